@@ -184,3 +184,8 @@ def assert_same(scenario):
     actual = run(scenario, other)
     found = difference(expected, actual)
     assert found is None, f"{found}\n  torch: {expected!r}\n  mtv2:  {actual!r}"
+
+
+def strides(tensor):
+    """stride(), with None for size-1 dims: their stride is never used, frameworks may differ."""
+    return tuple(None if size == 1 else step for size, step in zip(tensor.shape, tensor.stride()))
