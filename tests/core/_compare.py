@@ -114,7 +114,8 @@ def _floats_close(expected, actual, rtol, atol):
     nan_same = np.array_equal(np.isnan(e), np.isnan(a))
     finite = np.isfinite(e) & np.isfinite(a)
     inf_same = np.array_equal(np.where(finite, 0, e), np.where(finite, 0, a), equal_nan=True)
-    close = np.all(np.abs(e - a)[finite] <= atol + rtol * np.abs(e)[finite])
+    e, a = e[finite], a[finite]
+    close = np.all(np.abs(e - a) <= atol + rtol * np.abs(e))
     return nan_same and inf_same and bool(close)
 
 
