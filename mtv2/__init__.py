@@ -1,0 +1,59 @@
+"""mtv2: the PyTorch API on NumPy. Explicit re-exports only; torch's docs are the manual."""
+from . import _dtype
+from ._device import device
+from ._dtype import (bfloat16, bool, can_cast, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo,
+                     int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
+from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._size import Size
+from ._tensor import Tensor
+from . import autograd, testing
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
+                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
+                       zeros_like)
+from .ops.conversion import clone
+from .ops.elementwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cos, div, eq, exp,
+                              floor_divide, fmod, ge, gt, le, log, logical_and, logical_not, logical_or, logical_xor,
+                              lt, maximum, minimum, mul, ne, neg, negative, pow, relu, remainder, rsub, sigmoid,
+                              sign, sin, sqrt, sub, tanh, true_divide, where)
+from .ops.indexing import nonzero
+from .ops.linalg import matmul
+from .ops.reduction import all, any, argmax, argmin, max, mean, min, sum
+from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
+                        split, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
+
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+# `torch.bool` shadows the builtin inside torch too; `mtv2.bool` is the dtype.
+
+divide = div
+multiply = mul
+subtract = sub
+
+__version__ = "2.13.0"  # the torch API version mtv2 follows
+
+
+def result_type(tensor1, tensor2):
+    """torch.result_type of two operands (tensors or Python scalars)."""
+    from .ops._registry import promoted_dtype
+    return promoted_dtype((tensor1, tensor2))
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def numel(input):
+    return input.numel()
+
+
+def get_default_device():
+    return device("cpu")

@@ -1,0 +1,47 @@
+"""Storage: the one flat NumPy buffer that a tensor and all of its views address."""
+import numpy as np
+
+
+class VersionCounter:
+    """Shared by a tensor and its views; in-place writes bump it so autograd can spot stale saved tensors."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+class UntypedStorage:
+    """torch.UntypedStorage: a flat buffer; `data_ptr` identifies it for aliasing checks."""
+
+    __slots__ = ("buffer",)
+
+    def __init__(self, buffer):
+        self.buffer = buffer  # 1-D ndarray whose first element is the storage's first element
+
+    def data_ptr(self):
+        return self.buffer.__array_interface__["data"][0]
+
+    def nbytes(self):
+        return self.buffer.nbytes
+
+    def size(self):
+        return self.buffer.nbytes
+
+    def element_size(self):
+        return 1
+
+    def __len__(self):
+        return self.buffer.nbytes
+
+    def __repr__(self):
+        return f"UntypedStorage(nbytes={self.buffer.nbytes}, data_ptr={self.data_ptr():#x})"
+
+
+def storage_of_fresh_array(array):
+    """A flat buffer starting at the array's first element and covering all of its elements."""
+    if array.size == 0:
+        return UntypedStorage(np.empty(0, array.dtype))
+    itemsize = array.itemsize
+    span = 1 + sum((extent - 1) * (stride // itemsize) for extent, stride in zip(array.shape, array.strides))
+    return UntypedStorage(np.lib.stride_tricks.as_strided(array, (span,), (itemsize,)))

@@ -1,0 +1,149 @@
+"""The backward engine: iterative topological execution of the recorded graph (no recursion)."""
+import heapq
+
+from . import grad_mode
+from .graph import AccumulateGrad, edge_of, grad_accumulator
+
+
+def _collect_graph(root_nodes):
+    """Every node reachable from the roots, with how many edges point at each (iterative DFS)."""
+    dependencies = {}
+    seen = set()
+    stack = list(root_nodes)
+    for node in root_nodes:
+        seen.add(node)
+    while stack:
+        node = stack.pop()
+        for edge in node.edges:
+            if edge is None:
+                continue
+            child = edge[0]
+            dependencies[child] = dependencies.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen, dependencies
+
+
+def _nodes_leading_to(targets, nodes):
+    """The nodes from which some target node is reachable (only they need to run for autograd.grad)."""
+    parents = {}
+    for node in nodes:
+        for edge in node.edges:
+            if edge is not None:
+                parents.setdefault(edge[0], []).append(node)
+    needed = set(targets)
+    stack = list(targets)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
+
+
+def _accumulate(buffer, node, output_nr, grad, width):
+    slots = buffer.get(node)
+    if slots is None:
+        slots = buffer[node] = [None] * width
+    if slots[output_nr] is None:
+        slots[output_nr] = grad
+    else:
+        slots[output_nr] = slots[output_nr] + grad
+
+
+def _output_count(node):
+    return getattr(node, "output_count", 1)
+
+
+def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None, accumulate=True):
+    """Propagate `output_grads` from `outputs` back through the graph.
+
+    With `accumulate`, leaves get their gradients added into `.grad` (Tensor.backward). Without it
+    (autograd.grad), the gradients reaching `inputs` are returned and no `.grad` is touched.
+    """
+    roots = []
+    for output in outputs:
+        edge = edge_of(output)
+        if edge is None:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        roots.append(edge)
+
+    # Where gradients are captured: (node, output_nr) of each input
+    capture_at = {}
+    if inputs is not None:
+        for position, tensor in enumerate(inputs):
+            if not tensor.requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            edge = (grad_accumulator(tensor), 0) if tensor.grad_fn is None else (tensor.grad_fn, tensor._output_nr)
+            capture_at.setdefault(edge, []).append(position)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    root_nodes = list(dict.fromkeys(node for node, _ in roots))
+    nodes, dependencies = _collect_graph(root_nodes)
+    needed = None
+    if not accumulate or inputs is not None:
+        needed = _nodes_leading_to({node for node, _ in capture_at}, nodes)
+
+    buffer = {}
+    with grad_mode.set_grad_enabled(create_graph):
+        for (node, output_nr), grad in zip(roots, output_grads):
+            _accumulate(buffer, node, output_nr, grad, _output_count(node))
+
+        ready = [(-node.sequence_nr, id(node), node) for node in root_nodes if dependencies.get(node, 0) == 0]
+        heapq.heapify(ready)
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffer.pop(node, None) or [None] * _output_count(node)
+            grads = _run_tensor_hooks(node, grads)
+            for output_nr, grad in enumerate(grads):
+                for position in capture_at.get((node, output_nr), ()):
+                    captured[position] = grad
+
+            run = needed is None or node in needed
+            if isinstance(node, AccumulateGrad):
+                run = run and accumulate and (inputs is None or (node, 0) in capture_at)
+            input_grads = []
+            if run and any(g is not None for g in grads):
+                input_grads = node.apply(grads, create_graph)
+            if not retain_graph:
+                node.release()
+
+            for edge, grad in zip(node.edges, input_grads or [None] * len(node.edges)):
+                if edge is None:
+                    continue
+                child, child_nr = edge
+                if grad is not None:
+                    _accumulate(buffer, child, child_nr, grad, _output_count(child))
+            for edge in node.edges:
+                if edge is None:
+                    continue
+                child = edge[0]
+                dependencies[child] -= 1
+                if dependencies[child] == 0:
+                    heapq.heappush(ready, (-child.sequence_nr, id(child), child))
+    return captured
+
+
+def _run_tensor_hooks(node, grads):
+    """Hooks registered with Tensor.register_hook on this node's outputs, then retain_grad()."""
+    if node.tensor_pre_hooks:
+        grads = list(grads)
+        for output_nr, hooks in node.tensor_pre_hooks.items():
+            for hook in hooks:
+                if grads[output_nr] is None:
+                    continue
+                replaced = hook(grads[output_nr])
+                if replaced is not None:
+                    grads[output_nr] = replaced
+    if node.retained:
+        for output_nr, tensor_ref in node.retained.items():
+            tensor = tensor_ref()
+            grad = grads[output_nr]
+            if tensor is None or grad is None:
+                continue
+            if tensor.grad is None:
+                tensor.grad = grad if grad_mode.is_grad_enabled() else grad.detach().clone()
+            else:
+                tensor.grad = tensor.grad + grad
+    return grads

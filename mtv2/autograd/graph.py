@@ -1,0 +1,121 @@
+"""The recorded graph: nodes (one per differentiable op call), saved tensors with version checks, leaves."""
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the version it had then, so a later in-place write is caught."""
+
+    __slots__ = ("tensor", "version", "is_output")
+
+    def __init__(self, tensor, is_output=False):
+        if is_output:
+            # Keep the data, not the tensor object: the output points at this node, so holding it
+            # would make a reference cycle. Unpacking re-attaches it to the node (see unpack).
+            tensor = tensor._alias_without_history()
+        self.tensor = tensor
+        self.version = tensor._version_counter.value
+        self.is_output = is_output
+
+    def unpack(self, node):
+        tensor = self.tensor
+        if tensor._version_counter.value != self.version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [{tensor.type()} {list(tensor.shape)}], which is output 0 of {node.name()}, "
+                f"is at version {tensor._version_counter.value}; expected version {self.version} instead. "
+                "Hint: the backtrace further above can point at the operation that failed to compute its "
+                "gradient.")
+        if self.is_output:
+            tensor = tensor._alias_without_history()
+            tensor.requires_grad = True
+            tensor.grad_fn = node
+        return tensor
+
+
+class Node:
+    """A backward function: takes the gradients of its outputs, returns those of its inputs (edges)."""
+
+    __slots__ = ("edges", "sequence_nr", "tensor_pre_hooks", "retained", "__weakref__")
+
+    def __init__(self, edges):
+        self.edges = edges  # per input: (node, output_nr) or None when no gradient flows there
+        self.sequence_nr = next(_sequence)
+        self.tensor_pre_hooks = None  # {output_nr: [hook, ...]} from Tensor.register_hook
+        self.retained = None  # {output_nr: weakref to a tensor that called retain_grad()}
+
+    @property
+    def next_functions(self):
+        return tuple(edge if edge is not None else (None, 0) for edge in self.edges)
+
+    def name(self):
+        return type(self).__name__
+
+    def apply(self, output_grads, create_graph):
+        raise NotImplementedError
+
+    def release(self):
+        """Free saved tensors after a backward without retain_graph."""
+
+    def add_tensor_pre_hook(self, output_nr, hook):
+        hooks = self.tensor_pre_hooks = self.tensor_pre_hooks or {}
+        hooks.setdefault(output_nr, []).append(hook)
+        return _RemovableHandle(hooks[output_nr], hook)
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf that requires grad: adds incoming gradients into `leaf.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        super().__init__([])
+        self.variable = variable
+
+    def apply(self, output_grads, create_graph):
+        leaf = self.variable
+        grad = output_grads[0]
+        for hook in leaf._leaf_hooks or ():
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+        if leaf.grad is None:
+            # A fresh buffer: the incoming gradient may be shared with another leaf's (add passes it through).
+            leaf.grad = grad if create_graph else grad.detach().clone()
+        elif create_graph or leaf.grad.requires_grad:
+            leaf.grad = leaf.grad + grad
+        else:
+            leaf.grad.add_(grad)
+        return []
+
+
+def grad_accumulator(leaf):
+    """The one AccumulateGrad of a leaf (held weakly by the leaf, strongly by the graph)."""
+    node = leaf._grad_accumulator() if leaf._grad_accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._grad_accumulator = weakref.ref(node)
+    return node
+
+
+def edge_of(tensor):
+    """Where the gradient of `tensor` goes: its grad_fn's output, or its leaf accumulator."""
+    if not tensor.requires_grad:
+        return None
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    return (grad_accumulator(tensor), 0)
+
+
+class _RemovableHandle:
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)

@@ -1,0 +1,274 @@
+"""Creation: tensor/as_tensor/from_numpy, filled and ranged factories, *_like, and random factories."""
+import builtins
+import math
+
+import numpy as np
+
+from . import _dtype
+from ._device import check_cpu
+from ._random import numpy_generator
+from ._tensor import Tensor
+
+
+def _finish(array, dtype, requires_grad=False, device=None):
+    check_cpu(device)
+    if dtype is not None and array.dtype != dtype.numpy_type:
+        array = array.astype(dtype.numpy_type)
+    result = Tensor._from_fresh(array, dtype)
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def _size_arguments(size):
+    """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    for extent in size:
+        if not isinstance(extent, (int, np.integer)) or isinstance(extent, bool):
+            if isinstance(extent, Tensor) and extent.ndim == 0 and not extent.dtype.is_floating_point:
+                continue
+            raise TypeError(f"expected a sequence of integers for the size, but got {type(extent).__name__}")
+        if extent < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {extent}: {list(size)}")
+    return tuple(int(extent) for extent in size)
+
+
+def _inferred_dtype(array):
+    kind = array.dtype.kind
+    if kind == "b":
+        return _dtype.bool
+    if kind in "iu":
+        return _dtype.int64
+    if kind == "f":
+        return _dtype.get_default_dtype()
+    raise TypeError(f"Could not infer dtype of {array.dtype}")
+
+
+# ---------------------------------------------------------------- from data
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """torch.tensor: always copies; Python floats become the default dtype, ints int64, bools bool."""
+    if isinstance(data, Tensor):
+        array = np.array(data._data)
+        dtype = dtype or data.dtype
+    elif isinstance(data, np.ndarray):
+        array = np.array(data)
+        dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
+    else:
+        array = _array_from_nested(data)
+        if dtype is None:
+            dtype = _inferred_dtype(array) if not isinstance(data, np.generic) else _dtype.from_numpy_dtype(array.dtype)
+    return _finish(np.ascontiguousarray(array), dtype, requires_grad, device)
+
+
+def _array_from_nested(data):
+    if isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in _flatten(data)):
+        data = _replace_tensors(data)
+    try:
+        array = np.array(data)
+    except ValueError:
+        raise ValueError(f"expected sequence of equal lengths at every dim (ragged nested sequence)") from None
+    if array.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(_flatten(data)[0]).__name__}" if _flatten(data)
+                        else "Could not infer dtype")
+    if array.size == 0 and array.dtype.kind == "f" and isinstance(data, (list, tuple)):
+        array = array.astype(_dtype.get_default_dtype().numpy_type)
+    return array
+
+
+def _flatten(data):
+    if isinstance(data, (list, tuple)):
+        return [leaf for item in data for leaf in _flatten(item)]
+    return [data]
+
+
+def _replace_tensors(data):
+    if isinstance(data, Tensor):
+        return data.item() if data.ndim == 0 else _replace_tensors(data.tolist())
+    if isinstance(data, (list, tuple)):
+        return [_replace_tensors(item) for item in data]
+    return data
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Shares memory with a tensor or ndarray when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        shared = from_numpy(data)
+        return shared if dtype is None or dtype is shared.dtype else shared.to(dtype)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with `array` (writes go both ways)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if any(s < 0 for s in array.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
+    return Tensor._from_fresh(array, _dtype.from_numpy_dtype(array.dtype))
+
+
+# ---------------------------------------------------------------- filled
+
+def _default(dtype):
+    return dtype or _dtype.get_default_dtype()
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = _default(dtype)
+    return _finish(np.zeros(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = _default(dtype)
+    return _finish(np.ones(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    dtype = _default(dtype)
+    return _finish(np.empty(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value)
+    return _finish(np.full(_size_arguments((size,)), fill_value, dtype.numpy_type), dtype, requires_grad, device)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if n < 0 or (m is not None and m < 0):
+        raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
+    dtype = _default(dtype)
+    return _finish(np.eye(n, n if m is None else m, dtype=dtype.numpy_type), dtype, requires_grad, device)
+
+
+def _scalar_value(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Values start + i*step computed in float64 and cast, with torch's element count."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = _scalar_value(start), _scalar_value(end), _scalar_value(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        any_float = builtins.any(isinstance(v, (float, np.floating)) for v in (start, end, step))
+        dtype = _dtype.get_default_dtype() if any_float else _dtype.int64
+    count = builtins.max(0, math.ceil((end - start) / step))
+    if dtype.is_floating_point:
+        values = start + np.arange(count, dtype=np.float64) * step
+    else:
+        values = np.arange(count, dtype=np.int64) * int(step) + int(start) if all_int(start, step) else \
+            np.floor(start + np.arange(count, dtype=np.float64) * step)
+    return _finish(values, dtype, requires_grad, device)
+
+
+def all_int(*values):
+    return builtins.all(isinstance(v, (int, np.integer)) for v in values)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    start, end = _scalar_value(start), _scalar_value(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dtype = _default(dtype)
+    if steps == 1:
+        values = np.array([start], dtype=np.float64)
+    else:
+        # torch fills the first half forward from start and the second half backward from end
+        step = (end - start) / builtins.max(steps - 1, 1)
+        index = np.arange(steps, dtype=np.float64)
+        values = np.where(index < steps // 2, start + index * step, end - (steps - 1 - index) * step)
+    if not dtype.is_floating_point:
+        values = np.trunc(values)
+    return _finish(values, dtype, requires_grad, device)
+
+
+# ---------------------------------------------------------------- random
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = _default(dtype)
+    values = numpy_generator(generator).random(_size_arguments(size))
+    return _finish(values, dtype, requires_grad, device)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = _default(dtype)
+    values = numpy_generator(generator).standard_normal(_size_arguments(size))
+    return _finish(values, dtype, requires_grad, device)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False):
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dtype = dtype or _dtype.int64
+    values = numpy_generator(generator).integers(low, high, _size_arguments((size,)))
+    return _finish(values, dtype, requires_grad, device)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dtype = dtype or _dtype.int64
+    return _finish(numpy_generator(generator).permutation(n), dtype, requires_grad, device)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None):
+    rng = numpy_generator(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        mean_array = mean._data if isinstance(mean, Tensor) else mean
+        std_array = std._data if isinstance(std, Tensor) else std
+        like = mean if isinstance(mean, Tensor) else std
+        return _finish(rng.normal(mean_array, std_array), like.dtype)
+    return _finish(rng.normal(mean, std, _size_arguments((size,))), _default(dtype))
+
+
+# ---------------------------------------------------------------- *_like
+
+def _like_dtype(input, dtype):
+    return dtype or input.dtype
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return zeros(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return ones(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return empty(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return full(input.shape, fill_value, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+              generator=None):
+    return rand(input.shape, dtype=_like_dtype(input, dtype), requires_grad=requires_grad, generator=generator)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+               generator=None):
+    return randn(input.shape, dtype=_like_dtype(input, dtype), requires_grad=requires_grad, generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=_like_dtype(input, dtype), generator=generator)

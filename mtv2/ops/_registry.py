@@ -1,0 +1,212 @@
+"""The op table and the one call path: promote dtypes -> run the NumPy kernel -> record an autograd node.
+
+An op is a NumPy kernel registered with `@op(name, promotion=...)`, and its derivative right beside it
+with `@the_op.vjp`. The derivative rule is written with mtv2 ops, so it is differentiable itself. Its
+parameters name what it needs: `g` (the output's gradient) first, then any of the kernel's operand
+names (the inputs, saved at call time), `out` (the result), or a keyword parameter of the kernel.
+`a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
+OpNode.apply, never inside a rule.
+"""
+import inspect
+
+import numpy as np
+
+from .. import _dtype
+from .._dtype import FLOATING, get_default_dtype, result_type_of, scalar_dtype
+from ..autograd import grad_mode
+from ..autograd.graph import Node, SavedTensor, edge_of
+
+# Promotion modes: how operand dtypes become the dtype the kernel computes in and the result's dtype.
+SAME = "same"          # every operand converted to the promoted dtype; the result has it too
+TO_FLOAT = "float"     # like SAME, but integer and bool results become the default float dtype
+COMPARE = "compare"    # computed in the promoted dtype, the result is bool
+RAW = "raw"            # the kernel gets the operands' arrays unconverted and decides the result dtype
+
+# Half types are computed in float32 and rounded once at the end, as torch's CPU kernels do.
+_COMPUTE_TYPE = {_dtype.float16: np.dtype(np.float32), _dtype.bfloat16: np.dtype(np.float32)}
+
+OPS = {}
+
+
+class Op:
+    """One primitive: a NumPy kernel, its promotion mode and (optionally) its derivative rule."""
+
+    def __init__(self, name, kernel, promotion, view=False):
+        self.name = name
+        self.kernel = kernel
+        self.promotion = promotion
+        self.view = view  # the kernel returns a NumPy view of its first operand; the result aliases it
+        self.operand_names = [p.name for p in inspect.signature(kernel).parameters.values()
+                              if p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+        self.param_defaults = {p.name: p.default for p in inspect.signature(kernel).parameters.values()
+                               if p.default is not p.empty}
+        self.rule = None
+        self.rule_arguments = ()
+        self.node_name = "".join(part.capitalize() for part in name.strip("_").split("_")) + "Backward0"
+
+    def vjp(self, rule):
+        """Register the derivative rule; its parameter names say what the op saves for backward."""
+        self.rule = rule
+        self.rule_arguments = tuple(inspect.signature(rule).parameters)[1:]
+        return rule
+
+    def __call__(self, *operands, **params):
+        return apply_op(self, operands, params)
+
+    def __repr__(self):
+        return f"<mtv2 op {self.name}>"
+
+
+def op(name, promotion=SAME, view=False):
+    """Decorator: register a NumPy kernel as the op `name`."""
+    def register(kernel):
+        if name in OPS:
+            raise ValueError(f"op {name} registered twice")
+        OPS[name] = registered = Op(name, kernel, promotion, view)
+        return registered
+    return register
+
+
+# ---------------------------------------------------------------- dtypes
+
+def promoted_dtype(operands):
+    """torch.result_type over tensors and Python scalars (None operands are ignored)."""
+    dimensioned, zero_dim, scalars = [], [], []
+    for operand in operands:
+        if isinstance(operand, Tensor):
+            (dimensioned if operand._data.ndim else zero_dim).append(operand.dtype)
+        elif operand is not None:
+            scalars.append(scalar_dtype(operand))
+    return result_type_of(dimensioned, zero_dim, scalars)
+
+
+def compute_numpy_type(dtype):
+    return _COMPUTE_TYPE.get(dtype, dtype.numpy_type)
+
+
+def _as_compute_array(operand, numpy_type):
+    if isinstance(operand, Tensor):
+        return operand._data.astype(numpy_type, copy=False)
+    if operand is None:
+        return None
+    if numpy_type.kind == "f":
+        return operand  # NumPy keeps a Python float "weak", so float32 + 0.1 stays float32 as in torch
+    # Wraps like torch's scalar conversion (int8 tensor + 1000 wraps 1000 to int8)
+    return np.asarray(operand).astype(numpy_type)
+
+
+def _result_dtypes(op, operands):
+    """(NumPy type to compute in, dtype of the result) for the op's promotion mode."""
+    dtype = promoted_dtype(operands)
+    if op.promotion == TO_FLOAT and dtype.category != FLOATING:
+        dtype = get_default_dtype()
+    result = _dtype.bool if op.promotion == COMPARE else dtype
+    return compute_numpy_type(dtype), result
+
+
+# ---------------------------------------------------------------- the call path
+
+def apply_op(op, operands, params):
+    if op.promotion == RAW:
+        arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
+        result_dtype = None
+    else:
+        numpy_type, result_dtype = _result_dtypes(op, operands)
+        arrays = [_as_compute_array(x, numpy_type) for x in operands]
+
+    result = op.kernel(*arrays, **params)
+    if isinstance(result, tuple):
+        outputs = tuple(_wrap_output(op, r, result_dtype if i == 0 else None, operands)
+                        for i, r in enumerate(result))
+        differentiable = outputs[0]
+    else:
+        outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
+
+    if grad_mode.state.enabled and op.rule is not None and differentiable.dtype.category == FLOATING:
+        edges = [edge_of(x) if isinstance(x, Tensor) else None for x in operands]
+        if any(edge is not None for edge in edges):
+            node = OpNode(op, edges, operands, params, differentiable)
+            differentiable.requires_grad = True
+            differentiable.grad_fn = node
+    return outputs
+
+
+def _wrap_output(op, array, dtype, operands):
+    if not isinstance(array, np.ndarray):
+        array = np.asarray(array)
+    if dtype is not None and array.dtype != dtype.numpy_type:
+        array = array.astype(dtype.numpy_type)
+    if op.view:
+        base = operands[0]
+        return Tensor._make_view(array, base)
+    return Tensor._from_fresh(_owned(array, operands))
+
+
+def _owned(array, operands):
+    """A result that is dense, writable and shares no memory with the inputs (a non-view op copies)."""
+    if array.base is not None or not array.flags.writeable:
+        shares = any(isinstance(x, Tensor) and np.may_share_memory(array, x._data) for x in operands)
+        if shares or not array.flags.writeable or not (array.flags.c_contiguous or array.flags.f_contiguous):
+            return np.array(array, order="K" if array.flags.f_contiguous else "C")
+    elif not (array.flags.c_contiguous or array.flags.f_contiguous):
+        return np.ascontiguousarray(array)
+    return array
+
+
+class OpNode(Node):
+    """The backward of one op call: runs the op's rule, then undoes broadcasting and dtype promotion."""
+
+    __slots__ = ("op", "saved", "input_meta")
+
+    def __init__(self, op, edges, operands, params, output):
+        super().__init__(edges)
+        self.op = op
+        self.input_meta = [(x.shape, x.dtype) if isinstance(x, Tensor) else None for x in operands]
+        saved = []
+        for name in op.rule_arguments:
+            if name == "out":
+                saved.append(SavedTensor(output, is_output=True))
+            elif name in params:
+                saved.append(params[name])
+            elif name in op.param_defaults:
+                saved.append(op.param_defaults[name])
+            elif name.endswith("_shape"):  # only the operand's shape: nothing saved, nothing version-checked
+                operand = operands[op.operand_names.index(name[:-len("_shape")])]
+                saved.append(tuple(operand.shape) if isinstance(operand, Tensor) else ())
+            else:
+                value = operands[op.operand_names.index(name)]
+                saved.append(SavedTensor(value) if isinstance(value, Tensor) else value)
+        self.saved = saved
+
+    def name(self):
+        return self.op.node_name
+
+    def release(self):
+        self.saved = None
+
+    def apply(self, output_grads, create_graph):
+        if self.saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved tensors after "
+                "they have already been freed). Saved intermediate values of the graph are freed when you call "
+                ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved tensors after calling backward.")
+        arguments = [s.unpack(self) if isinstance(s, SavedTensor) else s for s in self.saved]
+        grads = self.op.rule(output_grads[0], *arguments)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        results = []
+        for edge, grad, meta in zip(self.edges, grads, self.input_meta):
+            if edge is None or grad is None:
+                results.append(None)
+                continue
+            shape, dtype = meta
+            if grad.shape != shape:
+                grad = grad.sum_to_size(shape)
+            if grad.dtype is not dtype:
+                grad = grad.to(dtype)
+            results.append(grad)
+        return results
+
+
+from .._tensor import Tensor  # noqa: E402  (Tensor's methods call ops; ops need Tensor: import last)

@@ -1,0 +1,107 @@
+"""Copies and conversions: to(dtype), clone, contiguous, copy_, fill_, zero_."""
+import numpy as np
+
+from .. import _dtype
+from .._device import check_cpu
+from .._tensor import Tensor
+from ._registry import RAW, op
+
+
+@op("to_copy", promotion=RAW)
+def _to_copy(a, dtype=None):
+    return a.astype(dtype.numpy_type, copy=True)
+
+
+@_to_copy.vjp
+def _(g):
+    return g  # the engine casts the gradient back to the input's dtype
+
+
+@op("clone", promotion=RAW)
+def _clone(a):
+    return np.array(a, copy=True, order="K")  # keeps a dense input's memory order, as torch's preserve_format
+
+
+@_clone.vjp
+def _(g):
+    return g
+
+
+def clone(input, *, memory_format=None):
+    return _clone(input)
+
+
+def _parse_to_arguments(args, kwargs):
+    """Tensor.to accepts (dtype), (device), (device, dtype), (tensor), and keywords dtype/device/copy."""
+    dtype, device = kwargs.pop("dtype", None), kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for arg in args:
+        if isinstance(arg, _dtype.dtype):
+            dtype = arg
+        elif isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, bool):
+            pass  # non_blocking / copy positional flags
+        elif arg is not None:
+            device = arg
+    return dtype, device, copy
+
+
+def to(input, *args, **kwargs):
+    dtype, device, copy = _parse_to_arguments(args, dict(kwargs))
+    check_cpu(device)
+    if dtype is not None and not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"to() received an invalid combination of arguments - got dtype={dtype!r}")
+    if (dtype is None or dtype is input.dtype) and not copy:
+        return input
+    return _to_copy(input, dtype=dtype or input.dtype)
+
+
+@op("copy_from", promotion=RAW)
+def _copy_from(a, src, dtype=None):
+    return np.broadcast_to(src, a.shape).astype(dtype.numpy_type)
+
+
+@_copy_from.vjp
+def _(g):
+    return None, g  # the old value is overwritten: no gradient reaches it
+
+
+def copy_(self, src, non_blocking=False):
+    from .inplace import apply_inplace
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    _check_broadcastable_to(src.shape, self.shape, "copy_")
+    return apply_inplace(self, lambda a, s: _copy_from(a, s, dtype=self.dtype), "copy_", src)
+
+
+@op("fill", promotion=RAW)
+def _fill(a, value, dtype=None):
+    return np.full(a.shape, value, dtype=dtype.numpy_type)
+
+
+@_fill.vjp
+def _(g):
+    return None, g.sum()
+
+
+def fill_(self, value):
+    from .inplace import apply_inplace
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
+    return apply_inplace(self, lambda a, v: _fill(a, v, dtype=self.dtype), "fill_", value)
+
+
+def zero_(self):
+    return fill_(self, 0)
+
+
+def _check_broadcastable_to(shape, target, name):
+    if len(shape) > len(target) or any(s != t and s != 1 for s, t in zip(reversed(shape), reversed(target))):
+        raise RuntimeError(f"{name}: the size of tensor a ({target[-1] if target else 1}) must match the size of "
+                           f"tensor b ({shape[-1] if shape else 1}): shape {list(shape)} can't be broadcast to "
+                           f"{list(target)}")

@@ -1,0 +1,537 @@
+"""Elementwise ops: arithmetic, unary math, comparisons, logical and bitwise ops."""
+import numpy as np
+
+from .. import _dtype
+from ._registry import COMPARE, RAW, SAME, TO_FLOAT, op, promoted_dtype
+from .._tensor import Tensor
+
+# ================================================================ arithmetic
+
+
+@op("add")
+def _add(a, b, alpha=1):
+    return np.add(a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
+
+
+@_add.vjp
+def _(g, alpha):
+    return g, (g if alpha == 1 else g * alpha)
+
+
+@op("sub")
+def _sub(a, b, alpha=1):
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
+
+
+@_sub.vjp
+def _(g, alpha):
+    return g, -g if alpha == 1 else g * -alpha
+
+
+@op("mul")
+def _mul(a, b):
+    return np.multiply(a, b)
+
+
+@_mul.vjp
+def _(g, a, b):
+    return g * b, g * a
+
+
+@op("div", promotion=TO_FLOAT)
+def _true_divide(a, b):
+    return np.true_divide(a, b)
+
+
+@_true_divide.vjp
+def _(g, a, b):
+    return g / b, -g * a / (b * b)
+
+
+def _kind(array):
+    """NumPy kind of an operand; Python scalars reach kernels unconverted only when computing in float."""
+    return array.dtype.kind if hasattr(array, "dtype") else "f"
+
+
+def _check_integer_zero_division(a, b, name):
+    if _kind(a) in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError(f"ZeroDivisionError: integer division by zero in {name}")
+
+
+@op("div_floor")
+def _floor_divide(a, b):
+    _check_integer_zero_division(a, b, "floor_divide")
+    return np.floor_divide(a, b)
+
+
+@op("div_trunc")
+def _trunc_divide(a, b):
+    _check_integer_zero_division(a, b, "div(rounding_mode='trunc')")
+    if _kind(a) in "iu":
+        quotient = np.floor_divide(a, b)
+        # floor and trunc differ where the exact quotient is negative and not whole
+        return quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+    return np.trunc(np.true_divide(a, b))
+
+
+@_floor_divide.vjp
+def _(g):
+    return g * 0, g * 0  # piecewise constant: torch gives zero gradients, not None
+
+
+@_trunc_divide.vjp
+def _(g):
+    return g * 0, g * 0
+
+
+@op("remainder")
+def _remainder(a, b):
+    _check_integer_zero_division(a, b, "remainder")
+    return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder
+
+
+@_remainder.vjp
+def _(g, a, b):
+    return g, -g * div(a, b, rounding_mode="floor")
+
+
+@op("fmod")
+def _fmod(a, b):
+    _check_integer_zero_division(a, b, "fmod")
+    return np.fmod(a, b)  # sign follows the dividend, as C's fmod
+
+
+@_fmod.vjp
+def _(g, a, b):
+    return g, -g * div(a, b, rounding_mode="trunc")
+
+
+@op("pow")
+def _pow(a, b):
+    if _kind(a) in "iu" and np.any(np.asarray(b) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return np.power(a, b)
+
+
+@_pow.vjp
+def _(g, a, b, out):
+    grad_a = g * b * a ** (b - 1) if isinstance(b, Tensor) or b != 0 else g * 0
+    grad_b = None
+    if isinstance(b, Tensor):
+        # d/db a**b = a**b log a; torch defines it as 0 where a == 0 and b >= 0
+        grad_b = where((a == 0) & (b >= 0), 0.0, g * out * log(a))
+    return grad_a, grad_b
+
+
+@op("maximum")
+def _maximum(a, b):
+    return np.maximum(a, b)
+
+
+@_maximum.vjp
+def _(g, a, b):
+    # ties split the gradient in half, as torch does
+    return g * ((a > b) + (a == b) * 0.5), g * ((b > a) + (a == b) * 0.5)
+
+
+@op("minimum")
+def _minimum(a, b):
+    return np.minimum(a, b)
+
+
+@_minimum.vjp
+def _(g, a, b):
+    return g * ((a < b) + (a == b) * 0.5), g * ((b < a) + (a == b) * 0.5)
+
+
+@op("where", promotion=RAW)
+def _where(condition, a, b, dtype=None):
+    a = a.astype(dtype.numpy_type, copy=False) if isinstance(a, np.ndarray) else np.asarray(a, dtype.numpy_type)
+    b = b.astype(dtype.numpy_type, copy=False) if isinstance(b, np.ndarray) else np.asarray(b, dtype.numpy_type)
+    return np.where(condition, a, b)
+
+
+@_where.vjp
+def _(g, condition):
+    zero = g.new_zeros(())
+    return None, where(condition, g, zero), where(condition, zero, g)
+
+
+# ================================================================ unary math
+
+@op("neg")
+def _neg(a):
+    if a.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return np.negative(a)
+
+
+@_neg.vjp
+def _(g):
+    return -g
+
+
+@op("abs")
+def _abs(a):
+    return np.abs(a) if a.dtype != np.bool_ else a.copy()
+
+
+@_abs.vjp
+def _(g, a):
+    return g * sign(a)
+
+
+@op("sign")
+def _sign(a):
+    return np.sign(a) if a.dtype != np.bool_ else a.copy()
+
+
+@_sign.vjp
+def _(g):
+    return g * 0
+
+
+@op("exp", promotion=TO_FLOAT)
+def _exp(a):
+    return np.exp(a)
+
+
+@_exp.vjp
+def _(g, out):
+    return g * out
+
+
+@op("log", promotion=TO_FLOAT)
+def _log(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(a)
+
+
+@_log.vjp
+def _(g, a):
+    return g / a
+
+
+@op("sqrt", promotion=TO_FLOAT)
+def _sqrt(a):
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(a)
+
+
+@_sqrt.vjp
+def _(g, out):
+    return g / (2 * out)
+
+
+@op("sin", promotion=TO_FLOAT)
+def _sin(a):
+    return np.sin(a)
+
+
+@_sin.vjp
+def _(g, a):
+    return g * cos(a)
+
+
+@op("cos", promotion=TO_FLOAT)
+def _cos(a):
+    return np.cos(a)
+
+
+@_cos.vjp
+def _(g, a):
+    return -g * sin(a)
+
+
+@op("tanh", promotion=TO_FLOAT)
+def _tanh(a):
+    return np.tanh(a)
+
+
+@_tanh.vjp
+def _(g, out):
+    return g * (1 - out * out)
+
+
+@op("sigmoid", promotion=TO_FLOAT)
+def _sigmoid(a):
+    # split by sign so exp never overflows
+    positive = a >= 0
+    exp_neg_abs = np.exp(-np.abs(a))
+    return np.where(positive, 1 / (1 + exp_neg_abs), exp_neg_abs / (1 + exp_neg_abs)).astype(a.dtype, copy=False)
+
+
+@_sigmoid.vjp
+def _(g, out):
+    return g * out * (1 - out)
+
+
+@op("relu")
+def _relu(a):
+    if a.dtype == np.bool_:
+        raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+    return np.maximum(a, a.dtype.type(0))
+
+
+@_relu.vjp
+def _(g, out):
+    return g * (out > 0)
+
+
+# ================================================================ comparisons, logical, bitwise
+
+def _comparison(name, ufunc):
+    @op(name, promotion=COMPARE)
+    def kernel(a, b):
+        return ufunc(a, b)
+    return kernel
+
+
+_eq = _comparison("eq", np.equal)
+_ne = _comparison("ne", np.not_equal)
+_lt = _comparison("lt", np.less)
+_le = _comparison("le", np.less_equal)
+_gt = _comparison("gt", np.greater)
+_ge = _comparison("ge", np.greater_equal)
+
+
+@op("logical_not", promotion=RAW)
+def _logical_not(a):
+    return np.logical_not(a)
+
+
+@op("logical_and", promotion=RAW)
+def _logical_and(a, b):
+    return np.logical_and(a, b)
+
+
+@op("logical_or", promotion=RAW)
+def _logical_or(a, b):
+    return np.logical_or(a, b)
+
+
+@op("logical_xor", promotion=RAW)
+def _logical_xor(a, b):
+    return np.logical_xor(a, b)
+
+
+def _bitwise(name, ufunc):
+    @op(name)
+    def kernel(a, b):
+        if _kind(a) == "f":
+            raise RuntimeError(f'"{name}_cpu" not implemented for floating point operands')
+        return ufunc(a, b)
+    return kernel
+
+
+_bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
+_bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
+_bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
+
+
+@op("bitwise_not")
+def _bitwise_not(a):
+    if a.dtype.kind == "f":
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+    return np.logical_not(a) if a.dtype == np.bool_ else np.invert(a)
+
+
+# ================================================================ public functions (torch signatures)
+
+def _check_alpha(input, other, alpha, name):
+    if isinstance(alpha, float) and not promoted_dtype((input, other)).is_floating_point:
+        raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number. "
+                           f"({name})")
+
+
+def add(input, other, *, alpha=1, out=None):
+    _check_alpha(input, other, alpha, "add")
+    return _with_out(_add(input, other, alpha=alpha), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+                           "or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        if promoted_dtype((input, other)) is _dtype.bool:
+            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    _check_alpha(input, other, alpha, "sub")
+    return _with_out(_sub(input, other, alpha=alpha), out)
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    return _with_out(_mul(input, other), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        result = _true_divide(input, other)
+    elif rounding_mode == "floor":
+        result = _floor_divide(input, other)
+    elif rounding_mode == "trunc":
+        result = _trunc_divide(input, other)
+    else:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    return _with_out(result, out)
+
+
+def floor_divide(input, other, *, out=None):
+    return div(input, other, rounding_mode="floor", out=out)
+
+
+def true_divide(input, other, *, out=None):
+    return div(input, other, out=out)
+
+
+def remainder(input, other, *, out=None):
+    return _with_out(_remainder(input, other), out)
+
+
+def fmod(input, other, *, out=None):
+    return _with_out(_fmod(input, other), out)
+
+
+def pow(input, exponent, *, out=None):
+    return _with_out(_pow(input, exponent), out)
+
+
+def maximum(input, other, *, out=None):
+    return _with_out(_maximum(input, other), out)
+
+
+def minimum(input, other, *, out=None):
+    return _with_out(_minimum(input, other), out)
+
+
+def where(condition, input=None, other=None):
+    """torch.where: elementwise choice; the one-argument form is nonzero(as_tuple=True)."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor) or condition.dtype is not _dtype.bool:
+        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+    return _where(condition, input, other, dtype=promoted_dtype((input, other)))
+
+
+def neg(input, *, out=None):
+    return _with_out(_neg(input), out)
+
+
+negative = neg
+
+
+def abs(input, *, out=None):
+    return _with_out(_abs(input), out)
+
+
+def sign(input, *, out=None):
+    return _with_out(_sign(input), out)
+
+
+def exp(input, *, out=None):
+    return _with_out(_exp(input), out)
+
+
+def log(input, *, out=None):
+    return _with_out(_log(input), out)
+
+
+def sqrt(input, *, out=None):
+    return _with_out(_sqrt(input), out)
+
+
+def sin(input, *, out=None):
+    return _with_out(_sin(input), out)
+
+
+def cos(input, *, out=None):
+    return _with_out(_cos(input), out)
+
+
+def tanh(input, *, out=None):
+    return _with_out(_tanh(input), out)
+
+
+def sigmoid(input, *, out=None):
+    return _with_out(_sigmoid(input), out)
+
+
+def relu(input):
+    return _relu(input)
+
+
+def eq(input, other, *, out=None):
+    return _with_out(_eq(input, other), out)
+
+
+def ne(input, other, *, out=None):
+    return _with_out(_ne(input, other), out)
+
+
+def lt(input, other, *, out=None):
+    return _with_out(_lt(input, other), out)
+
+
+def le(input, other, *, out=None):
+    return _with_out(_le(input, other), out)
+
+
+def gt(input, other, *, out=None):
+    return _with_out(_gt(input, other), out)
+
+
+def ge(input, other, *, out=None):
+    return _with_out(_ge(input, other), out)
+
+
+def logical_not(input, *, out=None):
+    return _with_out(_logical_not(input), out)
+
+
+def logical_and(input, other, *, out=None):
+    return _with_out(_logical_and(input, other), out)
+
+
+def logical_or(input, other, *, out=None):
+    return _with_out(_logical_or(input, other), out)
+
+
+def logical_xor(input, other, *, out=None):
+    return _with_out(_logical_xor(input, other), out)
+
+
+def bitwise_and(input, other, *, out=None):
+    return _with_out(_bitwise_and(input, other), out)
+
+
+def bitwise_or(input, other, *, out=None):
+    return _with_out(_bitwise_or(input, other), out)
+
+
+def bitwise_xor(input, other, *, out=None):
+    return _with_out(_bitwise_xor(input, other), out)
+
+
+def bitwise_not(input, *, out=None):
+    return _with_out(_bitwise_not(input), out)
+
+
+def _is_bool(x):
+    return isinstance(x, Tensor) and x.dtype is _dtype.bool or isinstance(x, bool)
+
+
+def _with_out(result, out):
+    """The `out=` keyword: write the result into `out` (resized like torch when its shape differs)."""
+    if out is None:
+        return result
+    from .inplace import write_result_into
+    return write_result_into(out, result, "out=")

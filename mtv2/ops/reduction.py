@@ -1,0 +1,254 @@
+"""Reductions: sum, mean, max, min (full and along dims), all, any, and sum_to_size (undoes broadcasting)."""
+import builtins
+import collections
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+from ._registry import RAW, compute_numpy_type, op
+
+values_indices = collections.namedtuple("return_types", ["values", "indices"])
+
+
+def reduced_dims(dim, ndim, name):
+    """A sorted tuple of the non-negative dims a reduction runs over (None or [] means all)."""
+    if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    wrapped = tuple(sorted(_wrap_dim(d, ndim, name) for d in dims))
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError(f"{name}: dim {wrapped} appears multiple times in the list of dims")
+    return wrapped if ndim else ()
+
+
+def _expand_back(g, input_shape, dims, keepdim):
+    """The gradient of a reduction, broadcast back over the reduced dims."""
+    if not keepdim:
+        kept_shape = [1 if i in dims else extent for i, extent in enumerate(input_shape)]
+        g = g.reshape(kept_shape)
+    return g.expand(input_shape)
+
+
+# ---------------------------------------------------------------- sum / mean
+
+@op("sum", promotion=RAW)
+def _sum(a, dims=(), keepdim=False, dtype=None):
+    if dtype is None:
+        # torch sums bool and integers in int64, half types accumulate in float32
+        dtype = _dtype.int64 if a.dtype.kind in "biu" else _dtype.from_numpy_dtype(a.dtype)
+    return np.sum(a, axis=dims, dtype=compute_numpy_type(dtype), keepdims=keepdim).astype(dtype.numpy_type,
+                                                                                           copy=False)
+
+
+@_sum.vjp
+def _(g, a_shape, dims, keepdim):
+    return _expand_back(g, a_shape, dims, keepdim)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    return _sum(input, dims=reduced_dims(dim, input.ndim, "sum"), keepdim=keepdim, dtype=dtype)
+
+
+@op("mean", promotion=RAW)
+def _mean(a, dims=(), keepdim=False, dtype=None):
+    result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
+    if not result_dtype.is_floating_point:
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_dtype_title(result_dtype)}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.mean(a, axis=dims, dtype=compute_numpy_type(result_dtype), keepdims=keepdim)
+    return np.asarray(mean).astype(result_dtype.numpy_type, copy=False)
+
+
+@_mean.vjp
+def _(g, a_shape, dims, keepdim):
+    count = 1
+    for d in dims:
+        count *= a_shape[d]
+    return _expand_back(g / count, a_shape, dims, keepdim)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    return _mean(input, dims=reduced_dims(dim, input.ndim, "mean"), keepdim=keepdim, dtype=dtype)
+
+
+# ---------------------------------------------------------------- max / min
+
+def _check_nonempty(a, name, dim=None):
+    if dim is None and a.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    if dim is not None and a.ndim and a.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+@op("max_all", promotion=RAW)
+def _max_all(a):
+    _check_nonempty(a, "max")
+    return np.max(a)
+
+
+@op("min_all", promotion=RAW)
+def _min_all(a):
+    _check_nonempty(a, "min")
+    return np.min(a)
+
+
+def _evenly_distribute(g, a, out):
+    # torch's full max()/min() share the gradient evenly among tied extrema
+    hits = a == out
+    return where(hits, g / hits.sum(), g.new_zeros(()))
+
+
+_max_all.vjp(_evenly_distribute)
+_min_all.vjp(_evenly_distribute)
+
+
+def _select_along(a, dim, keepdim, arg_function, name):
+    _check_nonempty(a, name, dim)
+    if a.ndim == 0:
+        return a.copy(), np.zeros((), np.int64)
+    indices = arg_function(a, axis=dim, keepdims=True)
+    values = np.take_along_axis(a, indices, axis=dim)
+    if not keepdim:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return values, indices.astype(np.int64)
+
+
+@op("max_dim", promotion=RAW)
+def _max_dim(a, dim=0, keepdim=False):
+    return _select_along(a, dim, keepdim, np.argmax, "max")
+
+
+@op("min_dim", promotion=RAW)
+def _min_dim(a, dim=0, keepdim=False):
+    return _select_along(a, dim, keepdim, np.argmin, "min")
+
+
+def _route_to_selected(g, a, dim, keepdim, arg_function):
+    """Gradient of max/min along dim: all of it to the selected element (recomputed, same tie-break)."""
+    if a.ndim == 0:
+        return g
+    indices = arg_function(a, dim, True)
+    positions = arange(a.shape[dim]).reshape([-1] + [1] * (a.ndim - 1 - dim))
+    if not keepdim:
+        g = g.unsqueeze(dim)
+    return where(positions == indices, g, g.new_zeros(()))
+
+
+@_max_dim.vjp
+def _(g, a, dim, keepdim):
+    return _route_to_selected(g, a, dim, keepdim, argmax)
+
+
+@_min_dim.vjp
+def _(g, a, dim, keepdim):
+    return _route_to_selected(g, a, dim, keepdim, argmin)
+
+
+@op("argmax", promotion=RAW)
+def _argmax(a, dim=None, keepdim=False):
+    _check_nonempty(a, "argmax", dim)
+    if dim is None:
+        index = np.argmax(a)
+        return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
+    return np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+@op("argmin", promotion=RAW)
+def _argmin(a, dim=None, keepdim=False):
+    _check_nonempty(a, "argmin", dim)
+    if dim is None:
+        index = np.argmin(a)
+        return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
+    return np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _argmax(input, dim=None if dim is None else _wrap_dim(dim, input.ndim, "argmax"), keepdim=keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _argmin(input, dim=None if dim is None else _wrap_dim(dim, input.ndim, "argmin"), keepdim=keepdim)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    """torch.max: the full maximum, (values, indices) along `dim`, or the elementwise maximum with a tensor."""
+    if isinstance(dim, Tensor):
+        from .elementwise import maximum
+        return maximum(input, dim)
+    if dim is None:
+        return _max_all(input)
+    values, indices = _max_dim(input, dim=_wrap_dim(dim, input.ndim, "max"), keepdim=keepdim)
+    return values_indices(values, indices)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    if isinstance(dim, Tensor):
+        from .elementwise import minimum
+        return minimum(input, dim)
+    if dim is None:
+        return _min_all(input)
+    values, indices = _min_dim(input, dim=_wrap_dim(dim, input.ndim, "min"), keepdim=keepdim)
+    return values_indices(values, indices)
+
+
+# ---------------------------------------------------------------- all / any (not differentiable)
+
+@op("all", promotion=RAW)
+def _all(a, dims=(), keepdim=False):
+    return np.all(a, axis=dims, keepdims=keepdim)
+
+
+@op("any", promotion=RAW)
+def _any(a, dims=(), keepdim=False):
+    return np.any(a, axis=dims, keepdims=keepdim)
+
+
+def all(input, dim=None, keepdim=False):
+    return _all(input, dims=reduced_dims(dim, input.ndim, "all"), keepdim=keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    return _any(input, dims=reduced_dims(dim, input.ndim, "any"), keepdim=keepdim)
+
+
+# ---------------------------------------------------------------- sum_to_size
+
+@op("sum_to_size", promotion=RAW)
+def _sum_to_size(a, shape=()):
+    leading = a.ndim - len(shape)
+    dims = tuple(range(leading)) + tuple(leading + i for i, extent in enumerate(shape)
+                                         if extent == 1 and a.shape[leading + i] != 1)
+    result = np.sum(a, axis=dims, keepdims=True) if dims else a
+    return result.reshape(shape).astype(a.dtype, copy=False)
+
+
+@_sum_to_size.vjp
+def _(g, a_shape):
+    return g.expand(a_shape)
+
+
+def sum_to_size(input, *size):
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+    if not _expandable(shape, input.shape):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input.shape)}}}.")
+    if tuple(input.shape) == shape:
+        return input
+    return _sum_to_size(input, shape=shape)
+
+
+def _expandable(shape, target):
+    if len(shape) > len(target):
+        return False
+    return builtins.all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+def _dtype_title(dtype):
+    from .inplace import _type_title
+    return _type_title(dtype)
+
+
+from .elementwise import where  # noqa: E402
+from ..creation import arange  # noqa: E402

@@ -1,0 +1,372 @@
+"""View ops: results share storage and version counter with their input and never copy.
+
+A view's derivative is, unless it says otherwise, "scatter the gradient into zeros shaped like the
+input through the same view" (view_backward), which is linear, so its own derivative is the view again.
+"""
+import numpy as np
+
+from .._tensor import Tensor, _wrap_dim
+from ._registry import RAW, op
+
+# ---------------------------------------------------------------- the shared derivative of views
+
+
+@op("view_backward", promotion=RAW)
+def _view_backward(g, input_shape=(), view_kernel=None, params=None):
+    grad = np.zeros(input_shape, dtype=g.dtype)
+    view_kernel(grad, **params)[...] = g
+    return grad
+
+
+@_view_backward.vjp
+def _(gg, view_kernel, params):
+    return _VIEW_OPS_BY_KERNEL[view_kernel](gg, **params)  # linear: its derivative is the view itself
+
+
+_VIEW_OPS_BY_KERNEL = {}
+
+
+def view_op(name, *param_names):
+    """Register a non-overlapping view op; its derivative is the scatter-into-zeros rule above."""
+    def register(kernel):
+        view = op(name, promotion=RAW, view=True)(kernel)
+        _VIEW_OPS_BY_KERNEL[kernel] = view
+
+        def scatter_into_zeros(g, a_shape, *param_values):
+            params = dict(zip(param_names, param_values))
+            return _view_backward(g, input_shape=tuple(a_shape), view_kernel=kernel, params=params)
+        view.rule = scatter_into_zeros
+        view.rule_arguments = ("a_shape",) + param_names
+        return view
+    return register
+
+
+def _shape_text(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+# ---------------------------------------------------------------- view / reshape
+
+def infer_size(shape, numel, name="view"):
+    shape = list(shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if any(s < -1 for s in shape):
+        raise RuntimeError(f"invalid shape dimension {min(shape)}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{_shape_text(shape)}' is invalid for input of size {numel}")
+        shape[unknown[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{_shape_text(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+@view_op("view", "shape")
+def _view(a, shape=()):
+    try:
+        return np.reshape(a, shape, copy=False)
+    except ValueError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+
+
+def _shape_argument(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def view(input, *shape):
+    return _view(input, shape=infer_size(_shape_argument(shape), input.numel()))
+
+
+def reshape(input, *shape):
+    """A view when the layout allows one, otherwise a copy (torch's rule)."""
+    shape = infer_size(_shape_argument(shape), input.numel())
+    try:
+        np.reshape(input._data, shape, copy=False)
+    except ValueError:
+        return _view(input.clone(), shape=shape)
+    return _view(input, shape=shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.ndim == 0:
+        return reshape(input, 1)
+    start = _wrap_dim(start_dim, input.ndim, "flatten")
+    end = _wrap_dim(end_dim, input.ndim, "flatten")
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape
+    return reshape(input, shape[:start] + (-1 if input.numel() else _product(shape[start:end + 1]),) + shape[end + 1:])
+
+
+def unflatten(input, dim, sizes):
+    dim = _wrap_dim(dim, input.ndim, "unflatten")
+    sizes = list(sizes)
+    if len(sizes) == 0:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    sizes = list(infer_size(sizes, input.shape[dim], "unflatten"))
+    return view(input, tuple(input.shape[:dim]) + tuple(sizes) + tuple(input.shape[dim + 1:]))
+
+
+def _product(values):
+    result = 1
+    for v in values:
+        result *= v
+    return result
+
+
+# ---------------------------------------------------------------- axis moves
+
+@view_op("permute", "dims")
+def _permute(a, dims=()):
+    return np.transpose(a, dims)
+
+
+def permute(input, *dims):
+    dims = _shape_argument(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+                           f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
+                           f"len(dims) = {len(dims)}")
+    wrapped = tuple(_wrap_dim(d, input.ndim, "permute") for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _permute(input, dims=wrapped)
+
+
+def transpose(input, dim0, dim1):
+    dims = list(range(input.ndim))
+    d0, d1 = _wrap_dim(dim0, input.ndim, "transpose"), _wrap_dim(dim1, input.ndim, "transpose")
+    if input.ndim == 0:
+        return _permute(input, dims=())
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return _permute(input, dims=tuple(dims))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input.ndim == 2 else _permute(input, dims=tuple(range(input.ndim)))
+
+
+def movedim(input, source, destination):
+    source = [source] if isinstance(source, int) else list(source)
+    destination = [destination] if isinstance(destination, int) else list(destination)
+    source = [_wrap_dim(d, input.ndim, "movedim") for d in source]
+    destination = [_wrap_dim(d, input.ndim, "movedim") for d in destination]
+    order = [d for d in range(input.ndim) if d not in source]
+    for dst, src in sorted(zip(destination, source)):
+        order.insert(dst, src)
+    return _permute(input, dims=tuple(order))
+
+
+# ---------------------------------------------------------------- expand / squeeze / unsqueeze
+
+@op("expand", promotion=RAW, view=True)
+def _expand(a, shape=()):
+    leading = len(shape) - a.ndim
+    strides = [0] * leading + [0 if extent != size else stride
+                               for extent, size, stride in zip(shape[leading:], a.shape, a.strides)]
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=True)
+
+
+@_expand.vjp
+def _(g):
+    return g  # the engine sums the gradient back to the input's shape
+
+
+def expand(input, *sizes):
+    sizes = _shape_argument(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(f"expand({input.type()}{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
+                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({input.ndim})")
+    leading = len(sizes) - input.ndim
+    shape = list(sizes)
+    for i, size in enumerate(input.shape):
+        target = sizes[leading + i]
+        if target == -1:
+            shape[leading + i] = size
+        elif size != 1 and target != size:
+            raise RuntimeError(f"The expanded size of the tensor ({target}) must match the existing size ({size}) at "
+                               f"non-singleton dimension {leading + i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(input.shape)}")
+    if any(s < 0 for s in shape[:leading]):
+        raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                           f"dimension {shape.index(-1)}")
+    return _expand(input, shape=tuple(shape))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        dims = tuple(i for i, s in enumerate(input.shape) if s == 1)
+    else:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = tuple(d for d in (_wrap_dim(d, input.ndim, "squeeze") for d in dims) if input.ndim and input.shape[d] == 1)
+    return _view(input, shape=tuple(s for i, s in enumerate(input.shape) if i not in dims))
+
+
+def unsqueeze(input, dim):
+    dim = _wrap_dim(dim, input.ndim + 1, "unsqueeze")
+    shape = list(input.shape)
+    shape.insert(dim, 1)
+    return _view(input, shape=tuple(shape))
+
+
+# ---------------------------------------------------------------- slices of one dim
+
+@view_op("narrow", "dim", "start", "length")
+def _narrow(a, dim=0, start=0, length=0):
+    index = [slice(None)] * a.ndim
+    index[dim] = slice(start, start + length)
+    return a[tuple(index)]
+
+
+def narrow(input, dim, start, length):
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, input.ndim, "narrow")
+    size = input.shape[dim]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    start %= size if size else 1
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return _narrow(input, dim=dim, start=start, length=int(length))
+
+
+@view_op("select", "dim", "index")
+def _select(a, dim=0, index=0):
+    return a[(slice(None),) * dim + (index,)]
+
+
+def select(input, dim, index):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, input.ndim, "select")
+    size = input.shape[dim]
+    index = int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension "
+                         f"{dim}")
+    return _select(input, dim=dim, index=index % size)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    dim = _wrap_dim(dim, tensor.ndim, "split")
+    size = tensor.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        starts = range(0, size, step) if step else [0]
+        return tuple(_narrow(tensor, dim=dim, start=s, length=min(step, size - s)) for s in starts)
+    sections = list(split_size_or_sections)
+    if sum(sections) != size or any(s < 0 for s in sections):
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                           f"dimension {dim}), but got split_sizes={sections}")
+    pieces, start = [], 0
+    for length in sections:
+        pieces.append(_narrow(tensor, dim=dim, start=start, length=length))
+        start += length
+    return tuple(pieces)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    dim = _wrap_dim(dim, input.ndim, "chunk")
+    size = input.shape[dim]
+    step = -(-size // chunks) if size else 0
+    return split(input, step if step else 1, dim) if size else split(input, 0, dim)
+
+
+def unbind(input, dim=0):
+    dim = _wrap_dim(dim, input.ndim, "unbind")
+    return tuple(_select(input, dim=dim, index=i) for i in range(input.shape[dim]))
+
+
+# ---------------------------------------------------------------- strided views
+
+@view_op("diagonal", "offset", "dim1", "dim2")
+def _diagonal(a, offset=0, dim1=0, dim2=1):
+    # np.diagonal's view is read-only; build the same window with as_strided so writes go through
+    rows, cols = a.shape[dim1], a.shape[dim2]
+    length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
+    start = a
+    if length:
+        start = a[(slice(None),) * dim1 + (slice(max(-offset, 0), None),)]
+        start = start[(slice(None),) * dim2 + (slice(max(offset, 0), None),)]
+    kept = [i for i in range(a.ndim) if i not in (dim1, dim2)]
+    shape = [a.shape[i] for i in kept] + [length]
+    strides = [start.strides[i] for i in kept] + [start.strides[dim1] + start.strides[dim2]]
+    return np.lib.stride_tricks.as_strided(start, shape, strides, writeable=True)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d1, d2 = _wrap_dim(dim1, input.ndim, "diagonal"), _wrap_dim(dim2, input.ndim, "diagonal")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _diagonal(input, offset=offset, dim1=d1, dim2=d2)
+
+
+@op("unfold", promotion=RAW, view=True)
+def _unfold(a, dimension=0, size=1, step=1):
+    if a.ndim == 0:
+        return np.lib.stride_tricks.as_strided(a, (size,), (0,), writeable=True)
+    count = (a.shape[dimension] - size) // step + 1
+    shape = a.shape[:dimension] + (count,) + a.shape[dimension + 1:] + (size,)
+    strides = a.strides[:dimension] + (a.strides[dimension] * step,) + a.strides[dimension + 1:] + (a.strides[dimension],)
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=True)
+
+
+@op("unfold_backward", promotion=RAW)
+def _unfold_backward(g, input_shape=(), dimension=0, size=1, step=1):
+    grad = np.zeros(input_shape, dtype=g.dtype)
+    if len(input_shape) == 0:
+        grad[...] = g.sum()
+        return grad
+    moved = np.moveaxis(grad, dimension, -1)
+    windows = np.moveaxis(g, dimension, -2)  # (..., count, size)
+    for window in range(windows.shape[-2]):  # windows overlap: accumulate one at a time
+        moved[..., window * step: window * step + size] += windows[..., window, :]
+    return grad
+
+
+@_unfold.vjp
+def _(g, a_shape, dimension, size, step):
+    return _unfold_backward(g, input_shape=tuple(a_shape), dimension=dimension, size=size, step=step)
+
+
+@_unfold_backward.vjp
+def _(gg, dimension, size, step):
+    return _unfold(gg, dimension=dimension, size=size, step=step)
+
+
+def unfold(input, dimension, size, step):
+    dimension = _wrap_dim(dimension, input.ndim, "unfold")
+    extent = input.shape[dimension] if input.ndim else 1
+    if size > extent:
+        raise RuntimeError(f"maximum size for tensor at dimension {dimension} is {extent} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _unfold(input, dimension=dimension, size=size, step=step)
+
+
+from .strided import as_strided  # noqa: E402,F401  (re-exported: as_strided lives with its scatter/gather)
