@@ -1,0 +1,344 @@
+"""The checks of DESIGN contract 2, one function each: (case context) -> CheckResult.
+
+A rule shared by all of them: where torch raises, mtv2 must raise the same class (torch refusing a
+dtype or a layout is behaviour to match, not a reason to skip).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from conformance import gradcheck as finite_differences
+from conformance.compare import GRADCHECK_TOLERANCE, Comparison, compare_arrays, worst_of
+from conformance.frameworks import FLOATING, dtype_name, is_tensor, make_tensor, storage_pointer, to_numpy
+from conformance.inputs import build, draw, rng_for
+from conformance.outcome import (Tol, compare_values, differentiable_outputs, exception_text,
+                                 flatten_output, timed, tolerance)
+
+
+@dataclass
+class CheckResult:
+    status: str
+    detail: str = ""
+    max_abs_err: float | None = None
+    max_rel_err: float | None = None
+    err_ratio: float | None = None
+    atol: float | None = None
+    rtol: float | None = None
+    tol_source: str = ""
+    mtv2_ms: float | None = None
+    torch_ms: float | None = None
+
+
+@dataclass
+class CaseContext:
+    case: object
+    drawn: list
+    reference: object
+    candidate: object
+
+    def call(self, fw, inputs):
+        return self.case.spec.fn(fw, *inputs, **self.case.sample.kwargs)
+
+
+def builtin_class(exception):
+    """torch raises its own subclasses (torch._C._LinAlgError); the class to match is the builtin."""
+    return next(c for c in type(exception).__mro__ if c.__module__ == "builtins")
+
+
+def _from_comparison(comparison, tol, mtv2_ms, torch_ms, extra=""):
+    detail = "; ".join(part for part in (comparison.detail, extra) if part)
+    return CheckResult("pass" if comparison.ok else "fail", detail, comparison.max_abs_err,
+                       comparison.max_rel_err, comparison.err_ratio,
+                       tol.atol if tol else None, tol.rtol if tol else None,
+                       tol.source if tol else "", mtv2_ms, torch_ms)
+
+
+def _refusal(torch_ran, mtv2_ran):
+    """torch raised: pass when mtv2 raises the same class."""
+    expected = builtin_class(torch_ran.exception)
+    if mtv2_ran.exception is None:
+        status, detail = "fail", f"torch raises {exception_text(torch_ran.exception)}; mtv2 does not"
+    elif isinstance(mtv2_ran.exception, expected):
+        status, detail = "pass", f"both raise; torch {exception_text(torch_ran.exception, 120)}"
+    else:
+        status = "fail"
+        detail = (f"torch raises {exception_text(torch_ran.exception)}; "
+                  f"mtv2 raises {exception_text(mtv2_ran.exception)}")
+    return CheckResult(status, detail, mtv2_ms=mtv2_ran.ms, torch_ms=torch_ran.ms)
+
+
+def _raised(mtv2_ran, torch_ran=None, what="mtv2 raised"):
+    return CheckResult("error", f"{what} {exception_text(mtv2_ran.exception)}",
+                       mtv2_ms=mtv2_ran.ms, torch_ms=torch_ran.ms if torch_ran else None)
+
+
+# ---- forward ------------------------------------------------------------------------------
+def check_forward(ctx):
+    def run(fw):
+        return timed(lambda: ctx.call(fw, build(fw, ctx.drawn)[0]))
+    theirs, mine = run(ctx.reference), run(ctx.candidate)
+    if theirs.exception:
+        return _refusal(theirs, mine)
+    if mine.exception:
+        return _raised(mine, theirs)
+    comparison, tol = compare_values(ctx.case.spec, "forward", ctx.candidate, mine.value,
+                                     ctx.reference, theirs.value)
+    return _from_comparison(comparison, tol, mine.ms, theirs.ms)
+
+
+# ---- backward -----------------------------------------------------------------------------
+def _grad_leaves(storages, drawn):
+    return [storages[i] for i in finite_differences.grad_positions(drawn)]
+
+
+def _first_order(fw, ctx, cotangents, create_graph=False):
+    """Forward with grad, then autograd.grad of the differentiable outputs: (outputs, grads, leaves)."""
+    inputs, storages = build(fw, ctx.drawn, grad=True)
+    outputs = differentiable_outputs(fw, ctx.call(fw, inputs))
+    leaves = _grad_leaves(storages, ctx.drawn)
+    if cotangents is None:       # only asked which outputs are differentiable
+        return outputs, None, leaves, None
+    tangent_tensors = [make_tensor(fw, cotangents[p][0], cotangents[p][1],
+                                   requires_grad=create_graph) for p in sorted(outputs)]
+    grads = fw.autograd.grad([outputs[p] for p in sorted(outputs)], leaves,
+                             grad_outputs=tangent_tensors, allow_unused=True,
+                             create_graph=create_graph)
+    return outputs, list(grads), leaves, tangent_tensors
+
+
+def _cotangents(ctx, outputs):
+    rng = rng_for(ctx.case.case_id, "cotangent")
+    cotangents = {}
+    for path in sorted(outputs):
+        dtype = dtype_name(ctx.reference, outputs[path].dtype)
+        cotangents[path] = (draw(rng, tuple(outputs[path].shape), dtype), dtype)
+    return cotangents
+
+
+def _compare_grads(ctx, check, mine, theirs, names):
+    results = []
+    for name, m, t in zip(names, mine, theirs):
+        if (m is None) != (t is None):
+            side = "mtv2" if m is None else "torch"
+            results.append((name, Comparison(False, detail=f"grad is None only in {side}")))
+        elif m is not None:
+            dtype = dtype_name(ctx.reference, t.dtype)
+            tol = tolerance(ctx.case.spec, dtype, check)
+            comparison = compare_arrays(to_numpy(ctx.candidate, m), to_numpy(ctx.reference, t),
+                                        dtype_name(ctx.candidate, m.dtype), dtype, tol.atol, tol.rtol)
+            results.append((name, comparison))
+    merged = worst_of(results)
+    tols = [tolerance(ctx.case.spec, dtype_name(ctx.reference, t.dtype), check)
+            for t in theirs if t is not None]
+    return merged, (tols[0] if tols else None)
+
+
+def check_backward(ctx):
+    theirs = timed(lambda: _first_order(ctx.reference, ctx, None))
+    mine = timed(lambda: _first_order(ctx.candidate, ctx, None))
+    if theirs.exception:
+        return _refusal(theirs, mine)
+    if mine.exception:
+        return _raised(mine, theirs)
+    their_paths, my_paths = sorted(theirs.value[0]), sorted(mine.value[0])
+    if their_paths != my_paths:
+        return CheckResult("fail", f"outputs requiring grad: mtv2 {my_paths}, torch {their_paths}")
+    if not their_paths:
+        return CheckResult("pass", "no output requires grad, on either side")
+    cotangents = _cotangents(ctx, theirs.value[0])
+    theirs = timed(lambda: _first_order(ctx.reference, ctx, cotangents))
+    mine = timed(lambda: _first_order(ctx.candidate, ctx, cotangents))
+    if theirs.exception:
+        return _refusal(theirs, mine)
+    if mine.exception:
+        return _raised(mine, theirs)
+    names = [f"grad[{i}]" for i in finite_differences.grad_positions(ctx.drawn)]
+    comparison, tol = _compare_grads(ctx, "backward", mine.value[1], theirs.value[1], names)
+    extra = ""
+    if not comparison.ok and all(g is not None for g in mine.value[1] + theirs.value[1]):
+        flat = np.concatenate([cotangents[p][0].astype(np.float64).ravel() for p in their_paths])
+        as_flat = lambda fw, grads: [to_numpy(fw, g).astype(np.float64).ravel() for g in grads]
+        try:
+            extra = finite_differences.arbitrate(
+                ctx.reference, ctx.case, ctx.drawn, their_paths, flat,
+                as_flat(ctx.candidate, mine.value[1]), as_flat(ctx.reference, theirs.value[1]))
+        except Exception as exception:
+            extra = f"finite differences failed: {exception_text(exception)}"
+    return _from_comparison(comparison, tol, mine.ms, theirs.ms, extra)
+
+
+# ---- gradcheck and gradgrad ---------------------------------------------------------------
+def check_gradcheck(ctx):
+    mine = timed(lambda: finite_differences.gradcheck(ctx.candidate, ctx.case, ctx.drawn))
+    if mine.exception:
+        return _raised(mine)
+    comparison, mode = mine.value
+    atol, rtol = GRADCHECK_TOLERANCE
+    if not comparison.ok:
+        comparison.detail = f"backward disagrees with finite differences ({mode}): {comparison.detail}"
+    return _from_comparison(comparison, Tol(atol, rtol, f"gradcheck, {mode}"), mine.ms, None)
+
+
+def _second_order(fw, ctx, cotangents):
+    outputs, grads, leaves, tangents = _first_order(fw, ctx, cotangents, create_graph=True)
+    targets = [i for i, g in enumerate(grads) if g is not None and g.requires_grad]
+    rng = rng_for(ctx.case.case_id, "gradgrad")
+    weights = [make_tensor(fw, draw(rng, tuple(grads[i].shape), dtype_name(fw, grads[i].dtype)),
+                           dtype_name(fw, grads[i].dtype)) for i in targets]
+    if not targets:
+        return targets, []
+    second = fw.autograd.grad([grads[i] for i in targets], leaves + tangents,
+                              grad_outputs=weights, allow_unused=True)
+    return targets, list(second)
+
+
+def check_gradgrad(ctx):
+    probe = timed(lambda: _first_order(ctx.reference, ctx, None))
+    if probe.exception or not probe.value[0]:
+        return CheckResult("skip", "no differentiable output in torch")
+    cotangents = _cotangents(ctx, probe.value[0])
+    theirs = timed(lambda: _second_order(ctx.reference, ctx, cotangents))
+    if theirs.exception:
+        return CheckResult("skip", f"torch has no double backward here: "
+                                   f"{exception_text(theirs.exception)}", torch_ms=theirs.ms)
+    mine = timed(lambda: _second_order(ctx.candidate, ctx, cotangents))
+    if mine.exception:
+        return _raised(mine, theirs)
+    if mine.value[0] != theirs.value[0]:
+        return CheckResult("fail", f"first-order grads that require grad: mtv2 {mine.value[0]}, "
+                                   f"torch {theirs.value[0]}")
+    if not theirs.value[0]:
+        return CheckResult("pass", "first-order gradients are constant on both sides")
+    n_leaves = len(finite_differences.grad_positions(ctx.drawn))
+    names = [f"d2/dinput{i}" for i in range(n_leaves)] + \
+            [f"d2/dcotangent{i}" for i in range(len(mine.value[1]) - n_leaves)]
+    comparison, tol = _compare_grads(ctx, "gradgrad", mine.value[1], theirs.value[1], names)
+    return _from_comparison(comparison, tol, mine.ms, theirs.ms)
+
+
+# ---- alias and inplace --------------------------------------------------------------------
+def _marker(shape, dtype):
+    """Distinct, exactly representable values to write through a view."""
+    count = int(np.prod(shape, dtype=np.int64))
+    values = np.arange(count).reshape(shape)
+    if dtype == "bool":
+        return values % 2 == 0
+    return (values % 50 + (100 if dtype != "uint8" else 50)).astype(np.float64 if dtype in FLOATING else np.int64)
+
+
+def _overlapping(tensor):
+    return any(s == 0 and n > 1 for s, n in zip(tensor.stride(), tensor.shape))
+
+
+def _alias_run(fw, ctx):
+    inputs, storages = build(fw, ctx.drawn)
+    tensors = [(p, t) for p, t in flatten_output(fw, ctx.call(fw, inputs)) if is_tensor(fw, t)]
+    pointers = {storage_pointer(s) for s in storages if s is not None and s.numel() > 0}
+    shares = {p: storage_pointer(t) in pointers for p, t in tensors if t.numel() > 0}
+    for path, tensor in tensors:
+        # Writing into a stride-0 view is refused by torch; write into the inputs and read it instead.
+        targets = [s for s in storages if s is not None] if _overlapping(tensor) else [tensor]
+        for target in targets:
+            dtype = dtype_name(fw, target.dtype)
+            target.copy_(make_tensor(fw, _marker(tuple(target.shape), dtype), dtype))
+    after = [(f"input{i}", s) for i, s in enumerate(storages) if s is not None] + tensors
+    return shares, after
+
+
+def _after_comparison(ctx, mine, theirs):
+    results = []
+    for (path, m), (_, t) in zip(mine, theirs):
+        results.append((f"{path} after the write", compare_arrays(
+            to_numpy(ctx.candidate, m), to_numpy(ctx.reference, t),
+            dtype_name(ctx.candidate, m.dtype), dtype_name(ctx.reference, t.dtype), 0.0, 0.0)))
+    return worst_of(results)
+
+
+def check_alias(ctx):
+    theirs = timed(lambda: _alias_run(ctx.reference, ctx))
+    mine = timed(lambda: _alias_run(ctx.candidate, ctx))
+    if theirs.exception:
+        return _refusal(theirs, mine)
+    if mine.exception:
+        return _raised(mine, theirs)
+    for path, shared in theirs.value[0].items():
+        if mine.value[0].get(path) != shared:
+            says = "shares" if shared else "does not share"
+            return CheckResult("fail", f"{path}: torch's {says} storage with an input, mtv2's "
+                                       f"{'does not' if shared else 'does'}", mtv2_ms=mine.ms,
+                               torch_ms=theirs.ms)
+    comparison = _after_comparison(ctx, mine.value[1], theirs.value[1])
+    return _from_comparison(comparison, Tol(0.0, 0.0, "exact"), mine.ms, theirs.ms)
+
+
+def _inplace_run(fw, ctx):
+    inputs, storages = build(fw, ctx.drawn)
+    target = inputs[0]
+    version = target._version
+    result = ctx.case.spec.inplace(fw, *inputs, **ctx.case.sample.kwargs)
+    facts = {"returns self": result is target, "bumps _version": target._version > version}
+    after = [("result", result)] + [(f"input{i}", t) for i, t in enumerate(inputs) if is_tensor(fw, t)] \
+        + [(f"storage{i}", s) for i, s in enumerate(storages) if s is not None]
+    return facts, after
+
+
+def check_inplace(ctx):
+    theirs = timed(lambda: _inplace_run(ctx.reference, ctx))
+    mine = timed(lambda: _inplace_run(ctx.candidate, ctx))
+    if theirs.exception:
+        return _refusal(theirs, mine)
+    if mine.exception:
+        return _raised(mine, theirs)
+    for fact, value in theirs.value[0].items():
+        if mine.value[0][fact] != value:
+            return CheckResult("fail", f"{fact}: torch {value}, mtv2 {mine.value[0][fact]}",
+                               mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    results, tols = [], []
+    for (path, m), (_, t) in zip(mine.value[1], theirs.value[1]):
+        dtype = dtype_name(ctx.reference, t.dtype)
+        tol = tolerance(ctx.case.spec, dtype, "inplace")
+        tols.append(tol)
+        results.append((path, compare_arrays(to_numpy(ctx.candidate, m), to_numpy(ctx.reference, t),
+                                             dtype_name(ctx.candidate, m.dtype), dtype,
+                                             tol.atol, tol.rtol)))
+    return _from_comparison(worst_of(results), tols[0], mine.ms, theirs.ms)
+
+
+# ---- error --------------------------------------------------------------------------------
+STOP_WORDS = {"tensor", "tensors", "expected", "which", "should", "given", "there", "being",
+              "argument", "arguments", "input", "received", "object"}
+
+
+def names_the_op(message, op_name, torch_message):
+    """Lenient: the op's name, or enough of the key words of torch's own message."""
+    message = message.lower()
+    token = op_name.rsplit(".", 1)[-1].strip("_").lower()
+    if token and token in message:
+        return True
+    words = {w for w in "".join(c if c.isalpha() else " " for c in torch_message.lower()).split()
+             if len(w) >= 5 and w not in STOP_WORDS}
+    return bool(words) and sum(w in message for w in words) >= min(3, (len(words) + 1) // 2)
+
+
+def check_error(ctx):
+    error = ctx.case.error
+    def run(fw):
+        return timed(lambda: error.fn(fw, *build(fw, ctx.drawn, grad="explicit")[0],
+                                      **error.sample.kwargs))
+    theirs, mine = run(ctx.reference), run(ctx.candidate)
+    if not isinstance(theirs.exception, error.raises):
+        got = exception_text(theirs.exception) if theirs.exception else "no exception"
+        return CheckResult("error", f"spec is wrong: torch gives {got}, not {error.raises.__name__}")
+    both = f"torch {exception_text(theirs.exception)} | mtv2 " + \
+           (exception_text(mine.exception) if mine.exception else "no exception")
+    if not isinstance(mine.exception, error.raises):
+        return CheckResult("fail", both, mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    if not names_the_op(str(mine.exception), ctx.case.spec.name, str(theirs.exception)):
+        return CheckResult("fail", f"message does not name the op: {both}",
+                           mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    return CheckResult("pass", both, mtv2_ms=mine.ms, torch_ms=theirs.ms)
+
+
+CHECKS = {"forward": check_forward, "backward": check_backward, "gradcheck": check_gradcheck,
+          "gradgrad": check_gradgrad, "alias": check_alias, "inplace": check_inplace,
+          "error": check_error}

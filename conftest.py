@@ -1,0 +1,75 @@
+"""pytest plugin of the conformance harness: gathers every case's rows, writes results/ once.
+
+Each conformance test attaches its rows to its report (record_property). The controller (the only
+process when -n 0; the xdist controller otherwise) collects them in pytest_runtest_logreport and,
+at session end, writes results/ atomically. Workers never write. A case whose test fails without
+rows (a crashed worker, a setup error) gets error rows synthesized here, so no row goes missing.
+"""
+import json
+import os
+import time
+
+# One BLAS thread per process: xdist already runs one process per core, and a fixed thread count
+# keeps float summation order, hence every number in parity.csv, identical between runs.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+CASE_TEST = "::test_case["
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("conformance")
+    group.addoption("--results-dir", default="results",
+                    help="where parity.csv, matrix.csv, summary.md and run.json go")
+    group.addoption("--case-timeout", type=float, default=60.0,
+                    help="seconds one conformance case may take before it becomes error rows")
+    group.addoption("--extra-specs", action="append", default=[],
+                    help="a Python file with SPECS to add to the case tables (harness self-tests)")
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(RowGatherer(config), "conformance-rows")
+
+
+class RowGatherer:
+    def __init__(self, config):
+        self.config = config
+        self.rows = {}            # (case_id, check) -> row
+        self.start = time.time()
+        self.start_text = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self._cases = None
+
+    def pytest_runtest_logreport(self, report):
+        from conformance.run import ROW_PROPERTY
+        attached = [json.loads(value) for key, value in report.user_properties if key == ROW_PROPERTY]
+        for rows in attached:
+            for row in rows:
+                self.rows[(row["case_id"], row["check"])] = row
+        if report.failed and not attached and CASE_TEST in report.nodeid:
+            self._synthesize(report)
+
+    def _synthesize(self, report):
+        from conformance.run import error_rows
+        case_id = report.nodeid.split(CASE_TEST, 1)[1][:-1]
+        if any(key[0] == case_id for key in self.rows):
+            return
+        if self._cases is None:
+            from conformance.cases import all_cases
+            self._cases = {c.case_id: c for c in all_cases(self.config.getoption("extra_specs"))}
+        case = self._cases.get(case_id)
+        text = " ".join(str(report.longrepr).split())[-300:]
+        if case is None:
+            return
+        detail = f"no rows came back ({report.when}): {text}"
+        for row in error_rows(case, detail):
+            self.rows[(row["case_id"], row["check"])] = row
+
+    def pytest_sessionfinish(self, session):
+        if not self.rows:
+            return
+        from conformance import frameworks, matrix
+        info = matrix.run_info(self.start_text, time.time() - self.start,
+                               frameworks.candidate_name(), list(self.config.invocation_params.args),
+                               str(self.config.rootpath))
+        matrix.write_results(list(self.rows.values()), self.config.getoption("results_dir"), info)
