@@ -7,7 +7,8 @@ from ._random import Generator, default_generator, get_rng_state, initial_seed, 
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd, testing
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                       set_grad_enabled)
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
@@ -18,7 +19,7 @@ from .ops.elementwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bi
                               sign, sin, sqrt, sub, tanh, true_divide, where)
 from .ops.indexing import nonzero
 from .ops.linalg import matmul
-from .ops.reduction import all, any, argmax, argmin, max, mean, min, sum
+from .ops.reduction import all, any, argmax, argmin, max, mean, min, std, sum, var, var_mean
 from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
                         split, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
 

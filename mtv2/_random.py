@@ -6,7 +6,8 @@ class Generator:
     """torch.Generator: a seedable random stream."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        from ._device import device as device_type
+        self.device = device_type(device)
         self._seed = 67280421310721  # torch's default seed
         self._rng = np.random.default_rng(self._seed)
 

@@ -15,8 +15,8 @@ _CPU = _device_type("cpu")
 
 
 class Tensor:
-    __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "requires_grad", "grad",
-                 "grad_fn", "_output_nr", "_grad_accumulator", "_leaf_hooks", "_retains_grad", "__weakref__",
+    __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "_requires_grad", "grad",
+                 "grad_fn", "_output_nr", "_grad_accumulator", "_leaf_hooks", "_retains_grad", "_inference", "__weakref__",
                  "__dict__")
 
     # ------------------------------------------------------------ construction (internal)
@@ -30,13 +30,14 @@ class Tensor:
         tensor._version_counter = VersionCounter()
         tensor._base = None
         tensor.dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
-        tensor.requires_grad = False
+        tensor._requires_grad = False
         tensor.grad = None
         tensor.grad_fn = None
         tensor._output_nr = 0
         tensor._grad_accumulator = None
         tensor._leaf_hooks = None
         tensor._retains_grad = False
+        tensor._inference = grad_mode.state.inference
         return tensor
 
     @classmethod
@@ -94,7 +95,7 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def contiguous(self, memory_format=None):
-        return self if self._data.flags.c_contiguous else self.clone()
+        return self if self._data.flags.c_contiguous else _conversion.contiguous_copy(self)
 
     def dim(self):
         return self._data.ndim
@@ -138,6 +139,9 @@ class Tensor:
     def is_complex(self):
         return False
 
+    def is_inference(self):
+        return self._inference  # created inside inference_mode
+
     def type(self, dtype=None):
         if dtype is None:
             return _LEGACY_TYPE_NAMES[self.dtype.name]
@@ -146,6 +150,20 @@ class Tensor:
         return self.to(dtype)
 
     # ------------------------------------------------------------ autograd metadata
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        self._requires_grad = bool(value)
 
     @property
     def is_leaf(self):
@@ -170,12 +188,6 @@ class Tensor:
         self._version_counter = VersionCounter()
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
-        if not requires_grad and self.grad_fn is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
-                               "computed variable in a subgraph that doesn't require differentiation use "
-                               "var_no_grad = var.detach().")
         self.requires_grad = requires_grad
         return self
 
@@ -261,9 +273,13 @@ class Tensor:
         return bool(self._data.reshape(-1)[0])
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self):
@@ -473,6 +489,12 @@ class Tensor:
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         return _reduction.mean(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduction.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduction.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
 
     def max(self, dim=None, keepdim=False):
         return _reduction.max(self, dim, keepdim)

@@ -59,7 +59,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         array = _array_from_nested(data)
         if dtype is None:
             dtype = _inferred_dtype(array) if not isinstance(data, np.generic) else _dtype.from_numpy_dtype(array.dtype)
-    return _finish(np.ascontiguousarray(array), dtype, requires_grad, device)
+    return _finish(np.array(array, order="C", copy=False), dtype, requires_grad, device)
 
 
 def _array_from_nested(data):
@@ -197,14 +197,22 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 # ---------------------------------------------------------------- random
 
+def _check_floating(dtype, kernel):
+    if not dtype.is_floating_point:
+        from .ops.inplace import _type_title
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_title(dtype)}\'')
+
+
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = _default(dtype)
+    _check_floating(dtype, "check_uniform_bounds")
     values = numpy_generator(generator).random(_size_arguments(size))
     return _finish(values, dtype, requires_grad, device)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = _default(dtype)
+    _check_floating(dtype, "normal_kernel_cpu")
     values = numpy_generator(generator).standard_normal(_size_arguments(size))
     return _finish(values, dtype, requires_grad, device)
 
@@ -222,6 +230,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = dtype or _dtype.int64
+    _size_arguments((n,))
     return _finish(numpy_generator(generator).permutation(n), dtype, requires_grad, device)
 
 
@@ -241,20 +250,31 @@ def _like_dtype(input, dtype):
     return dtype or input.dtype
 
 
+def _filled_like(input, fill_value, dtype, requires_grad, device):
+    # order "K" keeps a dense input's strides, as torch's preserve_format does
+    dtype = dtype or input.dtype
+    data = input._data
+    dense = data.size == 0 or input.untyped_storage().buffer.size == data.size and input.storage_offset() == 0
+    array = np.full_like(data, fill_value, dtype=dtype.numpy_type, order="K" if dense else "C")
+    return _finish(array, dtype, requires_grad, device)
+
+
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return zeros(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+    return _filled_like(input, 0, dtype, requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return ones(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+    return _filled_like(input, 1, dtype, requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return empty(input.shape, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+    return _filled_like(input, 0, dtype, requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return full(input.shape, fill_value, dtype=_like_dtype(input, dtype), device=device, requires_grad=requires_grad)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled_like(input, fill_value, dtype, requires_grad, device)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,

@@ -47,12 +47,28 @@ class _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
+class _BareDecoratable(_GradModeContext):
+    """Usable as `@no_grad()` and as a bare `@no_grad`, like torch's."""
+
+    def __new__(cls, function=None):
+        instance = super().__new__(cls)
+        if function is None:
+            return instance
+        return instance(function)
+
+
+class no_grad(_BareDecoratable):
+    def __init__(self, function=None):
+        pass
+
     def _enter_mode(self):
         state.enabled = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecoratable):
+    def __init__(self, function=None):
+        pass
+
     def _enter_mode(self):
         state.enabled = True
 
@@ -64,6 +80,11 @@ class set_grad_enabled(_GradModeContext):
         self.mode = bool(mode)
         self._saved = (state.enabled, state.inference)
         state.enabled = self.mode
+
+    def __enter__(self):
+        # the previous mode was saved at construction, which already switched the mode
+        state.enabled = self.mode
+        return None
 
     def _enter_mode(self):
         state.enabled = self.mode
@@ -90,9 +111,9 @@ class inference_mode(_GradModeContext):
         self.mode = bool(mode)
 
     def _enter_mode(self):
-        if self.mode:
-            state.enabled = False
-            state.inference = True
+        # inference_mode(False) inside inference mode turns it off and records graphs again, as torch does
+        state.enabled = not self.mode
+        state.inference = self.mode
 
     def __call__(self, function):
         if isinstance(function, bool):  # @inference_mode(False) style is handled by __init__

@@ -126,7 +126,7 @@ def apply_op(op, operands, params):
         edges = [edge_of(x) if isinstance(x, Tensor) else None for x in operands]
         if any(edge is not None for edge in edges):
             node = OpNode(op, edges, operands, params, differentiable)
-            differentiable.requires_grad = True
+            differentiable._requires_grad = True
             differentiable.grad_fn = node
     return outputs
 

@@ -31,6 +31,20 @@ def clone(input, *, memory_format=None):
     return _clone(input)
 
 
+@op("contiguous", promotion=RAW)
+def _contiguous(a):
+    return np.ascontiguousarray(a) if a.ndim else a.copy()
+
+
+@_contiguous.vjp
+def _(g):
+    return g
+
+
+def contiguous_copy(input):
+    return _contiguous(input)
+
+
 def _parse_to_arguments(args, kwargs):
     """Tensor.to accepts (dtype), (device), (device, dtype), (tensor), and keywords dtype/device/copy."""
     dtype, device = kwargs.pop("dtype", None), kwargs.pop("device", None)

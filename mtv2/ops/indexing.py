@@ -70,7 +70,8 @@ def _check_bounds(index, shape):
 
 @view_op("getitem", "index")
 def _getitem_view(a, index=()):
-    return a[index]
+    # a trailing Ellipsis makes NumPy return a 0-d view rather than a scalar copy for all-integer indices
+    return a[index if Ellipsis in index else index + (Ellipsis,)]
 
 
 @op("index", promotion=RAW)

@@ -73,6 +73,29 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return _mean(input, dims=reduced_dims(dim, input.ndim, "mean"), keepdim=keepdim, dtype=dtype)
 
 
+def var(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
+    """Composite of mean and sum: its gradient comes from theirs."""
+    if isinstance(correction, bool):  # var(x, dim, True) is the old positional `unbiased`
+        unbiased, correction = correction, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = reduced_dims(dim, input.ndim, "var")
+    count = 1
+    for d in dims:
+        count *= input.shape[d]
+    centered = input - mean(input, dims, keepdim=True)
+    return sum(centered * centered, dims, keepdim=keepdim) / builtins.max(count - correction, 0)
+
+
+def std(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
+    return var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased).sqrt()
+
+
+def var_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
+    return (var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
+            mean(input, dim, keepdim=keepdim))
+
+
 # ---------------------------------------------------------------- max / min
 
 def _check_nonempty(a, name, dim=None):

@@ -92,8 +92,18 @@ def reshape(input, *shape):
     try:
         np.reshape(input._data, shape, copy=False)
     except ValueError:
-        return _view(input.clone(), shape=shape)
+        return _reshape_copy(input, shape=shape)
     return _view(input, shape=shape)
+
+
+@op("reshape_copy", promotion=RAW)
+def _reshape_copy(a, shape=()):
+    return np.reshape(np.ascontiguousarray(a), shape).copy()  # a fresh tensor, not a view of a temporary
+
+
+@_reshape_copy.vjp
+def _(g, a_shape):
+    return g.reshape(a_shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -253,7 +263,7 @@ def narrow(input, dim, start, length):
 
 @view_op("select", "dim", "index")
 def _select(a, dim=0, index=0):
-    return a[(slice(None),) * dim + (index,)]
+    return a[(slice(None),) * dim + (index, Ellipsis)]  # Ellipsis: a 0-d view, not a scalar copy
 
 
 def select(input, dim, index):
