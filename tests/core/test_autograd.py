@@ -93,6 +93,22 @@ def create_graph_gives_double_backward(fw):
 
 
 @SCENARIOS
+def create_graph_retains_the_graph_by_default(fw):
+    x = leaf(fw)
+    y = (x.exp() * x).sum()
+    (first,) = fw.autograd.grad(y, x, create_graph=True)
+    (again,) = fw.autograd.grad(y, x)  # retain_graph defaults to create_graph
+    return [first, again, raised(lambda: fw.autograd.grad(y, x))]
+
+
+@SCENARIOS
+def autograd_backward_function(fw):
+    x, z = leaf(fw), leaf(fw, (2.0, 2.0, 2.0))
+    fw.autograd.backward([x * z, (z * z).sum()], [fw.tensor([1.0, 2.0, 3.0]), fw.tensor(1.0)])
+    return [x.grad, z.grad]
+
+
+@SCENARIOS
 def hessian_vector_product(fw):
     x = leaf(fw, (0.5, 1.5, -1.0))
     w = fw.tensor([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [3.0, 0.0, 1.0]])
@@ -234,6 +250,16 @@ def inference_mode_context(fw):
             mode_disabled = fw.is_inference_mode_enabled()
     return [inferred.requires_grad, inferred, mode_inside, mode_disabled, fw.is_inference_mode_enabled(),
             inferred.is_inference()]
+
+
+@SCENARIOS
+def inference_tensors_outside_inference_mode(fw):
+    x = leaf(fw)
+    with fw.inference_mode():
+        inferred = fw.ones(3) * 2
+    return [inferred.is_inference(), x.is_inference(), raised(lambda: inferred.add_(1)),
+            raised(lambda: (inferred * x).sum().backward()), inferred + 1, (inferred + 1).is_inference(),
+            inferred.clone().is_inference()]
 
 
 @SCENARIOS

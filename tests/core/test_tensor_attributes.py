@@ -55,6 +55,16 @@ def dtype_and_device(fw):
             fw.int64.is_floating_point, fw.float32.itemsize, fw.zeros(2, device="cpu").device]
 
 
+SCENARIOS.update({
+    "kind_predicates": lambda fw: [[fw.is_tensor(t), t.is_floating_point(), fw.is_floating_point(t), fw.numel(t),
+                                    t.dtype.is_signed] for t in (matrix(fw), fw.tensor([1]), fw.tensor([True]),
+                                                                fw.zeros(1, dtype=fw.uint8))]
+                                  + [fw.is_tensor([1.0]), fw.is_tensor(fw.float32)],
+    "hash_and_contains": lambda fw: [hash(matrix(fw)) != hash(matrix(fw)), len({matrix(fw), matrix(fw)}),
+                                     2 in fw.tensor([1, 2]), 5.0 in matrix(fw), 7 in matrix(fw)],
+})
+
+
 # ---- contiguity ---------------------------------------------------------------------------------
 
 @SCENARIOS
