@@ -14,7 +14,7 @@ import time
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-CASE_TEST = "::test_case["
+CASE_TEST = "::test_cases["
 
 
 def pytest_addoption(parser):
@@ -38,7 +38,7 @@ class RowGatherer:
         self.rows = {}            # (case_id, check) -> row
         self.start = time.time()
         self.start_text = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        self._cases = None
+        self._groups = None
 
     def pytest_runtest_logreport(self, report):
         from conformance.run import ROW_PROPERTY
@@ -50,20 +50,15 @@ class RowGatherer:
             self._synthesize(report)
 
     def _synthesize(self, report):
+        from conformance.cases import all_cases, group_cases
         from conformance.run import error_rows
-        case_id = report.nodeid.split(CASE_TEST, 1)[1][:-1]
-        if any(key[0] == case_id for key in self.rows):
-            return
-        if self._cases is None:
-            from conformance.cases import all_cases
-            self._cases = {c.case_id: c for c in all_cases(self.config.getoption("extra_specs"))}
-        case = self._cases.get(case_id)
+        if self._groups is None:
+            self._groups = group_cases(all_cases(self.config.getoption("extra_specs")))
+        test_id = report.nodeid.split(CASE_TEST, 1)[1][:-1]
         text = " ".join(str(report.longrepr).split())[-300:]
-        if case is None:
-            return
-        detail = f"no rows came back ({report.when}): {text}"
-        for row in error_rows(case, detail):
-            self.rows[(row["case_id"], row["check"])] = row
+        for case in self._groups.get(test_id, []):
+            for row in error_rows(case, f"no rows came back ({report.when}): {text}"):
+                self.rows.setdefault((row["case_id"], row["check"]), row)
 
     def pytest_sessionfinish(self, session):
         if not self.rows:

@@ -63,6 +63,8 @@ def draw(rng, shape, dtype, domain="real"):
         # A permutation: no ties, so max/min pick the same element and their gradient is defined.
         values = rng.permutation(size) - (0 if low == 0 else size // 2)
         values = values * 0.5 + 0.25 if floating else values
+    elif domain == "zero":
+        values = np.zeros(size)
     elif domain == "small_int":
         values = rng.integers(0 if low == 0 else -2, 3, size)     # many ties, for comparisons
     elif floating:

@@ -60,6 +60,17 @@ def error_rows(case, detail, checks=None):
     return [make_row(case, check, CheckResult("error", detail)) for check in checks or case.checks]
 
 
+def grad_mode_leak(reference, candidate):
+    """Global grad mode must be back on after every check; a framework that leaves it off would
+    corrupt later, unrelated cases (and make rows depend on execution order), so reset it here."""
+    leaked = [fw for fw in (reference, candidate) if not fw.is_grad_enabled()]
+    for fw in leaked:
+        fw.set_grad_enabled(True)
+    if candidate in leaked and reference not in leaked:
+        return "mtv2 left grad mode disabled after this check (torch restores it)"
+    return ""
+
+
 def run_case(case, time_limit_seconds=DEFAULT_TIME_LIMIT):
     """All planned checks of `case`; every planned check yields exactly one row, whatever happens."""
     try:
@@ -77,6 +88,9 @@ def run_case(case, time_limit_seconds=DEFAULT_TIME_LIMIT):
                     result = CHECKS[check](context)
                 except Exception as exception:   # a harness-side surprise is still a row
                     result = CheckResult("error", f"check crashed: {exception_text(exception)}")
+                leak = grad_mode_leak(reference, candidate)
+                if leak and result.status == "pass":
+                    result = CheckResult("fail", leak, mtv2_ms=result.mtv2_ms, torch_ms=result.torch_ms)
                 rows.append(make_row(case, check, result))
     except CaseTimeout as timeout:
         done = {row["check"] for row in rows}

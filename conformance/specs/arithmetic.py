@@ -1,1 +1,78 @@
-SPECS = []
+"""Arithmetic functions: add/sub/mul/div (alpha, rounding_mode), pow, remainder, floor_divide,
+with their Tensor methods and in-place `op_` forms, and torch's type promotion across dtypes."""
+from conformance.frameworks import DTYPES
+from conformance.inputs import Arg, Sample, T, binary_samples, inplace_safe, promotion_samples
+from conformance.spec import ErrorCase, OpSpec
+
+BINARY = binary_samples()
+IN_PLACE = inplace_safe(BINARY)
+METHOD_SAMPLES = tuple(s for s in BINARY if s.name in ("same_shape", "broadcast_rhs", "scalar_rhs"))
+
+
+def functional(name, **kwargs):
+    return lambda fw, a, b: getattr(fw, name)(a, b, **kwargs)
+
+
+def method(name, **kwargs):
+    return lambda fw, a, b: getattr(a, name)(b, **kwargs)
+
+
+def family(name, domain="real", kwargs=None, variant="", errors=(), **options):
+    """The function, the method and the in-place method of one binary op."""
+    kwargs = kwargs or {}
+    return [OpSpec(name, functional(name, **kwargs), BINARY, DTYPES, variant=variant, domain=domain,
+                   inplace=method(name + "_", **kwargs), inplace_name=f"Tensor.{name}_",
+                   inplace_samples=IN_PLACE, errors=errors, **options),
+            OpSpec(f"Tensor.{name}", method(name, **kwargs), METHOD_SAMPLES, DTYPES, variant=variant,
+                   domain=domain, **options)]
+
+
+NON_BROADCASTABLE = Sample("shapes_3_and_4", (T(3), T(4)))
+ADD_ERRORS = (
+    ErrorCase("non_broadcastable", lambda fw, a, b: fw.add(a, b), NON_BROADCASTABLE, RuntimeError),
+    ErrorCase("other_is_str", lambda fw, a: fw.add(a, "x"), Sample("str", (T(3),)), TypeError),
+    ErrorCase("alpha_is_str", lambda fw, a, b: fw.add(a, b, alpha="x"),
+              Sample("str", (T(3), T(3))), TypeError),
+    ErrorCase("inplace_on_leaf_requiring_grad", lambda fw, a, b: a.add_(b),
+              Sample("leaf", (T(3, requires_grad=True), T(3))), RuntimeError),
+)
+DIV_ERRORS = (
+    ErrorCase("bad_rounding_mode", lambda fw, a, b: fw.div(a, b, rounding_mode="x"),
+              Sample("pair", (T(3), T(3))), RuntimeError),
+    ErrorCase("integer_by_zero_floor", lambda fw, a, b: fw.div(a, b, rounding_mode="floor"),
+              Sample("zero_divisor", (T(3), T(3, domain="zero"))), RuntimeError, ("int64",)),
+)
+
+SPECS = [
+    *family("add", errors=ADD_ERRORS),
+    *family("add", variant="alpha2", kwargs={"alpha": 2}),
+    *family("sub", errors=(ErrorCase("non_broadcastable", functional("sub"), NON_BROADCASTABLE,
+                                     RuntimeError),)),
+    *family("sub", variant="alpha2", kwargs={"alpha": 2}),
+    *family("mul", errors=(ErrorCase("non_broadcastable", functional("mul"), NON_BROADCASTABLE,
+                                     RuntimeError),)),
+    *family("div", domain=("real", "nonzero"), errors=DIV_ERRORS),
+    *family("div", domain=("real", "nonzero"), variant="trunc", kwargs={"rounding_mode": "trunc"},
+            gradcheck=False),
+    *family("div", domain=("real", "nonzero"), variant="floor", kwargs={"rounding_mode": "floor"},
+            gradcheck=False),
+    # Discontinuous where a/b crosses an integer: the analytic gradient is compared with torch's,
+    # but finite differences are not meaningful judges.
+    *family("remainder", domain=("real", "nonzero"), gradcheck=False),
+    *family("floor_divide", domain=("real", "nonzero"), gradcheck=False, gradgrad=False),
+    *family("pow", domain=("base", "exponent"),
+            errors=(ErrorCase("integer_to_negative_power", lambda fw, a: a ** -1,
+                              Sample("int", (T(3),)), RuntimeError, ("int64",)),)),
+]
+# Promotion: the rhs has a fixed dtype, the lhs runs over every dtype (torch's promotion table,
+# 0-d tensors and Python scalars promoting only across categories).
+SPECS += [OpSpec(name, functional(name), promotion_samples(), DTYPES, variant="promotion",
+                 domain=("real", "nonzero"))
+          for name in ("add", "mul", "div")]
+# pow with a Python exponent: each exponent its own sample.
+SPECS.append(OpSpec("pow", lambda fw, a, exponent: fw.pow(a, exponent),
+                    tuple(Sample(f"exponent_{label}", (T(3, 4), Arg(value=exponent)))
+                          for label, exponent in (("2", 2), ("3", 3), ("half", 0.5), ("minus1", -1.0),
+                                                  ("0", 0))),
+                    DTYPES, variant="scalar_exponent", domain="base",
+                    inplace=lambda fw, a, exponent: a.pow_(exponent), inplace_name="Tensor.pow_"))

@@ -1,1 +1,64 @@
+"""Dtype conversions (to, type, float/double/half/long/int/bool), clone, detach, contiguous and
+the in-place writers copy_, fill_, zero_. Conversions check aliasing too: `to` its own dtype
+returns the tensor itself in torch, anything else is a fresh copy.
+
+Sources are positive: a negative float cast to an unsigned type is undefined behaviour in torch."""
+from conformance.frameworks import DTYPES, FLOATING
+from conformance.inputs import Arg, Sample, T, unary_samples
+from conformance.spec import ErrorCase, OpSpec
+
+SAMPLES = tuple(s for s in unary_samples() if s.name in ("0d", "matrix", "size0", "transposed",
+                                                          "expanded"))
+SHORTHANDS = (("float", "float32"), ("double", "float64"), ("half", "float16"),
+              ("bfloat16", "bfloat16"), ("long", "int64"), ("int", "int32"), ("bool", "bool"))
+
 SPECS = []
+for _target in DTYPES:
+    SPECS.append(OpSpec("Tensor.to", lambda fw, a, _t=_target: a.to(getattr(fw, _t)), SAMPLES, DTYPES,
+                        variant=_target, domain="positive", alias=True, grad=_target in FLOATING))
+    SPECS.append(OpSpec("Tensor.type", lambda fw, a, _t=_target: a.type(getattr(fw, _t)), SAMPLES[1:2],
+                        DTYPES, variant=_target, domain="positive", alias=True,
+                        grad=_target in FLOATING))
+for _method, _target in SHORTHANDS:
+    SPECS.append(OpSpec(f"Tensor.{_method}", lambda fw, a, _m=_method: getattr(a, _m)(), SAMPLES,
+                        DTYPES, domain="positive", alias=True, grad=_target in FLOATING))
+
+# copy_ writes b into a (broadcasting and converting); as an out-of-place function it is
+# "clone a, copy b in", so gradients flow to b and not to a.
+COPY_SAMPLES = (Sample("same_shape", (T(3, 4), T(3, 4))),
+                Sample("broadcast_source", (T(3, 4), T(4))),
+                Sample("from_float64", (T(3, 4), T(3, 4, dtype="float64"))),
+                Sample("from_int64", (T(3, 4), T(3, 4, dtype="int64"))),
+                Sample("from_bool", (T(3, 4), T(3, 4, dtype="bool"))),
+                Sample("into_transposed", (T(3, 4, layout="transposed"), T(3, 4))),
+                Sample("from_strided", (T(3, 4), T(3, 4, layout="strided"))))
+FILL_SAMPLES = (Sample("number", (T(3, 4), Arg(scalar=True))),
+                Sample("0d_tensor", (T(3, 4), T())),
+                Sample("strided", (T(3, 4, layout="strided"), Arg(scalar=True))),
+                Sample("size0", (T(0, 4), Arg(scalar=True))))
+
+
+def cloned_then(method):
+    def apply(fw, a, *rest):
+        out = a.clone()
+        getattr(out, method)(*rest)
+        return out
+    return apply
+
+
+SPECS += [
+    OpSpec("clone", lambda fw, a: fw.clone(a), unary_samples(), DTYPES, alias=True),
+    OpSpec("Tensor.clone", lambda fw, a: a.clone(), SAMPLES, DTYPES, alias=True),
+    OpSpec("Tensor.detach", lambda fw, a: a.detach(), SAMPLES, DTYPES, alias=True),
+    OpSpec("Tensor.contiguous", lambda fw, a: a.contiguous(), SAMPLES, DTYPES, alias=True),
+    OpSpec("Tensor.copy_", cloned_then("copy_"), COPY_SAMPLES, DTYPES, domain="positive",
+           inplace=lambda fw, a, b: a.copy_(b), inplace_name="Tensor.copy_",
+           errors=(ErrorCase("non_broadcastable", lambda fw, a, b: a.copy_(b),
+                             Sample("3x4_from_3", (T(3, 4), T(3))), RuntimeError),)),
+    OpSpec("Tensor.fill_", cloned_then("fill_"), FILL_SAMPLES, DTYPES, domain="positive",
+           inplace=lambda fw, a, value: a.fill_(value), inplace_name="Tensor.fill_",
+           errors=(ErrorCase("value_not_0d", lambda fw, a, b: a.fill_(b),
+                             Sample("1d_value", (T(3, 4), T(2))), RuntimeError),)),
+    OpSpec("Tensor.zero_", cloned_then("zero_"), SAMPLES, DTYPES,
+           inplace=lambda fw, a: a.zero_(), inplace_name="Tensor.zero_"),
+]

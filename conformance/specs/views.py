@@ -1,1 +1,127 @@
-SPECS = []
+"""View ops: they never copy, share storage (and the version counter) with their base, and a
+write through them reaches the base. Every row here checks aliasing against torch; layouts a
+view cannot express (view of a transposed tensor) must raise like torch."""
+from conformance.frameworks import DTYPES
+from conformance.inputs import Arg, Sample, T
+from conformance.spec import ErrorCase, OpSpec
+
+
+def V(value):
+    """A fixed Python argument (a shape, a dim)."""
+    return Arg(value=value)
+
+
+def view_spec(name, fn, samples, errors=(), **options):
+    return OpSpec(name, fn, samples, DTYPES, alias=True, errors=errors, **options)
+
+
+def S(name, shape, *values, layout="contiguous", **kwargs):
+    return Sample(name, (T(*shape, layout=layout),) + tuple(V(v) for v in values), kwargs)
+
+
+SPECS = [
+    view_spec("Tensor.view", lambda fw, a, shape: a.view(shape),
+              (S("to_flat", (3, 4), (12,)), S("infer_dim", (3, 4), (2, -1)),
+               S("add_size1_dims", (3, 4), (1, 3, 1, 4)), S("0d_to_1", (), (1,)),
+               S("size0", (0, 4), (2, 0, 2)), S("storage_offset", (2, 3), (3, 2), layout="offset"),
+               # torch refuses these layouts: a view cannot express them.
+               S("transposed_to_flat", (3, 4), (12,), layout="transposed"),
+               S("strided_to_flat", (3, 4), (12,), layout="strided")),
+              errors=(ErrorCase("wrong_numel", lambda fw, a: a.view(5), Sample("3x4", (T(3, 4),)),
+                                RuntimeError),
+                      ErrorCase("shape_is_str", lambda fw, a: a.view("x"), Sample("3x4", (T(3, 4),)),
+                                TypeError))),
+    # reshape is a view when it can be and a copy when it must (transposed, strided inputs).
+    view_spec("Tensor.reshape", lambda fw, a, shape: a.reshape(shape),
+              (S("to_flat", (3, 4), (12,)), S("infer_dim", (3, 4), (-1, 2)),
+               S("transposed_copies", (3, 4), (12,), layout="transposed"),
+               S("strided_copies", (3, 4), (2, 6), layout="strided"),
+               S("expanded", (3, 4), (4, 3), layout="expanded")),
+              errors=(ErrorCase("shape_is_str", lambda fw, a: a.reshape("x"),
+                                Sample("3x4", (T(3, 4),)), TypeError),)),
+    view_spec("reshape", lambda fw, a, shape: fw.reshape(a, shape),
+              (S("to_flat", (3, 4), (12,)), S("transposed_copies", (3, 4), (12,), layout="transposed"))),
+    view_spec("Tensor.transpose", lambda fw, a, d0, d1: a.transpose(d0, d1),
+              (S("matrix", (3, 4), 0, 1), S("negative_dims", (2, 3, 4), -1, 0),
+               S("same_dim", (3, 4), 1, 1), S("strided", (3, 4), 0, 1, layout="strided")),
+              errors=(ErrorCase("dim_out_of_range", lambda fw, a: a.transpose(0, 2),
+                                Sample("3x4", (T(3, 4),)), IndexError),)),
+    view_spec("transpose", lambda fw, a: fw.transpose(a, 0, 1), (S("matrix", (3, 4)),)),
+    view_spec("Tensor.t", lambda fw, a: a.t(),
+              (S("matrix", (3, 4)), S("vector", (4,)), S("0d", ()),
+               S("transposed", (3, 4), layout="transposed")),
+              errors=(ErrorCase("3d", lambda fw, a: a.t(), Sample("2x2x2", (T(2, 2, 2),)),
+                                RuntimeError),)),
+    view_spec("Tensor.permute", lambda fw, a, dims: a.permute(*dims),
+              (S("3d", (2, 3, 4), (2, 0, 1)), S("negative", (2, 3, 4), (-1, -3, -2)),
+               S("identity", (3, 4), (0, 1)), S("offset", (2, 3), (1, 0), layout="offset")),
+              errors=(ErrorCase("wrong_length", lambda fw, a: a.permute(0), Sample("3x4", (T(3, 4),)),
+                                RuntimeError),)),
+    view_spec("Tensor.expand", lambda fw, a, shape: a.expand(*shape),
+              (S("size1_dim", (3, 1), (3, 4)), S("new_leading_dims", (4,), (2, 3, 4)),
+               S("keep_with_minus1", (3, 1), (-1, 5)), S("0d", (), (2, 2))),
+              errors=(ErrorCase("non_singleton", lambda fw, a: a.expand(2, 4),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("Tensor.expand_as", lambda fw, a, b: a.expand_as(b),
+              (Sample("size1_dim", (T(3, 1), T(3, 4))), Sample("new_dims", (T(4), T(2, 3, 4))))),
+    view_spec("Tensor.squeeze", lambda fw, a, *dim: a.squeeze(*dim),
+              (S("all", (1, 3, 1, 4)), S("dim0", (1, 3, 1), 0), S("not_size1", (3, 4), 1),
+               S("negative_dim", (3, 1), -1), S("0d", ())),
+              errors=(ErrorCase("dim_out_of_range", lambda fw, a: a.squeeze(2),
+                                Sample("3x4", (T(3, 4),)), IndexError),)),
+    view_spec("Tensor.unsqueeze", lambda fw, a, dim: a.unsqueeze(dim),
+              (S("front", (3, 4), 0), S("back", (3, 4), 2), S("negative", (3, 4), -1),
+               S("0d", (), 0), S("transposed", (3, 4), 1, layout="transposed")),
+              errors=(ErrorCase("dim_out_of_range", lambda fw, a: a.unsqueeze(3),
+                                Sample("3x4", (T(3, 4),)), IndexError),)),
+    view_spec("Tensor.flatten", lambda fw, a, *dims: a.flatten(*dims),
+              (S("all", (2, 3, 4)), S("middle", (2, 3, 4, 1), 1, 2), S("0d", ()),
+               S("transposed_copies", (3, 4), layout="transposed")),
+              errors=(ErrorCase("dim_out_of_range", lambda fw, a: a.flatten(3),
+                                Sample("3x4", (T(3, 4),)), IndexError),)),
+    view_spec("Tensor.unflatten", lambda fw, a, dim, sizes: a.unflatten(dim, sizes),
+              (S("split_last", (3, 4), 1, (2, 2)), S("infer", (3, 4), 1, (2, -1)),
+               S("first", (6, 2), 0, (2, 3))),
+              errors=(ErrorCase("bad_sizes", lambda fw, a: a.unflatten(1, (3, 3)),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("Tensor.narrow", lambda fw, a, dim, start, length: a.narrow(dim, start, length),
+              (S("columns", (3, 4), 1, 1, 2), S("rows", (3, 4), 0, 0, 1),
+               S("negative_start", (3, 4), 1, -2, 2), S("transposed", (3, 4), 0, 1, 2, layout="transposed")),
+              errors=(ErrorCase("past_the_end", lambda fw, a: a.narrow(1, 3, 2),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("narrow", lambda fw, a: fw.narrow(a, 1, 1, 2), (S("columns", (3, 4)),)),
+    view_spec("Tensor.select", lambda fw, a, dim, index: a.select(dim, index),
+              (S("row", (3, 4), 0, 1), S("column", (3, 4), 1, 3), S("negative_index", (3, 4), 0, -1),
+               S("strided", (3, 4), 1, 1, layout="strided")),
+              errors=(ErrorCase("index_out_of_range", lambda fw, a: a.select(0, 5),
+                                Sample("3x4", (T(3, 4),)), IndexError),)),
+    view_spec("Tensor.unfold", lambda fw, a, dim, size, step: a.unfold(dim, size, step),
+              (S("windows", (8,), 0, 3, 2), S("matrix_rows", (3, 4), 1, 2, 1),
+               S("whole_dim", (3, 4), 0, 3, 1)),
+              errors=(ErrorCase("window_too_big", lambda fw, a: a.unfold(1, 5, 1),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("Tensor.diagonal", lambda fw, a, **kw: a.diagonal(**kw),
+              (S("main", (3, 4)), S("offset_plus1", (3, 4), offset=1),
+               S("offset_minus2", (3, 4), offset=-2), S("last_dims", (2, 3, 3), dim1=1, dim2=2),
+               S("transposed", (3, 4), layout="transposed")),
+              errors=(ErrorCase("same_dims", lambda fw, a: a.diagonal(dim1=0, dim2=0),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("diagonal", lambda fw, a: fw.diagonal(a), (S("main", (3, 4)),)),
+    view_spec("Tensor.as_strided", lambda fw, a, size, stride, offset: a.as_strided(size, stride, offset),
+              (S("sliding_windows", (12,), (5, 3), (2, 1), 0), S("with_offset", (12,), (2, 2), (3, 1), 4),
+               S("zero_stride", (12,), (3, 4), (0, 1), 2)),
+              errors=(ErrorCase("out_of_bounds", lambda fw, a: a.as_strided((5, 5), (5, 1)),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+    view_spec("Tensor.split", lambda fw, a, size, **kw: a.split(size, **kw),
+              (S("even", (6, 2), 2), S("uneven", (5, 2), 2), S("sizes_list", (3, 4), [1, 3], dim=1),
+               S("bigger_than_dim", (3, 4), 5)),
+              errors=(ErrorCase("size_is_str", lambda fw, a: a.split("x"), Sample("3x4", (T(3, 4),)),
+                                TypeError),)),
+    view_spec("split", lambda fw, a: fw.split(a, 2, dim=1), (S("even", (3, 4)),)),
+    view_spec("Tensor.chunk", lambda fw, a, chunks, **kw: a.chunk(chunks, **kw),
+              (S("even", (6, 2), 3), S("uneven", (5, 2), 2), S("dim1", (3, 4), 2, dim=1),
+               S("more_chunks_than_rows", (3, 4), 5)),
+              errors=(ErrorCase("zero_chunks", lambda fw, a: a.chunk(0), Sample("3x4", (T(3, 4),)),
+                                RuntimeError),)),
+    view_spec("chunk", lambda fw, a: fw.chunk(a, 2), (S("even", (4, 3)),)),
+]
