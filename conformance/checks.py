@@ -187,16 +187,23 @@ def check_gradcheck(ctx):
 
 
 def _second_order(fw, ctx, cotangents):
+    """Second derivatives of sum_i <w_i, grad_i> w.r.t. the inputs and the cotangents, as
+    (numpy array, dtype) pairs. A gradient that does not require grad, or a None, counts as zero:
+    torch returns constant zeros in some places (floor division) and None in others (relu''),
+    and which one is an implementation detail, not behaviour."""
     outputs, grads, leaves, tangents = _first_order(fw, ctx, cotangents, create_graph=True)
-    targets = [i for i, g in enumerate(grads) if g is not None and g.requires_grad]
     rng = rng_for(ctx.case.case_id, "gradgrad")
-    weights = [make_tensor(fw, draw(rng, tuple(grads[i].shape), dtype_name(fw, grads[i].dtype)),
-                           dtype_name(fw, grads[i].dtype)) for i in targets]
-    if not targets:
-        return targets, []
-    second = fw.autograd.grad([grads[i] for i in targets], leaves + tangents,
-                              grad_outputs=weights, allow_unused=True)
-    return targets, list(second)
+    # One weight per input position, drawn whether or not its gradient exists: same stream both sides.
+    weights = [draw(rng, tuple(leaf.shape), dtype_name(fw, leaf.dtype)) for leaf in leaves]
+    targets = [i for i, g in enumerate(grads) if g is not None and g.requires_grad]
+    wrt = leaves + tangents
+    second = [None] * len(wrt)
+    if targets:
+        second = fw.autograd.grad(
+            [grads[i] for i in targets], wrt, allow_unused=True,
+            grad_outputs=[make_tensor(fw, weights[i], dtype_name(fw, grads[i].dtype)) for i in targets])
+    return [(np.zeros(tuple(x.shape)) if g is None else to_numpy(fw, g), dtype_name(fw, x.dtype))
+            for x, g in zip(wrt, second)]
 
 
 def check_gradgrad(ctx):
@@ -211,16 +218,13 @@ def check_gradgrad(ctx):
     mine = timed(lambda: _second_order(ctx.candidate, ctx, cotangents))
     if mine.exception:
         return _raised(mine, theirs)
-    if mine.value[0] != theirs.value[0]:
-        return CheckResult("fail", f"first-order grads that require grad: mtv2 {mine.value[0]}, "
-                                   f"torch {theirs.value[0]}")
-    if not theirs.value[0]:
-        return CheckResult("pass", "first-order gradients are constant on both sides")
     n_leaves = len(finite_differences.grad_positions(ctx.drawn))
-    names = [f"d2/dinput{i}" for i in range(n_leaves)] + \
-            [f"d2/dcotangent{i}" for i in range(len(mine.value[1]) - n_leaves)]
-    comparison, tol = _compare_grads(ctx, "gradgrad", mine.value[1], theirs.value[1], names)
-    return _from_comparison(comparison, tol, mine.ms, theirs.ms)
+    results, tol = [], None
+    for position, ((m, m_dtype), (t, t_dtype)) in enumerate(zip(mine.value, theirs.value)):
+        name = f"d2/dinput{position}" if position < n_leaves else f"d2/dcotangent{position - n_leaves}"
+        tol = tol or tolerance(ctx.case.spec, t_dtype, "gradgrad")
+        results.append((name, compare_arrays(m, t, m_dtype, t_dtype, tol.atol, tol.rtol)))
+    return _from_comparison(worst_of(results), tol, mine.ms, theirs.ms)
 
 
 # ---- alias and inplace --------------------------------------------------------------------
