@@ -290,6 +290,9 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    def __contains__(self, element):
+        return bool((self == element).any())
+
     def __repr__(self):
         from ._format import tensor_repr
         return tensor_repr(self)
@@ -458,6 +461,24 @@ class Tensor:
 
     def ge(self, other):
         return _elementwise.ge(self, other)
+
+    def eq_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.eq, "eq_", other)
+
+    def ne_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.ne, "ne_", other)
+
+    def lt_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.lt, "lt_", other)
+
+    def le_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.le, "le_", other)
+
+    def gt_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.gt, "gt_", other)
+
+    def ge_(self, other):
+        return _inplace.apply_inplace(self, _elementwise.ge, "ge_", other)
 
     def logical_not(self):
         return _elementwise.logical_not(self)
@@ -728,6 +749,8 @@ class Tensor:
         return _linalg.matmul(other, self)
 
     def __pos__(self):
+        if self.dtype is _dtype.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __invert__(self):

@@ -11,6 +11,9 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "is_output")
 
     def __init__(self, tensor, is_output=False):
+        if tensor._inference:
+            raise RuntimeError("Inference tensors cannot be saved for backward. To work around you can make a clone "
+                               "to get a normal tensor and use it in autograd.")
         if is_output:
             # Keep the data, not the tensor object: the output points at this node, so holding it
             # would make a reference cycle. Unpacking re-attaches it to the node (see unpack).

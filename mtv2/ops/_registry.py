@@ -42,13 +42,22 @@ class Op:
                                if p.default is not p.empty}
         self.rule = None
         self.rule_arguments = ()
+        self.has_gradient = False  # set by vjp() or no_derivative()
         self.node_name = "".join(part.capitalize() for part in name.strip("_").split("_")) + "Backward0"
 
     def vjp(self, rule):
         """Register the derivative rule; its parameter names say what the op saves for backward."""
         self.rule = rule
         self.rule_arguments = tuple(inspect.signature(rule).parameters)[1:]
+        self.has_gradient = True
         return rule
+
+    def no_derivative(self):
+        """Declare the op not differentiable: its result still records, and backward raises naming the op."""
+        def rule(g):
+            raise RuntimeError(f"derivative for {self.name} is not implemented")
+        self.rule = rule
+        self.has_gradient = True
 
     def __call__(self, *operands, **params):
         return apply_op(self, operands, params)
@@ -84,12 +93,15 @@ def compute_numpy_type(dtype):
     return _COMPUTE_TYPE.get(dtype, dtype.numpy_type)
 
 
-def _as_compute_array(operand, numpy_type):
+def _as_compute_array(operand, numpy_type, result_numpy_type):
     if isinstance(operand, Tensor):
         return operand._data.astype(numpy_type, copy=False)
     if operand is None:
         return None
     if numpy_type.kind == "f":
+        if result_numpy_type != numpy_type:
+            # torch first casts a wrapped scalar to the common dtype (e.g. float16), then computes in float32
+            return np.asarray(operand, dtype=result_numpy_type).astype(numpy_type)
         return operand  # NumPy keeps a Python float "weak", so float32 + 0.1 stays float32 as in torch
     # Wraps like torch's scalar conversion (int8 tensor + 1000 wraps 1000 to int8)
     return np.asarray(operand).astype(numpy_type)
@@ -101,7 +113,7 @@ def _result_dtypes(op, operands):
     if op.promotion == TO_FLOAT and dtype.category != FLOATING:
         dtype = get_default_dtype()
     result = _dtype.bool if op.promotion == COMPARE else dtype
-    return compute_numpy_type(dtype), result
+    return compute_numpy_type(dtype), result, dtype.numpy_type
 
 
 # ---------------------------------------------------------------- the call path
@@ -111,10 +123,18 @@ def apply_op(op, operands, params):
         arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
         result_dtype = None
     else:
-        numpy_type, result_dtype = _result_dtypes(op, operands)
-        arrays = [_as_compute_array(x, numpy_type) for x in operands]
+        numpy_type, result_dtype, promoted_numpy_type = _result_dtypes(op, operands)
+        arrays = [_as_compute_array(x, numpy_type, promoted_numpy_type) for x in operands]
 
-    result = op.kernel(*arrays, **params)
+    try:
+        result = op.kernel(*arrays, **params)
+    except ValueError as error:
+        if "broadcast" not in str(error):
+            raise
+        shapes = " and ".join(str(list(x.shape)) for x in operands if isinstance(x, Tensor))
+        raise RuntimeError(f"{op.name}: the shapes of its operands ({shapes}) cannot be broadcast together: "
+                           f"the size of tensor a must match the size of tensor b at each non-singleton "
+                           f"dimension") from None
     if isinstance(result, tuple):
         outputs = tuple(_wrap_output(op, r, result_dtype if i == 0 else None, operands)
                         for i, r in enumerate(result))
@@ -122,7 +142,7 @@ def apply_op(op, operands, params):
     else:
         outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
 
-    if grad_mode.state.enabled and op.rule is not None and differentiable.dtype.category == FLOATING:
+    if grad_mode.state.enabled and op.has_gradient and differentiable.dtype.category == FLOATING:
         edges = [edge_of(x) if isinstance(x, Tensor) else None for x in operands]
         if any(edge is not None for edge in edges):
             node = OpNode(op, edges, operands, params, differentiable)
@@ -192,7 +212,12 @@ class OpNode(Node):
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward.")
         arguments = [s.unpack(self) if isinstance(s, SavedTensor) else s for s in self.saved]
-        grads = self.op.rule(output_grads[0], *arguments)
+        g = output_grads[0]
+        if g.dtype in _COMPUTE_TYPE:
+            # torch's backward kernels for half types compute in float32 and round once; so do the rules here
+            g = g.float()
+            arguments = [a.float() if isinstance(a, Tensor) and a.dtype in _COMPUTE_TYPE else a for a in arguments]
+        grads = self.op.rule(g, *arguments)
         if not isinstance(grads, tuple):
             grads = (grads,)
         results = []

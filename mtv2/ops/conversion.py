@@ -82,7 +82,7 @@ def _copy_from(a, src, dtype=None):
 
 @_copy_from.vjp
 def _(g):
-    return None, g  # the old value is overwritten: no gradient reaches it
+    return g.new_zeros(g.shape), g  # the old value is overwritten: torch gives it a zero gradient
 
 
 def copy_(self, src, non_blocking=False):
@@ -100,14 +100,15 @@ def _fill(a, value, dtype=None):
 
 @_fill.vjp
 def _(g):
-    return None, g.sum()
+    return g.new_zeros(g.shape), g.sum()
 
 
 def fill_(self, value):
     from .inplace import apply_inplace
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
-    return apply_inplace(self, lambda a, v: _fill(a, v, dtype=self.dtype), "fill_", value)
+    # every element gets the same value, so torch allows fill_ on expanded (overlapping) tensors
+    return apply_inplace(self, lambda a, v: _fill(a, v, dtype=self.dtype), "fill_", value, allow_overlap=True)
 
 
 def zero_(self):

@@ -53,19 +53,36 @@ def _kind(array):
     return array.dtype.kind if hasattr(array, "dtype") else "f"
 
 
+def _refuse_bool(a, kernel_name):
+    if _kind(a) == "b":
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+
+
 def _check_integer_zero_division(a, b, name):
     if _kind(a) in "iub" and np.any(np.asarray(b) == 0):
         raise RuntimeError(f"ZeroDivisionError: integer division by zero in {name}")
 
 
 @op("div_floor")
+def _div_floor(a, b):
+    _refuse_bool(a, "div_floor_cpu")
+    _check_integer_zero_division(a, b, "div(rounding_mode='floor')")
+    return np.floor_divide(a, b)
+
+
+@op("floor_divide")
 def _floor_divide(a, b):
+    _refuse_bool(a, "div_floor_cpu")
     _check_integer_zero_division(a, b, "floor_divide")
     return np.floor_divide(a, b)
 
 
+_floor_divide.no_derivative()  # torch.floor_divide has no derivative (div with rounding_mode does)
+
+
 @op("div_trunc")
 def _trunc_divide(a, b):
+    _refuse_bool(a, "div_trunc_cpu")
     _check_integer_zero_division(a, b, "div(rounding_mode='trunc')")
     if _kind(a) in "iu":
         quotient = np.floor_divide(a, b)
@@ -74,18 +91,19 @@ def _trunc_divide(a, b):
     return np.trunc(np.true_divide(a, b))
 
 
-@_floor_divide.vjp
+@_div_floor.vjp
 def _(g):
-    return g * 0, g * 0  # piecewise constant: torch gives zero gradients, not None
+    return g.new_zeros(g.shape), g.new_zeros(g.shape)  # piecewise constant: zero gradients, not None
 
 
 @_trunc_divide.vjp
 def _(g):
-    return g * 0, g * 0
+    return g.new_zeros(g.shape), g.new_zeros(g.shape)
 
 
 @op("remainder")
 def _remainder(a, b):
+    _refuse_bool(a, "remainder_cpu")
     _check_integer_zero_division(a, b, "remainder")
     return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder
 
@@ -108,6 +126,7 @@ def _(g, a, b):
 
 @op("pow")
 def _pow(a, b):
+    _refuse_bool(a, "pow")
     if _kind(a) in "iu" and np.any(np.asarray(b) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return np.power(a, b)
@@ -115,7 +134,7 @@ def _pow(a, b):
 
 @_pow.vjp
 def _(g, a, b, out):
-    grad_a = g * b * a ** (b - 1) if isinstance(b, Tensor) or b != 0 else g * 0
+    grad_a = g * b * a ** (b - 1) if isinstance(b, Tensor) or b != 0 else g.new_zeros(g.shape)
     grad_b = None
     if isinstance(b, Tensor):
         # d/db a**b = a**b log a; torch defines it as 0 where a == 0 and b >= 0
@@ -174,7 +193,8 @@ def _(g):
 
 @op("abs")
 def _abs(a):
-    return np.abs(a) if a.dtype != np.bool_ else a.copy()
+    _refuse_bool(a, "abs_cpu")
+    return np.abs(a)
 
 
 @_abs.vjp
@@ -320,7 +340,7 @@ def _bitwise(name, ufunc):
     @op(name)
     def kernel(a, b):
         if _kind(a) == "f":
-            raise RuntimeError(f'"{name}_cpu" not implemented for floating point operands')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_float_title(a)}\'')
         return ufunc(a, b)
     return kernel
 
@@ -333,7 +353,7 @@ _bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 @op("bitwise_not")
 def _bitwise_not(a):
     if a.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return np.logical_not(a) if a.dtype == np.bool_ else np.invert(a)
 
 
@@ -374,7 +394,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_divide(input, other)
     elif rounding_mode == "floor":
-        result = _floor_divide(input, other)
+        result = _div_floor(input, other)
     elif rounding_mode == "trunc":
         result = _trunc_divide(input, other)
     else:
@@ -523,6 +543,10 @@ def bitwise_xor(input, other, *, out=None):
 
 def bitwise_not(input, *, out=None):
     return _with_out(_bitwise_not(input), out)
+
+
+def _float_title(a):
+    return {"float16": "Half", "float32": "Float", "float64": "Double"}.get(str(getattr(a, "dtype", "float64")), "Float")
 
 
 def _is_bool(x):

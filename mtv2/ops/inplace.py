@@ -12,7 +12,7 @@ from ..autograd.graph import Node, edge_of
 from .._tensor import Tensor
 
 
-def check_inplace_allowed(self, name):
+def check_inplace_allowed(self, name, allow_overlap=False):
     if grad_mode.state.enabled and self.requires_grad:
         if self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -20,7 +20,7 @@ def check_inplace_allowed(self, name):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
     data = self._data
-    if data.size > 1 and any(stride == 0 and extent > 1 for stride, extent in zip(data.strides, data.shape)):
+    if not allow_overlap and data.size > 1 and any(stride == 0 and extent > 1 for stride, extent in zip(data.strides, data.shape)):
         raise RuntimeError(f"{name}: unsupported operation: more than one element of the written-to tensor refers "
                            "to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
@@ -40,16 +40,21 @@ def _snapshot(self):
     return snapshot
 
 
-def apply_inplace(self, function, name, *operands, **kwargs):
+def apply_inplace(self, function, name, *operands, allow_overlap=False, **kwargs):
     """Run `function(self, *operands, **kwargs)` out of place, then write the result into self."""
     if not isinstance(self, Tensor):
         raise TypeError(f"{name}: expected a Tensor as self, got {type(self).__name__}")
-    check_inplace_allowed(self, name)
+    check_inplace_allowed(self, name, allow_overlap)
     recording = grad_mode.state.enabled and (
         self.requires_grad or any(isinstance(x, Tensor) and x.requires_grad for x in operands))
     source = _snapshot(self) if recording else self
     result = function(source, *operands, **kwargs)
-    return write_result_into(self, result, name)
+    write_result_into(self, result, name)
+    if self._inference and not grad_mode.state.inference:
+        # torch's check runs after the kernel: the write has happened when it raises
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                           "clone to get a normal tensor before doing inplace update.")
+    return self
 
 
 def write_result_into(self, result, name):

@@ -7,7 +7,7 @@ from ._registry import op
 @op("matmul")
 def _matmul(a, b):
     if a.dtype == np.bool_:
-        raise RuntimeError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     return np.matmul(a, b)
 
 

@@ -66,7 +66,7 @@ def _(g, a_shape, dims, keepdim):
     count = 1
     for d in dims:
         count *= a_shape[d]
-    return _expand_back(g / count, a_shape, dims, keepdim)
+    return _expand_back(g, a_shape, dims, keepdim) / count  # expand first: an empty input gets an empty grad
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -244,7 +244,8 @@ def _sum_to_size(a, shape=()):
     leading = a.ndim - len(shape)
     dims = tuple(range(leading)) + tuple(leading + i for i, extent in enumerate(shape)
                                          if extent == 1 and a.shape[leading + i] != 1)
-    result = np.sum(a, axis=dims, keepdims=True) if dims else a
+    accumulate = np.float32 if a.dtype.kind == "f" and a.dtype.itemsize == 2 else a.dtype  # half sums in float32
+    result = np.sum(a, axis=dims, keepdims=True, dtype=accumulate) if dims else a
     return result.reshape(shape).astype(a.dtype, copy=False)
 
 

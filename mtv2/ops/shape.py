@@ -37,6 +37,7 @@ def view_op(name, *param_names):
             return _view_backward(g, input_shape=tuple(a_shape), view_kernel=kernel, params=params)
         view.rule = scatter_into_zeros
         view.rule_arguments = ("a_shape",) + param_names
+        view.has_gradient = True
         return view
     return register
 
