@@ -214,9 +214,10 @@ class OpNode(Node):
         arguments = [s.unpack(self) if isinstance(s, SavedTensor) else s for s in self.saved]
         g = output_grads[0]
         if g.dtype in _COMPUTE_TYPE:
-            # torch's backward kernels for half types compute in float32 and round once; so do the rules here
-            g = g.float()
-            arguments = [a.float() if isinstance(a, Tensor) and a.dtype in _COMPUTE_TYPE else a for a in arguments]
+            g = g.float()  # torch's backward kernels for half types compute in float32 and round once
+        # rules see their inputs promoted to the result's dtype, as torch's derivative formulas do
+        arguments = [a.to(g.dtype) if isinstance(a, Tensor) and a.dtype.is_floating_point and a.dtype is not g.dtype
+                     else a for a in arguments]
         grads = self.op.rule(g, *arguments)
         if not isinstance(grads, tuple):
             grads = (grads,)

@@ -116,7 +116,11 @@ def zero_(self):
 
 
 def _check_broadcastable_to(shape, target, name):
-    if len(shape) > len(target) or any(s != t and s != 1 for s, t in zip(reversed(shape), reversed(target))):
-        raise RuntimeError(f"{name}: the size of tensor a ({target[-1] if target else 1}) must match the size of "
-                           f"tensor b ({shape[-1] if shape else 1}): shape {list(shape)} can't be broadcast to "
-                           f"{list(target)}")
+    if len(shape) > len(target):
+        raise RuntimeError(f"{name}: the source of shape {list(shape)} has more dims than the target {list(target)}")
+    leading = len(target) - len(shape)
+    for dim, (size, wanted) in enumerate(zip(shape, target[leading:])):
+        if size != wanted and size != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({wanted}) must match the existing size ({size}) at "
+                               f"non-singleton dimension {leading + dim}.  Target sizes: {list(target)}.  Tensor "
+                               f"sizes: {list(shape)}")

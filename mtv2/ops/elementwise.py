@@ -113,6 +113,14 @@ def _(g, a, b):
     return g, -g * div(a, b, rounding_mode="floor")
 
 
+@op("remainder_scalar_dividend")
+def _remainder_scalar_dividend(a, b):
+    return _remainder.kernel(a, b)
+
+
+_remainder_scalar_dividend.no_derivative()  # torch has no derivative for remainder(Scalar, Tensor)
+
+
 @op("fmod")
 def _fmod(a, b):
     _check_integer_zero_division(a, b, "fmod")
@@ -126,7 +134,6 @@ def _(g, a, b):
 
 @op("pow")
 def _pow(a, b):
-    _refuse_bool(a, "pow")
     if _kind(a) in "iu" and np.any(np.asarray(b) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return np.power(a, b)
@@ -360,6 +367,8 @@ def _bitwise_not(a):
 # ================================================================ public functions (torch signatures)
 
 def _check_alpha(input, other, alpha, name):
+    if isinstance(alpha, str) or not isinstance(alpha, (int, float, np.number)):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if isinstance(alpha, float) and not promoted_dtype((input, other)).is_floating_point:
         raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number. "
                            f"({name})")
@@ -404,7 +413,7 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 def floor_divide(input, other, *, out=None):
-    return div(input, other, rounding_mode="floor", out=out)
+    return _with_out(_floor_divide(input, other), out)
 
 
 def true_divide(input, other, *, out=None):
@@ -412,6 +421,8 @@ def true_divide(input, other, *, out=None):
 
 
 def remainder(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return _with_out(_remainder_scalar_dividend(input, other), out)
     return _with_out(_remainder(input, other), out)
 
 
@@ -420,6 +431,8 @@ def fmod(input, other, *, out=None):
 
 
 def pow(input, exponent, *, out=None):
+    if isinstance(exponent, Tensor) and promoted_dtype((input, exponent)) is _dtype.bool:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")  # a Python scalar exponent is fine
     return _with_out(_pow(input, exponent), out)
 
 

@@ -15,6 +15,8 @@ def reduced_dims(dim, ndim, name):
     """A sorted tuple of the non-negative dims a reduction runs over (None or [] means all)."""
     if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
         return tuple(range(ndim))
+    if isinstance(dim, str) or not isinstance(dim, (int, list, tuple)):
+        raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     wrapped = tuple(sorted(_wrap_dim(d, ndim, name) for d in dims))
     if len(set(wrapped)) != len(wrapped):

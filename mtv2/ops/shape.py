@@ -77,9 +77,13 @@ def _view(a, shape=()):
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
 
 
-def _shape_argument(shape):
+def _shape_argument(shape, name="view"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
+    for extent in shape:
+        if isinstance(extent, bool) or not isinstance(extent, (int, np.integer)) and not (
+                isinstance(extent, Tensor) and extent.ndim == 0):
+            raise TypeError(f"{name}(): argument 'shape' must be tuple of ints, not {type(extent).__name__}")
     return tuple(int(s) for s in shape)
 
 
@@ -89,7 +93,7 @@ def view(input, *shape):
 
 def reshape(input, *shape):
     """A view when the layout allows one, otherwise a copy (torch's rule)."""
-    shape = infer_size(_shape_argument(shape), input.numel())
+    shape = infer_size(_shape_argument(shape, "reshape"), input.numel())
     try:
         np.reshape(input._data, shape, copy=False)
     except ValueError:
@@ -123,6 +127,9 @@ def unflatten(input, dim, sizes):
     sizes = list(sizes)
     if len(sizes) == 0:
         raise RuntimeError("unflatten: sizes must be non-empty")
+    if -1 not in sizes and _product(sizes) != input.shape[dim]:
+        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of dim {dim} "
+                           f"({input.shape[dim]}) in the input tensor")
     sizes = list(infer_size(sizes, input.shape[dim], "unflatten"))
     return view(input, tuple(input.shape[:dim]) + tuple(sizes) + tuple(input.shape[dim + 1:]))
 
@@ -288,6 +295,10 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         starts = range(0, size, step) if step else [0]
         return tuple(_narrow(tensor, dim=dim, start=s, length=min(step, size - s)) for s in starts)
+    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
+            isinstance(s, int) for s in split_size_or_sections):
+        raise TypeError(f"split(): argument 'split_size' must be int or tuple of ints, not "
+                        f"{type(split_size_or_sections).__name__}")
     sections = list(split_size_or_sections)
     if sum(sections) != size or any(s < 0 for s in sections):
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
