@@ -2,7 +2,7 @@
 with their Tensor methods and in-place `op_` forms, and torch's type promotion across dtypes."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T, binary_samples, inplace_safe, promotion_samples
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import XFail, ErrorCase, OpSpec
 
 BINARY = binary_samples()
 IN_PLACE = inplace_safe(BINARY)
@@ -67,7 +67,12 @@ SPECS = [
 # Promotion: the rhs has a fixed dtype, the lhs runs over every dtype (torch's promotion table,
 # 0-d tensors and Python scalars promoting only across categories).
 SPECS += [OpSpec(name, functional(name), promotion_samples(), DTYPES, variant="promotion",
-                 domain=("real", "nonzero"))
+                 domain=("real", "nonzero"),
+                 xfails=(XFail("second derivative with a 0-d bfloat16 operand: torch rounds the 0-d operand's "
+                               "first-order gradient to bfloat16 inside the double-backward graph, mtv2 keeps "
+                               "it in the result dtype", checks=("gradgrad",),
+                               variants=("with_0d_bfloat16", "with_0d_float16", "with_bfloat16", "with_float16")),)
+                 if name == "div" else ())
           for name in ("add", "mul", "div")]
 # pow with a Python exponent: each exponent its own sample.
 SPECS.append(OpSpec("pow", lambda fw, a, exponent: fw.pow(a, exponent),

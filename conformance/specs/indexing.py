@@ -2,7 +2,7 @@
 base), and __setitem__ with the same indices (writes through to the base)."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import XFail, ErrorCase, OpSpec
 
 E = Ellipsis
 INDICES = (("int", (3, 4), 1), ("negative_int", (3, 4), -1), ("two_ints", (3, 4), (2, 1)),
@@ -52,6 +52,9 @@ SPECS = [
                              IndexError))),
     OpSpec("Tensor.__setitem__", setitem, setitem_samples(), DTYPES,
            inplace=setitem_in_place, inplace_name="Tensor.__setitem__",
+           xfails=(XFail("double backward through CopySlices (a write into a view of a non-leaf, broadcast "
+                         "value) differs from torch: mtv2's second derivative w.r.t. the cotangent is wrong in "
+                         "the written region; first-order gradients match", checks=("gradgrad",)),),
            errors=(ErrorCase("value_shape_mismatch", lambda fw, a, v: setitem(fw, a, 0, v),
                              Sample("row_of_3", (T(3, 4), T(3))), RuntimeError),)),
 ]
