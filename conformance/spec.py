@@ -29,7 +29,7 @@ class Tolerance:
 # an exp before a multiply) to the half type; mtv2's rules compute in float32 and round once. The two differ by
 # a few half-precision ulps, more where a broadcast sums many rounded products; the finite differences side
 # with either in turn (see each row's detail). Widened for backward rows of half dtypes only.
-HALF_PRECISION_BACKWARD = Tolerance(atol=1e-3, rtol=0.1, reason="half-precision backward: torch rounds "
+HALF_PRECISION_BACKWARD = Tolerance(atol=2e-2, rtol=0.1, reason="half-precision backward: torch rounds "
                                     "intermediates to the half type, mtv2 rounds once", dtypes=("float16", "bfloat16"),
                                     checks=("backward",))
 

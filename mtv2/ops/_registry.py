@@ -109,7 +109,11 @@ def _as_compute_array(operand, numpy_type, result_numpy_type):
 
 def _result_dtypes(op, operands):
     """(NumPy type to compute in, dtype of the result) for the op's promotion mode."""
-    dtype = promoted_dtype(operands)
+    try:
+        dtype = promoted_dtype(operands)
+    except TypeError:
+        bad = next(x for x in operands if not isinstance(x, (Tensor, int, float, bool, np.number, np.bool_)))
+        raise TypeError(f"{op.name}(): argument must be Tensor or a number, not {type(bad).__name__}") from None
     if op.promotion == TO_FLOAT and dtype.category != FLOATING:
         dtype = get_default_dtype()
     result = _dtype.bool if op.promotion == COMPARE else dtype
@@ -213,6 +217,7 @@ class OpNode(Node):
                 "graph a second time or if you need to access saved tensors after calling backward.")
         arguments = [s.unpack(self) if isinstance(s, SavedTensor) else s for s in self.saved]
         g = output_grads[0]
+        result_dtype = g.dtype
         if g.dtype in _COMPUTE_TYPE:
             g = g.float()  # torch's backward kernels for half types compute in float32 and round once
         # rules see their inputs promoted to the result's dtype, as torch's derivative formulas do
@@ -227,6 +232,8 @@ class OpNode(Node):
                 results.append(None)
                 continue
             shape, dtype = meta
+            if grad.dtype is not result_dtype:
+                grad = grad.to(result_dtype)  # torch reduces and rounds in the result dtype, then casts
             if grad.shape != shape:
                 grad = grad.sum_to_size(shape)
             if grad.dtype is not dtype:
