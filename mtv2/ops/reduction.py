@@ -172,22 +172,22 @@ def _(g, a, dim, keepdim):
     return _route_to_selected(g, a, dim, keepdim, argmin)
 
 
+def _arg_extremum(a, dim, keepdim, arg_function, name):
+    _check_nonempty(a, name, dim)
+    if dim is None:
+        index = arg_function(a)
+        return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
+    return arg_function(a, axis=dim, keepdims=keepdim).astype(np.int64)
+
+
 @op("argmax", promotion=RAW)
 def _argmax(a, dim=None, keepdim=False):
-    _check_nonempty(a, "argmax", dim)
-    if dim is None:
-        index = np.argmax(a)
-        return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
-    return np.argmax(a, axis=dim, keepdims=keepdim).astype(np.int64)
+    return _arg_extremum(a, dim, keepdim, np.argmax, "argmax")
 
 
 @op("argmin", promotion=RAW)
 def _argmin(a, dim=None, keepdim=False):
-    _check_nonempty(a, "argmin", dim)
-    if dim is None:
-        index = np.argmin(a)
-        return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
-    return np.argmin(a, axis=dim, keepdims=keepdim).astype(np.int64)
+    return _arg_extremum(a, dim, keepdim, np.argmin, "argmin")
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -198,25 +198,22 @@ def argmin(input, dim=None, keepdim=False):
     return _argmin(input, dim=None if dim is None else _wrap_dim(dim, input.ndim, "argmin"), keepdim=keepdim)
 
 
+def _extremum(input, dim, keepdim, name, elementwise, full_op, dim_op):
+    if isinstance(dim, Tensor):  # max(input, other) is the elementwise maximum
+        return elementwise(input, dim)
+    if dim is None:
+        return full_op(input)
+    values, indices = dim_op(input, dim=_wrap_dim(dim, input.ndim, name), keepdim=keepdim)
+    return values_indices(values, indices)
+
+
 def max(input, dim=None, keepdim=False, *, out=None):
     """torch.max: the full maximum, (values, indices) along `dim`, or the elementwise maximum with a tensor."""
-    if isinstance(dim, Tensor):
-        from .elementwise import maximum
-        return maximum(input, dim)
-    if dim is None:
-        return _max_all(input)
-    values, indices = _max_dim(input, dim=_wrap_dim(dim, input.ndim, "max"), keepdim=keepdim)
-    return values_indices(values, indices)
+    return _extremum(input, dim, keepdim, "max", maximum, _max_all, _max_dim)
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
-    if isinstance(dim, Tensor):
-        from .elementwise import minimum
-        return minimum(input, dim)
-    if dim is None:
-        return _min_all(input)
-    values, indices = _min_dim(input, dim=_wrap_dim(dim, input.ndim, "min"), keepdim=keepdim)
-    return values_indices(values, indices)
+    return _extremum(input, dim, keepdim, "min", minimum, _min_all, _min_dim)
 
 
 # ---------------------------------------------------------------- all / any (not differentiable)
@@ -276,5 +273,5 @@ def _dtype_title(dtype):
     return _type_title(dtype)
 
 
-from .elementwise import where  # noqa: E402
+from .elementwise import maximum, minimum, where  # noqa: E402
 from ..creation import arange  # noqa: E402
