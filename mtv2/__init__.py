@@ -6,7 +6,7 @@ from ._dtype import (bfloat16, bool, can_cast, dtype, finfo, float16, float32, f
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._size import Size
 from ._tensor import Tensor
-from . import autograd, testing
+from . import autograd, nn, testing
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,

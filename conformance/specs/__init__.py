@@ -2,11 +2,11 @@
 
 Listed explicitly, so a reader can follow where every case comes from.
 """
-from conformance.specs import (arithmetic, comparison, conversion, elementwise, indexing, linalg,
-                               operators, reduction, views)
+from conformance.specs import (activation, arithmetic, comparison, conversion, elementwise, gather_scatter,
+                               indexing, joining, linalg, operators, pointwise_math, reduction, scan_sort, views)
 
-FAMILIES = (arithmetic, operators, comparison, elementwise, reduction, linalg, conversion, views,
-            indexing)
+FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, reduction, scan_sort, linalg,
+            conversion, views, joining, indexing, gather_scatter, activation)
 
 
 def all_specs():

@@ -1,0 +1,492 @@
+"""Tensor's op methods and Python operators: each delegates to the op of the same name in mtv2.ops.
+
+Kept apart from _tensor.py (layout, autograd metadata, conversions) so both stay readable; Tensor inherits
+this one class and nothing else. Sections follow the op families of mtv2/ops.
+"""
+import numpy as np
+
+from . import _dtype
+# The op modules import Tensor, which inherits this class: methods reach them through the package at
+# call time (mtv2/_tensor.py imports every op module once Tensor exists).
+from . import ops as _ops
+
+
+class TensorMethods:
+    __slots__ = ()
+
+    def add(self, other, *, alpha=1):
+        return _ops.elementwise.add(self, other, alpha=alpha)
+
+    def add_(self, other, *, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.add, "add_", other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _ops.elementwise.sub(self, other, alpha=alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.sub, "sub_", other, alpha=alpha)
+
+    subtract, subtract_ = sub, sub_
+
+    def mul(self, other):
+        return _ops.elementwise.mul(self, other)
+
+    def mul_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.mul, "mul_", other)
+
+    multiply, multiply_ = mul, mul_
+
+    def div(self, other, *, rounding_mode=None):
+        return _ops.elementwise.div(self, other, rounding_mode=rounding_mode)
+
+    def div_(self, other, *, rounding_mode=None):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.div, "div_", other, rounding_mode=rounding_mode)
+
+    divide, divide_ = div, div_
+
+    def true_divide(self, other):
+        return _ops.elementwise.div(self, other)
+
+    def floor_divide(self, other):
+        return _ops.elementwise.floor_divide(self, other)
+
+    def floor_divide_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.floor_divide, "floor_divide_", other)
+
+    def remainder(self, other):
+        return _ops.elementwise.remainder(self, other)
+
+    def remainder_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.remainder, "remainder_", other)
+
+    def fmod(self, other):
+        return _ops.elementwise.fmod(self, other)
+
+    def fmod_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.fmod, "fmod_", other)
+
+    def pow(self, exponent):
+        return _ops.elementwise.pow(self, exponent)
+
+    def pow_(self, exponent):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.pow, "pow_", exponent)
+
+    def maximum(self, other):
+        return _ops.elementwise.maximum(self, other)
+
+    def minimum(self, other):
+        return _ops.elementwise.minimum(self, other)
+
+    def where(self, condition, other):
+        return _ops.elementwise.where(condition, self, other)
+
+    def neg(self):
+        return _ops.elementwise.neg(self)
+
+    def neg_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.neg, "neg_")
+
+    negative, negative_ = neg, neg_
+
+    def abs(self):
+        return _ops.elementwise.abs(self)
+
+    def abs_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.abs, "abs_")
+
+    def sign(self):
+        return _ops.elementwise.sign(self)
+
+    def exp(self):
+        return _ops.elementwise.exp(self)
+
+    def exp_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.exp, "exp_")
+
+    def log(self):
+        return _ops.elementwise.log(self)
+
+    def log_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.log, "log_")
+
+    def sqrt(self):
+        return _ops.elementwise.sqrt(self)
+
+    def sqrt_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.sqrt, "sqrt_")
+
+    def sin(self):
+        return _ops.elementwise.sin(self)
+
+    def sin_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.sin, "sin_")
+
+    def cos(self):
+        return _ops.elementwise.cos(self)
+
+    def cos_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.cos, "cos_")
+
+    def tanh(self):
+        return _ops.elementwise.tanh(self)
+
+    def tanh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.tanh, "tanh_")
+
+    def sigmoid(self):
+        return _ops.elementwise.sigmoid(self)
+
+    def sigmoid_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.sigmoid, "sigmoid_")
+
+    def relu(self):
+        return _ops.elementwise.relu(self)
+
+    def relu_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.relu, "relu_")
+
+    def eq(self, other):
+        return _ops.elementwise.eq(self, other)
+
+    def ne(self, other):
+        return _ops.elementwise.ne(self, other)
+
+    def lt(self, other):
+        return _ops.elementwise.lt(self, other)
+
+    def le(self, other):
+        return _ops.elementwise.le(self, other)
+
+    def gt(self, other):
+        return _ops.elementwise.gt(self, other)
+
+    def ge(self, other):
+        return _ops.elementwise.ge(self, other)
+
+    def eq_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.eq, "eq_", other)
+
+    def ne_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.ne, "ne_", other)
+
+    def lt_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.lt, "lt_", other)
+
+    def le_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.le, "le_", other)
+
+    def gt_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.gt, "gt_", other)
+
+    def ge_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.ge, "ge_", other)
+
+    def logical_not(self):
+        return _ops.elementwise.logical_not(self)
+
+    def logical_and(self, other):
+        return _ops.elementwise.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _ops.elementwise.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _ops.elementwise.logical_xor(self, other)
+
+    def bitwise_and(self, other):
+        return _ops.elementwise.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _ops.elementwise.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _ops.elementwise.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return _ops.elementwise.bitwise_not(self)
+
+    # reductions
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduction.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduction.mean(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.reduction.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.reduction.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+
+    def max(self, dim=None, keepdim=False):
+        return _ops.reduction.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _ops.reduction.min(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _ops.reduction.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _ops.reduction.argmin(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return _ops.reduction.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _ops.reduction.any(self, dim, keepdim)
+
+    def sum_to_size(self, *size):
+        return _ops.reduction.sum_to_size(self, *size)
+
+    def matmul(self, other):
+        return _ops.linalg.matmul(self, other)
+
+    # shape and views
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            raise RuntimeError("view(dtype) is not supported by mtv2")
+        return _ops.shape.view(self, *shape)
+
+    def view_as(self, other):
+        return _ops.shape.view(self, other.shape)
+
+    def reshape(self, *shape):
+        return _ops.shape.reshape(self, *shape)
+
+    def reshape_as(self, other):
+        return _ops.shape.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _ops.shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return _ops.shape.unflatten(self, dim, sizes)
+
+    def transpose(self, dim0, dim1):
+        return _ops.shape.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _ops.shape.t(self)
+
+    @property
+    def T(self):
+        return _ops.shape.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self):
+        return _ops.shape.transpose(self, -2, -1)
+
+    def permute(self, *dims):
+        return _ops.shape.permute(self, *dims)
+
+    def movedim(self, source, destination):
+        return _ops.shape.movedim(self, source, destination)
+
+    def expand(self, *sizes):
+        return _ops.shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _ops.shape.expand_as(self, other)
+
+    def squeeze(self, dim=None):
+        return _ops.shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _ops.shape.unsqueeze(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _ops.shape.narrow(self, dim, start, length)
+
+    def select(self, dim, index):
+        return _ops.shape.select(self, dim, index)
+
+    def unfold(self, dimension, size, step):
+        return _ops.shape.unfold(self, dimension, size, step)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _ops.shape.diagonal(self, offset, dim1, dim2)
+
+    def as_strided(self, size, stride, storage_offset=None):
+        return _ops.shape.as_strided(self, size, stride, storage_offset)
+
+    def split(self, split_size, dim=0):
+        return _ops.shape.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _ops.shape.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _ops.shape.unbind(self, dim)
+
+    def nonzero(self, *, as_tuple=False):
+        return _ops.indexing.nonzero(self, as_tuple=as_tuple)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return _ops.indexing.index_put_(self, indices, values, accumulate)
+
+    def __getitem__(self, index):
+        return _ops.indexing.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _ops.indexing.setitem(self, index, value)
+
+    # conversions and copies
+    def to(self, *args, **kwargs):
+        return _ops.conversion.to(self, *args, **kwargs)
+
+    def cpu(self):
+        return self
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def clone(self, *, memory_format=None):
+        return _ops.conversion.clone(self)
+
+    def copy_(self, src, non_blocking=False):
+        return _ops.conversion.copy_(self, src)
+
+    def fill_(self, value):
+        return _ops.conversion.fill_(self, value)
+
+    def zero_(self):
+        return _ops.conversion.zero_(self)
+
+    # ---- joining, splitting, repeating (ops/joining.py)
+
+    # ---- gather, scatter, index_* (ops/indexing.py, ops/scatter.py)
+
+    # ---- pointwise math (ops/elementwise.py, ops/pointwise_math.py)
+
+    # ---- reductions, scans, sorting (ops/reduction.py, ops/scan_sort.py)
+
+    # ---- linear algebra (ops/linalg.py, ops/einsum.py)
+
+    # ---- activations (ops/activation.py)
+
+    # ------------------------------------------------------------ Python operators
+
+    __add__ = add
+    __iadd__ = add_
+    __sub__ = sub
+    __isub__ = sub_
+    __mul__ = mul
+    __imul__ = mul_
+    __truediv__ = div
+    __itruediv__ = div_
+    __floordiv__ = floor_divide
+    __ifloordiv__ = floor_divide_
+    __mod__ = remainder
+    __imod__ = remainder_
+    __pow__ = pow
+    __ipow__ = pow_
+    __matmul__ = matmul
+    __neg__ = neg
+    __abs__ = abs
+    __lt__ = lt
+    __le__ = le
+    __gt__ = gt
+    __ge__ = ge
+
+    def __radd__(self, other):
+        return _ops.elementwise.add(other, self)
+
+    def __rsub__(self, other):
+        return _ops.elementwise.sub(other, self)
+
+    def __rmul__(self, other):
+        return _ops.elementwise.mul(other, self)
+
+    def __rtruediv__(self, other):
+        return _ops.elementwise.div(other, self)
+
+    def __rfloordiv__(self, other):
+        return _ops.elementwise.floor_divide(other, self)
+
+    def __rmod__(self, other):
+        return _ops.elementwise.remainder(other, self)
+
+    def __rpow__(self, other):
+        return _ops.elementwise.pow(other, self)
+
+    def __rmatmul__(self, other):
+        return _ops.linalg.matmul(other, self)
+
+    def __pos__(self):
+        if self.dtype is _dtype.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+
+    def __invert__(self):
+        return _ops.elementwise.bitwise_not(self)
+
+    def __and__(self, other):
+        return _ops.elementwise.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return _ops.elementwise.bitwise_and(other, self)
+
+    def __iand__(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.bitwise_and, "bitwise_and_", other)
+
+    def __or__(self, other):
+        return _ops.elementwise.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return _ops.elementwise.bitwise_or(other, self)
+
+    def __ior__(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.bitwise_or, "bitwise_or_", other)
+
+    def __xor__(self, other):
+        return _ops.elementwise.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops.elementwise.bitwise_xor(other, self)
+
+    def __ixor__(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.bitwise_xor, "bitwise_xor_", other)
+
+    def __eq__(self, other):
+        if other is None or not isinstance(other, (TensorMethods, int, float, bool, np.number, np.bool_)):
+            return False
+        return _ops.elementwise.eq(self, other)
+
+    def __ne__(self, other):
+        if other is None or not isinstance(other, (TensorMethods, int, float, bool, np.number, np.bool_)):
+            return True
+        return _ops.elementwise.ne(self, other)
+
