@@ -1,22 +1,42 @@
 """python -m conformance <command>: tools around the parity matrix.
 
-Commands: explain CASE_ID. (`report` and `diff` belong here too; they are a later issue.)
+  report                 summary in the terminal; results/dashboard.html, heatmap.png, coverage.csv
+  diff OLD.csv NEW.csv   regressions, fixes, added/removed rows, err_ratio drift; exit 1 on a regression
+  explain CASE_ID        rerun one case in-process and show why it passes or fails
 """
 import argparse
 import sys
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m conformance")
+    parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="summary, dashboard.html, heatmap.png and coverage.csv from a run")
+    report.add_argument("--results-dir", default="results", help="where parity.csv is (default: results)")
+    report.add_argument("--baseline", help="the matrix to check regressions against "
+                                           "(default: RESULTS_DIR/baseline.csv)")
+    diff = commands.add_parser("diff", help="compare two parity.csv files; exit 1 on any regression")
+    diff.add_argument("old", help="the earlier matrix, e.g. results/baseline.csv")
+    diff.add_argument("new", help="the later matrix, e.g. results/parity.csv")
+    diff.add_argument("--drift", type=float, default=10.0,
+                      help="report rows whose err_ratio grew by more than this factor (default: 10)")
+    diff.add_argument("--strict", action="store_true",
+                      help="also fail when a passing row became an expected failure or a skip")
+    diff.add_argument("--limit", type=int, default=50, help="lines shown per section (default: 50)")
     explain = commands.add_parser("explain", help="rerun one case in-process and show why it passes or fails")
     explain.add_argument("case_id", help="e.g. op/add/broadcast_rhs/float32 (a case_id of parity.csv)")
     explain.add_argument("--extra-specs", action="append", default=[],
                          help="a Python file with more SPECS (as for pytest --extra-specs)")
     arguments = parser.parse_args(argv)
-    if arguments.command == "explain":
-        from conformance.explain import explain as run_explain
-        run_explain(arguments.case_id, arguments.extra_specs)
+    if arguments.command == "report":
+        from conformance.report import run_report
+        return run_report(arguments.results_dir, arguments.baseline)
+    if arguments.command == "diff":
+        from conformance.diff import run_diff
+        return run_diff(arguments.old, arguments.new, arguments.drift, arguments.strict, arguments.limit)
+    from conformance.explain import explain as run_explain
+    run_explain(arguments.case_id, arguments.extra_specs)
     return 0
 
 
