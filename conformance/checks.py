@@ -72,15 +72,23 @@ def _raised(mtv2_ran, torch_ran=None, what="mtv2 raised"):
                        mtv2_ms=mtv2_ran.ms, torch_ms=torch_ran.ms if torch_ran else None)
 
 
+def _on_both(ctx, run):
+    """run(fw) timed on torch, then on mtv2: (mine, theirs, verdict). verdict is the row when either raised
+    (torch refusing decides the check by exception class; mtv2 alone raising is an error); else None."""
+    theirs = timed(lambda: run(ctx.reference))
+    mine = timed(lambda: run(ctx.candidate))
+    if theirs.exception:
+        return mine, theirs, _refusal(theirs, mine)
+    if mine.exception:
+        return mine, theirs, _raised(mine, theirs)
+    return mine, theirs, None
+
+
 # ---- forward ------------------------------------------------------------------------------
 def check_forward(ctx):
-    def run(fw):
-        return timed(lambda: ctx.call(fw, build(fw, ctx.drawn)[0]))
-    theirs, mine = run(ctx.reference), run(ctx.candidate)
-    if theirs.exception:
-        return _refusal(theirs, mine)
-    if mine.exception:
-        return _raised(mine, theirs)
+    mine, theirs, verdict = _on_both(ctx, lambda fw: ctx.call(fw, build(fw, ctx.drawn)[0]))
+    if verdict:
+        return verdict
     comparison, tol = compare_values(ctx.case.spec, "forward", ctx.candidate, mine.value,
                                      ctx.reference, theirs.value)
     return _from_comparison(comparison, tol, mine.ms, theirs.ms)
@@ -134,24 +142,18 @@ def _compare_grads(ctx, check, mine, theirs, names):
 
 
 def check_backward(ctx):
-    theirs = timed(lambda: _first_order(ctx.reference, ctx, None))
-    mine = timed(lambda: _first_order(ctx.candidate, ctx, None))
-    if theirs.exception:
-        return _refusal(theirs, mine)
-    if mine.exception:
-        return _raised(mine, theirs)
+    mine, theirs, verdict = _on_both(ctx, lambda fw: _first_order(fw, ctx, None))
+    if verdict:
+        return verdict
     their_paths, my_paths = sorted(theirs.value[0]), sorted(mine.value[0])
     if their_paths != my_paths:
         return CheckResult("fail", f"outputs requiring grad: mtv2 {my_paths}, torch {their_paths}")
     if not their_paths:
         return CheckResult("pass", "no output requires grad, on either side")
     cotangents = _cotangents(ctx, theirs.value[0])
-    theirs = timed(lambda: _first_order(ctx.reference, ctx, cotangents))
-    mine = timed(lambda: _first_order(ctx.candidate, ctx, cotangents))
-    if theirs.exception:
-        return _refusal(theirs, mine)
-    if mine.exception:
-        return _raised(mine, theirs)
+    mine, theirs, verdict = _on_both(ctx, lambda fw: _first_order(fw, ctx, cotangents))
+    if verdict:
+        return verdict
     names = [f"grad[{i}]" for i in finite_differences.grad_positions(ctx.drawn)]
     comparison, tol = _compare_grads(ctx, "backward", mine.value[1], theirs.value[1], names)
     extra = ""
@@ -266,12 +268,9 @@ def _after_comparison(ctx, mine, theirs):
 
 
 def check_alias(ctx):
-    theirs = timed(lambda: _alias_run(ctx.reference, ctx))
-    mine = timed(lambda: _alias_run(ctx.candidate, ctx))
-    if theirs.exception:
-        return _refusal(theirs, mine)
-    if mine.exception:
-        return _raised(mine, theirs)
+    mine, theirs, verdict = _on_both(ctx, lambda fw: _alias_run(fw, ctx))
+    if verdict:
+        return verdict
     for path, shared in theirs.value[0].items():
         if mine.value[0].get(path) != shared:
             says = "shares" if shared else "does not share"
@@ -294,12 +293,9 @@ def _inplace_run(fw, ctx):
 
 
 def check_inplace(ctx):
-    theirs = timed(lambda: _inplace_run(ctx.reference, ctx))
-    mine = timed(lambda: _inplace_run(ctx.candidate, ctx))
-    if theirs.exception:
-        return _refusal(theirs, mine)
-    if mine.exception:
-        return _raised(mine, theirs)
+    mine, theirs, verdict = _on_both(ctx, lambda fw: _inplace_run(fw, ctx))
+    if verdict:
+        return verdict
     for fact, value in theirs.value[0].items():
         if mine.value[0][fact] != value:
             return CheckResult("fail", f"{fact}: torch {value}, mtv2 {mine.value[0][fact]}",
