@@ -25,7 +25,7 @@ class Tensor(TensorMethods):
     @classmethod
     def _from_fresh(cls, array, dtype=None):
         """A tensor owning a freshly allocated dense array (its storage is created on first use)."""
-        tensor = cls.__new__(cls)
+        tensor = object.__new__(cls)  # not cls.__new__: a subclass (Parameter) builds itself with this
         tensor._data = array
         tensor._storage = None
         tensor._version_counter = VersionCounter()

@@ -1,2 +1,4 @@
-"""torch.nn on mtv2. The Module system and layers come with the [nn] issue; functional is filled by op family."""
+"""torch.nn on mtv2: Module, Parameter, the containers, layers and losses, functional."""
 from . import functional
+from .modules import Identity, Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .parameter import Buffer, Parameter
