@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from conformance.frameworks import FLOATING
 from conformance.spec import ErrorCase, OpSpec
 
-KIND = "op"
-
-
 @dataclass(frozen=True)
 class Case:
     case_id: str
@@ -46,6 +43,8 @@ def planned_checks(spec, sample, dtype):
     if spec.inplace is not None and (spec.inplace_samples is None or
                                      sample.name in {s.name for s in spec.inplace_samples}):
         checks.append("inplace")
+    if spec.roundtrip is not None and sample.name == spec.samples[0].name:
+        checks.append("state_dict")   # a property of the module, not of the input: once per dtype
     return tuple(checks)
 
 
@@ -56,12 +55,12 @@ def cases_of(spec):
             if sample.only_dtypes is not None and dtype not in sample.only_dtypes:
                 continue
             variant = f"{spec.variant}-{sample.name}" if spec.variant else sample.name
-            cases.append(Case(f"{KIND}/{spec.name}/{variant}/{dtype}", KIND, spec, variant, dtype,
+            cases.append(Case(f"{spec.kind}/{spec.name}/{variant}/{dtype}", spec.kind, spec, variant, dtype,
                               sample, planned_checks(spec, sample, dtype)))
     for error in spec.errors:
         for dtype in error.dtypes:
             variant = f"error-{error.label}"
-            cases.append(Case(f"{KIND}/{spec.name}/{variant}/{dtype}", KIND, spec, variant, dtype,
+            cases.append(Case(f"{spec.kind}/{spec.name}/{variant}/{dtype}", spec.kind, spec, variant, dtype,
                               error.sample, ("error",), error))
     return cases
 

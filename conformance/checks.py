@@ -10,7 +10,7 @@ import numpy as np
 from conformance import gradcheck as finite_differences
 from conformance.compare import GRADCHECK_TOLERANCE, Comparison, compare_arrays, worst_of
 from conformance.frameworks import FLOATING, dtype_name, is_tensor, make_tensor, storage_pointer, to_numpy
-from conformance.inputs import build, draw, rng_for
+from conformance.inputs import build, draw, rng_for, seed_of
 from conformance.outcome import (Tol, compare_values, differentiable_outputs, exception_text,
                                  flatten_output, timed, tolerance)
 
@@ -346,6 +346,42 @@ def check_error(ctx):
     return CheckResult("pass", both, mtv2_ms=mine.ms, torch_ms=theirs.ms)
 
 
+# ---- state_dict (module cases) -----------------------------------------------------------
+def _converted_state(source_fw, target_fw, state):
+    """A state dict's tensors rebuilt in the other framework from their values (dtype kept)."""
+    return {key: make_tensor(target_fw, to_numpy(source_fw, value), dtype_name(source_fw, value.dtype))
+            for key, value in state.items()}
+
+
+def check_state_dict(ctx):
+    """torch module -> state_dict -> mtv2 module (strict load) -> state_dict -> fresh torch module: exact."""
+    torch, mtv2 = ctx.reference, ctx.candidate
+    build, dtype = ctx.case.spec.roundtrip, ctx.case.dtype
+
+    def round_trip():
+        torch.manual_seed(seed_of(ctx.case.case_id))
+        original = build(torch).to(getattr(torch, dtype))
+        state = original.state_dict()
+        mine = build(mtv2).to(getattr(mtv2, dtype))
+        mine.load_state_dict(_converted_state(torch, mtv2, state))
+        back = mine.state_dict()
+        fresh = build(torch).to(getattr(torch, dtype))
+        fresh.load_state_dict(_converted_state(mtv2, torch, back))
+        return list(state), list(back), state, fresh.state_dict()
+
+    ran = timed(round_trip)
+    if ran.exception:
+        return _raised(ran)
+    torch_keys, mtv2_keys, before, after = ran.value
+    if torch_keys != mtv2_keys:
+        return CheckResult("fail", f"state_dict keys: mtv2 {mtv2_keys}, torch {torch_keys}", mtv2_ms=ran.ms)
+    results = [(key, compare_arrays(to_numpy(torch, after[key]), to_numpy(torch, before[key]),
+                                    dtype_name(torch, after[key].dtype), dtype_name(torch, before[key].dtype),
+                                    0.0, 0.0)) for key in torch_keys]
+    return _from_comparison(worst_of(results) if results else Comparison(True), Tol(0.0, 0.0, "exact"), ran.ms,
+                            None)
+
+
 CHECKS = {"forward": check_forward, "backward": check_backward, "gradcheck": check_gradcheck,
           "gradgrad": check_gradgrad, "alias": check_alias, "inplace": check_inplace,
-          "error": check_error}
+          "error": check_error, "state_dict": check_state_dict}

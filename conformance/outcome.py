@@ -32,9 +32,14 @@ def exception_text(exception, limit=240):
 
 
 def flatten_output(fw, value, path="out"):
-    """[(path, value)] with tensors and Python leaves; tuples (named or not) and lists unrolled."""
+    """[(path, value)] with tensors and Python leaves; tuples (named or not), lists and dicts unrolled."""
     if is_tensor(fw, value):
         return [(path, value)]
+    if isinstance(value, dict):   # module cases return their buffers by name
+        items = []
+        for key in sorted(value):
+            items += flatten_output(fw, value[key], f"{path}[{key!r}]")
+        return items
     if isinstance(value, (tuple, list)):
         items = []
         for position, item in enumerate(value):

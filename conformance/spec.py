@@ -77,6 +77,8 @@ class OpSpec:
     tolerances: tuple = (HALF_PRECISION_BACKWARD,)  # Tolerance overrides, each with its reason
     xfails: tuple = ()           # XFail declarations, each with its reason
     errors: tuple = ()           # ErrorCase rows for bad inputs
+    kind: str = "op"             # the matrix's kind column: op, or module (see conformance/module_spec.py)
+    roundtrip: Callable | None = None  # module cases: build(fw) for the state_dict round-trip check
 
     @property
     def domains(self):

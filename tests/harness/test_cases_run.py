@@ -81,3 +81,32 @@ def test_inputs_depend_only_on_the_case_id():
     again = [draw_sample(c.sample, c.dtype, spec.domains, c.case_id)[0].storage
              for c in reversed(cases_of(spec))][::-1]
     assert all((a == b).all() for a, b in zip(first, again))
+
+
+class WrongLinearFramework(types.ModuleType):
+    """torch, except that nn.Linear adds 0.01 to its output: a wrong module the module checks must catch."""
+    def __init__(self):
+        super().__init__("wrong_linear_framework")
+        self.nn = types.SimpleNamespace(**{name: getattr(torch.nn, name) for name in dir(torch.nn)
+                                           if not name.startswith("__")})
+
+        class ShiftedLinear(torch.nn.Linear):
+            def forward(self, x):
+                return super().forward(x) + 0.01
+        self.nn.Linear = ShiftedLinear
+
+    def __getattr__(self, name):
+        return getattr(torch, name)
+
+
+def test_module_cases_compare_outputs_parameter_grads_and_state_dict(monkeypatch):
+    from conformance.module_spec import ModuleSpec
+    specs = ModuleSpec("nn.Linear", lambda fw: fw.nn.Linear(3, 2), ONE[:0] + (Sample("batch", (T(2, 3),)),),
+                       ("float64",), modes=("train",))
+    rows = {row["check"]: row for spec in specs for case in cases_of(spec) for row in run_case(case, 30)}
+    assert {check: row["status"] for check, row in rows.items()} == {
+        "forward": "pass", "backward": "pass", "gradcheck": "pass", "gradgrad": "pass", "state_dict": "pass"}
+    assert rows["forward"]["kind"] == "module" and rows["forward"]["case_id"] == "module/nn.Linear/train-batch/float64"
+    monkeypatch.setattr(frameworks, "candidate", WrongLinearFramework)
+    wrong = {row["check"]: row["status"] for spec in specs for case in cases_of(spec) for row in run_case(case, 30)}
+    assert wrong["forward"] == "fail" and wrong["backward"] == "pass"   # a constant shift leaves gradients alone
