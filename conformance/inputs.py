@@ -67,23 +67,43 @@ def draw(rng, shape, dtype, domain="real"):
         values = np.zeros(size)
     elif domain == "small_int":
         values = rng.integers(0 if low == 0 else -2, 3, size)     # many ties, for comparisons
+    elif domain in ("one_zero", "two_zeros"):
+        # prod/cumprod gradients at zeros: nonzero values with one (two) zeros in every last-dim row
+        signs = np.ones(size) if low == 0 else rng.choice([-1, 1], size)
+        values = signs * (rng.uniform(0.5, 1.5, size) if floating else rng.integers(1, 4, size))
+        rows = values.reshape(-1, shape[-1]) if len(shape) and size else values.reshape(1, -1)
+        for row in rows:
+            row[rng.permutation(row.size)[:1 if domain == "one_zero" else 2]] = 0
     elif floating:
         values = {"real": lambda: rng.normal(0, 1, size),
                   "positive": lambda: rng.uniform(0.2, 3, size),
                   "nonzero": lambda: np.sign(rng.normal(0, 1, size)) * rng.uniform(0.25, 2, size),
                   "unit": lambda: rng.uniform(-0.9, 0.9, size),
                   "base": lambda: rng.uniform(0.5, 2, size),
-                  "exponent": lambda: rng.uniform(-2, 2, size)}[domain]()
+                  "exponent": lambda: rng.uniform(-2, 2, size),
+                  "above_one": lambda: rng.uniform(1.2, 3, size),             # acosh
+                  "halves": lambda: rng.integers(-8, 9, size) / 2,           # rounding ties, clamp bounds hit
+                  "nonfinite": lambda: _with_nonfinite(rng, rng.normal(0, 1, size))}[domain]()
     else:
-        lowest = {"real": -9, "positive": 1, "nonzero": -9, "unit": -1, "base": -3, "exponent": 0}
-        highest = {"real": 10, "positive": 10, "nonzero": 10, "unit": 2, "base": 4, "exponent": 4}
-        values = rng.integers(max(lowest[domain], low or -128), highest[domain], size)
+        lowest = {"real": -9, "positive": 1, "nonzero": -9, "unit": -1, "base": -3, "exponent": 0,
+                  "above_one": 2, "halves": -9, "nonfinite": -9}
+        highest = {"real": 10, "positive": 10, "nonzero": 10, "unit": 2, "base": 4, "exponent": 4,
+                   "above_one": 10, "halves": 10, "nonfinite": 10}
+        values = rng.integers(max(lowest[domain], -128 if low is None else low), highest[domain], size)
         if domain == "nonzero":
             values[values == 0] = 1
     values = np.asarray(values).reshape(shape)
     if dtype == "bfloat16":
         return values.astype(ml_dtypes.bfloat16).astype(np.float32)
     return values.astype(NUMPY_DTYPES[dtype])
+
+
+def _with_nonfinite(rng, values):
+    """About one value in four replaced by nan, inf or -inf (each kind present once there are 3+ values)."""
+    count = max(len(values) // 4, min(len(values), 3))
+    positions = rng.permutation(len(values))[:count]
+    values[positions] = np.resize(np.array([np.nan, np.inf, -np.inf]), count)
+    return values
 
 
 def draw_scalar(rng, dtype, domain="real"):

@@ -12,16 +12,28 @@ from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inferenc
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
-from .ops.conversion import clone
+from .ops.activation import log_softmax, relu_, softmax
+from .ops.conversion import clone, contiguous_format, memory_format, preserve_format
 from .ops.elementwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cos, div, eq, exp,
                               floor_divide, fmod, ge, gt, le, log, logical_and, logical_not, logical_or, logical_xor,
                               lt, maximum, minimum, mul, ne, neg, negative, pow, relu, remainder, rsub, sigmoid,
                               sign, sin, sqrt, sub, tanh, true_divide, where)
-from .ops.indexing import nonzero
-from .ops.linalg import matmul
-from .ops.reduction import all, any, argmax, argmin, max, mean, min, std, sum, var, var_mean
+from .ops.pointwise_math import (acos, acosh, addcdiv, addcmul, arctan2, asin, asinh, atan, atan2, atanh, ceil,
+                                 clamp, clamp_max, clamp_min, clip, cosh, erf, erfc, erfinv, exp2, expm1, floor, frac,
+                                 isfinite, isinf, isnan, isneginf, isposinf, lerp, log1p, log2, log10, nan_to_num,
+                                 reciprocal, round, rsqrt, sgn, sinh, square, tan, trunc)
+from .ops.indexing import index_put, nonzero
+from .ops.scatter import (gather, index_add, index_select, masked_select, scatter, scatter_add, take_along_dim)
+from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack, masked_fill, repeat_interleave, roll,
+                          row_stack, stack, tile, tril, triu, vstack)
+from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer, vdot)
+from .ops.einsum import einsum
+from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, nanmean, nansum, norm,
+                            prod, std, std_mean, sum, var, var_mean)
+from .ops.scan_sort import argsort, cumprod, cumsum, sort, topk
 from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
-                        split, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten, unsqueeze)
+                        split, split_with_sizes, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten,
+                        unsqueeze)
 
 float = float32
 double = float64

@@ -26,7 +26,7 @@ class Tensor(TensorMethods):
     def _from_fresh(cls, array, dtype=None):
         """A tensor owning a freshly allocated dense array (its storage is created on first use)."""
         tensor = object.__new__(cls)  # not cls.__new__: a subclass (Parameter) builds itself with this
-        tensor._data = array
+        tensor._data = _with_contiguous_strides(array) if array.size == 0 and array.ndim else array
         tensor._storage = None
         tensor._version_counter = VersionCounter()
         tensor._base = None
@@ -45,6 +45,7 @@ class Tensor(TensorMethods):
     def _make_view(cls, array, base):
         """A tensor viewing `base`'s storage through `array`: same storage, same version counter."""
         tensor = cls._from_fresh(array, base.dtype)
+        tensor._data = array   # a view keeps the strides the view op gave it, even when empty
         tensor._storage = base.untyped_storage()
         tensor._version_counter = base._version_counter
         tensor._base = base._base if base._base is not None else base
@@ -329,6 +330,16 @@ class Tensor(TensorMethods):
         return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def _with_contiguous_strides(empty):
+    """NumPy 2 gives fresh empty arrays all-zero strides; torch gives them contiguous ones (a size-0 dim counting
+    as 1), and stride 0 would read as an overlapping (expanded) tensor. Nothing is read, so restriding is safe."""
+    strides, step = [], empty.itemsize
+    for size in reversed(empty.shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return np.lib.stride_tricks.as_strided(empty, empty.shape, tuple(reversed(strides)), writeable=True)
+
+
 def _rebuild_tensor(array, requires_grad):
     tensor = Tensor._from_fresh(array)
     tensor.requires_grad = requires_grad
@@ -362,4 +373,4 @@ def _dtype_from_type_name(name):
 # The ops need Tensor, so they are imported after it is defined (Tensor's methods reach them as mtv2.ops.*).
 from . import creation as _creation  # noqa: E402
 from .ops import conversion as _conversion  # noqa: E402
-from .ops import elementwise, indexing, inplace, linalg, reduction, shape  # noqa: E402,F401
+from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, reduction, scan_sort, scatter, shape  # noqa: E402,F401

@@ -374,7 +374,7 @@ class TensorMethods:
         return self.to(other.dtype)
 
     def clone(self, *, memory_format=None):
-        return _ops.conversion.clone(self)
+        return _ops.conversion.clone(self, memory_format=memory_format)
 
     def copy_(self, src, non_blocking=False):
         return _ops.conversion.copy_(self, src)
@@ -387,15 +387,409 @@ class TensorMethods:
 
     # ---- joining, splitting, repeating (ops/joining.py)
 
+    def split_with_sizes(self, split_sizes, dim=0):
+        return _ops.shape.split_with_sizes(self, split_sizes, dim)
+
+    def repeat(self, *sizes, repeats=None):
+        return _ops.joining.repeat(self, *(sizes if repeats is None else (repeats,)))
+
+    def tile(self, *sizes, dims=None):
+        return _ops.joining.tile(self, dims if dims is not None else sizes[0] if len(sizes) == 1 else sizes)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return _ops.joining.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def flip(self, *sizes, dims=None):
+        # the method also takes the dims unpacked (x.flip(0, 1)); torch.flip wants a sequence
+        if dims is None:
+            dims = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)) else sizes
+        return _ops.joining.flip(self, dims)
+
+    def fliplr(self):
+        return _ops.joining.fliplr(self)
+
+    def flipud(self):
+        return _ops.joining.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return _ops.joining.roll(self, shifts, dims)
+
+    def masked_fill(self, mask, value):
+        return _ops.joining.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask, value):
+        return _ops.joining.masked_fill_(self, mask, value)
+
+    def tril(self, diagonal=0):
+        return _ops.joining.tril(self, diagonal)
+
+    def tril_(self, diagonal=0):
+        return _ops.inplace.apply_inplace(self, _ops.joining.tril, "tril_", diagonal)
+
+    def triu(self, diagonal=0):
+        return _ops.joining.triu(self, diagonal)
+
+    def triu_(self, diagonal=0):
+        return _ops.inplace.apply_inplace(self, _ops.joining.triu, "triu_", diagonal)
+
     # ---- gather, scatter, index_* (ops/indexing.py, ops/scatter.py)
+    def index_put(self, indices, values, accumulate=False):
+        return _ops.indexing.index_put(self, indices, values, accumulate)
+
+    def gather(self, dim, index, *, sparse_grad=False):
+        return _ops.scatter.gather(self, dim, index, sparse_grad=sparse_grad)
+
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        return _ops.scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        return _ops.scatter.scatter_(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add(self, dim, index, src):
+        return _ops.scatter.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim, index, src):
+        return _ops.scatter.scatter_add_(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return _ops.scatter.index_select(self, dim, index)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _ops.scatter.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return _ops.scatter.index_add_(self, dim, index, source, alpha=alpha)
+
+    def take_along_dim(self, indices, dim=None):
+        return _ops.scatter.take_along_dim(self, indices, dim)
+
+    def masked_select(self, mask):
+        return _ops.scatter.masked_select(self, mask)
+
 
     # ---- pointwise math (ops/elementwise.py, ops/pointwise_math.py)
 
+    def sign_(self):
+        return _ops.inplace.apply_inplace(self, _ops.elementwise.sign, "sign_")
+
+    def rsqrt(self):
+        return _ops.pointwise_math.rsqrt(self)
+
+    def rsqrt_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.rsqrt, "rsqrt_")
+
+    def reciprocal(self):
+        return _ops.pointwise_math.reciprocal(self)
+
+    def reciprocal_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.reciprocal, "reciprocal_")
+
+    def exp2(self):
+        return _ops.pointwise_math.exp2(self)
+
+    def exp2_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.exp2, "exp2_")
+
+    def expm1(self):
+        return _ops.pointwise_math.expm1(self)
+
+    def expm1_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.expm1, "expm1_")
+
+    def log1p(self):
+        return _ops.pointwise_math.log1p(self)
+
+    def log1p_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.log1p, "log1p_")
+
+    def log2(self):
+        return _ops.pointwise_math.log2(self)
+
+    def log2_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.log2, "log2_")
+
+    def log10(self):
+        return _ops.pointwise_math.log10(self)
+
+    def log10_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.log10, "log10_")
+
+    def erf(self):
+        return _ops.pointwise_math.erf(self)
+
+    def erf_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.erf, "erf_")
+
+    def erfc(self):
+        return _ops.pointwise_math.erfc(self)
+
+    def erfc_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.erfc, "erfc_")
+
+    def erfinv(self):
+        return _ops.pointwise_math.erfinv(self)
+
+    def erfinv_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.erfinv, "erfinv_")
+
+    def tan(self):
+        return _ops.pointwise_math.tan(self)
+
+    def tan_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.tan, "tan_")
+
+    def asin(self):
+        return _ops.pointwise_math.asin(self)
+
+    def asin_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.asin, "asin_")
+
+    def acos(self):
+        return _ops.pointwise_math.acos(self)
+
+    def acos_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.acos, "acos_")
+
+    def atan(self):
+        return _ops.pointwise_math.atan(self)
+
+    def atan_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.atan, "atan_")
+
+    def sinh(self):
+        return _ops.pointwise_math.sinh(self)
+
+    def sinh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.sinh, "sinh_")
+
+    def cosh(self):
+        return _ops.pointwise_math.cosh(self)
+
+    def cosh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.cosh, "cosh_")
+
+    def asinh(self):
+        return _ops.pointwise_math.asinh(self)
+
+    def asinh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.asinh, "asinh_")
+
+    def acosh(self):
+        return _ops.pointwise_math.acosh(self)
+
+    def acosh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.acosh, "acosh_")
+
+    def atanh(self):
+        return _ops.pointwise_math.atanh(self)
+
+    def atanh_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.atanh, "atanh_")
+
+    def square(self):
+        return _ops.pointwise_math.square(self)
+
+    def square_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.square, "square_")
+
+    def sgn(self):
+        return _ops.pointwise_math.sgn(self)
+
+    def sgn_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.sgn, "sgn_")
+
+    def floor(self):
+        return _ops.pointwise_math.floor(self)
+
+    def floor_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.floor, "floor_")
+
+    def ceil(self):
+        return _ops.pointwise_math.ceil(self)
+
+    def ceil_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.ceil, "ceil_")
+
+    def trunc(self):
+        return _ops.pointwise_math.trunc(self)
+
+    def trunc_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.trunc, "trunc_")
+
+    def frac(self):
+        return _ops.pointwise_math.frac(self)
+
+    def frac_(self):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.frac, "frac_")
+
+    def round(self, *, decimals=None):
+        return _ops.pointwise_math.round(self, decimals=decimals)
+
+    def round_(self, *, decimals=None):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.round, "round_", decimals=decimals)
+
+    def atan2(self, other):
+        return _ops.pointwise_math.atan2(self, other)
+
+    def atan2_(self, other):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.atan2, "atan2_", other)
+
+    arctan2, arctan2_ = atan2, atan2_
+
+    def clamp(self, min=None, max=None):
+        return _ops.pointwise_math.clamp(self, min, max)
+
+    def clamp_(self, min=None, max=None):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.clamp, "clamp_", min, max)
+
+    clip, clip_ = clamp, clamp_
+
+    def clamp_min(self, min):
+        return _ops.pointwise_math.clamp_min(self, min)
+
+    def clamp_min_(self, min):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.clamp_min, "clamp_min_", min)
+
+    def clamp_max(self, max):
+        return _ops.pointwise_math.clamp_max(self, max)
+
+    def clamp_max_(self, max):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.clamp_max, "clamp_max_", max)
+
+    def lerp(self, end, weight):
+        return _ops.pointwise_math.lerp(self, end, weight)
+
+    def lerp_(self, end, weight):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.lerp, "lerp_", end, weight)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _ops.pointwise_math.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.addcmul, "addcmul_", tensor1, tensor2,
+                                          value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _ops.pointwise_math.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.addcdiv, "addcdiv_", tensor1, tensor2,
+                                          value=value)
+
+    def isnan(self):
+        return _ops.pointwise_math.isnan(self)
+
+    def isinf(self):
+        return _ops.pointwise_math.isinf(self)
+
+    def isposinf(self):
+        return _ops.pointwise_math.isposinf(self)
+
+    def isneginf(self):
+        return _ops.pointwise_math.isneginf(self)
+
+    def isfinite(self):
+        return _ops.pointwise_math.isfinite(self)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.pointwise_math.nan_to_num(self, nan, posinf, neginf)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.inplace.apply_inplace(self, _ops.pointwise_math.nan_to_num, "nan_to_num_", nan, posinf, neginf)
+
     # ---- reductions, scans, sorting (ops/reduction.py, ops/scan_sort.py)
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduction.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduction.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduction.prod(self, dim, keepdim, dtype=dtype)
+
+    def amax(self, dim=(), keepdim=False):
+        return _ops.reduction.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _ops.reduction.amin(self, dim, keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _ops.reduction.logsumexp(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return _ops.reduction.norm(self, p, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim, *, dtype=None):
+        return _ops.scan_sort.cumsum(self, dim, dtype=dtype)
+
+    def cumsum_(self, dim, *, dtype=None):
+        return _ops.scan_sort.cumsum_(self, dim, dtype=dtype)
+
+    def cumprod(self, dim, *, dtype=None):
+        return _ops.scan_sort.cumprod(self, dim, dtype=dtype)
+
+    def cumprod_(self, dim, *, dtype=None):
+        return _ops.scan_sort.cumprod_(self, dim, dtype=dtype)
+
+    def sort(self, dim=-1, descending=False, *, stable=False):
+        return _ops.scan_sort.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        return _ops.scan_sort.argsort(self, dim, descending, stable=stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return _ops.scan_sort.topk(self, k, dim, largest, sorted)
+
 
     # ---- linear algebra (ops/linalg.py, ops/einsum.py)
+    def mm(self, mat2):
+        return _ops.linalg.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return _ops.linalg.bmm(self, mat2)
+
+    def mv(self, vec):
+        return _ops.linalg.mv(self, vec)
+
+    def dot(self, tensor):
+        return _ops.linalg.dot(self, tensor)
+
+    def vdot(self, other):
+        return _ops.linalg.vdot(self, other)
+
+    def outer(self, vec2):
+        return _ops.linalg.outer(self, vec2)
+
+    ger = outer
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ops.linalg.addmm, "addmm_", mat1, mat2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.linalg.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ops.linalg.baddbmm, "baddbmm_", batch1, batch2, beta=beta,
+                                          alpha=alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _ops.linalg.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ops.linalg.addmv, "addmv_", mat, vec, beta=beta, alpha=alpha)
+
+
+    # ---- random in-place fills: uniform_, normal_, bernoulli_, ... (ops/random_fill.py)
 
     # ---- activations (ops/activation.py)
+    def softmax(self, dim, dtype=None):
+        return _ops.activation.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _ops.activation.log_softmax(self, dim, dtype)
 
     # ------------------------------------------------------------ Python operators
 

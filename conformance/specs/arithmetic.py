@@ -74,15 +74,12 @@ _DIV_GRADGRAD = XFail("second derivative with a 0-d or half operand of another w
                       "the result dtype", checks=("gradgrad",),
                       variants=("with_0d_bfloat16", "with_0d_float16", "with_bfloat16", "with_float16"))
 _PROMOTION_XFAILS = {
-    "add": (XFail(_HALF_SUM_REASON, checks=("backward",), dtypes=("bfloat16",),
-                  variants=("with_0d_float32", "with_0d_float64")),),
-    "mul": (XFail(_HALF_SUM_REASON, checks=("backward",), dtypes=("bfloat16",), variants=("with_0d_float32",)),),
     "div": (_DIV_GRADGRAD,
             XFail(_HALF_SUM_REASON, checks=("backward",), dtypes=("bfloat16",), variants=("with_0d_float32",)),
             XFail(_HALF_SUM_REASON, checks=("backward",), dtypes=("float16",), variants=("with_0d_float64",))),
 }
 SPECS += [OpSpec(name, functional(name), promotion_samples(), DTYPES, variant="promotion",
-                 domain=("real", "nonzero"), xfails=_PROMOTION_XFAILS[name])
+                 domain=("real", "nonzero"), xfails=_PROMOTION_XFAILS.get(name, ()))
           for name in ("add", "mul", "div")]
 # pow with a Python exponent: each exponent its own sample.
 SPECS.append(OpSpec("pow", lambda fw, a, exponent: fw.pow(a, exponent),
@@ -91,3 +88,37 @@ SPECS.append(OpSpec("pow", lambda fw, a, exponent: fw.pow(a, exponent),
                                                   ("0", 0))),
                     DTYPES, variant="scalar_exponent", domain="base",
                     inplace=lambda fw, a, exponent: a.pow_(exponent), inplace_name="Tensor.pow_"))
+
+# fmod: the remainder of the truncated quotient (sign of the dividend); discontinuous like remainder.
+SPECS += family("fmod", domain=("real", "nonzero"), gradcheck=False,
+                errors=(ErrorCase("integer_by_zero", functional("fmod"),
+                                  Sample("zero_divisor", (T(3), T(3, domain="zero"))), RuntimeError, ("int64",)),))
+
+# Division by zero: integers raise (RuntimeError "ZeroDivisionError"), floats give +-inf and nan as torch;
+# bool is refused by floor_divide/remainder/fmod. Exact multiples pin the sign rules of the remainder.
+BY_ZERO = (Sample("zero_divisor", (T(3, 4), T(3, 4, domain="zero"))),
+           Sample("zero_by_zero", (T(3, 4, domain="zero"), T(3, 4, domain="zero"))),
+           Sample("zero_scalar", (T(3, 4), Arg(value=0))))
+SIGNS = (Sample("small_values", (T(3, 4), T(3, 4))), Sample("broadcast", (T(2, 3, 4), T(4))))
+for _name in ("div", "floor_divide", "remainder", "fmod"):
+    SPECS += [OpSpec(_name, functional(_name), BY_ZERO, DTYPES, variant="by_zero", gradcheck=False,
+                     gradgrad=False, inplace=method(_name + "_"), inplace_name=f"Tensor.{_name}_"),
+              OpSpec(_name, functional(_name), SIGNS, DTYPES, variant="signs", domain=("small_int", "nonzero"),
+                     gradcheck=False, gradgrad=_name != "floor_divide")]  # torch: no floor_divide derivative
+
+# pow: integer exponents of both signs (torch gives 0, 1 or -1 for a negative integer tensor exponent, and
+# refuses only a negative Python int), 0 ** 0 == 1, and the gradient at base 0 (zero where the exponent is 0).
+SPECS += [
+    OpSpec("pow", functional("pow"), (Sample("signs", (T(3, 4), T(3, 4))), Sample("broadcast", (T(3, 1), T(4)))),
+           DTYPES, variant="small_int", domain="small_int", gradcheck=False),
+    # a Python number as the base: torch.pow(Scalar, Tensor)
+    OpSpec("pow", lambda fw, a, base: fw.pow(base, a),
+           tuple(Sample(f"base_{label}", (T(3, 4), Arg(value=base)))
+                 for label, base in (("2", 2), ("2.5", 2.5), ("minus1", -1))),
+           DTYPES, variant="scalar_base", domain="exponent"),
+    OpSpec("pow", lambda fw, a, base: fw.pow(base, a),
+           tuple(Sample(f"base_{label}", (T(3, 4), Arg(value=base))) for label, base in (("0", 0.0), ("2", 2))),
+           DTYPES, variant="scalar_base_small_int", domain="small_int", gradcheck=False),
+    OpSpec("pow", functional("pow"), (Sample("negative_python_int", (T(3), Arg(value=-2))),), DTYPES,
+           variant="negative_int_exponent", domain="nonzero"),
+]

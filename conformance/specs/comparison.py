@@ -1,10 +1,11 @@
-"""Comparisons: eq ne lt le gt ge as functions and as operators (bool results, no gradient).
+"""Comparisons: eq ne lt le gt ge as functions and as operators (bool results, no gradient), and the
+elementwise extrema maximum and minimum.
 Inputs come from {-2..2} so equal elements are common and every branch is exercised."""
 import operator
 
 from conformance.frameworks import DTYPES
-from conformance.inputs import binary_samples, scalar_lhs_samples
-from conformance.spec import OpSpec
+from conformance.inputs import Sample, T, binary_samples, scalar_lhs_samples
+from conformance.spec import ErrorCase, OpSpec
 
 SAMPLES = binary_samples()
 OPERATOR_SAMPLES = tuple(s for s in SAMPLES if s.name in ("same_shape", "broadcast_rhs", "scalar_rhs"))
@@ -24,4 +25,20 @@ for _name, _apply in COMPARISONS:
         # A number on the left: Python reflects `2 < t` into `t > 2`.
         OpSpec(f"Tensor.__{_name}__", lambda fw, a, number, _apply=_apply: _apply(number, a),
                scalar_lhs_samples(), DTYPES, variant="reflected", domain="small_int", grad=False),
+    ]
+
+# maximum / minimum: elementwise, differentiable, tensors only (a Python number is a TypeError in torch).
+# Ties split the gradient in half; NaN propagates, and where either operand is NaN both get the gradient.
+EXTREMA_SAMPLES = binary_samples(scalar=False)
+for _name in ("maximum", "minimum"):
+    _function = lambda fw, a, b, _name=_name: getattr(fw, _name)(a, b)
+    SPECS += [
+        OpSpec(_name, _function, EXTREMA_SAMPLES, DTYPES,
+               errors=(ErrorCase("python_number", lambda fw, a, _name=_name: getattr(fw, _name)(a, 1.0),
+                                 Sample("float", (T(3),)), TypeError),
+                       ErrorCase("non_broadcastable", _function, Sample("3_and_4", (T(3), T(4))), RuntimeError))),
+        OpSpec(_name, _function, EXTREMA_SAMPLES[:4], DTYPES, variant="ties", domain="small_int", gradcheck=False),
+        OpSpec(_name, _function, EXTREMA_SAMPLES[:4], DTYPES, variant="nan", domain="nonfinite", gradcheck=False),
+        OpSpec(f"Tensor.{_name}", lambda fw, a, b, _name=_name: getattr(a, _name)(b), EXTREMA_SAMPLES[:2],
+               ("float32", "int64"), gradcheck=False, gradgrad=False),
     ]

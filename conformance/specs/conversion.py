@@ -47,8 +47,14 @@ def cloned_then(method):
 
 
 SPECS += [
-    OpSpec("clone", lambda fw, a: fw.clone(a), unary_samples(), DTYPES, alias=True),
+    OpSpec("clone", lambda fw, a: fw.clone(a), unary_samples(), DTYPES, alias=True,
+           errors=(ErrorCase("memory_format_not_a_format", lambda fw, a: fw.clone(a, memory_format=1),
+                             Sample("3x4", (T(3, 4),)), TypeError),)),
     OpSpec("Tensor.clone", lambda fw, a: a.clone(), SAMPLES, DTYPES, alias=True),
+    OpSpec("Tensor.clone", lambda fw, a: a.clone(memory_format=fw.contiguous_format), SAMPLES, DTYPES,
+           variant="contiguous_format", alias=True),
+    OpSpec("clone", lambda fw, a: fw.clone(a, memory_format=fw.preserve_format), SAMPLES, DTYPES,
+           variant="preserve_format", alias=True),
     OpSpec("Tensor.detach", lambda fw, a: a.detach(), SAMPLES, DTYPES, alias=True),
     OpSpec("Tensor.contiguous", lambda fw, a: a.contiguous(), SAMPLES, DTYPES, alias=True),
     OpSpec("Tensor.copy_", cloned_then("copy_"), COPY_SAMPLES, DTYPES, domain="positive",

@@ -1,8 +1,32 @@
-"""Basic indexing: __getitem__ with ints, slices with steps, None and Ellipsis (views of the
-base), and __setitem__ with the same indices (writes through to the base)."""
+"""__getitem__ / __setitem__: basic indices (ints, slices with steps, None, Ellipsis: views of the base,
+writes through to it) and advanced ones (integer and bool tensors, Python lists: copies), and index_put.
+
+A tensor inside an index is written `Ix(values, dtype)` and made into a tensor on each framework by
+`build_index`; Python lists stay lists (torch converts them itself).
+"""
+from dataclasses import dataclass
+
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T
-from conformance.spec import XFail, ErrorCase, OpSpec
+from conformance.spec import ErrorCase, OpSpec, XFail
+
+
+@dataclass(frozen=True)
+class Ix:
+    """A tensor index: values (nested tuples) and its dtype name."""
+    values: object
+    dtype: str = "int64"
+
+    def __repr__(self):
+        return f"tensor({self.values!r}, dtype={self.dtype})"
+
+
+def build_index(fw, index):
+    if isinstance(index, Ix):
+        return fw.tensor(index.values, dtype=getattr(fw, index.dtype))
+    if isinstance(index, tuple):
+        return tuple(build_index(fw, item) for item in index)
+    return index
 
 E = Ellipsis
 INDICES = (("int", (3, 4), 1), ("negative_int", (3, 4), -1), ("two_ints", (3, 4), (2, 1)),
@@ -13,9 +37,40 @@ INDICES = (("int", (3, 4), 1), ("negative_int", (3, 4), -1), ("two_ints", (3, 4)
            ("empty_slice", (3, 4), slice(2, 2)), ("0d_ellipsis", (), E), ("0d_none", (), (None,)))
 
 
+MASK_3x4 = Ix(((True, False, True, True), (False, False, True, False), (True, True, False, False)), "bool")
+S = slice(None)
+# Where the advanced dims go: torch applies ints (and 0-d integer tensors) as views first, so only tensor
+# indices count; adjacent ones keep their place, ones separated by a slice (or a None) go first.
+ADVANCED_INDICES = (
+    ("int_tensor", (4, 3), Ix((3, 0, 3))), ("int32_tensor", (4, 3), Ix((1, -1), "int32")),
+    ("negative_tensor", (3, 4), Ix((-1, -3, 0))), ("python_list", (3, 4), [2, 0, 2]),
+    ("python_bool_list", (3, 4), [True, False, True]), ("nested_list_is_tuple", (3, 4), [[0, 2], [1, 3]]),
+    ("byte_mask", (3, 4), Ix((1, 0, 1), "uint8")),
+    ("2d_index", (3, 4), Ix(((0, 1), (2, 2)))), ("broadcast_pair", (3, 4), (Ix(((0,), (2,))), Ix((1, 3, 0)))),
+    ("slice_then_tensor", (3, 4), (slice(1, None), Ix((3, 0)))),
+    ("adjacent_after_slice", (2, 3, 4, 5), (S, Ix((0, 2, 1)), Ix((3, 3, 0)))),
+    ("separated_by_slice", (2, 3, 4, 5), (Ix((1, 0, 1)), S, Ix((3, 3, 0)))),
+    ("separated_by_int_is_adjacent", (2, 3, 4, 5), (Ix((1, 0, 1)), 2, Ix((3, 3, 0)))),
+    ("int_after_slice", (2, 3, 4, 5), (S, Ix((0, 2, 1, 0)), S, 1)),
+    ("0d_tensor_after_slice", (2, 3, 4, 5), (S, Ix((0, 2, 1, 0)), S, Ix(1))),
+    ("separated_by_none", (2, 3, 4), (Ix((1, 0)), None, Ix((2, 0)))),
+    ("ellipsis_tensor", (2, 3, 4), (Ellipsis, Ix((3, 0, 3)))),
+    ("tensor_ellipsis_tensor", (2, 3, 4), (Ix((1, 0)), Ellipsis, Ix((2, 0)))),
+    ("step_slice_and_tensor", (6, 4), (slice(None, None, 2), Ix((3, 1)))),
+    ("0d_int_tensor_is_a_view", (3, 4), Ix(2)), ("0d_bool_true", (3, 4), Ix(True, "bool")),
+    ("python_false", (3, 4), False), ("empty_tensor", (3, 4), Ix((), "int64")),
+    ("empty_tensor_second_dim", (3, 4), (S, Ix((), "int64"))), ("empty_list", (3, 4), []),
+    ("full_mask", (3, 4), MASK_3x4), ("row_mask_and_tensor", (3, 4), (Ix((True, False, True), "bool"), Ix((0, 3)))),
+    ("mask_after_slice", (2, 3, 4), (S, Ix(((True, False, True, True),) * 3, "bool"))),
+    ("0d_input_mask", (), Ix(True, "bool")),
+)
+
+
 def getitem_samples():
-    samples = [Sample(name, (T(*shape), Arg(value=index))) for name, shape, index in INDICES]
+    samples = [Sample(name, (T(*shape), Arg(value=index))) for name, shape, index in INDICES + ADVANCED_INDICES]
     samples.append(Sample("transposed_int", (T(3, 4, layout="transposed"), Arg(value=(slice(None), 1)))))
+    samples.append(Sample("transposed_tensor", (T(3, 4, layout="transposed"), Arg(value=(Ix((2, 0)), 1)))))
+    samples.append(Sample("expanded_tensor", (T(3, 4, layout="expanded"), Arg(value=Ix((2, 2))))))
     return tuple(samples)
 
 
@@ -26,35 +81,128 @@ def setitem_samples():
             Sample("column_broadcast", (T(3, 4), Arg(value=(slice(None), 1)), T(1))),
             Sample("ellipsis_row_vector", (T(2, 3, 4), Arg(value=(E, 0)), T(2, 3))),
             Sample("none_everything", (T(3, 4), Arg(value=(None, slice(None))), T(4))),
-            Sample("into_transposed", (T(3, 4, layout="transposed"), Arg(value=0), T(4))))
+            Sample("into_transposed", (T(3, 4, layout="transposed"), Arg(value=0), T(4))),
+            Sample("leading_ones_stripped", (T(3, 4), Arg(value=1), T(1, 1, 4))),
+            # advanced indices: a tensor value must have self's dtype; a number is cast
+            Sample("tensor_rows_number", (T(3, 4), Arg(value=Ix((2, 0))), Arg(scalar=True))),
+            Sample("tensor_rows_broadcast", (T(3, 4), Arg(value=Ix((2, 0))), T(4))),
+            Sample("repeated_rows_same_value", (T(3, 4), Arg(value=Ix((1, 1, 1))), T(1, 4))),
+            Sample("pairs_tensor", (T(3, 4), Arg(value=(Ix((0, 2, 1)), Ix((3, 0, 0)))), T(3))),
+            Sample("separated_by_int", (T(2, 3, 4, 5), Arg(value=(S, Ix((0, 2)), S, 1)), T(2, 1, 4))),
+            Sample("separated_by_slice", (T(2, 3, 4), Arg(value=(Ix((1, 0)), S, Ix((3, 3)))), T(2, 1))),
+            Sample("python_list_rows", (T(3, 4), Arg(value=[0, 2]), T(2, 1))),
+            Sample("full_mask_number", (T(3, 4), Arg(value=MASK_3x4), Arg(scalar=True))),
+            Sample("full_mask_values", (T(3, 4), Arg(value=MASK_3x4), T(6))),
+            Sample("row_mask_rows", (T(3, 4), Arg(value=Ix((True, False, True), "bool")), T(4))),
+            Sample("mask_one_element_value", (T(3, 4), Arg(value=MASK_3x4), T(1))),
+            Sample("empty_index", (T(3, 4), Arg(value=Ix((), "int64")), T(4))),
+            Sample("negative_tensor", (T(3, 4), Arg(value=(Ix((-1,)), Ix((-4, 1)))), T(2))),
+            Sample("tensor_into_transposed", (T(3, 4, layout="transposed"), Arg(value=(S, Ix((3, 0)))), T(3, 2))))
 
 
 def setitem(fw, a, index, value):
     out = a.clone()
-    out[index] = value
+    out[build_index(fw, index)] = value
     return out
 
 
 def setitem_in_place(fw, a, index, value):
-    a[index] = value
+    a[build_index(fw, index)] = value
     return a
 
 
 def getitem_error(index):
-    return lambda fw, a: a[index]
+    return lambda fw, a: a[build_index(fw, index)]
 
+
+def setitem_error(index, value):
+    def write(fw, a):
+        a = a.clone()
+        a[build_index(fw, index)] = value(fw) if callable(value) else value
+    return write
+
+
+INDEX_PUT_SAMPLES = (
+    Sample("rows", (T(3, 4), Arg(value=(Ix((2, 0)),)), T(2, 4))),
+    Sample("pairs_broadcast", (T(3, 4), Arg(value=(Ix(((0,), (2,))), Ix((1, 3)))), T(2))),
+    Sample("repeated_pairs", (T(3, 4), Arg(value=(Ix((1, 1, 0, 1)), Ix((2, 2, 0, 2)))), T(4))),
+    Sample("mask", (T(3, 4), Arg(value=(MASK_3x4,)), T(6))),
+    Sample("transposed", (T(3, 4, layout="transposed"), Arg(value=(Ix((0, 2)), Ix((3, 3)))), T(2))),
+    Sample("0d_value", (T(3, 4), Arg(value=(Ix((1,)), Ix((0, 3)))), T())),
+)
+
+
+INDEX_PUT_ACCUMULATE_SAMPLES = tuple(Sample(sample.name, sample.args, {"accumulate": True})
+                                     for sample in INDEX_PUT_SAMPLES)
+
+
+def index_put(fw, a, indices, values, **kwargs):
+    return fw.index_put(a, build_index(fw, indices), values, **kwargs)
+
+
+def index_put_in_place(fw, a, indices, values, **kwargs):
+    return a.index_put_(build_index(fw, indices), values, **kwargs)
+
+
+THREE_BY_FOUR = Sample("3x4", (T(3, 4),))
+GETITEM_ERRORS = (
+    ErrorCase("index_out_of_range", getitem_error(5), THREE_BY_FOUR, IndexError),
+    ErrorCase("too_many_indices", getitem_error((0, 0, 0)), THREE_BY_FOUR, IndexError),
+    ErrorCase("tensor_out_of_range", getitem_error(Ix((3,))), THREE_BY_FOUR, IndexError),
+    ErrorCase("negative_tensor_out_of_range", getitem_error((S, Ix((-5,)))), THREE_BY_FOUR, IndexError),
+    ErrorCase("0d_tensor_out_of_range", getitem_error(Ix(3)), THREE_BY_FOUR, IndexError),
+    ErrorCase("list_out_of_range", getitem_error([0, 3]), THREE_BY_FOUR, IndexError),
+    ErrorCase("mask_shape_mismatch", getitem_error(Ix((True, False), "bool")), THREE_BY_FOUR, IndexError),
+    ErrorCase("not_broadcastable", getitem_error((Ix((0, 1, 2)), Ix((0, 1)))), THREE_BY_FOUR, IndexError),
+    ErrorCase("float_tensor", getitem_error(Ix((1.0,), "float32")), THREE_BY_FOUR, IndexError),
+    ErrorCase("int16_tensor", getitem_error(Ix((1,), "int16")), THREE_BY_FOUR, IndexError),
+    ErrorCase("python_float", getitem_error(1.0), THREE_BY_FOUR, IndexError),
+    ErrorCase("string", getitem_error("a"), THREE_BY_FOUR, TypeError),
+)
+SETITEM_ERRORS = (
+    ErrorCase("value_shape_mismatch", lambda fw, a, v: setitem(fw, a, 0, v), Sample("row_of_3", (T(3, 4), T(3))),
+              RuntimeError),
+    ErrorCase("advanced_value_shape_mismatch", lambda fw, a, v: setitem(fw, a, Ix((0, 1)), v),
+              Sample("rows_of_3", (T(3, 4), T(3))), RuntimeError),
+    ErrorCase("mask_value_count_mismatch", lambda fw, a, v: setitem(fw, a, MASK_3x4, v),
+              Sample("5_values_for_6", (T(3, 4), T(5))), RuntimeError),
+    ErrorCase("advanced_value_dtype_differs", setitem_error(Ix((0,)), lambda fw: fw.ones(4, dtype=fw.float64)),
+              THREE_BY_FOUR, RuntimeError),
+    ErrorCase("tensor_out_of_range", setitem_error(Ix((3,)), 1.0), THREE_BY_FOUR, IndexError),
+    ErrorCase("byte_mask_one_element_value", setitem_error(Ix((1, 0, 1), "uint8"), lambda fw: fw.ones(1)),
+              THREE_BY_FOUR, RuntimeError),
+    ErrorCase("list_value", setitem_error(0, [1.0, 2.0, 3.0, 4.0]), THREE_BY_FOUR, TypeError),
+)
+INDEX_PUT_ERRORS = (
+    ErrorCase("values_dtype_differs", lambda fw, a: a.index_put_((build_index(fw, Ix((0,))),), fw.ones(1).double()),
+              THREE_BY_FOUR, RuntimeError),
+    ErrorCase("values_number", lambda fw, a: a.index_put_((build_index(fw, Ix((0,))),), 1.0), THREE_BY_FOUR,
+              TypeError),
+    ErrorCase("slice_in_indices", lambda fw, a: a.index_put_((build_index(fw, Ix((0,))), slice(None)), fw.ones(1)),
+              THREE_BY_FOUR, TypeError),
+    ErrorCase("out_of_range", lambda fw, a: a.index_put_((build_index(fw, Ix((3,))),), fw.ones(1)), THREE_BY_FOUR,
+              IndexError),
+    ErrorCase("too_many_indices", lambda fw, a: a.index_put_((build_index(fw, Ix((0,))),) * 3, fw.ones(1)),
+              THREE_BY_FOUR, IndexError),
+)
+
+
+# torch's index_put backward (accumulate=False) gives every value the gradient of the position it is written
+# to, even when a later write to the same position overwrites it: a repeated position's gradient counts once
+# per write. mtv2 follows torch (its backward and gradgrad rows pass); finite differences see only the
+# surviving write, so gradcheck disagrees with both frameworks.
+REPEATED_WRITES = ("repeated index without accumulate: torch's (and mtv2's) value gradient counts an "
+                   "overwritten write, finite differences do not")
 
 SPECS = [
-    OpSpec("Tensor.__getitem__", lambda fw, a, index: a[index], getitem_samples(), DTYPES, alias=True,
-           errors=(ErrorCase("index_out_of_range", getitem_error(5), Sample("3x4", (T(3, 4),)),
-                             IndexError),
-                   ErrorCase("too_many_indices", getitem_error((0, 0, 0)), Sample("3x4", (T(3, 4),)),
-                             IndexError))),
+    OpSpec("Tensor.__getitem__", lambda fw, a, index: a[build_index(fw, index)], getitem_samples(), DTYPES,
+           alias=True, errors=GETITEM_ERRORS),
     OpSpec("Tensor.__setitem__", setitem, setitem_samples(), DTYPES,
-           inplace=setitem_in_place, inplace_name="Tensor.__setitem__",
-           xfails=(XFail("double backward through CopySlices (a write into a view of a non-leaf, broadcast "
-                         "value) differs from torch: mtv2's second derivative w.r.t. the cotangent is wrong in "
-                         "the written region; first-order gradients match", checks=("gradgrad",)),),
-           errors=(ErrorCase("value_shape_mismatch", lambda fw, a, v: setitem(fw, a, 0, v),
-                             Sample("row_of_3", (T(3, 4), T(3))), RuntimeError),)),
+           inplace=setitem_in_place, inplace_name="Tensor.__setitem__", errors=SETITEM_ERRORS,
+           xfails=(XFail(REPEATED_WRITES, checks=("gradcheck",), variants=("repeated_rows_same_value",)),)),
+    OpSpec("index_put", index_put, INDEX_PUT_SAMPLES, DTYPES, inplace=index_put_in_place,
+           inplace_name="Tensor.index_put_", errors=INDEX_PUT_ERRORS,
+           xfails=(XFail(REPEATED_WRITES, checks=("gradcheck",), variants=("repeated_pairs",)),)),
+    OpSpec("index_put", index_put, INDEX_PUT_ACCUMULATE_SAMPLES, DTYPES, variant="accumulate",
+           inplace=index_put_in_place, inplace_name="Tensor.index_put_"),
 ]

@@ -1,9 +1,19 @@
-"""matmul in all its shapes: vector.vector, matrix.vector, batched with broadcasting, empty inner
-dimension; as the function, the method and the @ operator."""
-from conformance.frameworks import DTYPES
-from conformance.inputs import Sample, T
+"""Matrix products: matmul, mm, bmm, mv, dot, vdot, outer/ger, addmm, baddbmm, addmv (beta, alpha, a broadcast
+input, beta=0 ignoring NaN in input, the in-place forms) and einsum (explicit and implicit output, ellipsis,
+repeated subscripts, several operands, both call forms). torch refuses bool (except where nothing is
+multiplied) and mixed dtypes in the products; outer and einsum's broadcast products promote instead."""
+from conformance.frameworks import DTYPES, FLOATING
+from conformance.inputs import Arg, Sample, T
 from conformance.spec import ErrorCase, OpSpec
 
+
+def _mixed(*shapes):
+    """float32 and float64 operands: the products refuse them (RuntimeError), as torch's kernels do."""
+    return Sample("float32_and_float64", tuple(T(*shape, dtype=dtype) for shape, dtype in
+                                               zip(shapes, ("float32", "float64", "float32"))))
+
+
+# ---------------------------------------------------------------- matmul
 SAMPLES = (Sample("vector_vector", (T(3), T(3))),
            Sample("matrix_vector", (T(2, 3), T(3))),
            Sample("vector_matrix", (T(3), T(3, 4))),
@@ -12,14 +22,273 @@ SAMPLES = (Sample("vector_vector", (T(3), T(3))),
            Sample("broadcast_batches", (T(2, 1, 2, 3), T(3, 3, 2))),
            Sample("transposed_lhs", (T(2, 3, layout="transposed"), T(3, 4))),
            Sample("strided_rhs", (T(2, 3), T(3, 4, layout="strided"))),
-           Sample("empty_inner", (T(2, 0), T(0, 3))))
+           Sample("empty_inner", (T(2, 0), T(0, 3))),
+           Sample("empty_rows", (T(0, 3), T(3, 4))),
+           Sample("vector_batched", (T(3), T(2, 3, 4))),
+           Sample("batched_vector", (T(2, 2, 3), T(3))),
+           Sample("expanded_batches", (T(2, 2, 3, layout="expanded"), T(2, 3, 4, layout="offset"))))
 ERRORS = (ErrorCase("inner_mismatch", lambda fw, a, b: fw.matmul(a, b),
                     Sample("2x3_and_4x2", (T(2, 3), T(4, 2))), RuntimeError),
           ErrorCase("zero_dim", lambda fw, a, b: fw.matmul(a, b),
-                    Sample("0d_and_matrix", (T(), T(3, 4))), RuntimeError))
+                    Sample("0d_and_matrix", (T(), T(3, 4))), RuntimeError),
+          ErrorCase("mixed_dtypes", lambda fw, a, b: fw.matmul(a, b), _mixed((2, 3), (3, 4)), RuntimeError),
+          ErrorCase("mixed_dtypes_vectors", lambda fw, a, b: fw.matmul(a, b), _mixed((3,), (3,)), RuntimeError))
+
+# ---------------------------------------------------------------- mm, bmm, mv, dot, vdot, outer
+MM_SAMPLES = (Sample("matrices", (T(2, 3), T(3, 4))),
+              Sample("transposed_lhs", (T(2, 3, layout="transposed"), T(3, 4))),
+              Sample("strided_rhs", (T(2, 3), T(3, 4, layout="strided"))),
+              Sample("expanded_offset", (T(3, 3, layout="expanded"), T(3, 2, layout="offset"))),
+              Sample("column_times_row", (T(3, 1), T(1, 4))),
+              Sample("empty_inner", (T(2, 0), T(0, 3))),
+              Sample("empty_rows", (T(0, 3), T(3, 4))))
+MM_ERRORS = (ErrorCase("not_a_matrix", lambda fw, a, b: fw.mm(a, b), Sample("vector_and_matrix", (T(3), T(3, 4))),
+                       RuntimeError),
+             ErrorCase("inner_mismatch", lambda fw, a, b: fw.mm(a, b), Sample("2x3_and_4x4", (T(2, 3), T(4, 4))),
+                       RuntimeError),
+             ErrorCase("mixed_dtypes", lambda fw, a, b: fw.mm(a, b), _mixed((2, 3), (3, 4)), RuntimeError),
+             ErrorCase("input_is_list", lambda fw, b: fw.mm([[1.0]], b), Sample("list", (T(1, 1),)), TypeError))
+
+BMM_SAMPLES = (Sample("batches", (T(2, 2, 3), T(2, 3, 4))),
+               Sample("transposed_lhs", (T(2, 2, 3, layout="transposed"), T(2, 3, 4))),
+               Sample("strided_rhs", (T(2, 3, 2), T(2, 2, 3, layout="strided"))),
+               Sample("expanded_offset", (T(3, 2, 3, layout="expanded"), T(3, 3, 2, layout="offset"))),
+               Sample("empty_batch", (T(0, 2, 3), T(0, 3, 4))),
+               Sample("empty_inner", (T(2, 2, 0), T(2, 0, 3))))
+BMM_ERRORS = (ErrorCase("not_3d", lambda fw, a, b: fw.bmm(a, b), Sample("matrices", (T(2, 3), T(3, 4))), RuntimeError),
+              ErrorCase("batch_mismatch", lambda fw, a, b: fw.bmm(a, b),
+                        Sample("2_and_3_batches", (T(2, 2, 3), T(3, 3, 4))), RuntimeError),
+              ErrorCase("inner_mismatch", lambda fw, a, b: fw.bmm(a, b),
+                        Sample("3_and_4", (T(2, 2, 3), T(2, 4, 4))), RuntimeError),
+              ErrorCase("mixed_dtypes", lambda fw, a, b: fw.bmm(a, b), _mixed((2, 2, 3), (2, 3, 4)), RuntimeError))
+
+MV_SAMPLES = (Sample("matrix_vector", (T(2, 3), T(3))),
+              Sample("transposed_matrix", (T(3, 4, layout="transposed"), T(4))),
+              Sample("strided_vector", (T(2, 3), T(3, layout="strided"))),
+              Sample("offset_vector", (T(4, 3, layout="expanded"), T(3, layout="offset"))),
+              Sample("empty_inner", (T(2, 0), T(0))),
+              Sample("empty_rows", (T(0, 3), T(3))))
+MV_ERRORS = (ErrorCase("vector_not_1d", lambda fw, a, b: fw.mv(a, b), Sample("2d_vector", (T(2, 3), T(3, 1))),
+                       RuntimeError),
+             ErrorCase("size_mismatch", lambda fw, a, b: fw.mv(a, b), Sample("3_and_4", (T(2, 3), T(4))),
+                       RuntimeError),
+             ErrorCase("mixed_dtypes", lambda fw, a, b: fw.mv(a, b), _mixed((2, 3), (3,)), RuntimeError))
+
+VECTOR_SAMPLES = (Sample("vectors", (T(5), T(5))),
+                  Sample("strided_offset", (T(4, layout="strided"), T(4, layout="offset"))),
+                  Sample("expanded", (T(3, layout="expanded"), T(3))),
+                  Sample("empty", (T(0), T(0))))
+DOT_ERRORS = (ErrorCase("not_1d", lambda fw, a, b: fw.dot(a, b), Sample("matrices", (T(3, 1), T(3, 1))), RuntimeError),
+              ErrorCase("zero_dim", lambda fw, a, b: fw.dot(a, b), Sample("0d", (T(), T())), RuntimeError),
+              ErrorCase("size_mismatch", lambda fw, a, b: fw.dot(a, b), Sample("3_and_4", (T(3), T(4))), RuntimeError),
+              # dot refuses mixed dtypes, integer ones included (no promotion)
+              ErrorCase("mixed_dtypes", lambda fw, a, b: fw.dot(a, b), _mixed((3,), (3,)), RuntimeError),
+              ErrorCase("float_and_int64", lambda fw, a, b: fw.dot(a, b),
+                        Sample("float32_and_int64", (T(3), T(3, dtype="int64"))), RuntimeError))
+
+OUTER_SAMPLES = (Sample("vectors", (T(3), T(4))),
+                 Sample("strided_offset", (T(3, layout="strided"), T(2, layout="offset"))),
+                 Sample("empty", (T(0), T(3))),
+                 # outer is a broadcast product: unlike dot it promotes mixed dtypes
+                 Sample("with_float64", (T(3), T(2, dtype="float64"))),
+                 Sample("with_int64", (T(3), T(2, dtype="int64"))))
+OUTER_ERRORS = (ErrorCase("not_1d", lambda fw, a, b: fw.outer(a, b), Sample("matrix", (T(3, 1), T(2))), RuntimeError),
+                ErrorCase("zero_dim", lambda fw, a, b: fw.outer(a, b), Sample("0d", (T(), T(2))), RuntimeError))
+
+# ---------------------------------------------------------------- addmm, baddbmm, addmv
+SCALED = {"beta": 0.5, "alpha": 2}  # integer dtypes: torch converts the scalars to integers (0.5 becomes 0)
+ADDMM_SAMPLES = (Sample("full_input", (T(2, 4), T(2, 3), T(3, 4))),
+                 Sample("full_input_scaled", (T(2, 4), T(2, 3), T(3, 4)), SCALED),
+                 Sample("row_input", (T(4), T(2, 3), T(3, 4))),
+                 Sample("column_input_scaled", (T(2, 1), T(2, 3), T(3, 4)), {"beta": -1, "alpha": 3}),
+                 Sample("0d_input", (T(), T(2, 3), T(3, 4))),
+                 Sample("transposed_strided", (T(2, 4, layout="offset"), T(2, 3, layout="transposed"),
+                                               T(3, 4, layout="strided"))),
+                 Sample("empty_inner", (T(2, 3), T(2, 0), T(0, 3))),
+                 Sample("empty_rows", (T(0, 4), T(0, 3), T(3, 4))))
+ADDMM_INPLACE = tuple(s for s in ADDMM_SAMPLES if s.name.startswith(("full", "transposed", "empty")))
+ADDMM_ERRORS = (ErrorCase("inner_mismatch", lambda fw, c, a, b: fw.addmm(c, a, b),
+                          Sample("2x3_and_4x4", (T(2, 4), T(2, 3), T(4, 4))), RuntimeError),
+                ErrorCase("input_does_not_broadcast", lambda fw, c, a, b: fw.addmm(c, a, b),
+                          Sample("input_3", (T(3), T(2, 3), T(3, 4))), RuntimeError),
+                ErrorCase("input_has_more_dims", lambda fw, c, a, b: fw.addmm(c, a, b),
+                          Sample("input_1x2x4", (T(1, 2, 4), T(2, 3), T(3, 4))), RuntimeError),
+                ErrorCase("not_a_matrix", lambda fw, c, a, b: fw.addmm(c, a, b),
+                          Sample("vector_mat1", (T(2, 4), T(3), T(3, 4))), RuntimeError),
+                ErrorCase("mixed_dtypes", lambda fw, c, a, b: fw.addmm(c, a, b),
+                          Sample("float64_input", (T(2, 4, dtype="float64"), T(2, 3), T(3, 4))), RuntimeError),
+                ErrorCase("inplace_broadcast_self", lambda fw, c, a, b: c.addmm_(a, b),
+                          Sample("row_self", (T(4), T(2, 3), T(3, 4))), RuntimeError))
+
+BADDBMM_SAMPLES = (Sample("full_input", (T(2, 2, 4), T(2, 2, 3), T(2, 3, 4))),
+                   Sample("full_input_scaled", (T(2, 2, 4), T(2, 2, 3), T(2, 3, 4)), SCALED),
+                   Sample("row_input", (T(4), T(2, 2, 3), T(2, 3, 4))),
+                   Sample("batch_broadcast_input_scaled", (T(2, 1, 4), T(2, 2, 3), T(2, 3, 4)),
+                          {"beta": 2, "alpha": -1}),
+                   Sample("0d_input", (T(), T(2, 2, 3), T(2, 3, 4))),
+                   Sample("transposed_strided", (T(2, 2, 4, layout="offset"), T(2, 2, 3, layout="transposed"),
+                                                 T(2, 3, 4, layout="strided"))),
+                   Sample("empty_inner", (T(2, 2, 3), T(2, 2, 0), T(2, 0, 3))),
+                   Sample("empty_batch", (T(0, 2, 3), T(0, 2, 2), T(0, 2, 3))))
+BADDBMM_INPLACE = tuple(s for s in BADDBMM_SAMPLES if s.name.startswith(("full", "transposed", "empty")))
+BADDBMM_ERRORS = (ErrorCase("batch_mismatch", lambda fw, c, a, b: fw.baddbmm(c, a, b),
+                            Sample("2_and_3_batches", (T(2, 2, 4), T(2, 2, 3), T(3, 3, 4))), RuntimeError),
+                  ErrorCase("input_does_not_broadcast", lambda fw, c, a, b: fw.baddbmm(c, a, b),
+                            Sample("input_3", (T(3), T(2, 2, 3), T(2, 3, 4))), RuntimeError),
+                  ErrorCase("mixed_dtypes", lambda fw, c, a, b: fw.baddbmm(c, a, b),
+                            Sample("float64_input", (T(2, 2, 4, dtype="float64"), T(2, 2, 3), T(2, 3, 4))),
+                            RuntimeError),
+                  ErrorCase("inplace_broadcast_self", lambda fw, c, a, b: c.baddbmm_(a, b),
+                            Sample("batch_broadcast_self", (T(2, 1, 4), T(2, 2, 3), T(2, 3, 4))), RuntimeError))
+
+ADDMV_SAMPLES = (Sample("full_input", (T(2), T(2, 3), T(3))),
+                 Sample("full_input_scaled", (T(2), T(2, 3), T(3)), SCALED),
+                 Sample("size_1_input", (T(1), T(2, 3), T(3)), {"beta": 3, "alpha": -2}),
+                 Sample("0d_input", (T(), T(2, 3), T(3))),
+                 Sample("transposed_strided", (T(3, layout="offset"), T(3, 4, layout="transposed"),
+                                               T(4, layout="strided"))),
+                 Sample("empty_inner", (T(2), T(2, 0), T(0))))
+ADDMV_INPLACE = tuple(s for s in ADDMV_SAMPLES if s.name.startswith(("full", "transposed", "empty")))
+ADDMV_ERRORS = (ErrorCase("size_mismatch", lambda fw, c, a, b: fw.addmv(c, a, b),
+                          Sample("input_3", (T(3), T(2, 3), T(3))), RuntimeError),
+                ErrorCase("mixed_dtypes", lambda fw, c, a, b: fw.addmv(c, a, b),
+                          Sample("float64_input", (T(2, dtype="float64"), T(2, 3), T(3))), RuntimeError))
+
+
+def _nan_input(name):
+    """beta=0: torch never reads input, so its NaN does not reach the result (input's gradient is zeros)."""
+    return lambda fw, c, a, b, **kw: getattr(fw, name)(c + float("nan"), a, b, **{**kw, "beta": 0})
+
+
+def fused(name, samples, inplace_samples, errors, argument_names):
+    """The function with its in-place method, the method, keyword arguments named as torch's, beta=0."""
+    first, second = argument_names
+    method = f"Tensor.{name}"
+    return [
+        OpSpec(name, lambda fw, c, a, b, **kw: getattr(fw, name)(c, a, b, **kw), samples, DTYPES,
+               inplace=lambda fw, c, a, b, **kw: getattr(c, name + "_")(a, b, **kw), inplace_name=method + "_",
+               inplace_samples=inplace_samples, errors=errors),
+        OpSpec(method, lambda fw, c, a, b, **kw: getattr(c, name)(a, b, **kw), samples[:3], DTYPES),
+        OpSpec(name, lambda fw, c, a, b: getattr(fw, name)(input=c, **{first: a, second: b}, beta=2, alpha=0.5),
+               samples[:1], ("float32", "float64"), variant="keywords"),
+        OpSpec(name, _nan_input(name), samples[:2], FLOATING, variant="beta0_nan_input"),
+    ]
+
+
+# ---------------------------------------------------------------- einsum
+def E(equation, *shapes_or_args):
+    """The equation travels as the first positional value; the operands follow."""
+    return (Arg(value=equation),) + tuple(a if isinstance(a, Arg) else T(*a) for a in shapes_or_args)
+
+
+EINSUM_SAMPLES = (
+    Sample("matmul", E("ij,jk->ik", (2, 3), (3, 4))),
+    Sample("matmul_implicit", E("ij,jk", (2, 3), (3, 4))),
+    Sample("attention_scores", E("bhqd,bhkd->bhqk", (2, 2, 3, 4), (2, 2, 5, 4))),
+    Sample("attention_context", E("bhqk,bhkd->bqhd", (2, 2, 3, 5), (2, 2, 5, 4))),
+    Sample("batched_matmul", E("bij,bjk->bik", (2, 2, 3), (2, 3, 4))),
+    Sample("trace", E("ii", (3, 3))),
+    Sample("diagonal", E("ii->i", (3, 3))),
+    Sample("diagonal_of_3d", E("iji->ji", (3, 2, 3))),
+    Sample("repeated_thrice", E("iii->i", (2, 2, 2))),
+    Sample("trace_times_matrix", E("ii,ij->j", (3, 3), (3, 4))),
+    Sample("sum_all", E("ij->", (2, 3))),
+    Sample("row_sums", E("ij->i", (2, 3))),
+    Sample("transpose", E("ij->ji", (2, 3))),
+    Sample("dot", E("i,i->", (4,), (4,))),
+    Sample("outer", E("i,j->ij", (3,), (2,))),
+    Sample("hadamard_row_sums", E("ij,ij->i", (2, 3), (2, 3))),
+    Sample("summed_only_in_one_operand", E("ij,jk->k", (2, 3), (3, 4))),
+    Sample("ellipsis_broadcast", E("...ij,...jk->...ik", (2, 1, 2, 3), (3, 3, 2))),
+    Sample("ellipsis_implicit", E("...ij,...jk", (2, 1, 2, 3), (3, 3, 2))),
+    Sample("ellipsis_in_the_middle", E("i...j,j", (2, 3, 3), (3,))),
+    Sample("ellipsis_summed", E("i...->i", (2, 3, 2))),
+    Sample("ellipsis_elementwise", E("...,...->...", (2, 3), (3,))),
+    Sample("three_operands", E("ij,jk,kl->il", (2, 3), (3, 4), (4, 2))),
+    Sample("three_operands_implicit", E("ij,jk,kl", (2, 3), (3, 4), (4, 2))),
+    Sample("bilinear", E("bn,anm,bm->ba", (2, 3), (4, 3, 2), (2, 2))),
+    Sample("four_operands", E("i,i,i,i->", (3,), (3,), (3,), (3,))),
+    Sample("spaces", E(" ij , jk -> ik ", (2, 3), (3, 4))),
+    Sample("uppercase_implicit", E("Ba,aC", (2, 3), (3, 2))),
+    Sample("size_1_broadcasts", E("ij,jk->ik", (2, 1), (3, 2))),
+    Sample("size_1_everywhere", E("ij,jk->ijk", (2, 1), (1, 3))),
+    Sample("0d_operands", E(",->", (), ())),
+    Sample("vector_times_0d", E("i,->i", (3,), ())),
+    Sample("empty_contraction", E("ij,jk->ik", (2, 0), (0, 3))),
+    Sample("transposed_strided", E("ij,jk->ik", T(2, 3, layout="transposed"), T(3, 2, layout="strided"))),
+    Sample("expanded_offset", E("bij,bjk->bik", T(2, 2, 3, layout="expanded"), T(2, 3, 2, layout="offset"))),
+    Sample("promotes_without_contraction", E("ij,ij->ij", (2, 3), T(2, 3, dtype="float64"))),
+)
+EINSUM_VIEWS = (Sample("transpose", E("ij->ji", (2, 3))),
+                Sample("diagonal", E("ii->i", (3, 3))),
+                Sample("ellipsis_permute", E("i...->...i", (2, 3, 2))))
+
+
+def _einsum(fw, equation, *operands):
+    return fw.einsum(equation, *operands)
+
+
+def _einsum_error(equation, *shapes):
+    return Sample("equation", E(equation, *shapes))
+
+
+BAD_EQUATIONS = (  # (label, equation, operand shapes): torch raises RuntimeError for each
+    ("invalid_subscript", "i1,i->", ((3,), (3,))),
+    ("more_operands_than_terms", "i->", ((3,), (3,))),
+    ("fewer_operands_than_terms", "i,i->", ((3,),)),
+    ("subscripts_do_not_match_dims", "ij->", ((3,),)),
+    ("more_subscripts_than_dims", "ijk...->", ((2, 3),)),
+    ("sizes_do_not_broadcast", "i,i->", ((3,), (4,))),
+    ("repeated_subscript_sizes_differ", "ii->i", ((3, 4),)),
+    ("output_subscript_not_in_inputs", "i->j", ((3,),)),
+    ("output_subscript_repeated", "i->ii", ((3,),)),
+    ("two_arrows", "i->i->i", ((3,),)),
+    ("broken_ellipsis", "i.j", ((2, 3),)),
+    ("two_ellipses", "......->", ((2,),)),
+    ("ellipsis_sizes_do_not_broadcast", "...ij,...jk->...ik", ((2, 2, 3), (3, 3, 4))),
+)
+EINSUM_ERRORS = tuple(ErrorCase(label, _einsum, _einsum_error(equation, *shapes), RuntimeError)
+                      for label, equation, shapes in BAD_EQUATIONS) + (
+    ErrorCase("contraction_of_mixed_dtypes", _einsum, Sample("float32_and_float64", E(
+        "ij,jk", (2, 3), T(3, 4, dtype="float64"))), RuntimeError),
+    ErrorCase("no_operands", lambda fw, equation: fw.einsum(equation), Sample("equation_only", (Arg(value="->"),)),
+              ValueError),
+    ErrorCase("operand_not_a_tensor", lambda fw, equation: fw.einsum(equation, [1, 2]),
+              Sample("list_of_ints", (Arg(value="i->"),)), TypeError),
+    ErrorCase("equation_not_a_string", lambda fw, a: fw.einsum(1, a), Sample("int", (T(2),)), TypeError),
+)
 
 SPECS = [
     OpSpec("matmul", lambda fw, a, b: fw.matmul(a, b), SAMPLES, DTYPES, errors=ERRORS),
     OpSpec("Tensor.matmul", lambda fw, a, b: a.matmul(b), SAMPLES[2:4], DTYPES),
     OpSpec("Tensor.__matmul__", lambda fw, a, b: a @ b, SAMPLES[:5], DTYPES),
+
+    OpSpec("mm", lambda fw, a, b: fw.mm(a, b), MM_SAMPLES, DTYPES, errors=MM_ERRORS),
+    OpSpec("Tensor.mm", lambda fw, a, b: a.mm(b), MM_SAMPLES[:2], DTYPES),
+    OpSpec("bmm", lambda fw, a, b: fw.bmm(a, b), BMM_SAMPLES, DTYPES, errors=BMM_ERRORS),
+    OpSpec("Tensor.bmm", lambda fw, a, b: a.bmm(b), BMM_SAMPLES[:2], DTYPES),
+    OpSpec("mv", lambda fw, a, b: fw.mv(a, b), MV_SAMPLES, DTYPES, errors=MV_ERRORS),
+    OpSpec("Tensor.mv", lambda fw, a, b: a.mv(b), MV_SAMPLES[:2], DTYPES),
+    OpSpec("dot", lambda fw, a, b: fw.dot(a, b), VECTOR_SAMPLES, DTYPES, errors=DOT_ERRORS),
+    OpSpec("Tensor.dot", lambda fw, a, b: a.dot(b), VECTOR_SAMPLES[:2], DTYPES),
+    OpSpec("vdot", lambda fw, a, b: fw.vdot(a, b), VECTOR_SAMPLES, DTYPES),
+    OpSpec("Tensor.vdot", lambda fw, a, b: a.vdot(b), VECTOR_SAMPLES[:1], DTYPES),
+    OpSpec("outer", lambda fw, a, b: fw.outer(a, b), OUTER_SAMPLES, DTYPES, errors=OUTER_ERRORS),
+    OpSpec("Tensor.outer", lambda fw, a, b: a.outer(b), OUTER_SAMPLES[:2], DTYPES),
+    OpSpec("ger", lambda fw, a, b: fw.ger(a, b), OUTER_SAMPLES[:2], DTYPES),
+    OpSpec("Tensor.ger", lambda fw, a, b: a.ger(b), OUTER_SAMPLES[:1], DTYPES),
+
+    *fused("addmm", ADDMM_SAMPLES, ADDMM_INPLACE, ADDMM_ERRORS, ("mat1", "mat2")),
+    *fused("baddbmm", BADDBMM_SAMPLES, BADDBMM_INPLACE, BADDBMM_ERRORS, ("batch1", "batch2")),
+    *fused("addmv", ADDMV_SAMPLES, ADDMV_INPLACE, ADDMV_ERRORS, ("mat", "vec")),
+
+    OpSpec("einsum", _einsum, EINSUM_SAMPLES, DTYPES, errors=EINSUM_ERRORS),
+    OpSpec("einsum", lambda fw, equation, *operands: fw.einsum(equation, list(operands)),
+           tuple(s for s in EINSUM_SAMPLES if s.name in ("matmul", "trace", "three_operands", "ellipsis_broadcast")),
+           DTYPES, variant="operand_list"),
+    # sublist form: einsum(a, [0, 1], b, [1, 2], [0, 2])
+    OpSpec("einsum", lambda fw, a, b: fw.einsum(a, [0, Ellipsis, 1], b, [1, 2], [Ellipsis, 0, 2]),
+           (Sample("batched_matmul", (T(2, 3, 4), T(4, 2))),), DTYPES, variant="sublists"),
+    # one operand without a sum is a permutation or a diagonal: a view of the operand, as in torch
+    OpSpec("einsum", _einsum, EINSUM_VIEWS, DTYPES, variant="views", alias=True),
 ]

@@ -1,6 +1,10 @@
-"""Reductions: sum, mean, max, min over everything, over a dim (keepdim), and max/min of two
-tensors. max/min inputs are distinct values so the arg-max (and its gradient) is unique."""
-from conformance.frameworks import DTYPES, FLOATING
+"""Reductions: sum, mean, nansum, nanmean, var, std, var_mean, std_mean, prod, max, min, amax, amin, argmax,
+argmin, logsumexp, norm, all, any: over everything, over a dim or a tuple of dims (keepdim), with their keyword
+variants and Tensor methods. max/min-like inputs are distinct values unless a "ties" variant pins torch's
+tie-breaking; prod's "one_zero"/"two_zeros" inputs pin its gradient at zeros."""
+import math
+
+from conformance.frameworks import DTYPES
 from conformance.inputs import Sample, T, binary_samples
 from conformance.spec import ErrorCase, OpSpec
 
@@ -20,38 +24,243 @@ DIM_TUPLES = (Sample("dims_0_2", (T(2, 3, 4),), {"dim": (0, 2)}),
               Sample("dims_keepdim", (T(2, 3, 4),), {"dim": (1, 2), "keepdim": True}),
               Sample("dim1_expanded", (T(3, 4, layout="expanded"),), {"dim": 1}))
 SUM_SAMPLES = FULL + BY_DIM + DIM_TUPLES + (Sample("full_expanded", (T(3, 4, layout="expanded"),)),)
+METHOD_SAMPLES = FULL[:1] + BY_DIM[:2]
 
 DIM_OUT_OF_RANGE = Sample("dim_3_of_2d", (T(3, 4),), {"dim": 3})
-SUM_ERRORS = (ErrorCase("dim_out_of_range", lambda fw, a, **kw: fw.sum(a, **kw), DIM_OUT_OF_RANGE,
-                        IndexError),
-              ErrorCase("dim_is_str", lambda fw, a: fw.sum(a, dim="x"), Sample("str", (T(3),)),
-                        TypeError))
+LEAF = Sample("leaf_requiring_grad", (T(3, requires_grad=True),))
+
+
+def function(name):
+    return lambda fw, a, **kw: getattr(fw, name)(a, **kw)
+
+
+def method(name):
+    return lambda fw, a, **kw: getattr(a, name)(**kw)
+
+
+def reduction(name, samples, method_samples=METHOD_SAMPLES, errors=(), **options):
+    """The function over every sample and the Tensor method over a few."""
+    return [OpSpec(name, function(name), samples, DTYPES, errors=errors, **options),
+            OpSpec(f"Tensor.{name}", method(name), method_samples, DTYPES, **options)]
+
+
+def out_of_range(name):
+    return ErrorCase("dim_out_of_range", function(name), DIM_OUT_OF_RANGE, IndexError)
+
+
+# ---- sum / mean / nansum / nanmean -----------------------------------------------------------
+SUM_ERRORS = (out_of_range("sum"),
+              ErrorCase("dim_is_str", lambda fw, a: fw.sum(a, dim="x"), Sample("str", (T(3),)), TypeError),
+              ErrorCase("integer_dtype_with_grad", lambda fw, a: fw.sum(a, dtype=fw.int64), LEAF, RuntimeError))
 MEAN_ERRORS = (ErrorCase("integer_input", lambda fw, a: fw.mean(a), Sample("ints", (T(3, 4),)),
                          RuntimeError, ("int64", "int32", "bool")),
-               ErrorCase("dim_out_of_range", lambda fw, a, **kw: fw.mean(a, **kw), DIM_OUT_OF_RANGE,
-                         IndexError))
-
-
-def reduction(name, samples, domain="real", errors=()):
-    return [OpSpec(name, lambda fw, a, **kw: getattr(fw, name)(a, **kw), samples, DTYPES,
-                   domain=domain, errors=errors),
-            OpSpec(f"Tensor.{name}", lambda fw, a, **kw: getattr(a, name)(**kw),
-                   samples[:1] + samples[len(FULL):len(FULL) + 2], DTYPES, domain=domain)]
-
-
-EXTREMA_ERRORS = (ErrorCase("full_of_empty", lambda fw, a: fw.max(a), Sample("empty", (T(0),)),
-                            RuntimeError),
-                  ErrorCase("dim_out_of_range", lambda fw, a, **kw: fw.max(a, **kw),
-                            DIM_OUT_OF_RANGE, IndexError))
-PAIRS = tuple(s for s in binary_samples(scalar=False)
-              if s.name in ("same_shape", "broadcast_rhs", "0d_rhs", "transposed_lhs"))
+               ErrorCase("integer_dtype", lambda fw, a: fw.mean(a, dtype=fw.int64), Sample("floats", (T(3),)),
+                         RuntimeError),
+               out_of_range("mean"))
+NAN_SAMPLES = FULL[:3] + BY_DIM[:3] + DIM_TUPLES[:1]
 
 SPECS = [
     *reduction("sum", SUM_SAMPLES, errors=SUM_ERRORS),
     OpSpec("sum", lambda fw, a: fw.sum(a, dtype=fw.float64), FULL[:1], DTYPES, variant="dtype_float64"),
+    # torch casts to the dtype before summing: [1.5, 2.5] sums to 3 in int32, not 4
+    OpSpec("sum", lambda fw, a, **kw: fw.sum(a, dtype=fw.int32, **kw), FULL[:1] + BY_DIM[:1], DTYPES,
+           variant="dtype_int32"),
     *reduction("mean", SUM_SAMPLES, errors=MEAN_ERRORS),
+    OpSpec("mean", lambda fw, a, **kw: fw.mean(a, dtype=fw.float64, **kw), FULL[:1] + BY_DIM[:1], DTYPES,
+           variant="dtype_float64"),
+    *reduction("nansum", NAN_SAMPLES),
+    *reduction("nanmean", NAN_SAMPLES),
+    # nan, inf and -inf among the values: NaNs count as zero (their gradient is zero), infinities propagate
+    OpSpec("nansum", function("nansum"), NAN_SAMPLES, DTYPES, variant="nonfinite", domain="nonfinite",
+           gradcheck=False),
+    OpSpec("nanmean", function("nanmean"), NAN_SAMPLES, DTYPES, variant="nonfinite", domain="nonfinite",
+           gradcheck=False),
+    OpSpec("nansum", lambda fw, a, **kw: fw.nansum(a, dtype=fw.float64, **kw), FULL[:1] + BY_DIM[:1], DTYPES,
+           variant="dtype_float64", domain="nonfinite", gradcheck=False),
+]
+
+# ---- var / std / var_mean / std_mean ---------------------------------------------------------
+# A 0-d input has one element: unbiased var is 0/0 there, so the 0-d samples sit with the correction >= N ones
+VAR_SAMPLES = tuple(s for s in FULL + BY_DIM + DIM_TUPLES if "0d" not in s.name) + (
+    Sample("full_0d_correction0", (T(),), {"correction": 0}),
+    Sample("unbiased_false", (T(3, 4),), {"dim": 1, "unbiased": False}),
+    Sample("full_unbiased_false", (T(3, 4),), {"unbiased": False}),
+    Sample("correction0", (T(3, 4),), {"dim": 0, "correction": 0}),
+    Sample("correction2_dims_keepdim", (T(3, 4),), {"dim": (0, 1), "correction": 2, "keepdim": True}),
+    Sample("correction_half", (T(3, 4),), {"dim": 1, "correction": 0.5}),
+    Sample("single_element_slices", (T(3, 1),), {"dim": 1, "correction": 0}),  # std 0: torch's gradient is 0
+)
+# correction >= N: torch divides by max(0, N - correction) (inf, or nan for 0/0) in the forward; its backward
+# uses 2 / (N - correction) as is when a dim is given (infinite, or negative), and inf/nan when dim is None.
+# Finite differences cannot judge infinite values: backward is compared with torch only.
+NO_DEGREES_OF_FREEDOM = (
+    Sample("correction_equals_n_dim1", (T(2, 3),), {"dim": 1, "correction": 3}),
+    Sample("correction_above_n_dim1", (T(2, 3),), {"dim": 1, "correction": 4}),
+    Sample("correction_equals_n_full", (T(2, 3),), {"correction": 6}),
+    Sample("correction_above_n_full", (T(2, 3),), {"correction": 7}),
+    Sample("unbiased_single_element", (T(2, 1),), {"dim": 1}),
+    Sample("unbiased_full_0d", (T(),)),
+    Sample("unbiased_dim_0d", (T(),), {"dim": 0}),
+    Sample("constant_rows_correction_n", (T(2, 3, domain="zero"),), {"dim": 1, "correction": 3}),
+)
+VAR_METHOD_SAMPLES = METHOD_SAMPLES + (VAR_SAMPLES[-6], VAR_SAMPLES[-3])
+
+
+def var_errors(name):
+    return (ErrorCase("integer_input", function(name), Sample("ints", (T(3, 4),)), RuntimeError, ("int64",)),
+            ErrorCase("unbiased_and_correction", lambda fw, a: getattr(fw, name)(a, 1, True, correction=0),
+                      Sample("floats", (T(3, 4),)), TypeError),
+            out_of_range(name))
+
+
+for _name in ("var", "std", "var_mean", "std_mean"):
+    SPECS += [OpSpec(_name, function(_name), VAR_SAMPLES, DTYPES, errors=var_errors(_name)),
+              OpSpec(_name, function(_name), NO_DEGREES_OF_FREEDOM, DTYPES, variant="no_degrees_of_freedom",
+                     gradcheck=False),
+              # the positional overloads: var(x, unbiased) and var(x, dim, unbiased, keepdim)
+              OpSpec(_name, lambda fw, a, name=_name: getattr(fw, name)(a, False), FULL[:2], DTYPES,
+                     variant="positional_unbiased"),
+              OpSpec(_name, lambda fw, a, name=_name: getattr(fw, name)(a, 1, False, True), FULL[:1], DTYPES,
+                     variant="positional_dim_unbiased_keepdim")]
+SPECS += [OpSpec("Tensor.var", method("var"), VAR_METHOD_SAMPLES, DTYPES),
+          OpSpec("Tensor.std", method("std"), VAR_METHOD_SAMPLES, DTYPES),
+          OpSpec("Tensor.var", lambda fw, a: a.var(1, False), FULL[:1], DTYPES, variant="positional_unbiased"),
+          OpSpec("Tensor.std", lambda fw, a: a.std(0, True, True), FULL[:1], DTYPES, variant="positional_unbiased")]
+
+# ---- prod ------------------------------------------------------------------------------------
+PROD_ZEROS = (Sample("one_zero_full", (T(5, domain="one_zero"),)),
+              Sample("two_zeros_full", (T(5, domain="two_zeros"),)),
+              Sample("one_zero_per_row_dim1", (T(3, 4, domain="one_zero"),), {"dim": 1}),
+              Sample("zeros_in_some_columns_dim0", (T(3, 4, domain="one_zero"),), {"dim": 0}),
+              Sample("two_zeros_per_row_dim1_keepdim", (T(3, 4, domain="two_zeros"),), {"dim": 1, "keepdim": True}),
+              Sample("one_zero_per_row_full", (T(2, 3, domain="one_zero"),)))
+SPECS += [
+    *reduction("prod", FULL + BY_DIM + PROD_ZEROS, method_samples=METHOD_SAMPLES + PROD_ZEROS[:1],
+               errors=(out_of_range("prod"),
+                       ErrorCase("dim_tuple", lambda fw, a: fw.prod(a, (0, 1)), Sample("2d", (T(3, 4),)),
+                                 TypeError),
+                       ErrorCase("integer_dtype_with_grad", lambda fw, a: fw.prod(a, dtype=fw.int64), LEAF,
+                                 RuntimeError))),
+    OpSpec("prod", lambda fw, a, **kw: fw.prod(a, dtype=fw.float64, **kw), FULL[:1] + BY_DIM[:1], DTYPES,
+           variant="dtype_float64"),
+]
+
+# ---- max / min / amax / amin / argmax / argmin ------------------------------------------------
+EXTREMA_ERRORS = (ErrorCase("full_of_empty", lambda fw, a: fw.max(a), Sample("empty", (T(0),)),
+                            RuntimeError),
+                  out_of_range("max"),
+                  ErrorCase("dim_of_size0", lambda fw, a: fw.max(a, 0), Sample("empty", (T(0, 3),)), IndexError))
+PAIRS = tuple(s for s in binary_samples(scalar=False)
+              if s.name in ("same_shape", "broadcast_rhs", "0d_rhs", "transposed_lhs"))
+# Ties (many equal small integers): torch's max(dim)/min(dim)/argmax pick the first index and max(dim) routes
+# the whole gradient there; full max()/min() and amax/amin split it evenly among the ties. Finite differences
+# are one-sided at a tie, so these compare with torch only.
+TIES = (Sample("ties_full", (T(3, 4),)),
+        Sample("ties_dim1", (T(3, 5),), {"dim": 1}),
+        Sample("ties_dim0_keepdim", (T(4, 3),), {"dim": 0, "keepdim": True}))
+AMAX_TIES = TIES + (Sample("ties_dims", (T(2, 3, 4),), {"dim": (0, 2)}),)
+
+
+def named_fields(name):
+    """The (values, indices) result read through its fields and unpacked, as torch.return_types allow."""
+    def fields(fw, a):
+        result = getattr(fw, name)(a, 1)
+        values, indices = result
+        return result.values, result.indices, values, indices
+    return fields
+
+
+SPECS += [
     *reduction("max", FULL + BY_DIM, domain="distinct", errors=EXTREMA_ERRORS),
     *reduction("min", FULL + BY_DIM, domain="distinct"),
+    OpSpec("max", function("max"), TIES, DTYPES, variant="ties", domain="small_int", gradcheck=False),
+    OpSpec("min", function("min"), TIES, DTYPES, variant="ties", domain="small_int", gradcheck=False),
+    OpSpec("max", named_fields("max"), FULL[:1], DTYPES, variant="named_fields", domain="distinct"),
+    OpSpec("min", named_fields("min"), FULL[:1], DTYPES, variant="named_fields", domain="distinct"),
     OpSpec("max", lambda fw, a, b: fw.max(a, b), PAIRS, DTYPES, variant="binary", domain="distinct"),
     OpSpec("min", lambda fw, a, b: fw.min(a, b), PAIRS, DTYPES, variant="binary", domain="distinct"),
 ]
+AMAX_ERRORS = (ErrorCase("full_of_empty", function("amax"), Sample("empty", (T(0, 3),)), RuntimeError),
+               ErrorCase("dim_of_size0", lambda fw, a: fw.amax(a, 0), Sample("empty", (T(0, 3),)), IndexError),
+               out_of_range("amax"))
+ARG_SAMPLES = FULL + BY_DIM + (Sample("full_keepdim", (T(3, 4),), {"keepdim": True}),
+                               Sample("full_keepdim_3d", (T(2, 3, 4),), {"keepdim": True}))
+ARG_TIES = TIES + (Sample("ties_full_keepdim", (T(3, 4),), {"keepdim": True}),)
+ARGMAX_ERRORS = (ErrorCase("full_of_empty", function("argmax"), Sample("empty", (T(0, 3),)), IndexError),
+                 ErrorCase("dim_of_size0", lambda fw, a: fw.argmax(a, 0), Sample("empty", (T(0, 3),)),
+                           IndexError),
+                 out_of_range("argmax"))
+for _name in ("amax", "amin"):
+    SPECS += [*reduction(_name, FULL + BY_DIM + DIM_TUPLES, domain="distinct",
+                         errors=AMAX_ERRORS if _name == "amax" else ()),
+              OpSpec(_name, function(_name), AMAX_TIES, DTYPES, variant="ties", domain="small_int",
+                     gradcheck=False)]
+for _name in ("argmax", "argmin"):
+    SPECS += [*reduction(_name, ARG_SAMPLES, domain="distinct", errors=ARGMAX_ERRORS if _name == "argmax" else ()),
+              OpSpec(_name, function(_name), ARG_TIES, DTYPES, variant="ties", domain="small_int")]
+
+# ---- logsumexp --------------------------------------------------------------------------------
+LSE_SAMPLES = BY_DIM + DIM_TUPLES + (Sample("dim_all_listed", (T(3, 4),), {"dim": (0, 1)}),)
+
+
+def with_infinite_rows(fw, a, sign):
+    """Rows of a (3, 4) input: one all +-inf, one with a single +-inf, one finite."""
+    mask = fw.tensor([[True] * 4, [True, False, False, False], [False] * 4])
+    return fw.where(mask, sign * math.inf, a)
+
+
+SPECS += [
+    *reduction("logsumexp", LSE_SAMPLES, method_samples=BY_DIM[:2],
+               errors=(ErrorCase("no_dim", lambda fw, a: fw.logsumexp(a), Sample("2d", (T(3, 4),)), TypeError),
+                       out_of_range("logsumexp"))),
+    # exp(100 x) overflows every float type: only the max-subtracted form stays finite
+    OpSpec("logsumexp", lambda fw, a, **kw: fw.logsumexp(a * 100, **kw), BY_DIM[:2], DTYPES, variant="large"),
+    OpSpec("logsumexp", lambda fw, a, **kw: fw.logsumexp(with_infinite_rows(fw, a, -1), **kw),
+           (Sample("rows", (T(3, 4),), {"dim": 1}),), DTYPES, variant="minus_inf", gradcheck=False),
+    OpSpec("logsumexp", lambda fw, a, **kw: fw.logsumexp(with_infinite_rows(fw, a, 1), **kw),
+           (Sample("rows", (T(3, 4),), {"dim": 1}),), DTYPES, variant="plus_inf", gradcheck=False),
+]
+
+# ---- norm -------------------------------------------------------------------------------------
+NORM_SAMPLES = (Sample("default_full", (T(3, 4),)),
+                Sample("p2_dim1", (T(3, 4),), {"p": 2, "dim": 1}),
+                Sample("p1_dim0", (T(3, 4),), {"p": 1, "dim": 0}),
+                Sample("pinf_dim1", (T(3, 4),), {"p": math.inf, "dim": 1}),
+                Sample("pneginf_full", (T(3, 4),), {"p": -math.inf}),
+                Sample("fro_dims_keepdim", (T(2, 3, 4),), {"p": "fro", "dim": (0, 2), "keepdim": True}),
+                Sample("p0_full", (T(3, 4),), {"p": 0}),
+                Sample("p3_dim1_keepdim", (T(3, 4),), {"p": 3, "dim": 1, "keepdim": True}),
+                Sample("p_half_dim1", (T(3, 4),), {"p": 0.5, "dim": 1}),
+                Sample("p1_5_full", (T(3, 4),), {"p": 1.5}),
+                Sample("pminus1_dim1", (T(3, 4),), {"p": -1, "dim": 1}),
+                Sample("p2_0d", (T(),)),
+                Sample("p2_size0", (T(0, 3),)),
+                Sample("p2_size0_dim1", (T(0, 3),), {"dim": 1}),
+                Sample("p2_transposed_dim0", (T(3, 4, layout="transposed"),), {"dim": 0}),
+                Sample("p1_expanded", (T(3, 4, layout="expanded"),), {"p": 1}))
+# A zero vector: torch's gradient is 0 for every p (p=2 masks the 0/0); p=0 has no gradient at all (None).
+NORM_AT_ZERO = tuple(Sample(f"zero_vector_{label}", (T(4),), {"p": p})
+                     for label, p in (("p2", 2), ("p1", 1), ("pinf", math.inf), ("p3", 3), ("p1_5", 1.5),
+                                      ("p_half", 0.5)))
+NORM_ERRORS = (ErrorCase("inf_norm_of_empty", lambda fw, a: fw.norm(a, math.inf), Sample("empty", (T(0, 3),)),
+                         RuntimeError),
+               ErrorCase("inf_norm_over_empty_dim", lambda fw, a: fw.norm(a, math.inf, dim=0),
+                         Sample("empty", (T(0, 3),)), RuntimeError),
+               ErrorCase("unknown_order", lambda fw, a: fw.norm(a, "abc"), Sample("2d", (T(3, 4),)), RuntimeError),
+               ErrorCase("narrowing_dtype", lambda fw, a: fw.norm(a, 2, dtype=fw.float16), Sample("2d", (T(3, 4),)),
+                         RuntimeError),
+               ErrorCase("integer_input", function("norm"), Sample("ints", (T(3, 4),)), RuntimeError, ("int64",)))
+SPECS += [
+    OpSpec("norm", function("norm"), NORM_SAMPLES, DTYPES, domain="nonzero", errors=NORM_ERRORS),
+    OpSpec("Tensor.norm", method("norm"), NORM_SAMPLES[:4], DTYPES, domain="nonzero"),
+    OpSpec("norm", function("norm"), NORM_AT_ZERO, DTYPES, variant="at_zero", domain="zero"),
+    OpSpec("norm", lambda fw, a, **kw: fw.norm(a, 2, dtype=fw.float64, **kw), BY_DIM[:1], DTYPES,
+           variant="dtype_float64"),
+]
+
+# ---- all / any --------------------------------------------------------------------------------
+LOGICAL_SAMPLES = FULL + BY_DIM + DIM_TUPLES
+for _name in ("all", "any"):
+    SPECS += reduction(_name, LOGICAL_SAMPLES, domain="small_int", grad=False)
+    SPECS.append(OpSpec(_name, function(_name), FULL[:1] + BY_DIM[:1], DTYPES, variant="all_nonzero",
+                        domain="nonzero", grad=False))

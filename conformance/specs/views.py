@@ -19,6 +19,41 @@ def S(name, shape, *values, layout="contiguous", **kwargs):
     return Sample(name, (T(*shape, layout=layout),) + tuple(V(v) for v in values), kwargs)
 
 
+SPLIT_SAMPLES = (
+    S("even", (6, 2), 2), S("uneven", (5, 2), 2), S("sizes_list", (3, 4), [1, 3], dim=1),
+    S("sizes_tuple_with_zero", (3, 4), (0, 2, 1)), S("bigger_than_dim", (3, 4), 5),
+    S("negative_dim", (2, 3, 5), 2, dim=-1), S("size_1", (3, 2), 1), S("size0_dim", (0, 3), 2),
+    S("size0_dim_split_0", (0, 3), 0), S("transposed", (3, 4), 3, layout="transposed"),
+    S("strided", (3, 4), [1, 3], dim=1, layout="strided"), S("expanded", (3, 4), 2, layout="expanded"),
+    S("offset", (2, 3), 2, dim=1, layout="offset"))
+def on_3x4(label, fn, raises, shape=(3, 4)):
+    """An ErrorCase on one tensor (3x4 unless told)."""
+    return ErrorCase(label, fn, Sample("x".join(map(str, shape)) or "0d", (T(*shape),)), raises)
+
+
+SPLIT_ERRORS = (
+    on_3x4("size_is_str", lambda fw, a: a.split("x"), TypeError),
+    on_3x4("size_is_float", lambda fw, a: a.split(2.0), TypeError),
+    on_3x4("sizes_hold_float", lambda fw, a: a.split([1.0, 2.0]), TypeError),
+    on_3x4("negative_size", lambda fw, a: a.split(-1), RuntimeError),
+    on_3x4("zero_size_nonempty_dim", lambda fw, a: a.split(0), RuntimeError),
+    on_3x4("sizes_do_not_sum", lambda fw, a: a.split([1, 1]), RuntimeError),
+    on_3x4("negative_section", lambda fw, a: a.split([4, -1]), RuntimeError),
+    on_3x4("zero_dim", lambda fw, a: a.split(1), RuntimeError, shape=()),
+    on_3x4("dim_out_of_range", lambda fw, a: a.split(2, 2), IndexError))
+CHUNK_SAMPLES = (
+    S("even", (6, 2), 3), S("uneven", (5, 2), 2), S("dim1", (3, 4), 2, dim=1),
+    S("more_chunks_than_rows", (3, 4), 5), S("uneven_gives_fewer", (6,), 4),
+    S("size0_dim", (0, 3), 3), S("size0_other_dim", (3, 0), 2), S("one_chunk", (3, 4), 1),
+    S("negative_dim", (2, 5), 3, dim=-1), S("transposed", (3, 4), 2, layout="transposed"),
+    S("strided", (3, 4), 2, dim=1, layout="strided"), S("expanded", (3, 4), 3, layout="expanded"))
+CHUNK_ERRORS = (
+    on_3x4("zero_chunks", lambda fw, a: a.chunk(0), RuntimeError),
+    on_3x4("negative_chunks", lambda fw, a: a.chunk(-1), RuntimeError),
+    on_3x4("float_chunks", lambda fw, a: a.chunk(2.0), TypeError),
+    on_3x4("zero_dim", lambda fw, a: a.chunk(1), RuntimeError, shape=()),
+    on_3x4("dim_out_of_range", lambda fw, a: a.chunk(2, 2), IndexError))
+
 SPECS = [
     view_spec("Tensor.view", lambda fw, a, shape: a.view(shape),
               (S("to_flat", (3, 4), (12,)), S("infer_dim", (3, 4), (2, -1)),
@@ -112,16 +147,23 @@ SPECS = [
                S("zero_stride", (12,), (3, 4), (0, 1), 2)),
               errors=(ErrorCase("out_of_bounds", lambda fw, a: a.as_strided((5, 5), (5, 1)),
                                 Sample("3x4", (T(3, 4),)), RuntimeError),)),
-    view_spec("Tensor.split", lambda fw, a, size, **kw: a.split(size, **kw),
-              (S("even", (6, 2), 2), S("uneven", (5, 2), 2), S("sizes_list", (3, 4), [1, 3], dim=1),
-               S("bigger_than_dim", (3, 4), 5)),
-              errors=(ErrorCase("size_is_str", lambda fw, a: a.split("x"), Sample("3x4", (T(3, 4),)),
-                                TypeError),)),
-    view_spec("split", lambda fw, a: fw.split(a, 2, dim=1), (S("even", (3, 4)),)),
-    view_spec("Tensor.chunk", lambda fw, a, chunks, **kw: a.chunk(chunks, **kw),
-              (S("even", (6, 2), 3), S("uneven", (5, 2), 2), S("dim1", (3, 4), 2, dim=1),
-               S("more_chunks_than_rows", (3, 4), 5)),
-              errors=(ErrorCase("zero_chunks", lambda fw, a: a.chunk(0), Sample("3x4", (T(3, 4),)),
-                                RuntimeError),)),
-    view_spec("chunk", lambda fw, a: fw.chunk(a, 2), (S("even", (4, 3)),)),
+    view_spec("Tensor.split", lambda fw, a, size, **kw: a.split(size, **kw), SPLIT_SAMPLES, errors=SPLIT_ERRORS),
+    view_spec("split", lambda fw, a, size, **kw: fw.split(a, size, **kw), SPLIT_SAMPLES[:6]),
+    view_spec("split", lambda fw, a: fw.split(a, split_size_or_sections=[1, 2], dim=0),
+              (S("keywords", (3, 4)),), variant="keywords"),
+    view_spec("Tensor.split_with_sizes", lambda fw, a, sizes, **kw: a.split_with_sizes(sizes, **kw),
+              (S("two", (3, 4), [1, 3], dim=1), S("with_empty_piece", (3, 4), (0, 3)),
+               S("transposed", (3, 4), [2, 2], dim=-1, layout="transposed"))),
+    view_spec("Tensor.chunk", lambda fw, a, chunks, **kw: a.chunk(chunks, **kw), CHUNK_SAMPLES,
+              errors=CHUNK_ERRORS),
+    view_spec("chunk", lambda fw, a, chunks, **kw: fw.chunk(a, chunks, **kw), CHUNK_SAMPLES[:5]),
+    view_spec("Tensor.unbind", lambda fw, a, *dim: a.unbind(*dim),
+              (S("rows", (3, 4)), S("columns", (3, 4), 1), S("negative_dim", (2, 3, 4), -2), S("vector", (4,)),
+               S("size0_dim", (0, 3)), S("size0_other_dim", (2, 0)),
+               S("transposed", (3, 4), 0, layout="transposed"), S("expanded", (3, 4), 0, layout="expanded"),
+               S("offset", (2, 3), 1, layout="offset")),
+              errors=(ErrorCase("zero_dim", lambda fw, a: a.unbind(), Sample("0d", (T(),)), IndexError),
+                      ErrorCase("dim_out_of_range", lambda fw, a: a.unbind(2), Sample("3x4", (T(3, 4),)),
+                                IndexError))),
+    view_spec("unbind", lambda fw, a: fw.unbind(a, dim=1), (S("columns", (3, 4)),)),
 ]

@@ -1,7 +1,21 @@
 """torch.nn.functional: the functions behind the nn layers. Each is an op (or a composite of ops) defined in
 mtv2/ops; this module only re-exports them under torch's names, by family."""
 # ---- padding and joining (ops/joining.py)
+from ..ops.joining import pad
 
 # ---- indexing (ops/indexing.py, ops/scatter.py)
+from ..ops.scatter import one_hot
 
 # ---- activations (ops/activation.py)
+from ..ops.activation import (elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish,
+                              relu6, relu_, silu, softmin, softplus)
+from ..ops.activation import functional_log_softmax as log_softmax
+from ..ops.activation import functional_relu as relu
+from ..ops.activation import functional_softmax as softmax
+from ..ops.elementwise import sigmoid, tanh
+
+# ---- layers: linear, embedding, normalization, convolution, attention (nn/functional_layers.py)
+
+# ---- losses (nn/functional_losses.py)
+
+# ---- dropout (nn/functional_dropout.py)

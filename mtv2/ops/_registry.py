@@ -6,6 +6,10 @@ parameters name what it needs: `g` (the output's gradient) first, then any of th
 names (the inputs, saved at call time), `out` (the result), or a keyword parameter of the kernel.
 `a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
 OpNode.apply, never inside a rule.
+
+Variadic ops (cat): a kernel written `def cat(*tensors, dim=0)` takes any number of operands, all promoted
+together. Its rule's parameter `tensors` receives the tuple of those operands (`tensors_shape`: the tuple of
+their shapes), and it returns one gradient per operand, in order.
 """
 import inspect
 
@@ -38,6 +42,9 @@ class Op:
         self.view = view  # the kernel returns a NumPy view of its first operand; the result aliases it
         self.operand_names = [p.name for p in inspect.signature(kernel).parameters.values()
                               if p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
+        # the name of a `*tensors` parameter: every operand goes into it (see the module docstring)
+        self.variadic = next((p.name for p in inspect.signature(kernel).parameters.values()
+                              if p.kind == p.VAR_POSITIONAL), None)
         self.param_defaults = {p.name: p.default for p in inspect.signature(kernel).parameters.values()
                                if p.default is not p.empty}
         self.rule = None
@@ -177,6 +184,10 @@ def _owned(array, operands):
     return array
 
 
+class SavedOperands(tuple):
+    """The operands of a variadic op, saved for its rule (unpacked one by one)."""
+
+
 class OpNode(Node):
     """The backward of one op call: runs the op's rule, then undoes broadcasting and dtype promotion."""
 
@@ -194,6 +205,10 @@ class OpNode(Node):
                 saved.append(params[name])
             elif name in op.param_defaults:
                 saved.append(op.param_defaults[name])
+            elif name == op.variadic:
+                saved.append(SavedOperands(SavedTensor(x) if isinstance(x, Tensor) else x for x in operands))
+            elif op.variadic and name == op.variadic + "_shape":
+                saved.append(tuple(tuple(x.shape) if isinstance(x, Tensor) else () for x in operands))
             elif name.endswith("_shape"):  # only the operand's shape: nothing saved, nothing version-checked
                 operand = operands[op.operand_names.index(name[:-len("_shape")])]
                 saved.append(tuple(operand.shape) if isinstance(operand, Tensor) else ())
@@ -215,14 +230,12 @@ class OpNode(Node):
                 "they have already been freed). Saved intermediate values of the graph are freed when you call "
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
                 "graph a second time or if you need to access saved tensors after calling backward.")
-        arguments = [s.unpack(self) if isinstance(s, SavedTensor) else s for s in self.saved]
         g = output_grads[0]
         result_dtype = g.dtype
         if g.dtype in _COMPUTE_TYPE:
             g = g.float()  # torch's backward kernels for half types compute in float32 and round once
-        # rules see their inputs promoted to the result's dtype, as torch's derivative formulas do
-        arguments = [a.to(g.dtype) if isinstance(a, Tensor) and a.dtype.is_floating_point and a.dtype is not g.dtype
-                     else a for a in arguments]
+        arguments = [tuple(self._argument(s, g.dtype) for s in saved) if isinstance(saved, SavedOperands)
+                     else self._argument(saved, g.dtype) for saved in self.saved]
         grads = self.op.rule(g, *arguments)
         if not isinstance(grads, tuple):
             grads = (grads,)
@@ -240,6 +253,13 @@ class OpNode(Node):
                 grad = grad.to(dtype)
             results.append(grad)
         return results
+
+    def _argument(self, saved, dtype):
+        """A saved value for the rule; tensors are promoted to the result's dtype, as torch's formulas see them."""
+        value = saved.unpack(self) if isinstance(saved, SavedTensor) else saved
+        if isinstance(value, Tensor) and value.dtype.is_floating_point and value.dtype is not dtype:
+            return value.to(dtype)
+        return value
 
 
 from .._tensor import Tensor  # noqa: E402  (Tensor's methods call ops; ops need Tensor: import last)

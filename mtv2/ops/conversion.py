@@ -17,9 +17,24 @@ def _(g):
     return g  # the engine casts the gradient back to the input's dtype
 
 
+class memory_format:
+    """torch.memory_format: the layout a copy is made in."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+# mtv2's results are C- or F-ordered (see _registry._owned): channels_last layouts are not offered
+preserve_format = memory_format("preserve_format")
+contiguous_format = memory_format("contiguous_format")
+
+
 @op("clone", promotion=RAW)
-def _clone(a):
-    return np.array(a, copy=True, order="K")  # keeps a dense input's memory order, as torch's preserve_format
+def _clone(a, order="K"):
+    return np.array(a, copy=True, order=order)  # "K" keeps a dense input's memory order, as preserve_format
 
 
 @_clone.vjp
@@ -28,7 +43,12 @@ def _(g):
 
 
 def clone(input, *, memory_format=None):
-    return _clone(input)
+    if memory_format is None or memory_format is preserve_format:
+        return _clone(input)
+    if memory_format is contiguous_format:
+        return _clone(input, order="C")
+    raise TypeError(f"clone(): argument 'memory_format' must be torch.memory_format, not "
+                    f"{type(memory_format).__name__}")
 
 
 @op("contiguous", promotion=RAW)

@@ -1,4 +1,6 @@
 """Elementwise ops: arithmetic, unary math, comparisons, logical and bitwise ops."""
+import math
+
 import numpy as np
 
 from .. import _dtype
@@ -67,14 +69,16 @@ def _check_integer_zero_division(a, b, name):
 def _div_floor(a, b):
     _refuse_bool(a, "div_floor_cpu")
     _check_integer_zero_division(a, b, "div(rounding_mode='floor')")
-    return np.floor_divide(a, b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.floor_divide(a, b)  # float division by zero: +-inf, and nan for 0/0, as torch
 
 
 @op("floor_divide")
 def _floor_divide(a, b):
     _refuse_bool(a, "div_floor_cpu")
     _check_integer_zero_division(a, b, "floor_divide")
-    return np.floor_divide(a, b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.floor_divide(a, b)
 
 
 _floor_divide.no_derivative()  # torch.floor_divide has no derivative (div with rounding_mode does)
@@ -84,11 +88,12 @@ _floor_divide.no_derivative()  # torch.floor_divide has no derivative (div with 
 def _trunc_divide(a, b):
     _refuse_bool(a, "div_trunc_cpu")
     _check_integer_zero_division(a, b, "div(rounding_mode='trunc')")
-    if _kind(a) in "iu":
-        quotient = np.floor_divide(a, b)
-        # floor and trunc differ where the exact quotient is negative and not whole
-        return quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
-    return np.trunc(np.true_divide(a, b))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if _kind(a) in "iu":
+            quotient = np.floor_divide(a, b)
+            # floor and trunc differ where the exact quotient is negative and not whole
+            return quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+        return np.trunc(np.true_divide(a, b))
 
 
 @_div_floor.vjp
@@ -105,7 +110,8 @@ def _(g):
 def _remainder(a, b):
     _refuse_bool(a, "remainder_cpu")
     _check_integer_zero_division(a, b, "remainder")
-    return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder; x % 0.0 is nan
 
 
 @_remainder.vjp
@@ -123,8 +129,10 @@ _remainder_scalar_dividend.no_derivative()  # torch has no derivative for remain
 
 @op("fmod")
 def _fmod(a, b):
+    _refuse_bool(a, "fmod_cpu")
     _check_integer_zero_division(a, b, "fmod")
-    return np.fmod(a, b)  # sign follows the dividend, as C's fmod
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.fmod(a, b)  # sign follows the dividend, as C's fmod; fmod(x, 0.0) is nan
 
 
 @_fmod.vjp
@@ -134,18 +142,45 @@ def _(g, a, b):
 
 @op("pow")
 def _pow(a, b):
-    if _kind(a) in "iu" and np.any(np.asarray(b) < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return np.power(a, b)
+    if _kind(a) == "b":
+        return np.logical_or(a, np.logical_not(b))  # bool ** bool stays bool in torch
+    if _kind(a) in "iu":
+        return _integer_power(a, b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.power(a, b)
+
+
+def _integer_power(base, exponent):
+    """torch's integer pow: wraps on overflow; a negative exponent (from a tensor) gives 1 for base 1,
+    +-1 for base -1 and 0 otherwise, as integer division would. A negative Python int is refused earlier."""
+    negative = np.asarray(exponent) < 0
+    if not negative.any():
+        return np.power(base, exponent)
+    result = np.power(base, np.where(negative, 0, exponent).astype(base.dtype, copy=False))
+    odd = np.remainder(exponent, 2) != 0
+    minus_one = np.where(odd, -1, 1).astype(base.dtype) if base.dtype.kind == "i" else 1
+    at_negative = np.where(base == 1, 1, np.where(base == -1, minus_one, 0))
+    return np.where(negative, at_negative, result).astype(result.dtype, copy=False)
 
 
 @_pow.vjp
 def _(g, a, b, out):
-    grad_a = g * b * a ** (b - 1) if isinstance(b, Tensor) or b != 0 else g.new_zeros(g.shape)
+    grad_a = None
+    if isinstance(a, Tensor):
+        if not isinstance(b, Tensor):
+            grad_a = g * (b * a ** (b - 1)) if b != 0 else g.new_zeros(g.shape)
+        else:
+            # torch: zero where the exponent is 0, even at base 0 where b * a**(b-1) is nan
+            grad_a = where(b == 0, 0.0, g * (b * a ** (b - 1)))
     grad_b = None
-    if isinstance(b, Tensor):
-        # d/db a**b = a**b log a; torch defines it as 0 where a == 0 and b >= 0
-        grad_b = where((a == 0) & (b >= 0), 0.0, g * out * log(a))
+    # d/db a**b = a**b log a; torch defines it as 0 where a == 0 and b >= 0. The mask sits inside the product
+    # with g, as in torch, so that double backward gives the same zeros and NaNs there.
+    if isinstance(b, Tensor) and isinstance(a, Tensor):
+        grad_b = g * where((a == 0) & (b >= 0), 0.0, out * log(a))
+    elif isinstance(b, Tensor) and a == 0:
+        grad_b = g * where(b >= 0, 0.0, out * -math.inf)
+    elif isinstance(b, Tensor):
+        grad_b = g * (out * (math.log(a) if a > 0 else math.nan))
     return grad_a, grad_b
 
 
@@ -156,8 +191,9 @@ def _maximum(a, b):
 
 @_maximum.vjp
 def _(g, a, b):
-    # ties split the gradient in half, as torch does
-    return g * ((a > b) + (a == b) * 0.5), g * ((b > a) + (a == b) * 0.5)
+    # torch: ties split the gradient in half; where a or b is NaN, neither comparison holds and both get all of it
+    shared = where(a == b, g / 2, g)
+    return where(a < b, 0.0, shared), where(a > b, 0.0, shared)
 
 
 @op("minimum")
@@ -167,7 +203,8 @@ def _minimum(a, b):
 
 @_minimum.vjp
 def _(g, a, b):
-    return g * ((a < b) + (a == b) * 0.5), g * ((b < a) + (a == b) * 0.5)
+    shared = where(a == b, g / 2, g)
+    return where(a > b, 0.0, shared), where(a < b, 0.0, shared)
 
 
 @op("where", promotion=RAW)
@@ -433,25 +470,46 @@ def fmod(input, other, *, out=None):
 def pow(input, exponent, *, out=None):
     if isinstance(exponent, Tensor) and promoted_dtype((input, exponent)) is _dtype.bool:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")  # a Python scalar exponent is fine
+    if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and exponent < 0 \
+            and not promoted_dtype((input, exponent)).is_floating_point:
+        # only a Python int exponent is refused; an integer tensor of negative exponents gives 0, 1 or -1
+        raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
     return _with_out(_pow(input, exponent), out)
 
 
 def maximum(input, other, *, out=None):
+    _require_tensors("maximum", input, other)
     return _with_out(_maximum(input, other), out)
 
 
 def minimum(input, other, *, out=None):
+    _require_tensors("minimum", input, other)
     return _with_out(_minimum(input, other), out)
+
+
+def _require_tensors(name, input, other):
+    """torch's binary functions without a Scalar overload refuse Python numbers with a TypeError."""
+    for position, (argument, value) in enumerate((("input", input), ("other", other)), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
 
 
 def where(condition, input=None, other=None):
     """torch.where: elementwise choice; the one-argument form is nonzero(as_tuple=True)."""
     if input is None and other is None:
         from .indexing import nonzero
-        return nonzero(condition, as_tuple=True)
-    if not isinstance(condition, Tensor) or condition.dtype is not _dtype.bool:
-        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {got}")
+        # a 0-d condition counts as one element, as torch's nonzero(as_tuple=True) does
+        return nonzero(condition.reshape(1) if condition.ndim == 0 else condition, as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not "
+                        f"{type(condition).__name__}")
+    # torch still takes a uint8 condition (with a deprecation warning); any other dtype is refused
+    if condition.dtype not in (_dtype.bool, _dtype.uint8):
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype_title(condition.dtype)}")
+    if condition.dtype is _dtype.uint8:
+        condition = condition.to(_dtype.bool)
     return _where(condition, input, other, dtype=promoted_dtype((input, other)))
 
 
@@ -558,8 +616,14 @@ def bitwise_not(input, *, out=None):
     return _with_out(_bitwise_not(input), out)
 
 
+def _dtype_title(dtype):
+    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+            "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}[dtype.name]
+
+
 def _float_title(a):
-    return {"float16": "Half", "float32": "Float", "float64": "Double"}.get(str(getattr(a, "dtype", "float64")), "Float")
+    return {"float16": "Half", "float32": "Float", "float64": "Double"}.get(str(getattr(a, "dtype", "float64")),
+                                                                           "Float")
 
 
 def _is_bool(x):

@@ -1,4 +1,10 @@
-"""Tensor.__getitem__ / __setitem__: basic indices give views, advanced (tensor) indices give copies."""
+"""Tensor.__getitem__ / __setitem__ and index_put: basic indices give views, advanced (tensor) indices copies.
+
+An index is split in two steps, as torch applies it: first every integer, slice and None as a view (so
+integers never count as advanced indices), then the tensor indices on that view. Only the second step
+follows NumPy's placement rule for the advanced dims: in place when adjacent, first when a slice (or a None)
+separates them — which is torch's rule once the integers are gone.
+"""
 import builtins
 
 import numpy as np
@@ -8,53 +14,80 @@ from .._tensor import Tensor
 from ._registry import RAW, op
 from .shape import view_op
 
+_FULL = slice(None)
+_INDEX_DTYPES = (_dtype.int64, _dtype.int32, _dtype.uint8, _dtype.bool)
 
-def _normalize_index(index, shape):
-    """Index as a tuple NumPy understands, with torch's checks; and whether it is basic (a view)."""
-    if not isinstance(index, tuple):
-        index = (index,)
-    normalized, basic = [], True
-    for item in index:
-        if isinstance(item, Tensor):
-            if item.dtype.is_floating_point:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if item.ndim == 0 and item.dtype is not _dtype.bool:
-                normalized.append(int(item.item()))
-                continue
-            normalized.append(item._data)
-            basic = False
-        elif isinstance(item, slice):
-            if item.step is not None and int(item.step) <= 0:
-                raise ValueError("step must be greater than zero")
-            normalized.append(slice(*(None if v is None else int(v) for v in (item.start, item.stop, item.step))))
-        elif item is None or item is Ellipsis:
-            normalized.append(item)
-        elif isinstance(item, (bool, np.bool_)):
-            normalized.append(bool(item))
-            basic = False
-        elif isinstance(item, (int, np.integer)):
-            normalized.append(int(item))
-        elif isinstance(item, (list, np.ndarray)):
-            normalized.append(np.asarray(item))
-            basic = False
-        else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                             f"valid indices (got {type(item).__name__})")
-    _check_bounds(normalized, shape)
-    return tuple(normalized), basic
+
+def _as_index_tuple(index):
+    """torch treats a short non-tuple sequence holding sequences, slices, tensors, None or ... as a tuple."""
+    if isinstance(index, tuple):
+        return index
+    if isinstance(index, (list, str)) and len(index) < 32 and builtins.any(
+            isinstance(item, (Tensor, list, tuple, str, slice, np.ndarray)) or item is None or item is Ellipsis
+            for item in index):
+        return tuple(index)
+    return (index,)
+
+
+def _sequence_index(item):
+    """A list (or ndarray) index as torch converts it: a bool mask if all bools, else int64 (floats truncated)."""
+    if isinstance(item, str):
+        raise TypeError(f"new(): invalid data type 'str'")
+    try:
+        array = np.asarray(item)
+    except ValueError as error:
+        raise TypeError(f"could not convert the index {item!r} to a tensor: {error}") from None
+    if array.dtype == np.bool_:
+        return array
+    if array.size and array.dtype.kind not in "iuf":
+        raise TypeError(f"new(): invalid data type '{array.dtype.name}'")
+    return array.astype(np.int64)
+
+
+def _tensor_index(item):
+    """A tensor index as NumPy understands it: an int (0-d integer tensors select, as in torch) or an array."""
+    if item.dtype not in _INDEX_DTYPES:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if item.dtype is _dtype.uint8:
+        return np.asarray(item._data, dtype=np.bool_), True
+    if item.ndim == 0 and item.dtype is not _dtype.bool:
+        return int(item._data), False
+    return np.array(item._data), False
+
+
+def _convert_item(item):
+    """(NumPy index item, whether it came from a byte tensor)."""
+    if isinstance(item, Tensor):
+        return _tensor_index(item)
+    if isinstance(item, slice):
+        if item.step is not None and int(item.step) <= 0:
+            raise ValueError("step must be greater than zero")
+        return slice(*(None if v is None else int(v) for v in (item.start, item.stop, item.step))), False
+    if item is None or item is Ellipsis:
+        return item, False
+    if isinstance(item, (bool, np.bool_)):
+        return np.asarray(bool(item)), False   # a 0-d mask: a new dim of size 1 (or 0), indexed
+    if isinstance(item, (int, np.integer)):
+        return int(item), False
+    if isinstance(item, (list, tuple, str, np.ndarray)):
+        return _sequence_index(item), False
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                     f"valid indices (got {type(item).__name__})")
 
 
 def _index_width(item):
     """How many of the tensor's dims an index item consumes."""
-    if isinstance(item, np.ndarray) and item.dtype == np.bool_:
-        return item.ndim
-    if item is None or item is Ellipsis or isinstance(item, bool):
+    if isinstance(item, np.ndarray):
+        return item.ndim if item.dtype == np.bool_ else 1
+    if item is None or item is Ellipsis:
         return 0
     return 1
 
 
 def _check_bounds(index, shape):
     """IndexError with torch's wording for out-of-range integers (NumPy's says 'axis')."""
+    if builtins.sum(1 for item in index if item is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
     total = builtins.sum(_index_width(item) for item in index)
     if total > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
@@ -63,9 +96,51 @@ def _check_bounds(index, shape):
         if item is Ellipsis:
             dim += len(shape) - total
             continue
-        if isinstance(item, int) and not isinstance(item, bool) and not -shape[dim] <= item < shape[dim]:
+        if isinstance(item, int) and not -shape[dim] <= item < shape[dim]:
             raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {shape[dim]}")
         dim += _index_width(item)
+
+
+class _Index:
+    """An index split into its view part (ints, slices, None) and its advanced part (arrays), if any."""
+
+    def __init__(self, items, shape, from_bytes):
+        _check_bounds(items, shape)
+        self.advanced = builtins.any(isinstance(item, np.ndarray) for item in items)
+        self.from_bytes = from_bytes   # a byte-tensor mask: torch's masked_fill_ shortcut refuses it
+        basic, advanced = [], []
+        for item in items:
+            if isinstance(item, np.ndarray):
+                basic.extend([_FULL] * _index_width(item))
+                advanced.append(item)
+            elif item is None or isinstance(item, slice):
+                basic.append(item)
+                advanced.append(_FULL)   # the dim exists after the view step; the slice is already applied
+            elif item is Ellipsis:
+                basic.append(item)
+                advanced.append(item)
+            else:
+                basic.append(item)
+        self.basic = tuple(basic)
+        self.advanced_index = tuple(advanced)
+        self.trivial_view = builtins.all(item is Ellipsis or item == _FULL for item in basic)
+
+    @classmethod
+    def of(cls, index, shape):
+        """The split of a Python index (Tensor.__getitem__ / __setitem__)."""
+        items, from_bytes = [], False
+        for item in _as_index_tuple(index):
+            converted, from_byte_tensor = _convert_item(item)
+            items.append(converted)
+            from_bytes = from_bytes or from_byte_tensor
+        return cls(items, shape, from_bytes)
+
+    def mask(self):
+        """The one bool mask (ndim >= 1) when it is the only advanced index: torch's masked_fill_ shortcut."""
+        arrays = [item for item in self.advanced_index if isinstance(item, np.ndarray)]
+        if len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim >= 1:
+            return arrays[0]
+        return None
 
 
 @view_op("getitem", "index")
@@ -74,12 +149,18 @@ def _getitem_view(a, index=()):
     return a[index if Ellipsis in index else index + (Ellipsis,)]
 
 
+def _numpy_index_error(error):
+    return IndexError(str(error).replace("axis", "dimension").replace("arrays", "tensors"))
+
+
 @op("index", promotion=RAW)
 def _index(a, index=()):
     try:
-        return a[index]
+        result = a[index]
     except IndexError as error:
-        raise IndexError(str(error).replace("axis", "dimension")) from None
+        raise _numpy_index_error(error) from None
+    # NumPy gives empty results all-zero strides; torch's are contiguous (and stride 0 would read as overlap)
+    return np.empty(result.shape, a.dtype) if result.size == 0 else result
 
 
 @op("index_backward", promotion=RAW)
@@ -100,20 +181,30 @@ def _(gg, index):
 
 
 def getitem(input, index):
-    normalized, basic = _normalize_index(index, input.shape)
-    if basic:
-        return _getitem_view(input, index=normalized)
-    return _index(input, index=normalized)
+    split = _Index.of(index, input.shape)
+    if not split.advanced:
+        return _getitem_view(input, index=split.basic)
+    target = input if split.trivial_view else _getitem_view(input, index=split.basic)
+    return _index(target, index=split.advanced_index)
 
+
+# ---------------------------------------------------------------- writing: index_put
 
 @op("index_put", promotion=RAW)
 def _index_put(a, values, index=(), accumulate=False):
     result = a.copy()
     values = values.astype(a.dtype, copy=False) if isinstance(values, np.ndarray) else values
-    if accumulate:
-        np.add.at(result, index, values)
-    else:
-        result[index] = values
+    try:
+        if accumulate:
+            np.add.at(result, index, values)
+        else:
+            result[index] = values
+    except IndexError as error:
+        raise _numpy_index_error(error) from None
+    except ValueError:
+        indexed = a[index].shape
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(values))} cannot be broadcast "
+                           f"to indexing result of shape {list(indexed)}") from None
     return result
 
 
@@ -121,31 +212,93 @@ def _index_put(a, values, index=(), accumulate=False):
 def _(g, index, accumulate, values_shape):
     grad_values = _index(g, index=index)
     if not accumulate:
-        g = _index_put(g, 0.0, index=index)
+        g = _index_put(g, 0.0, index=index)   # overwritten positions do not reach the input
     return g, grad_values.sum_to_size(values_shape) if grad_values.shape != values_shape else grad_values
+
+
+def _type_name(dtype):
+    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+            "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}[dtype.name]
+
+
+def _strip_leading_ones(value, ndim):
+    """torch drops a value's leading size-1 dims beyond the target's rank before broadcasting it."""
+    extra = 0
+    while value.ndim - extra > ndim and value.shape[extra] == 1:
+        extra += 1
+    return value.reshape(value.shape[extra:]) if extra else value
+
+
+def _put_values(input, split, values, accumulate, name):
+    """values as index_put_ takes them: torch's masked_fill_ shortcut casts a one-element value, else the
+    dtypes must match."""
+    if not isinstance(values, Tensor):
+        return values
+    if not accumulate and values.numel() == 1 and split.mask() is not None:
+        if split.from_bytes:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        return values.reshape(()).to(input.dtype)
+    if values.dtype is not input.dtype:
+        raise RuntimeError(f"{name}: Index put requires the source and destination dtypes match, got "
+                           f"{_type_name(input.dtype)} for the destination and {_type_name(values.dtype)} for "
+                           f"the source.")
+    return values
 
 
 def setitem(input, index, value):
     from .inplace import apply_inplace
-    normalized, basic = _normalize_index(index, input.shape)
-    if basic:
-        target = _getitem_view(input, index=normalized)
+    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {input.dtype} tensor")
+    split = _Index.of(index, input.shape)
+    target = input if split.trivial_view else _getitem_view(input, index=split.basic)
+    if isinstance(value, Tensor):
+        value = _strip_leading_ones(value, target.ndim)
+    if not split.advanced:
         if isinstance(value, Tensor):
             target.copy_(value)
         else:
             target.fill_(value)
         return
-    if isinstance(value, Tensor):
-        value = value.to(input.dtype)
-    apply_inplace(input, lambda a, v: _index_put(a, v, index=normalized), "index_put_", value)
+    value = _put_values(input, split, value, False, "index_put_")
+    apply_inplace(target, lambda a, v: _index_put(a, v, index=split.advanced_index), "index_put_", value)
+
+
+def _index_put_arguments(input, indices, values, name):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    for position, item in enumerate(indices):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"{name}(): expected Tensor as element {position} in argument 0, but got "
+                            f"{type(item).__name__}")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"{name}(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    # In index_put every index is advanced: a 0-d integer tensor broadcasts like the others
+    items, from_bytes = [], False
+    for item in indices:
+        if item.dtype not in _INDEX_DTYPES:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        from_bytes = from_bytes or item.dtype is _dtype.uint8
+        items.append(np.asarray(item._data, dtype=np.bool_ if item.dtype is _dtype.uint8 else None))
+    if builtins.sum(_index_width(item) for item in items) > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got {len(items)})")
+    return _Index(items, input.shape, from_bytes)
 
 
 def index_put_(input, indices, values, accumulate=False):
     from .inplace import apply_inplace
-    normalized, _ = _normalize_index(tuple(indices), input.shape)
-    return apply_inplace(input, lambda a, v: _index_put(a, v, index=normalized, accumulate=accumulate),
+    split = _index_put_arguments(input, indices, values, "index_put_")
+    values = _put_values(input, split, values, accumulate, "index_put_")
+    return apply_inplace(input, lambda a, v: _index_put(a, v, index=split.advanced_index, accumulate=accumulate),
                          "index_put_", values)
 
+
+def index_put(input, indices, values, accumulate=False):
+    split = _index_put_arguments(input, indices, values, "index_put")
+    values = _put_values(input, split, values, accumulate, "index_put")
+    return _index_put(input, values, index=split.advanced_index, accumulate=accumulate)
+
+
+# ---------------------------------------------------------------- nonzero
 
 @op("nonzero", promotion=RAW)
 def _nonzero(a):
@@ -153,9 +306,9 @@ def _nonzero(a):
 
 
 def nonzero(input, *, as_tuple=False):
+    if as_tuple and input.ndim == 0:
+        return (_nonzero(input.reshape(1)).reshape(-1),)   # torch treats a 0-d input as 1-d here
     indices = _nonzero(input)
     if not as_tuple:
         return indices
-    if input.ndim == 0:
-        return (indices.reshape(-1),)
     return tuple(indices[:, d] for d in range(input.ndim))

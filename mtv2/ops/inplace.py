@@ -120,6 +120,10 @@ class CopySlices(Node):
             region.zero_()
         else:
             region.copy_(op_grads[0])
+        # Read the base's window again after the region write: `result` was taken before it and mtv2 views do
+        # not regenerate their grad_fn when a sibling view writes the storage, so its history would miss the
+        # write (double backward would see the identity in the written region instead of the op's gradient).
+        result = buffer.as_strided(*self.base_geometry)
         return [result] + list(op_grads[1:])
 
 

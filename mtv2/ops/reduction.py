@@ -1,21 +1,32 @@
-"""Reductions: sum, mean, max, min (full and along dims), all, any, and sum_to_size (undoes broadcasting)."""
+"""Reductions: sum, mean, nansum, nanmean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
+norm (linalg.vector_norm), all, any, and sum_to_size (undoes broadcasting)."""
 import builtins
 import collections
+import math
 
 import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
+from ..autograd import grad_mode
 from ._registry import RAW, compute_numpy_type, op
 
-values_indices = collections.namedtuple("return_types", ["values", "indices"])
+
+def return_type(name):
+    """A (values, indices) named tuple like torch.return_types.<name>: `.values`, `.indices`, unpacking."""
+    result_type = collections.namedtuple(name, ["values", "indices"])
+    result_type.__module__ = "mtv2.return_types"
+    return result_type
+
+
+_MaxResult, _MinResult = return_type("max"), return_type("min")
 
 
 def reduced_dims(dim, ndim, name):
     """A sorted tuple of the non-negative dims a reduction runs over (None or [] means all)."""
     if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
         return tuple(range(ndim))
-    if isinstance(dim, str) or not isinstance(dim, (int, list, tuple)):
+    if isinstance(dim, (str, bool)) or not isinstance(dim, (int, list, tuple)):
         raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     wrapped = tuple(sorted(_wrap_dim(d, ndim, name) for d in dims))
@@ -24,23 +35,46 @@ def reduced_dims(dim, ndim, name):
     return wrapped if ndim else ()
 
 
+def _count(shape, dims):
+    count = 1
+    for d in dims:
+        count *= shape[d]
+    return count
+
+
+def _kept(g, input_shape, dims, keepdim):
+    """A reduced result reshaped to keepdim form (size 1 in the reduced dims), ready to broadcast."""
+    if keepdim or len(input_shape) == 0:
+        return g
+    return g.reshape([1 if i in dims else extent for i, extent in enumerate(input_shape)])
+
+
 def _expand_back(g, input_shape, dims, keepdim):
     """The gradient of a reduction, broadcast back over the reduced dims."""
-    if not keepdim:
-        kept_shape = [1 if i in dims else extent for i, extent in enumerate(input_shape)]
-        g = g.reshape(kept_shape)
-    return g.expand(input_shape)
+    return _kept(g, input_shape, dims, keepdim).expand(input_shape)
 
 
-# ---------------------------------------------------------------- sum / mean
+def _reduction_dtype(a, dtype):
+    """torch's sum/prod/cumsum result dtype: bool and integers accumulate in int64 unless dtype= says."""
+    if dtype is not None:
+        return dtype
+    return _dtype.int64 if a.dtype.kind in "biu" else _dtype.from_numpy_dtype(a.dtype)
+
+
+def check_autograd_dtype(input, dtype):
+    """torch refuses an integer dtype= on an input that requires grad (the result could not carry a gradient)."""
+    if dtype is not None and not dtype.is_floating_point and grad_mode.state.enabled and input.requires_grad:
+        raise RuntimeError(f"Autograd not support dtype: {_dtype_title(dtype)}")
+
+
+# ---------------------------------------------------------------- sum / mean / nansum / nanmean
 
 @op("sum", promotion=RAW)
 def _sum(a, dims=(), keepdim=False, dtype=None):
-    if dtype is None:
-        # torch sums bool and integers in int64, half types accumulate in float32
-        dtype = _dtype.int64 if a.dtype.kind in "biu" else _dtype.from_numpy_dtype(a.dtype)
-    return np.sum(a, axis=dims, dtype=compute_numpy_type(dtype), keepdims=keepdim).astype(dtype.numpy_type,
-                                                                                           copy=False)
+    dtype = _reduction_dtype(a, dtype)
+    # torch casts the input to dtype first (sum([1.5, 2.5], dtype=int32) is 3); half types accumulate in float32
+    values = a.astype(compute_numpy_type(dtype), copy=False)
+    return np.sum(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
 
 
 @_sum.vjp
@@ -49,15 +83,13 @@ def _(g, a_shape, dims, keepdim):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
+    check_autograd_dtype(input, dtype)
     return _sum(input, dims=reduced_dims(dim, input.ndim, "sum"), keepdim=keepdim, dtype=dtype)
 
 
 @op("mean", promotion=RAW)
 def _mean(a, dims=(), keepdim=False, dtype=None):
     result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
-    if not result_dtype.is_floating_point:
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {_dtype_title(result_dtype)}")
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.mean(a, axis=dims, dtype=compute_numpy_type(result_dtype), keepdims=keepdim)
     return np.asarray(mean).astype(result_dtype.numpy_type, copy=False)
@@ -65,58 +97,198 @@ def _mean(a, dims=(), keepdim=False, dtype=None):
 
 @_mean.vjp
 def _(g, a_shape, dims, keepdim):
-    count = 1
-    for d in dims:
-        count *= a_shape[d]
-    return _expand_back(g, a_shape, dims, keepdim) / count  # expand first: an empty input gets an empty grad
+    return _expand_back(g, a_shape, dims, keepdim) / _count(a_shape, dims)  # expand first: empty input, empty grad
+
+
+def _check_mean_dtype(input, dtype, name):
+    if dtype is not None and not dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be either a floating point "
+                           f"or complex dtype. Got: {_dtype_title(dtype)}")
+    if dtype is None and not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_dtype_title(input.dtype)}")
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
+    _check_mean_dtype(input, dtype, "mean")
     return _mean(input, dims=reduced_dims(dim, input.ndim, "mean"), keepdim=keepdim, dtype=dtype)
 
 
-def var(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
-    """Composite of mean and sum: its gradient comes from theirs."""
-    if isinstance(correction, bool):  # var(x, dim, True) is the old positional `unbiased`
-        unbiased, correction = correction, None
+@op("nansum", promotion=RAW)
+def _nansum(a, dims=(), keepdim=False, dtype=None):
+    dtype = _reduction_dtype(a, dtype)
+    values = a.astype(compute_numpy_type(dtype), copy=False)
+    return np.nansum(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+
+
+@_nansum.vjp
+def _(g, a, dims, keepdim):
+    # torch multiplies by the not-NaN mask (not a select): nanmean of all-NaN slices gets NaN gradients
+    return _expand_back(g, a.shape, dims, keepdim) * (a == a)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """sum with NaN counted as zero."""
+    check_autograd_dtype(input, dtype)
+    return _nansum(input, dims=reduced_dims(dim, input.ndim, "nansum"), keepdim=keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """torch's own definition: nansum divided by the count of non-NaN elements."""
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_dtype_title(input.dtype)}")
+    return nansum(input, dim, keepdim, dtype=dtype) / sum(input == input, dim, keepdim)
+
+
+# ---------------------------------------------------------------- var / std
+
+def _variance(a, dims, correction, keepdim):
+    # torch accumulates var/std in double (Welford) for every floating dtype, then rounds once
+    values = a.astype(np.float64)
+    count = _count(a.shape, dims)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centered = values - np.mean(values, axis=dims, keepdims=True) if values.size else values
+        squares = np.sum(centered * centered, axis=dims, keepdims=keepdim)
+        # torch divides by max(0, N - correction): inf (or nan for 0/0) when correction >= N
+        return squares / builtins.max(count - correction, 0)
+
+
+@op("var", promotion=RAW)
+def _var(a, dims=(), correction=1, keepdim=False, full=False):
+    return _variance(a, dims, correction, keepdim).astype(a.dtype)
+
+
+@op("std", promotion=RAW)
+def _std(a, dims=(), correction=1, keepdim=False, full=False):
+    return np.sqrt(_variance(a, dims, correction, keepdim)).astype(a.dtype)
+
+
+def _var_backward(g, a, dims, correction, keepdim, full):
+    """torch's var_backward, including its two answers when correction >= N."""
+    dof = _count(a.shape, dims) - correction
+    centered = a - mean(a, dims, keepdim=True)
+    if full and dof <= 0:
+        # dim=None (or a 0-d input): 2 / 0 is infinite, and infinity * 0 is NaN where an element equals the mean
+        return g * where(centered == 0, math.nan, math.inf)
+    # with a dim, torch uses 2 / (N - correction) as is: infinite at 0, negative past it
+    scale = 2.0 / dof if dof != 0 else math.inf
+    return scale * _kept(g, a.shape, dims, keepdim) * centered
+
+
+@_var.vjp
+def _(g, a, dims, correction, keepdim, full):
+    return _var_backward(g, a, dims, correction, keepdim, full)
+
+
+@_std.vjp
+def _(g, a, out, dims, correction, keepdim, full):
+    # torch zeroes the gradient where the std is 0 (a constant slice) instead of dividing by it
+    g = where(out == 0, 0.0, g / (2 * out))
+    return _var_backward(g, a, dims, correction, keepdim, full)
+
+
+def _var_arguments(input, dim, unbiased, correction, name):
+    """(dims, correction, full) from torch's overloads: var(x, unbiased), var(x, dim, unbiased, keepdim) and
+    var(x, dim, *, correction, keepdim)."""
+    if isinstance(dim, bool):  # var(x, True): the positional `unbiased` overload over every element
+        if unbiased is not None:
+            raise TypeError(f"{name}() received an invalid combination of arguments: unbiased given twice")
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got both unbiased and correction")
+    if isinstance(correction, bool) or not isinstance(correction, (int, float, type(None))):
+        raise TypeError(f"{name}(): argument 'correction' must be Number, not {type(correction).__name__}")
     if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    dims = reduced_dims(dim, input.ndim, "var")
-    count = 1
+        correction = 0 if unbiased is False else 1
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes, "
+                           f"got {_dtype_title(input.dtype)}")
+    return reduced_dims(dim, input.ndim, name), correction, dim is None or input.ndim == 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, correction, full = _var_arguments(input, dim, unbiased, correction, "var")
+    return _var(input, dims=dims, correction=correction, keepdim=keepdim, full=full)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, correction, full = _var_arguments(input, dim, unbiased, correction, "std")
+    return _std(input, dims=dims, correction=correction, keepdim=keepdim, full=full)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    variance = var(input, dim, unbiased, keepdim, correction=correction)
+    return variance, mean(input, None if isinstance(dim, bool) else dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    deviation = std(input, dim, unbiased, keepdim, correction=correction)
+    return deviation, mean(input, None if isinstance(dim, bool) else dim, keepdim)
+
+
+# ---------------------------------------------------------------- prod
+
+@op("prod", promotion=RAW)
+def _prod(a, dims=(), keepdim=False, dtype=None):
+    dtype = _reduction_dtype(a, dtype)
+    values = a.astype(compute_numpy_type(dtype), copy=False)
+    return np.prod(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+
+
+@_prod.vjp
+def _(g, a, out, dims, keepdim):
+    if a.ndim == 0:
+        return g
+    g, out = _kept(g, a.shape, dims, keepdim), _kept(out, a.shape, dims, keepdim)
+    if not bool((a == 0).any()):
+        return g * (out / a)  # torch's formula while no element is zero
+    if len(dims) == 1:
+        return g * product_of_others(a, dims[0])
+    return g * product_of_others(a.reshape(-1), 0).reshape(a.shape)
+
+
+def product_of_others(a, dim):
+    """For each element, the product of the other elements of its slice along dim: prod's gradient where the
+    slice holds zeros (one zero: only it gets a gradient; two: none does). Differentiable, for double backward."""
+    extent = a.shape[dim]
+    moved = a.movedim(dim, -1)
+    rows = moved.unsqueeze(-2).expand(*moved.shape[:-1], extent, extent)  # rows[..., k, j] = a[..., j]
+    diagonal = tensor(np.eye(extent, dtype=bool))
+    return prod(where(diagonal, 1.0, rows), -1).movedim(-1, dim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    check_autograd_dtype(input, dtype)
+    if dim is None:
+        return _prod(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dtype)
+    dims = (_wrap_dim(dim, input.ndim, "prod"),) if input.ndim else ()
+    return _prod(input, dims=dims, keepdim=keepdim, dtype=dtype)
+
+
+# ---------------------------------------------------------------- max / min / amax / amin
+
+def _check_nonempty(input, name, dims=None, error=RuntimeError):
+    """torch refuses to reduce an empty dim with an operation that has no identity."""
+    if dims is None:
+        if input.numel() == 0:
+            raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                        "reduction dim with the 'dim' argument.")
+        return
     for d in dims:
-        count *= input.shape[d]
-    centered = input - mean(input, dims, keepdim=True)
-    return sum(centered * centered, dims, keepdim=keepdim) / builtins.max(count - correction, 0)
-
-
-def std(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
-    return var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased).sqrt()
-
-
-def var_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
-    return (var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
-            mean(input, dim, keepdim=keepdim))
-
-
-# ---------------------------------------------------------------- max / min
-
-def _check_nonempty(a, name, dim=None):
-    if dim is None and a.size == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
-                           "reduction dim with the 'dim' argument.")
-    if dim is not None and a.ndim and a.shape[dim] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        if input.ndim and input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 @op("max_all", promotion=RAW)
 def _max_all(a):
-    _check_nonempty(a, "max")
     return np.max(a)
 
 
 @op("min_all", promotion=RAW)
 def _min_all(a):
-    _check_nonempty(a, "min")
     return np.min(a)
 
 
@@ -130,11 +302,10 @@ _max_all.vjp(_evenly_distribute)
 _min_all.vjp(_evenly_distribute)
 
 
-def _select_along(a, dim, keepdim, arg_function, name):
-    _check_nonempty(a, name, dim)
+def _select_along(a, dim, keepdim, arg_function):
     if a.ndim == 0:
         return a.copy(), np.zeros((), np.int64)
-    indices = arg_function(a, axis=dim, keepdims=True)
+    indices = arg_function(a, axis=dim, keepdims=True)  # the first of tied extrema, as torch picks
     values = np.take_along_axis(a, indices, axis=dim)
     if not keepdim:
         values, indices = values.squeeze(dim), indices.squeeze(dim)
@@ -143,12 +314,12 @@ def _select_along(a, dim, keepdim, arg_function, name):
 
 @op("max_dim", promotion=RAW)
 def _max_dim(a, dim=0, keepdim=False):
-    return _select_along(a, dim, keepdim, np.argmax, "max")
+    return _select_along(a, dim, keepdim, np.argmax)
 
 
 @op("min_dim", promotion=RAW)
 def _min_dim(a, dim=0, keepdim=False):
-    return _select_along(a, dim, keepdim, np.argmin, "min")
+    return _select_along(a, dim, keepdim, np.argmin)
 
 
 def _route_to_selected(g, a, dim, keepdim, arg_function):
@@ -172,60 +343,220 @@ def _(g, a, dim, keepdim):
     return _route_to_selected(g, a, dim, keepdim, argmin)
 
 
-def _arg_extremum(a, dim, keepdim, arg_function, name):
-    _check_nonempty(a, name, dim)
+def _extremum(input, dim, keepdim, name, elementwise, full_op, dim_op, result_type):
+    if isinstance(dim, Tensor):  # max(input, other) is the elementwise maximum
+        return elementwise(input, dim)
+    if dim is None:
+        _check_nonempty(input, name)
+        return full_op(input)
+    dim = _wrap_dim(dim, input.ndim, name)
+    _check_nonempty(input, name, (dim,))
+    values, indices = dim_op(input, dim=dim, keepdim=keepdim)
+    return result_type(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    """torch.max: the full maximum, (values, indices) along `dim`, or the elementwise maximum with a tensor."""
+    return _extremum(input, dim, keepdim, "max", maximum, _max_all, _max_dim, _MaxResult)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    return _extremum(input, dim, keepdim, "min", minimum, _min_all, _min_dim, _MinResult)
+
+
+@op("amax", promotion=RAW)
+def _amax(a, dims=(), keepdim=False):
+    return np.amax(a, axis=dims, keepdims=keepdim)
+
+
+@op("amin", promotion=RAW)
+def _amin(a, dims=(), keepdim=False):
+    return np.amin(a, axis=dims, keepdims=keepdim)
+
+
+def _share_among_ties(g, a, out, dims, keepdim):
+    # amax/amin (unlike max(dim)) split the gradient evenly among the tied extrema of a slice
+    hits = a == _kept(out, a.shape, dims, keepdim)
+    return where(hits, _kept(g, a.shape, dims, keepdim) / hits.sum(dims, keepdim=True), 0.0)
+
+
+_amax.vjp(_share_among_ties)
+_amin.vjp(_share_among_ties)
+
+
+def _amax_amin(input, dim, keepdim, name, kernel):
+    dims = reduced_dims(dim, input.ndim, name)
+    _check_nonempty(input, name, None if dim is None or dim == () or dim == [] else dims)
+    return kernel(input, dims=dims, keepdim=keepdim)
+
+
+def amax(input, dim=(), keepdim=False):
+    return _amax_amin(input, dim, keepdim, "amax", _amax)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _amax_amin(input, dim, keepdim, "amin", _amin)
+
+
+def _arg_extremum(a, dim, keepdim, arg_function):
     if dim is None:
         index = arg_function(a)
         return np.asarray(index, np.int64).reshape((1,) * a.ndim if keepdim else ())
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
     return arg_function(a, axis=dim, keepdims=keepdim).astype(np.int64)
 
 
 @op("argmax", promotion=RAW)
 def _argmax(a, dim=None, keepdim=False):
-    return _arg_extremum(a, dim, keepdim, np.argmax, "argmax")
+    return _arg_extremum(a, dim, keepdim, np.argmax)
 
 
 @op("argmin", promotion=RAW)
 def _argmin(a, dim=None, keepdim=False):
-    return _arg_extremum(a, dim, keepdim, np.argmin, "argmin")
+    return _arg_extremum(a, dim, keepdim, np.argmin)
+
+
+def _arg_function(input, dim, keepdim, name, kernel):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        _check_nonempty(input, name, error=IndexError)
+    else:
+        dim = _wrap_dim(dim, input.ndim, name)
+        _check_nonempty(input, name, (dim,))
+    return kernel(input, dim=dim, keepdim=keepdim)
 
 
 def argmax(input, dim=None, keepdim=False):
-    return _argmax(input, dim=None if dim is None else _wrap_dim(dim, input.ndim, "argmax"), keepdim=keepdim)
+    return _arg_function(input, dim, keepdim, "argmax", _argmax)
 
 
 def argmin(input, dim=None, keepdim=False):
-    return _argmin(input, dim=None if dim is None else _wrap_dim(dim, input.ndim, "argmin"), keepdim=keepdim)
+    return _arg_function(input, dim, keepdim, "argmin", _argmin)
 
 
-def _extremum(input, dim, keepdim, name, elementwise, full_op, dim_op):
-    if isinstance(dim, Tensor):  # max(input, other) is the elementwise maximum
-        return elementwise(input, dim)
-    if dim is None:
-        return full_op(input)
-    values, indices = dim_op(input, dim=_wrap_dim(dim, input.ndim, name), keepdim=keepdim)
-    return values_indices(values, indices)
+# ---------------------------------------------------------------- logsumexp
+
+@op("logsumexp", promotion=RAW)
+def _logsumexp(a, dims=(), keepdim=False):
+    result_type = a.dtype if a.dtype.kind == "f" or a.dtype.name == "bfloat16" else \
+        _dtype.get_default_dtype().numpy_type  # integers and bool give the default float dtype
+    compute_type = compute_numpy_type(_dtype.from_numpy_dtype(np.dtype(result_type)))
+
+    def rounded(x):  # torch's half kernels round every intermediate to the half type
+        return np.asarray(x).astype(result_type).astype(compute_type, copy=False)
+    a = a.astype(compute_type)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if a.size == 0:
+            return np.log(np.sum(np.exp(a), axis=dims, keepdims=keepdim)).astype(result_type)
+        # subtract the slice's max before exp; an infinite max is replaced by 0 (as torch does) so that an
+        # all -inf slice gives -inf and a +inf element gives +inf rather than NaN
+        maxes = np.amax(a, axis=dims, keepdims=True)
+        maxes = np.where(np.isinf(maxes), 0, maxes)
+        total = rounded(np.sum(rounded(np.exp(rounded(a - maxes))), axis=dims, keepdims=keepdim))
+        result = rounded(np.log(total)) + (maxes if keepdim else np.squeeze(maxes, axis=dims))
+    return result.astype(result_type)
 
 
-def max(input, dim=None, keepdim=False, *, out=None):
-    """torch.max: the full maximum, (values, indices) along `dim`, or the elementwise maximum with a tensor."""
-    return _extremum(input, dim, keepdim, "max", maximum, _max_all, _max_dim)
+@_logsumexp.vjp
+def _(g, a, out, dims, keepdim):
+    return _kept(g, a.shape, dims, keepdim) * exp(a - _kept(out, a.shape, dims, keepdim))
 
 
-def min(input, dim=None, keepdim=False, *, out=None):
-    return _extremum(input, dim, keepdim, "min", minimum, _min_all, _min_dim)
+def logsumexp(input, dim, keepdim=False):
+    return _logsumexp(input, dims=reduced_dims(dim, input.ndim, "logsumexp"), keepdim=keepdim)
+
+
+# ---------------------------------------------------------------- norm (linalg.vector_norm)
+
+@op("linalg_vector_norm", promotion=RAW)
+def _vector_norm(a, ord=2.0, dims=(), keepdim=False, dtype=None):
+    result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
+    magnitudes = np.abs(a.astype(compute_numpy_type(result_dtype)))
+    reduce = dict(axis=dims, keepdims=keepdim)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        if ord == 0:
+            result = np.sum(magnitudes != 0, **reduce)
+        elif ord == math.inf:
+            result = np.amax(magnitudes, **reduce)
+        elif ord == -math.inf:
+            result = np.amin(magnitudes, **reduce)
+        elif ord == 1:
+            result = np.sum(magnitudes, **reduce)
+        elif ord == 2:
+            result = np.sqrt(np.sum(magnitudes * magnitudes, **reduce))
+        else:
+            result = np.sum(magnitudes ** ord, **reduce) ** (1.0 / ord)
+    return np.asarray(result).astype(result_dtype.numpy_type)
+
+
+@_vector_norm.vjp
+def _(g, a, out, ord, dims, keepdim):
+    """torch's norm_backward, case by case (p = 0 has no gradient: torch returns None)."""
+    g, norm = _kept(g, a.shape, dims, keepdim), _kept(out, a.shape, dims, keepdim)
+    if ord == 0:
+        return None
+    if ord == 1:
+        return a.sign() * g
+    if ord == 2:
+        return g * where(norm == 0, 0.0, a / norm)  # 0 at a zero vector, as torch
+    if math.isinf(ord):
+        magnitudes = a.abs()
+        hits = logical_or(magnitudes == norm, magnitudes != magnitudes)
+        return a.sign() * where(hits, g / hits.sum(dims, keepdim=True), 0.0)
+    if ord < 1:
+        scaled = a.sign() * where(a == 0, 0.0, a.abs() ** (ord - 1))
+        return scaled * g * norm ** (1 - ord)
+    scaled = a.sign() * a.abs() ** (ord - 1) if ord < 2 else a * a.abs() ** (ord - 2)
+    return scaled * where(norm == 0, 0.0, g / norm ** (ord - 1))
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.vector_norm."""
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_dtype_title(x.dtype)}")
+    if dtype is not None and _dtype.promote_types(x.dtype, dtype) is not dtype:
+        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_dtype_title(x.dtype)}) should be "
+                           f"convertible without narrowing to the specified dtype ({_dtype_title(dtype)})")
+    dims = reduced_dims(dim, x.ndim, "linalg.vector_norm")
+    if ord < 0 or math.isinf(ord):
+        label = f"{ord:g}" if isinstance(ord, float) else ord
+        if dim is None and x.numel() == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {label} norm on an empty tensor because "
+                               "the operation does not have an identity")
+        for d in dims:
+            if x.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {label} norm on the dimension {d} "
+                                   "because this dimension is empty and the operation does not have an identity")
+    return _vector_norm(x, ord=ord, dims=dims, keepdim=keepdim, dtype=dtype)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: every vector p-norm ('fro' over at most two dims is the 2-norm), as torch routes it."""
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")  # 'nuc' included: no SVD in mtv2 yet
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
 
 
 # ---------------------------------------------------------------- all / any (not differentiable)
 
+def _logical_reduction(a, function, dims, keepdim):
+    result = function(a, axis=dims, keepdims=keepdim)
+    return result.astype(np.uint8) if a.dtype == np.uint8 else result  # torch keeps uint8 for uint8 input
+
+
 @op("all", promotion=RAW)
 def _all(a, dims=(), keepdim=False):
-    return np.all(a, axis=dims, keepdims=keepdim)
+    return _logical_reduction(a, np.all, dims, keepdim)
 
 
 @op("any", promotion=RAW)
 def _any(a, dims=(), keepdim=False):
-    return np.any(a, axis=dims, keepdims=keepdim)
+    return _logical_reduction(a, np.any, dims, keepdim)
 
 
 def all(input, dim=None, keepdim=False):
@@ -243,7 +574,7 @@ def _sum_to_size(a, shape=()):
     leading = a.ndim - len(shape)
     dims = tuple(range(leading)) + tuple(leading + i for i, extent in enumerate(shape)
                                          if extent == 1 and a.shape[leading + i] != 1)
-    accumulate = np.float32 if a.dtype.kind == "f" and a.dtype.itemsize == 2 else a.dtype  # half sums in float32
+    accumulate = compute_numpy_type(_dtype.from_numpy_dtype(a.dtype))  # half types (bfloat16 too) sum in float32
     result = np.sum(a, axis=dims, keepdims=True, dtype=accumulate) if dims else a
     return result.reshape(shape).astype(a.dtype, copy=False)
 
@@ -273,5 +604,5 @@ def _dtype_title(dtype):
     return _type_title(dtype)
 
 
-from .elementwise import maximum, minimum, where  # noqa: E402
-from ..creation import arange  # noqa: E402
+from .elementwise import exp, logical_or, maximum, minimum, where  # noqa: E402
+from ..creation import arange, tensor  # noqa: E402

@@ -77,13 +77,13 @@ def _view(a, shape=()):
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
 
 
-def _shape_argument(shape, name="view"):
+def _shape_argument(shape, name="view", argument="shape"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     for extent in shape:
         if isinstance(extent, bool) or not isinstance(extent, (int, np.integer)) and not (
                 isinstance(extent, Tensor) and extent.ndim == 0):
-            raise TypeError(f"{name}(): argument 'shape' must be tuple of ints, not {type(extent).__name__}")
+            raise TypeError(f"{name}(): argument '{argument}' must be tuple of ints, not {type(extent).__name__}")
     return tuple(int(s) for s in shape)
 
 
@@ -286,40 +286,76 @@ def select(input, dim, index):
     return _select(input, dim=dim, index=index % size)
 
 
+def _split_dim(tensor, dim, name):
+    if tensor.ndim == 0:
+        raise RuntimeError(f"{name} expects at least a 1-dimensional tensor")
+    return _wrap_dim(dim, tensor.ndim, name)
+
+
 def split(tensor, split_size_or_sections, dim=0):
-    dim = _wrap_dim(dim, tensor.ndim, "split")
+    """Views of consecutive pieces along dim: of split_size each (the last may be shorter), or of the listed sizes."""
+    if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.ndim == 0:
+        split_size_or_sections = split_size_or_sections.item()
+    if isinstance(split_size_or_sections, (int, np.integer)) and not isinstance(split_size_or_sections, bool):
+        return _split_evenly(tensor, int(split_size_or_sections), dim)
+    if isinstance(split_size_or_sections, (list, tuple)):
+        return split_with_sizes(tensor, split_size_or_sections, dim)
+    raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+                    f"{type(split_size_or_sections).__name__}")
+
+
+def _split_evenly(tensor, split_size, dim):
+    dim = _split_dim(tensor, dim, "split")
     size = tensor.shape[dim]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
-        if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
-        starts = range(0, size, step) if step else [0]
-        return tuple(_narrow(tensor, dim=dim, start=s, length=min(step, size - s)) for s in starts)
-    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
-            isinstance(s, int) for s in split_size_or_sections):
-        raise TypeError(f"split(): argument 'split_size' must be int or tuple of ints, not "
-                        f"{type(split_size_or_sections).__name__}")
-    sections = list(split_size_or_sections)
-    if sum(sections) != size or any(s < 0 for s in sections):
+    if split_size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+    if split_size == 0 and size:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+    # an empty dim still gives one (empty) piece
+    count = max(-(-size // split_size), 1) if split_size else 1
+    return tuple(_narrow(tensor, dim=dim, start=i * split_size, length=min(split_size, size - i * split_size))
+                 for i in range(count))
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    for position, length in enumerate(split_sizes):
+        if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
+            raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, but found "
+                            f"element of type {type(length).__name__} at pos {position}")
+    dim = _split_dim(input, dim, "split_with_sizes")
+    size = input.shape[dim]
+    sizes = [int(length) for length in split_sizes]
+    if any(length < 0 for length in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes={sizes}")
+    if sum(sizes) != size:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
-                           f"dimension {dim}), but got split_sizes={sections}")
+                           f"dimension {dim}), but got split_sizes={sizes}")
     pieces, start = [], 0
-    for length in sections:
-        pieces.append(_narrow(tensor, dim=dim, start=start, length=length))
+    for length in sizes:
+        pieces.append(_narrow(input, dim=dim, start=start, length=length))
         start += length
     return tuple(pieces)
 
 
 def chunk(input, chunks, dim=0):
+    """split by ceil(size / chunks): fewer than `chunks` pieces when they do not divide evenly."""
+    if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
+        raise TypeError(f"chunk(): argument 'chunks' (position 1) must be int, not {type(chunks).__name__}")
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     dim = _wrap_dim(dim, input.ndim, "chunk")
     size = input.shape[dim]
-    step = -(-size // chunks) if size else 0
-    return split(input, step if step else 1, dim) if size else split(input, 0, dim)
+    if size == 0:
+        return split_with_sizes(input, [0] * chunks, dim)  # torch gives `chunks` empty pieces here
+    return _split_evenly(input, -(-size // chunks), dim)
 
 
 def unbind(input, dim=0):
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     dim = _wrap_dim(dim, input.ndim, "unbind")
     return tuple(_select(input, dim=dim, index=i) for i in range(input.shape[dim]))
 

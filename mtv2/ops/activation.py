@@ -1,0 +1,373 @@
+"""Activations: softmax and log_softmax (fused kernels with their own rules), gelu, and the pointwise
+activations of torch.nn.functional, with their in-place forms.
+
+The pointwise ones are primitives with rules rather than composites: a composite computes a half input in
+half precision step by step, while torch computes the whole activation in float32 and rounds once (as the
+registry does for one kernel). Their rules are written with mtv2 ops, so double backward works.
+"""
+import functools
+import math
+import warnings
+
+import numpy as np
+from scipy import special
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+from . import reduction
+from ._registry import RAW, op
+from .elementwise import exp, neg, relu, sigmoid, tanh, where
+from .inplace import apply_inplace
+
+_TYPE_TITLES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                "int64": "Long"}
+
+
+def _refuse_non_floating(a, kernel_name):
+    """torch's activation kernels are dispatched for floating types only: integers and bool raise."""
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_TITLES[a.dtype.name]}\'')
+
+
+def _check_tensor(input, name):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+# ================================================================ softmax, log_softmax
+
+def _along(kernel, a, dim):
+    """Run a kernel reducing along `dim`; a 0-d input is a one-element row."""
+    if a.ndim == 0:
+        return kernel(a.reshape(1), 0).reshape(())
+    return kernel(a, dim)
+
+
+def _shifted(a, dim):
+    # Subtract the row max before exp so it never overflows. A row of -inf (or one holding +inf) becomes NaN,
+    # which is what torch gives.
+    with np.errstate(invalid="ignore"):
+        return a - np.max(a, axis=dim, keepdims=True)
+
+
+def _softmax_rows(a, dim):
+    exponentials = np.exp(_shifted(a, dim))
+    return exponentials / np.sum(exponentials, axis=dim, keepdims=True)
+
+
+def _log_softmax_rows(a, dim):
+    shifted = _shifted(a, dim)
+    with np.errstate(divide="ignore"):
+        return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+def _softmax_kernel_name(a, dim, prefix):
+    # torch names the kernel it would have run: the last-dim kernel for the last dim (and 0-d inputs)
+    return f"{prefix}_lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else f"{prefix}_kernel_impl"
+
+
+@op("softmax")
+def _softmax(a, dim):
+    if a.size == 0:
+        return a.copy()  # torch returns an empty input before dispatching on its dtype (even an integer one)
+    _refuse_non_floating(a, _softmax_kernel_name(a, dim, "softmax"))
+    return _along(_softmax_rows, a, dim)
+
+
+@_softmax.vjp
+def _(g, out, dim):
+    return out * (g - reduction.sum(g * out, dim, keepdim=True))
+
+
+def _log_softmax_rows_half_lastdim(a, dim, half_type):
+    # torch's last-dim kernel for float16/bfloat16 keeps the row's sum of exponentials and its log in the half
+    # type (rounded twice), then computes x - max - log_sum in float32 and rounds: matched here exactly
+    def rounded(values):
+        return values.astype(half_type).astype(np.float32)
+    shifted = _shifted(a, dim)
+    with np.errstate(divide="ignore"):
+        log_sum = rounded(np.log(rounded(np.sum(np.exp(shifted), axis=dim, keepdims=True))))
+    return shifted - log_sum
+
+
+@op("log_softmax", promotion=RAW)  # RAW: the kernel must know a half input to round like torch
+def _log_softmax(a, dim):
+    if a.size == 0:
+        return a.copy()
+    if not _dtype.from_numpy_dtype(a.dtype).is_floating_point:
+        _refuse_non_floating(a, _softmax_kernel_name(a, dim, "log_softmax"))
+    if a.dtype.itemsize > 2:
+        return _along(_log_softmax_rows, a, dim)
+    computed = a.astype(np.float32)  # half types compute in float32, as torch's kernels do
+    if dim == max(a.ndim - 1, 0):
+        return _along(functools.partial(_log_softmax_rows_half_lastdim, half_type=a.dtype), computed,
+                      dim).astype(a.dtype)
+    return _along(_log_softmax_rows, computed, dim).astype(a.dtype)
+
+
+@_log_softmax.vjp
+def _(g, out, dim):
+    return g - exp(out) * reduction.sum(g, dim, keepdim=True)
+
+
+def _softmax_call(kernel, input, dim, dtype, name):
+    _check_tensor(input, name)
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+    dim = _wrap_dim(dim, input.ndim, name)
+    if dtype is not None:
+        input = input.to(dtype)  # torch casts the input first; the result (and the computation) is in dtype
+    return kernel(input, dim=dim)
+
+
+def softmax(input, dim, dtype=None):
+    """torch.softmax(input, dim, dtype=None)."""
+    return _softmax_call(_softmax, input, dim, dtype, "softmax")
+
+
+def log_softmax(input, dim, dtype=None):
+    """torch.log_softmax(input, dim, dtype=None)."""
+    return _softmax_call(_log_softmax, input, dim, dtype, "log_softmax")
+
+
+def _implicit_dim(name, ndim):
+    # nn.functional's legacy default: dim 0 for 0-, 1- and 3-d inputs, else dim 1, with torch's warning
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def functional_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """torch.nn.functional.softmax: calls input.softmax, so a non-tensor raises AttributeError as in torch."""
+    dim = _implicit_dim("softmax", input.dim()) if dim is None else dim
+    return input.softmax(dim, dtype=dtype)
+
+
+def functional_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """torch.nn.functional.log_softmax."""
+    dim = _implicit_dim("log_softmax", input.dim()) if dim is None else dim
+    return input.log_softmax(dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """torch.nn.functional.softmin: softmax of the negated input (a composite)."""
+    dim = _implicit_dim("softmin", input.dim()) if dim is None else dim
+    return (-input).softmax(dim, dtype=dtype)
+
+
+# ================================================================ gelu
+
+_SQRT1_2 = 1 / math.sqrt(2)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_TANH_BETA = math.sqrt(2 / math.pi)
+_TANH_KAPPA = 0.044715
+
+
+def _check_approximate(approximate):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("gelu: approximate argument must be either none or tanh.")
+
+
+@op("gelu")
+def _gelu(a, approximate="none"):
+    _refuse_non_floating(a, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = _TANH_BETA * (a + _TANH_KAPPA * (a * a * a))
+        return 0.5 * a * (1 + np.tanh(inner))
+    return a * 0.5 * (1 + special.erf(a * _SQRT1_2))
+
+
+@_gelu.vjp
+def _(g, a, approximate):
+    return _gelu_backward(g, a, approximate=approximate)
+
+
+@op("gelu_backward")
+def _gelu_backward(grad, a, approximate="none"):
+    """grad * gelu'(a): an op of its own (as in torch) so that its own rule gives the second derivative."""
+    if approximate == "tanh":
+        tanh_inner = np.tanh(_TANH_BETA * (a + _TANH_KAPPA * (a * a * a)))
+        inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
+        return grad * (0.5 * (1 + tanh_inner) + 0.5 * a * (1 - tanh_inner * tanh_inner) * inner_derivative)
+    cdf = 0.5 * (1 + special.erf(a * _SQRT1_2))
+    pdf = np.exp(-0.5 * a * a) * _INV_SQRT_2PI
+    return grad * (cdf + a * pdf)
+
+
+@_gelu_backward.vjp
+def _(g, grad, a, approximate):
+    if approximate == "tanh":
+        tanh_inner = tanh(_TANH_BETA * (a + _TANH_KAPPA * (a * a * a)))
+        inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
+        inner_second = (6 * _TANH_BETA * _TANH_KAPPA) * a
+        second = (1 - tanh_inner * tanh_inner) * (
+            inner_derivative + 0.5 * a * (inner_second - 2 * tanh_inner * inner_derivative * inner_derivative))
+    else:
+        # d/da (cdf + a pdf) = pdf (2 - a^2)
+        second = exp(a * a * -0.5) * _INV_SQRT_2PI * (2 - a * a)
+    return _gelu_backward(g, a, approximate=approximate), g * grad * second
+
+
+def gelu(input, approximate="none"):
+    """torch.nn.functional.gelu: exact (erf) or the tanh approximation."""
+    _check_tensor(input, "gelu")
+    _check_approximate(approximate)
+    return _gelu(input, approximate=approximate)
+
+
+# ================================================================ pointwise activations
+
+@op("silu")
+def _silu(a):
+    _refuse_non_floating(a, "silu_cpu")
+    with np.errstate(over="ignore"):
+        return a / (1 + np.exp(-a))
+
+
+@_silu.vjp
+def _(g, a):
+    s = sigmoid(a)
+    return g * s * (1 + a * (1 - s))
+
+
+@op("leaky_relu")
+def _leaky_relu(a, negative_slope=0.01):
+    _refuse_non_floating(a, "leaky_relu_cpu")
+    return np.where(a > 0, a, a * negative_slope)
+
+
+@_leaky_relu.vjp
+def _(g, a, negative_slope):
+    return where(a > 0, g, g * negative_slope)  # at 0 torch takes the negative side
+
+
+@op("elu")
+def _elu(a, alpha=1.0):
+    _refuse_non_floating(a, "elu_cpu")
+    with np.errstate(over="ignore"):
+        return np.where(a > 0, a, np.expm1(np.minimum(a, 0)) * alpha)
+
+
+@_elu.vjp
+def _(g, a, alpha):
+    return where(a > 0, g, g * alpha * exp(a))  # at 0 torch takes the exponential side: alpha * g
+
+
+@op("softplus")
+def _softplus(a, beta=1.0, threshold=20.0):
+    _refuse_non_floating(a, "softplus_cpu")
+    scaled = a * beta
+    with np.errstate(over="ignore"):
+        # torch returns the input itself where beta * x > threshold (softplus is linear there)
+        return np.where(scaled > threshold, a, np.log1p(np.exp(scaled)) / beta)
+
+
+@_softplus.vjp
+def _(g, a, beta, threshold):
+    scaled = a * beta
+    return where(scaled > threshold, g, g * sigmoid(scaled))
+
+
+@op("hardtanh")
+def _hardtanh(a, min_val=-1.0, max_val=1.0):
+    if a.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if a.dtype.kind in "iu":
+        min_val, max_val = int(min_val), int(max_val)  # torch truncates the limits to the integer type first
+        if a.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    return np.clip(a, min_val, max_val)
+
+
+@_hardtanh.vjp
+def _(g, a, min_val, max_val):
+    return g * ((a > min_val) & (a < max_val))  # zero at the limits themselves, as torch
+
+
+@op("mish")
+def _mish(a):
+    _refuse_non_floating(a, "mish_cpu")
+    with np.errstate(over="ignore"):
+        return a * np.tanh(np.log1p(np.exp(a)))
+
+
+@_mish.vjp
+def _(g, a):
+    tanh_softplus = tanh(_softplus(a))
+    return g * (tanh_softplus + a * sigmoid(a) * (1 - tanh_softplus * tanh_softplus))
+
+
+@op("log_sigmoid")
+def _log_sigmoid(a):
+    _refuse_non_floating(a, "log_sigmoid_cpu")
+    return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))  # never exponentiates a large positive number
+
+
+@_log_sigmoid.vjp
+def _(g, a):
+    return g * sigmoid(neg(a))
+
+
+# ---------------------------------------------------------------- public functions (torch signatures)
+
+def _maybe_inplace(function, input, inplace, name, **params):
+    _check_tensor(input, name)
+    if inplace:
+        return apply_inplace(input, function, name + "_", **params)
+    return function(input, **params)
+
+
+def functional_relu(input, inplace=False):
+    return _maybe_inplace(relu, input, inplace, "relu")
+
+
+def relu_(input):
+    return apply_inplace(input, relu, "relu_")
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def silu(input, inplace=False):
+    return _maybe_inplace(_silu, input, inplace, "silu")
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _maybe_inplace(_leaky_relu, input, inplace, "leaky_relu", negative_slope=negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _maybe_inplace(_elu, input, inplace, "elu", alpha=alpha)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    _check_tensor(input, "softplus")
+    return _softplus(input, beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("hardtanh: min_val cannot be greater than max_val")
+    return _maybe_inplace(_hardtanh, input, inplace, "hardtanh", min_val=min_val, max_val=max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def mish(input, inplace=False):
+    return _maybe_inplace(_mish, input, inplace, "mish")
+
+
+def logsigmoid(input):
+    _check_tensor(input, "logsigmoid")
+    return _log_sigmoid(input)

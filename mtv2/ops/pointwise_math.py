@@ -1,0 +1,630 @@
+"""Pointwise math beyond the basics: clamp, lerp, addcmul/addcdiv, rounding, exp/log variants, the erf
+family, trigonometric and hyperbolic functions, atan2, float classification and nan_to_num."""
+import math
+
+import numpy as np
+import scipy.special
+
+from .. import _dtype
+from ._registry import COMPARE, TO_FLOAT, op, promoted_dtype
+from .._tensor import Tensor
+from .elementwise import _dtype_title, _require_tensors, _with_out, exp, pow, sign, where
+
+
+def _refuse(input, kernel_name, refused):
+    """torch has no kernel for these dtypes: NotImplementedError naming the kernel and the dtype."""
+    if isinstance(input, Tensor) and input.dtype.category in refused:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype_title(input.dtype)}\'')
+
+
+# ================================================================ exponentials and logarithms
+
+@op("rsqrt", promotion=TO_FLOAT)
+def _rsqrt(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1 / np.sqrt(a)
+
+
+@_rsqrt.vjp
+def _(g, out):
+    return -0.5 * g * (out * out * out)
+
+
+@op("reciprocal", promotion=TO_FLOAT)
+def _reciprocal(a):
+    with np.errstate(divide="ignore"):
+        return 1 / a
+
+
+@_reciprocal.vjp
+def _(g, out):
+    return -g * (out * out)
+
+
+@op("exp2", promotion=TO_FLOAT)
+def _exp2(a):
+    with np.errstate(over="ignore"):
+        return np.exp2(a)  # inf on overflow, as torch
+
+
+@_exp2.vjp
+def _(g, out):
+    return g * out * math.log(2)
+
+
+@op("expm1", promotion=TO_FLOAT)
+def _expm1(a):
+    with np.errstate(over="ignore"):
+        return np.expm1(a)  # inf on overflow, as torch
+
+
+@_expm1.vjp
+def _(g, out):
+    return g * (out + 1)
+
+
+@op("log1p", promotion=TO_FLOAT)
+def _log1p(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log1p(a)
+
+
+@_log1p.vjp
+def _(g, a):
+    return g / (a + 1)
+
+
+@op("log2", promotion=TO_FLOAT)
+def _log2(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log2(a)
+
+
+@_log2.vjp
+def _(g, a):
+    return g / (a * math.log(2))
+
+
+@op("log10", promotion=TO_FLOAT)
+def _log10(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(a)
+
+
+@_log10.vjp
+def _(g, a):
+    return g / (a * math.log(10))
+
+
+# ================================================================ the error function
+
+@op("erf", promotion=TO_FLOAT)
+def _erf(a):
+    return scipy.special.erf(a)
+
+
+@_erf.vjp
+def _(g, a):
+    return 2 / math.sqrt(math.pi) * exp(-(a * a)) * g
+
+
+@op("erfc", promotion=TO_FLOAT)
+def _erfc(a):
+    return scipy.special.erfc(a)
+
+
+@_erfc.vjp
+def _(g, a):
+    return -2 / math.sqrt(math.pi) * exp(-(a * a)) * g
+
+
+@op("erfinv", promotion=TO_FLOAT)
+def _erfinv(a):
+    return scipy.special.erfinv(a)  # +-inf at +-1, nan outside [-1, 1], as torch
+
+
+@_erfinv.vjp
+def _(g, out):
+    return 0.5 * math.sqrt(math.pi) * exp(out * out) * g
+
+
+# ================================================================ trigonometric and hyperbolic
+
+@op("tan", promotion=TO_FLOAT)
+def _tan(a):
+    return np.tan(a)
+
+
+@_tan.vjp
+def _(g, out):
+    return g * (1 + out * out)
+
+
+@op("asin", promotion=TO_FLOAT)
+def _asin(a):
+    with np.errstate(invalid="ignore"):
+        return np.arcsin(a)
+
+
+@_asin.vjp
+def _(g, a):
+    return g * rsqrt(1 - a * a)
+
+
+@op("acos", promotion=TO_FLOAT)
+def _acos(a):
+    with np.errstate(invalid="ignore"):
+        return np.arccos(a)
+
+
+@_acos.vjp
+def _(g, a):
+    return -g * rsqrt(1 - a * a)
+
+
+@op("atan", promotion=TO_FLOAT)
+def _atan(a):
+    return np.arctan(a)
+
+
+@_atan.vjp
+def _(g, a):
+    return g / (a * a + 1)
+
+
+@op("atan2", promotion=TO_FLOAT)
+def _atan2(a, b):
+    return np.arctan2(a, b)
+
+
+@_atan2.vjp
+def _(g, a, b):
+    reciprocal_norm = reciprocal(a * a + b * b)
+    return g * b * reciprocal_norm, g * -a * reciprocal_norm
+
+
+@op("sinh", promotion=TO_FLOAT)
+def _sinh(a):
+    with np.errstate(over="ignore"):
+        return np.sinh(a)  # inf on overflow, as torch
+
+
+@_sinh.vjp
+def _(g, a):
+    return g * cosh(a)
+
+
+@op("cosh", promotion=TO_FLOAT)
+def _cosh(a):
+    with np.errstate(over="ignore"):
+        return np.cosh(a)  # inf on overflow, as torch
+
+
+@_cosh.vjp
+def _(g, a):
+    return g * sinh(a)
+
+
+@op("asinh", promotion=TO_FLOAT)
+def _asinh(a):
+    return np.arcsinh(a)
+
+
+@_asinh.vjp
+def _(g, a):
+    return g * rsqrt(a * a + 1)
+
+
+@op("acosh", promotion=TO_FLOAT)
+def _acosh(a):
+    with np.errstate(invalid="ignore"):
+        return np.arccosh(a)
+
+
+@_acosh.vjp
+def _(g, a):
+    return g * rsqrt(a * a - 1)
+
+
+@op("atanh", promotion=TO_FLOAT)
+def _atanh(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.arctanh(a)
+
+
+@_atanh.vjp
+def _(g, a):
+    return g / (1 - a * a)
+
+
+# ================================================================ rounding (integers pass through unchanged)
+
+def _rounding(name, ufunc):
+    @op(name)
+    def kernel(a):
+        return a.copy() if a.dtype.kind in "iu" else ufunc(a)
+
+    @kernel.vjp
+    def _(g):
+        return g.new_zeros(g.shape)  # piecewise constant: a zero gradient, not None
+    return kernel
+
+
+_floor = _rounding("floor", np.floor)
+_ceil = _rounding("ceil", np.ceil)
+_trunc = _rounding("trunc", np.trunc)
+
+
+@op("round")
+def _round(a, decimals=0):
+    if a.dtype.kind in "iu":
+        return a.copy()
+    if decimals == 0:
+        return np.rint(a)  # half to even, as torch's nearbyint
+    # torch scales by 10**|decimals| in the compute type, rounds half to even, and scales back
+    scale = a.dtype.type(10.0 ** abs(decimals))
+    return np.rint(a * scale) / scale if decimals > 0 else np.rint(a / scale) * scale
+
+
+@_round.vjp
+def _(g):
+    return g.new_zeros(g.shape)
+
+
+@op("frac")
+def _frac(a):
+    return a - np.trunc(a)
+
+
+@_frac.vjp
+def _(g):
+    return g
+
+
+# ================================================================ clamp, lerp, addcmul, addcdiv
+
+@op("clamp")
+def _clamp(a, low, high):
+    result = a
+    if low is not None:
+        result = np.maximum(result, low)  # NaN in the input or a bound propagates, as torch
+    if high is not None:
+        result = np.minimum(result, high)  # applied last: min > max gives max, as torch
+    return result
+
+
+@_clamp.vjp
+def _(g, a, low, high):
+    # torch passes the gradient to the input at the bounds themselves (x == min or x == max)
+    inside = None
+    if low is not None:
+        inside = a >= low
+    if high is not None:
+        inside = (a <= high) if inside is None else inside & (a <= high)
+    grad_a = where(inside, g, 0.0)
+    grad_low = grad_high = None
+    if isinstance(low, Tensor):
+        # a bound gets the gradient where it is the answer; where min > max the answer is max
+        takes_low = a < low if high is None else (a < low) & (low < high)
+        grad_low = where(takes_low, g, 0.0)
+    if isinstance(high, Tensor):
+        takes_high = a > high if low is None else (a > high) | (high < low)
+        grad_high = where(takes_high, g, 0.0)
+    return grad_a, grad_low, grad_high
+
+
+def _lerp_formula(start, end, weight):
+    # torch's two-sided formula: exact at weight 0 and at weight 1
+    small = np.abs(weight) < 0.5
+    return np.where(small, start + weight * (end - start), end - (end - start) * (1 - weight))
+
+
+@op("lerp_scalar_weight")
+def _lerp_scalar_weight(start, end, weight=0.5):
+    # a Python weight is a kernel parameter: torch uses it in the compute type, never rounded to a half type
+    return _lerp_formula(start, end, start.dtype.type(weight))
+
+
+@_lerp_scalar_weight.vjp
+def _(g, weight):
+    return g * (1 - weight), g * weight
+
+
+@op("lerp")
+def _lerp(start, end, weight):
+    return _lerp_formula(start, end, weight)
+
+
+@_lerp.vjp
+def _(g, start, end, weight):
+    return g * (1 - weight), g * weight, g * (end - start)
+
+
+@op("addcmul")
+def _addcmul(input, tensor1, tensor2, value=1):
+    if input.dtype.kind in "iu":
+        # torch converts value to the integer type first: 0.5 -> 0, and -2 wraps in uint8
+        value = np.asarray(value).astype(input.dtype)
+    return input + value * tensor1 * tensor2
+
+
+@_addcmul.vjp
+def _(g, tensor1, tensor2, value):
+    return g, g * (tensor2 * value), g * (tensor1 * value)
+
+
+@op("addcdiv")
+def _addcdiv(input, tensor1, tensor2, value=1):
+    return input + value * tensor1 / tensor2
+
+
+@_addcdiv.vjp
+def _(g, tensor1, tensor2, value):
+    return g, g * (value / tensor2), -g * (value * tensor1) / (tensor2 * tensor2)
+
+
+# ================================================================ float classification, nan_to_num
+
+def _classifier(name, function):
+    @op(name, promotion=COMPARE)
+    def kernel(a):
+        if a.dtype.kind in "biu":
+            return np.zeros(a.shape, bool) if name != "isfinite" else np.ones(a.shape, bool)
+        return function(a)
+    return kernel
+
+
+_isnan = _classifier("isnan", np.isnan)
+_isinf = _classifier("isinf", np.isinf)
+_isposinf = _classifier("isposinf", np.isposinf)
+_isneginf = _classifier("isneginf", np.isneginf)
+_isfinite = _classifier("isfinite", np.isfinite)
+
+
+@op("nan_to_num")
+def _nan_to_num(a, nan=0.0, posinf=None, neginf=None):
+    if a.dtype.kind in "biu":
+        return a.copy()
+    return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+
+@_nan_to_num.vjp
+def _(g, a):
+    return g * isfinite(a)
+
+
+# ================================================================ public functions (torch signatures)
+
+def rsqrt(input, *, out=None):
+    return _with_out(_rsqrt(input), out)
+
+
+def reciprocal(input, *, out=None):
+    return _with_out(_reciprocal(input), out)
+
+
+def exp2(input, *, out=None):
+    return _with_out(_exp2(input), out)
+
+
+def expm1(input, *, out=None):
+    return _with_out(_expm1(input), out)
+
+
+def log1p(input, *, out=None):
+    return _with_out(_log1p(input), out)
+
+
+def log2(input, *, out=None):
+    return _with_out(_log2(input), out)
+
+
+def log10(input, *, out=None):
+    return _with_out(_log10(input), out)
+
+
+def erf(input, *, out=None):
+    return _with_out(_erf(input), out)
+
+
+def erfc(input, *, out=None):
+    return _with_out(_erfc(input), out)
+
+
+def erfinv(input, *, out=None):
+    return _with_out(_erfinv(input), out)
+
+
+def tan(input, *, out=None):
+    return _with_out(_tan(input), out)
+
+
+def asin(input, *, out=None):
+    return _with_out(_asin(input), out)
+
+
+def acos(input, *, out=None):
+    return _with_out(_acos(input), out)
+
+
+def atan(input, *, out=None):
+    return _with_out(_atan(input), out)
+
+
+def atan2(input, other, *, out=None):
+    _require_tensors("atan2", input, other)
+    return _with_out(_atan2(input, other), out)
+
+
+def sinh(input, *, out=None):
+    return _with_out(_sinh(input), out)
+
+
+def cosh(input, *, out=None):
+    return _with_out(_cosh(input), out)
+
+
+def asinh(input, *, out=None):
+    return _with_out(_asinh(input), out)
+
+
+def acosh(input, *, out=None):
+    return _with_out(_acosh(input), out)
+
+
+def atanh(input, *, out=None):
+    return _with_out(_atanh(input), out)
+
+
+arctan2 = atan2
+
+
+def square(input, *, out=None):
+    _require_tensor("square", input)
+    return pow(input, 2, out=out)  # torch.square is pow(input, 2): bool becomes int64 there too
+
+
+def sgn(input, *, out=None):
+    _require_tensor("sgn", input)
+    return sign(input, out=out)  # for real dtypes sgn is sign
+
+
+def floor(input, *, out=None):
+    _refuse(input, "floor_vml_cpu", (_dtype.BOOL,))
+    return _with_out(_floor(input), out)
+
+
+def ceil(input, *, out=None):
+    _refuse(input, "ceil_vml_cpu", (_dtype.BOOL,))
+    return _with_out(_ceil(input), out)
+
+
+def trunc(input, *, out=None):
+    _refuse(input, "trunc_vml_cpu", (_dtype.BOOL,))
+    return _with_out(_trunc(input), out)
+
+
+def round(input, *, decimals=None, out=None):
+    if decimals is None:
+        _refuse(input, "round_vml_cpu", (_dtype.BOOL,))
+        decimals = 0
+    else:
+        # round.decimals has no integer kernel, even for decimals=0
+        _refuse(input, "round_vml_cpu" if decimals == 0 else "round_cpu", (_dtype.BOOL, _dtype.INTEGER))
+    return _with_out(_round(input, decimals=decimals), out)
+
+
+def frac(input, *, out=None):
+    _refuse(input, "frac_cpu", (_dtype.BOOL, _dtype.INTEGER))
+    return _with_out(_frac(input), out)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if _is_number(min) and isinstance(max, Tensor) or isinstance(min, Tensor) and _is_number(max):
+        # torch has a Tensor-bounds and a Number-bounds overload; a 0-d tensor that does not require grad
+        # may stand for a Number
+        bound = min if isinstance(min, Tensor) else max
+        if bound.ndim or bound.requires_grad:
+            raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                            f"{type(min).__name__}, {type(max).__name__})")
+        min, max = (x.item() if isinstance(x, Tensor) else x for x in (min, max))
+    one_tensor_bound = (min is None or max is None) and isinstance(max if min is None else min, Tensor)
+    if promoted_dtype((input, min, max)) is _dtype.bool and not one_tensor_bound:
+        # torch clamps a bool tensor by one bool tensor only (its clamp_min/clamp_max kernels)
+        kernel = "clamp_cpu" if isinstance(min, Tensor) else "clamp_scalar_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    return _with_out(_clamp(input, min, max), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min, *, out=None):
+    if not isinstance(min, Tensor) and promoted_dtype((input, min)) is _dtype.bool:
+        raise NotImplementedError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
+    return _with_out(_clamp(input, min, None), out)
+
+
+def clamp_max(input, max, *, out=None):
+    if not isinstance(max, Tensor) and promoted_dtype((input, max)) is _dtype.bool:
+        raise NotImplementedError("\"clamp_max_scalar_cpu\" not implemented for 'Bool'")
+    return _with_out(_clamp(input, None, max), out)
+
+
+def lerp(input, end, weight, *, out=None):
+    # no type promotion between input and end, nor with a weight tensor that has dimensions
+    for name, other in (("end", end), ("weight", weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
+            raise RuntimeError(f"lerp: expected dtype {_c10_name(input.dtype)} for `{name}` but got dtype "
+                               f"{_c10_name(other.dtype)}")
+    if not isinstance(weight, Tensor):
+        _refuse(input, "lerp_kernel_scalar", (_dtype.BOOL, _dtype.INTEGER))
+        return _with_out(_lerp_scalar_weight(input, end, weight=weight), out)
+    # a 0-d weight of a floating dtype does promote integer and bool inputs (torch gives float64 for a
+    # float64 weight)
+    if not promoted_dtype((input, end, weight)).is_floating_point:
+        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{_dtype_title(input.dtype)}\'')
+    return _with_out(_lerp(input, end, weight), out)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    if promoted_dtype((input, tensor1, tensor2)) is _dtype.bool:
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    return _with_out(_addcmul(input, tensor1, tensor2, value=value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    # refused when both divisor and dividend are integral (bool included), whatever input's dtype
+    if all(not isinstance(t, Tensor) or not t.dtype.is_floating_point for t in (tensor1, tensor2)):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
+    return _with_out(_addcdiv(input, tensor1, tensor2, value=value), out)
+
+
+def isnan(input):
+    return _isnan(input)
+
+
+def isinf(input):
+    return _isinf(input)
+
+
+def isposinf(input, *, out=None):
+    return _with_out(_isposinf(input), out)
+
+
+def isneginf(input, *, out=None):
+    return _with_out(_isneginf(input), out)
+
+
+def isfinite(input):
+    return _isfinite(input)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    if input.dtype.is_floating_point:
+        # the defaults are the largest finite values of input's dtype (float16's, not float32's)
+        info = _dtype.finfo(input.dtype)
+        posinf = info.max if posinf is None else posinf
+        neginf = info.min if neginf is None else neginf
+    return _with_out(_nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf), out)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, Tensor)
+
+
+def _require_tensor(name, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+def _c10_name(dtype):
+    return {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16"}.get(dtype.name, dtype.name)
