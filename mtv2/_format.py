@@ -12,18 +12,15 @@ _PRECISION = 4
 
 
 def _float_formatter(values):
+    """torch's _Formatter: the mode and the column width come from the nonzero finite values only."""
     finite = values[np.isfinite(values)]
     nonzero = np.abs(finite[finite != 0])
     if nonzero.size == 0:
-        integral = True
-        sci = False
+        integral, sci = True, False
     else:
-        integral = bool(np.all(finite == np.ceil(finite)))
+        integral = bool(np.all(nonzero == np.ceil(nonzero)))
         largest, smallest = float(nonzero.max()), float(nonzero.min())
-        if integral:
-            sci = largest > 1e8
-        else:
-            sci = largest / smallest > 1000.0 or largest > 1e8 or smallest < 1e-4
+        sci = largest / smallest > 1000.0 or largest > 1e8 or (not integral and smallest < 1e-4)
 
     def format_one(value):
         if not math.isfinite(value):
@@ -33,15 +30,17 @@ def _float_formatter(values):
         if integral:
             return f"{value:.0f}."
         return f"{value:.{_PRECISION}f}"
+    signed = finite[finite != 0]
+    format_one.width = max((len(format_one(float(v))) for v in signed), default=1)
     return format_one
 
 
 def _element_formatter(tensor, values):
-    if tensor.dtype is _dtype.bool:
-        return lambda v: "True" if v else "False"
     if tensor.dtype.is_floating_point:
         return _float_formatter(values)
-    return lambda v: str(int(v))
+    format_one = (lambda v: "True" if v else "False") if tensor.dtype is _dtype.bool else (lambda v: str(int(v)))
+    format_one.width = max((len(format_one(v)) for v in values.tolist()), default=1)
+    return format_one
 
 
 def _summarized(array):
@@ -60,22 +59,22 @@ def _render(array, format_one, width, indent, summarize):
     if array.ndim == 0:
         return format_one(array.item()).rjust(width)
     if array.ndim == 1:
-        items = [format_one(v).rjust(width) for v in _edge_list(array, summarize)]
+        items = [" ..." if v is _ELLIPSIS else format_one(v).rjust(width) for v in _edge_list(array, summarize)]
         per_line = max(1, (_LINE_WIDTH - indent) // (width + 2))
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
-    rows = [_render(sub, format_one, width, indent + 1, summarize) if sub is not None else "..."
+    rows = ["..." if sub is _ELLIPSIS else _render(sub, format_one, width, indent + 1, summarize)
             for sub in _edge_list(array, summarize)]
     separator = "," + "\n" * (array.ndim - 1) + " " * (indent + 1)
     return "[" + separator.join(rows) + "]"
 
 
+_ELLIPSIS = object()   # where summarizing leaves elements out
+
+
 def _edge_list(array, summarize):
     if summarize and array.shape[0] > 2 * _EDGE_ITEMS:
-        head = list(array[:_EDGE_ITEMS])
-        tail = list(array[-_EDGE_ITEMS:])
-        marker = "..." if array.ndim == 1 else None
-        return head + [marker] + tail if array.ndim > 1 else head + tail
+        return list(array[:_EDGE_ITEMS]) + [_ELLIPSIS] + list(array[-_EDGE_ITEMS:])
     return list(array)
 
 
@@ -92,11 +91,10 @@ def tensor_repr(tensor):
         summarize = array.size > _THRESHOLD
         shown = _summarized(array) if summarize else array.reshape(-1)
         format_one = _element_formatter(tensor, shown.astype(np.float64) if tensor.dtype is not _dtype.bool else shown)
-        width = max(len(format_one(v)) for v in shown.tolist())
-        body = _render(array, format_one, width, len("tensor("), summarize)
-        if summarize:
-            body = body.replace("...", "...")
-    default_dtypes = (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool)
+        body = _render(array, format_one, format_one.width, len("tensor("), summarize)
+    # torch names int64 (and bool) only when there are no elements to show it by
+    default_dtypes = (_dtype.get_default_dtype(),) if array.size == 0 else (_dtype.get_default_dtype(), _dtype.int64,
+                                                                          _dtype.bool)
     if tensor.dtype not in default_dtypes:
         suffixes.append(f"dtype={tensor.dtype}")
     if tensor.grad_fn is not None:
