@@ -51,7 +51,7 @@ def _module_fn(build, mode, input_count, parameter_names, call, dtype_of):
 def _floating_dtype(fw, tensors):
     """The case dtype, read off the first floating tensor (parameters follow the inputs' dtype)."""
     for tensor in tensors:
-        if tensor.dtype.is_floating_point:
+        if getattr(getattr(tensor, "dtype", None), "is_floating_point", False):   # Python values have no dtype
             return tensor.dtype
     return None
 

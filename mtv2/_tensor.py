@@ -373,4 +373,4 @@ def _dtype_from_type_name(name):
 # The ops need Tensor, so they are imported after it is defined (Tensor's methods reach them as mtv2.ops.*).
 from . import creation as _creation  # noqa: E402
 from .ops import conversion as _conversion  # noqa: E402
-from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, reduction, scan_sort, scatter, shape  # noqa: E402,F401
+from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, random_fill, reduction, scan_sort, scatter, shape  # noqa: E402,F401

@@ -783,6 +783,32 @@ class TensorMethods:
 
 
     # ---- random in-place fills: uniform_, normal_, bernoulli_, ... (ops/random_fill.py)
+    def uniform_(self, *args, generator=None, **kwargs):  # torch's first parameter is named `from`
+        return _ops.random_fill.uniform_(self, *args, generator=generator, **kwargs)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return _ops.random_fill.normal_(self, mean, std, generator=generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        return _ops.random_fill.bernoulli_(self, p, generator=generator)
+
+    def bernoulli(self, p=None, *, generator=None):
+        return _ops.random_fill.bernoulli(self, p, generator=generator)
+
+    def random_(self, *args, generator=None, **kwargs):  # random_(), random_(to), random_(from, to)
+        return _ops.random_fill.random_(self, *args, generator=generator, **kwargs)
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return _ops.random_fill.exponential_(self, lambd, generator=generator)
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        return _ops.random_fill.log_normal_(self, mean, std, generator=generator)
+
+    def geometric_(self, p, *, generator=None):
+        return _ops.random_fill.geometric_(self, p, generator=generator)
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        return _ops.random_fill.cauchy_(self, median, sigma, generator=generator)
 
     # ---- activations (ops/activation.py)
     def softmax(self, dim, dtype=None):

@@ -59,7 +59,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         array = _array_from_nested(data)
         if dtype is None:
             dtype = _inferred_dtype(array) if not isinstance(data, np.generic) else _dtype.from_numpy_dtype(array.dtype)
-    return _finish(np.array(array, order="C", copy=False), dtype, requires_grad, device)
+    return _finish(np.asarray(array), dtype, requires_grad, device)
 
 
 def _array_from_nested(data):

@@ -2,3 +2,15 @@
 from . import functional
 from .modules import Identity, Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .parameter import Buffer, Parameter
+# ---- layers (modules/linear.py, sparse.py, normalization.py, conv.py, activation.py, dropout.py)
+from .modules import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
+                      Tanh)
+from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
+
+# ---- losses (modules/loss.py)
+from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                           SmoothL1Loss)
+
+# ---- init and weights in/out
+from . import init, utils
+from .modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout

@@ -15,7 +15,13 @@ from ..ops.activation import functional_softmax as softmax
 from ..ops.elementwise import sigmoid, tanh
 
 # ---- layers: linear, embedding, normalization, convolution, attention (nn/functional_layers.py)
+from .functional_layers import batch_norm, conv1d, embedding, layer_norm, linear, normalize
 
 # ---- losses (nn/functional_losses.py)
+from .functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, kl_div,
+                                l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 
 # ---- dropout (nn/functional_dropout.py)
+from .functional_dropout import (alpha_dropout, dropout, dropout1d, dropout2d, dropout3d,
+                                 feature_alpha_dropout)
+from .functional_attention import scaled_dot_product_attention

@@ -217,3 +217,18 @@ def global_rng_state_round_trip(fw):
 @pytest.mark.parametrize("scenario", SCENARIOS.params())
 def test_creation(scenario):
     assert_same(scenario)
+
+
+def tensor_from_transposed_numpy(fw):
+    import numpy as np
+    array = np.arange(6.0).reshape(2, 3).T
+    made = fw.tensor(array)
+    return [made, made.stride(), made.is_contiguous()]
+
+
+SCENARIOS_FROM_NUMPY = {"tensor_from_transposed_numpy": tensor_from_transposed_numpy}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS_FROM_NUMPY.values(), ids=SCENARIOS_FROM_NUMPY.keys())
+def test_tensor_from_numpy_layouts(scenario):
+    assert_same(scenario)

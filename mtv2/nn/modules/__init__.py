@@ -1,3 +1,13 @@
 """torch.nn.modules: Module, the containers and the layers, one file per family."""
 from .container import Identity, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Module
+from .activation import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
+                         Tanh)
+from .batchnorm import BatchNorm1d
+from .conv import Conv1d
+from .linear import Linear
+from .normalization import LayerNorm
+from .sparse import Embedding
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout

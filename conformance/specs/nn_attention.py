@@ -1,0 +1,332 @@
+"""Dropout (nn.functional.dropout, dropout1d/2d/3d, nn.Dropout, Dropout1d/2d/3d) and
+nn.functional.scaled_dot_product_attention.
+
+Where dropout is deterministic (p = 0, p = 1, eval mode, attention with dropout_p = 0) rows compare values and
+gradients with torch. Where it draws a mask, torch's mask cannot be reproduced (mtv2's streams are its own), so
+the row's function returns facts that hold for any correct dropout, computed the same way in both frameworks:
+every output element is either 0 or the input times 1 / (1 - p), the kept fraction lies within 5 standard
+errors of 1 - p, and the gradient is the same 0 / (1 / (1 - p)) mask; channel-wise dropout keeps or drops whole
+channels.
+"""
+import math
+
+from conformance.inputs import Sample, T
+from conformance.module_spec import ModuleSpec
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec, Tolerance
+
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+KEPT_FRACTION_STANDARD_ERRORS = 5
+
+
+def _close(fw, actual, expected, dtype):
+    """Equal up to two roundings in dtype (torch scales the mask in the input's dtype, then multiplies)."""
+    slack = 4 * fw.finfo(dtype).eps * expected.abs() + 1e-30
+    return bool(((actual - expected).abs() <= slack).all())
+
+
+def _mask_facts(fw, output, kept, scaled_input, p, units=None):
+    """units: how many independent draws the mask holds (default: one per element)."""
+    count = units or output.numel()
+    fraction = float(kept.double().mean())
+    return {"shape": tuple(output.shape), "dtype": str(output.dtype),
+            "zero_or_scaled": _close(fw, output.detach().double(), scaled_input * kept, output.dtype),
+            "kept_fraction_as_predicted":
+                abs(fraction - (1 - p)) <= KEPT_FRACTION_STANDARD_ERRORS * math.sqrt(p * (1 - p) / count)}
+
+
+def _dropout_facts(fw, x, p, inplace=False, module=False, kind="", channel_dims=0):
+    """Run training-mode dropout{kind} on a copy of x that requires grad; facts about its mask and gradient.
+    channel_dims > 0: channel-wise dropout, one draw per index of the first channel_dims dims."""
+    leaf = x.detach().clone().requires_grad_()
+    source = leaf * 1 if inplace else leaf  # an in-place op needs a non-leaf
+    if module:
+        layer = getattr(fw.nn, f"Dropout{kind}")(p, inplace=inplace)
+        output = layer(source)
+    else:
+        output = getattr(fw.nn.functional, f"dropout{kind.lower()}")(source, p, training=True, inplace=inplace)
+    kept = output.detach() != 0   # x is drawn nonzero, so a zero output is a dropped element
+    scale = 1.0 / (1.0 - p)
+    units = None
+    if channel_dims:
+        units = math.prod(x.shape[:channel_dims])
+    facts = _mask_facts(fw, output, kept, x.detach().double() * scale, p, units)
+    if channel_dims:
+        per_channel = kept.reshape(units, -1)
+        facts["whole_channels"] = bool((per_channel.all(-1) | per_channel.logical_not().all(-1)).all())
+    output.backward(fw.ones_like(output))
+    facts["gradient_is_the_mask"] = _close(fw, leaf.grad.double(), kept.double() * scale, x.dtype)
+    facts["returns_self"] = output is source
+    return facts
+
+
+MASK_SAMPLES = (Sample("p0.3", (T(120, 200),), {"p": 0.3}),
+                Sample("p0.7_transposed", (T(120, 200, layout="transposed"),), {"p": 0.7}),
+                Sample("p0.5_inplace", (T(100, 100),), {"p": 0.5, "inplace": True}))
+IDENTITY_SAMPLES = (Sample("p0", (T(3, 4),), {"p": 0.0}),
+                    Sample("eval", (T(3, 4),), {"p": 0.5, "training": False}),
+                    Sample("eval_inplace", (T(2, 5),), {"p": 0.5, "training": False, "inplace": True}),
+                    Sample("p0_0d", (T(),), {"p": 0.0}),
+                    Sample("empty_train", (T(0, 3),), {"p": 0.5}),   # torch returns an empty input as it is
+                    Sample("eval_transposed", (T(3, 4, layout="transposed"),), {"p": 0.2, "training": False}))
+
+
+def _probability_error(label, p):
+    return ErrorCase(label, lambda fw, x: fw.nn.functional.dropout(x, p), Sample("matrix", (T(3, 4),)), ValueError)
+
+
+def _dropout(fw, x, **kwargs):
+    return fw.nn.functional.dropout(x, **kwargs)
+
+
+DROPOUT_SPECS = [
+    # p = 0 and eval mode hand back the input itself (alias), on every dtype
+    OpSpec("nn.functional.dropout", _dropout, IDENTITY_SAMPLES, FLOATS + ("int64",), variant="identity", alias=True,
+           errors=(_probability_error("p_negative", -0.1), _probability_error("p_above_one", 1.5))),
+    # p = 1: every element dropped; integers are refused in training mode as torch does
+    OpSpec("nn.functional.dropout", _dropout, (Sample("p1", (T(3, 4),), {"p": 1.0}),
+                                               Sample("p1_strided", (T(3, 4, layout="strided"),), {"p": 1.0}),
+                                               Sample("p0.5_train", (T(3, 4),), {"p": 0.5}, only_dtypes=("int64",))),
+           FLOATS + ("int64",), variant="p1"),
+    OpSpec("nn.functional.dropout", lambda fw, x, **kw: _dropout_facts(fw, x, **kw), MASK_SAMPLES, FLOATS,
+           variant="train_mask", domain="nonzero", grad=False),
+    *ModuleSpec("nn.Dropout", lambda fw: fw.nn.Dropout(0.0), (Sample("batch", (T(2, 3, 4),)),), FLOATS,
+                variant="p0",
+                errors=(ErrorCase("p_above_one", lambda fw, x: fw.nn.Dropout(1.5), Sample("any", (T(2),)),
+                                  ValueError),
+                        ErrorCase("p_negative", lambda fw, x: fw.nn.Dropout(-0.5), Sample("any", (T(2),)),
+                                  ValueError))),
+    *ModuleSpec("nn.Dropout", lambda fw: fw.nn.Dropout(0.5), (Sample("batch", (T(2, 3, 4),)),), FLOATS,
+                variant="p0.5", modes=("eval",)),
+    *ModuleSpec("nn.Dropout", lambda fw: fw.nn.Dropout(1.0), (Sample("batch", (T(2, 3, 4),)),), FLOATS,
+                variant="p1", modes=("train",)),
+    OpSpec("nn.Dropout", lambda fw, x, **kw: _dropout_facts(fw, x, module=True, **kw), MASK_SAMPLES, FLOATS,
+           variant="train_mask", domain="nonzero", grad=False, kind="module"),
+    OpSpec("nn.Dropout.__repr__", lambda fw, x: (repr(fw.nn.Dropout()), repr(fw.nn.Dropout(0.25, inplace=True))),
+           (Sample("repr", (T(1),)),), ("float32",), grad=False),
+]
+
+
+# ---------------------------------------------------------------- channel-wise: dropout1d, dropout2d, dropout3d
+
+FEATURE_KINDS = (  # (suffix, batched shape of the mask samples, unbatched shape or None); 2,000 channels each
+    ("1d", (50, 40, 6), (2000, 5)),
+    ("2d", (50, 40, 3, 2), None),
+    ("3d", (40, 50, 2, 2, 2), (2000, 2, 2, 2)),
+)
+
+
+def _feature_specs(kind, batched_shape, unbatched_shape):
+    name = f"nn.functional.dropout{kind}"
+    call = lambda fw, x, **kw: getattr(fw.nn.functional, f"dropout{kind}")(x, **kw)
+    small = batched_shape[:1] + (3,) + (2,) * (len(batched_shape) - 2)
+    mask_samples = [Sample("p0.3", (T(*batched_shape),), {"p": 0.3, "channel_dims": 2}),
+                    Sample("p0.6_inplace", (T(*batched_shape),), {"p": 0.6, "inplace": True, "channel_dims": 2})]
+    if unbatched_shape:
+        mask_samples.append(Sample("unbatched_p0.4", (T(*unbatched_shape),), {"p": 0.4, "channel_dims": 1}))
+    errors = (ErrorCase("p_above_one", lambda fw, x: call(fw, x, p=1.5), Sample("x", (T(*small),)), ValueError),)
+    if kind in ("1d", "2d"):  # a 1-D input: dropout1d refuses it; dropout2d warns, then feature dropout refuses it
+        errors += (ErrorCase("1d_input", lambda fw, x: call(fw, x, p=0.5), Sample("x", (T(5),)), RuntimeError),)
+    return [
+        OpSpec(name, call, (Sample("p0", (T(*small),), {"p": 0.0}),
+                            Sample("eval", (T(*small),), {"p": 0.5, "training": False}),
+                            Sample("p0_unbatched", (T(*small[1:]),), {"p": 0.0})),
+               FLOATS + ("int64",), variant="identity", alias=True, errors=errors),
+        OpSpec(name, call, (Sample("p1", (T(*small),), {"p": 1.0}),), FLOATS + ("int64",), variant="p1"),
+        OpSpec(name, lambda fw, x, **kw: _dropout_facts(fw, x, kind=kind, **kw), tuple(mask_samples), FLOATS,
+               variant="train_mask", domain="nonzero", grad=False),
+        *ModuleSpec(f"nn.Dropout{kind}", lambda fw: getattr(fw.nn, f"Dropout{kind}")(0.0),
+                    (Sample("batch", (T(*small),)),), FLOATS, variant="p0"),
+        *ModuleSpec(f"nn.Dropout{kind}", lambda fw: getattr(fw.nn, f"Dropout{kind}")(0.5),
+                    (Sample("batch", (T(*small),)),), FLOATS, variant="p0.5", modes=("eval",)),
+        OpSpec(f"nn.Dropout{kind}", lambda fw, x, **kw: _dropout_facts(fw, x, module=True, kind=kind, **kw),
+               tuple(mask_samples[:1]), FLOATS, variant="train_mask", domain="nonzero", grad=False, kind="module"),
+    ]
+
+
+FEATURE_DROPOUT_SPECS = [spec for kind, batched, unbatched in FEATURE_KINDS
+                         for spec in _feature_specs(kind, batched, unbatched)]
+
+
+# ---------------------------------------------------------------- alpha_dropout, feature_alpha_dropout
+
+SELU_ALPHA = 1.7580993408473766
+
+
+def _alpha_facts(fw, x, p, inplace=False, feature=False, module=False):
+    """Alpha dropout: kept elements become a * x + alpha * a * p, dropped ones the constant alpha * a * (p - 1),
+    with a = 1 / sqrt((alpha^2 p + 1)(1 - p)); the gradient is a where kept, 0 where dropped."""
+    leaf = x.detach().clone().requires_grad_()
+    source = leaf * 1 if inplace else leaf
+    if module:
+        output = (fw.nn.FeatureAlphaDropout if feature else fw.nn.AlphaDropout)(p)(source)
+    else:
+        function = fw.nn.functional.feature_alpha_dropout if feature else fw.nn.functional.alpha_dropout
+        output = function(source, p, training=True, inplace=inplace)
+    a = 1.0 / math.sqrt((SELU_ALPHA ** 2 * p + 1) * (1 - p))
+    dropped_value = SELU_ALPHA * a * (p - 1)
+    values = output.detach().double()
+    eps = fw.finfo(x.dtype).eps
+    kept = (values - dropped_value).abs() > 4 * eps * abs(dropped_value)
+    expected = x.detach().double() * a + SELU_ALPHA * a * p
+    units = math.prod(x.shape[:2]) if feature else None
+    count = units or output.numel()
+    fraction = float(kept.double().mean())
+    facts = {"shape": tuple(output.shape), "dtype": str(output.dtype),
+             "kept_are_affine": _close(fw, values * kept, expected * kept, x.dtype),
+             "kept_fraction_as_predicted":
+                 abs(fraction - (1 - p)) <= KEPT_FRACTION_STANDARD_ERRORS * math.sqrt(p * (1 - p) / count)}
+    if feature:
+        per_channel = kept.reshape(units, -1)
+        facts["whole_channels"] = bool((per_channel.all(-1) | per_channel.logical_not().all(-1)).all())
+    output.backward(fw.ones_like(output))
+    facts["gradient_is_a_where_kept"] = _close(fw, leaf.grad.double(), kept.double() * a, x.dtype)
+    facts["returns_self"] = output is source
+    return facts
+
+
+def _alpha(fw, x, feature=False, **kwargs):
+    return (fw.nn.functional.feature_alpha_dropout if feature else fw.nn.functional.alpha_dropout)(x, **kwargs)
+
+
+ALPHA_IDENTITY_SAMPLES = (Sample("default_not_training", (T(3, 4),), {"p": 0.5}),   # torch's default: training=False
+                          Sample("p0", (T(3, 4),), {"p": 0.0, "training": True}),
+                          Sample("feature_default", (T(2, 3, 4),), {"p": 0.5, "feature": True}),
+                          Sample("feature_p0", (T(2, 3, 4),), {"p": 0.0, "training": True, "feature": True}))
+ALPHA_MASK_SAMPLES = (Sample("p0.3", (T(120, 200),), {"p": 0.3}),
+                      Sample("p0.6_inplace", (T(120, 200, layout="transposed"),), {"p": 0.6, "inplace": True}),
+                      Sample("feature_p0.4", (T(50, 40, 6),), {"p": 0.4, "feature": True}))
+
+ALPHA_DROPOUT_SPECS = [
+    OpSpec("nn.functional.alpha_dropout", _alpha, ALPHA_IDENTITY_SAMPLES, FLOATS + ("int64",), variant="identity",
+           alias=True,
+           errors=(ErrorCase("p_above_one", lambda fw, x: fw.nn.functional.alpha_dropout(x, 1.5),
+                             Sample("x", (T(3, 4),)), ValueError),
+                   ErrorCase("feature_vector", lambda fw, x: fw.nn.functional.feature_alpha_dropout(x, 0.5, True),
+                             Sample("x", (T(4),)), RuntimeError))),
+    OpSpec("nn.functional.alpha_dropout", _alpha, (Sample("p1", (T(3, 4),), {"p": 1.0, "training": True}),
+                                                   Sample("feature_p1", (T(2, 3, 4),),
+                                                          {"p": 1.0, "training": True, "feature": True})),
+           FLOATS + ("int64",), variant="p1"),
+    OpSpec("nn.functional.alpha_dropout", _alpha_facts, ALPHA_MASK_SAMPLES, FLOATS, variant="train_mask", grad=False),
+    *ModuleSpec("nn.AlphaDropout", lambda fw: fw.nn.AlphaDropout(0.5), (Sample("batch", (T(2, 3, 4),)),), FLOATS,
+                variant="p0.5", modes=("eval",)),
+    *ModuleSpec("nn.FeatureAlphaDropout", lambda fw: fw.nn.FeatureAlphaDropout(0.5), (Sample("batch", (T(2, 3, 4),)),),
+                FLOATS, variant="p0.5", modes=("eval",)),
+    OpSpec("nn.AlphaDropout", lambda fw, x, **kw: _alpha_facts(fw, x, module=True, **kw), ALPHA_MASK_SAMPLES[:1],
+           FLOATS, variant="train_mask", grad=False, kind="module"),
+    OpSpec("nn.FeatureAlphaDropout", lambda fw, x, **kw: _alpha_facts(fw, x, module=True, **kw),
+           ALPHA_MASK_SAMPLES[2:], FLOATS, variant="train_mask", grad=False, kind="module"),
+]
+
+
+# ---------------------------------------------------------------- scaled_dot_product_attention
+
+def _attention(fw, query, key, value, *, bool_mask=None, float_mask_rows=None, **kwargs):
+    """sdpa; bool_mask: nested lists of bools (True = attend); float_mask_rows: rows of an additive mask where
+    a None entry becomes -inf (a fully masked row)."""
+    if bool_mask is not None:
+        kwargs["attn_mask"] = fw.tensor(bool_mask)
+    if float_mask_rows is not None:
+        rows = [[-math.inf if entry is None else entry for entry in row] for row in float_mask_rows]
+        kwargs["attn_mask"] = fw.tensor(rows, dtype=query.dtype)
+    return fw.nn.functional.scaled_dot_product_attention(query, key, value, **kwargs)
+
+
+def _qkv(batch, target, source, embed, value_embed=None, query_layout="contiguous"):
+    return (T(*batch, target, embed, layout=query_layout), T(*batch, source, embed),
+            T(*batch, source, value_embed or embed))
+
+
+ROW_MASK = [[True, True, False, True, False],
+            [False, False, False, False, False],   # nothing to attend to: torch gives 0 and a zero gradient
+            [True, False, False, False, False],
+            [True, True, True, True, True]]
+FLOAT_ROWS = [[0.0, -1.0, 0.5, None, 2.0],
+              [None, None, None, None, None],     # all -inf
+              [0.25, 0.0, 0.0, -0.5, None],
+              [1.0, 1.0, -2.0, 0.0, 0.0]]
+
+ATTENTION_SAMPLES = (
+    Sample("4d", _qkv((2, 3), 4, 5, 8, 6)),
+    Sample("3d", _qkv((3,), 4, 5, 8)),
+    Sample("2d", _qkv((), 4, 5, 8, 3)),
+    Sample("scale", _qkv((2, 2), 3, 5, 4), {"scale": 0.3}),
+    Sample("causal_square", _qkv((2, 2), 4, 4, 8), {"is_causal": True}),
+    Sample("causal_wide", _qkv((2,), 3, 5, 4), {"is_causal": True}),
+    Sample("bool_mask", _qkv((2, 3), 4, 5, 8, 6), {"bool_mask": ROW_MASK}),
+    Sample("bool_mask_broadcast", _qkv((2, 3), 4, 5, 8, 6) + (T(2, 1, 4, 5, dtype="bool", requires_grad=False),)),
+    Sample("float_mask", _qkv((2, 3), 4, 5, 8, 6), {"float_mask_rows": FLOAT_ROWS}, only_dtypes=FLOATS),
+    Sample("float_mask_broadcast", _qkv((2, 3), 4, 5, 8, 6) + (T(2, 1, 4, 5),)),   # the mask gets a gradient too
+    Sample("float_mask_2d", _qkv((2, 3), 4, 5, 8, 6) + (T(4, 5),)),
+    Sample("transposed_query", _qkv((2,), 4, 4, 4, query_layout="transposed")),
+    Sample("gqa", (T(2, 4, 3, 8), T(2, 2, 5, 8), T(2, 2, 5, 6)), {"enable_gqa": True}),
+    Sample("empty_target", _qkv((2, 3), 0, 5, 8)),
+)
+
+
+def _attention_with_mask_operand(fw, query, key, value, attn_mask=None, **kwargs):
+    return _attention(fw, query, key, value, attn_mask=attn_mask, **kwargs)
+
+
+def _attention_error(label, call, sample):
+    return ErrorCase(label, call, sample, RuntimeError)
+
+
+def _sdpa(fw, *tensors, **kwargs):
+    return fw.nn.functional.scaled_dot_product_attention(*tensors, **kwargs)
+
+
+ATTENTION_ERRORS = (
+    _attention_error("mask_and_causal", lambda fw, q, k, v, m: _sdpa(fw, q, k, v, attn_mask=m, is_causal=True),
+                     Sample("qkvm", _qkv((2,), 4, 5, 8) + (T(4, 5, dtype="bool"),))),
+    _attention_error("mixed_dtypes", lambda fw, q, k, v: _sdpa(fw, q, k, v.double()),
+                     Sample("qkv", _qkv((2,), 4, 5, 8))),
+    _attention_error("embed_mismatch", lambda fw, q, k, v: _sdpa(fw, q, k, v),
+                     Sample("qkv", (T(2, 4, 8), T(2, 5, 7), T(2, 5, 8)))),
+    _attention_error("vector_query", lambda fw, q, k, v: _sdpa(fw, q, k, v), Sample("qkv", (T(8), T(5, 8), T(5, 8)))),
+    _attention_error("integer_mask", lambda fw, q, k, v, m: _sdpa(fw, q, k, v, attn_mask=m),
+                     Sample("qkvm", _qkv((2,), 4, 5, 8) + (T(4, 5, dtype="int64"),))),
+    _attention_error("double_mask_float_query", lambda fw, q, k, v, m: _sdpa(fw, q, k, v, attn_mask=m),
+                     Sample("qkvm", _qkv((2,), 4, 5, 8) + (T(4, 5, dtype="float64"),))),
+    _attention_error("heads_not_dividing", lambda fw, q, k, v: _sdpa(fw, q, k, v, enable_gqa=True),
+                     Sample("qkv", (T(1, 3, 4, 8), T(1, 2, 5, 8), T(1, 2, 5, 8)))),
+    _attention_error("dropout_p_above_one", lambda fw, q, k, v: _sdpa(fw, q, k, v, dropout_p=1.5),
+                     Sample("qkv", _qkv((2,), 4, 5, 8))),
+)
+
+
+def _attention_dropout_facts(fw, query, key, **kwargs):
+    """With value = identity the output IS the (dropped) attention matrix: each entry is 0 or the undropped
+    weight times 1 / (1 - p), and the kept fraction is about 1 - p."""
+    p = kwargs["dropout_p"]
+    source = key.shape[-2]
+    identity = fw.eye(source, dtype=query.dtype).expand(*key.shape[:-2], source, source)
+    weights = _sdpa(fw, query, key, identity)
+    dropped = _sdpa(fw, query, key, identity, dropout_p=p)
+    kept = dropped != 0
+    facts = _mask_facts(fw, dropped, kept, weights.double() / (1 - p), p)
+    facts["all_dropped_is_zero"] = bool((_sdpa(fw, query, key, identity, dropout_p=1.0) == 0).all())
+    return facts
+
+
+# torch's CPU attention kernel for half inputs works in blocks (online softmax) with some intermediates rounded
+# to the half type; mtv2 computes half attention in float32 and rounds the output once (the closest of the simple
+# schemes tried). Outputs that are small through cancellation then differ by up to ~1e-4 (float16) / ~1e-3
+# (bfloat16) absolute, a few ulps of the inputs' scale: forward of half dtypes only.
+HALF_ATTENTION = (Tolerance(1e-3, 1e-3, "half attention: torch's blocked CPU kernel rounds intermediates to half, "
+                            "mtv2 computes in float32 and rounds once", dtypes=("float16",), checks=("forward",)),
+                  Tolerance(4e-3, 1.6e-2, "half attention: torch's blocked CPU kernel rounds intermediates to "
+                            "bfloat16, mtv2 computes in float32 and rounds once", dtypes=("bfloat16",),
+                            checks=("forward",)))
+
+ATTENTION_SPECS = [
+    OpSpec("nn.functional.scaled_dot_product_attention", _attention_with_mask_operand, ATTENTION_SAMPLES,
+           FLOATS + ("int64",), errors=ATTENTION_ERRORS, tolerances=(HALF_PRECISION_BACKWARD,) + HALF_ATTENTION),
+    OpSpec("nn.functional.scaled_dot_product_attention",
+           lambda fw, q, k, **kw: _attention_dropout_facts(fw, q, k, **kw),
+           (Sample("p0.2", (T(2, 2, 40, 8), T(2, 2, 50, 8)), {"dropout_p": 0.2}),
+            Sample("p0.6", (T(1, 40, 8), T(1, 60, 8)), {"dropout_p": 0.6})),
+           FLOATS, variant="dropout", grad=False),
+]
+
+SPECS = DROPOUT_SPECS + FEATURE_DROPOUT_SPECS + ALPHA_DROPOUT_SPECS + ATTENTION_SPECS

@@ -1,0 +1,368 @@
+"""torch.nn.functional for the layers: linear, embedding, layer_norm, batch_norm, conv1d and normalize.
+
+embedding and layer_norm are primitives with their own rules (embedding's gradient drops the padding row and may be
+scaled by frequency; layer_norm is fused for speed and computes half types in float32), written with mtv2 ops so
+double backward works. The others are composites of mtv2 ops: autograd comes from the ops they are made of."""
+import warnings
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..ops import reduction
+from ..ops._registry import RAW, op
+from ..ops.elementwise import where
+from ..ops.joining import pad
+from ..ops.linalg import addmm, matmul, mm
+from ..ops.pointwise_math import rsqrt
+
+_SCALAR_NAMES = {_dtype.float16: "Half", _dtype.bfloat16: "BFloat16", _dtype.float32: "Float",
+                 _dtype.float64: "Double", _dtype.int64: "Long", _dtype.int32: "Int", _dtype.int16: "Short",
+                 _dtype.int8: "Char", _dtype.uint8: "Byte", _dtype.bool: "Bool"}
+_C_NAMES = {_dtype.float16: "c10::Half", _dtype.bfloat16: "c10::BFloat16", _dtype.float32: "float",
+            _dtype.float64: "double", _dtype.int64: "long int", _dtype.int32: "int", _dtype.int16: "short int",
+            _dtype.int8: "signed char", _dtype.uint8: "unsigned char", _dtype.bool: "bool"}
+
+
+def _check_tensor(value, function, argument, position):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+# ================================================================ linear
+
+def linear(input, weight, bias=None):
+    """torch.nn.functional.linear: input @ weight.T + bias, through addmm on the input flattened to 2-D."""
+    _check_tensor(input, "linear", "input", 1)
+    _check_tensor(weight, "linear", "weight", 2)
+    if bias is not None:
+        _check_tensor(bias, "linear", "bias", 3)
+    if weight.ndim != 2 or input.ndim == 0:
+        # torch falls back to matmul (a vector weight gives a dot product per row)
+        output = matmul(input, weight.t())
+        return output if bias is None else output + bias
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[input.dtype]} != "
+                           f"{_C_NAMES[weight.dtype]}")
+    rows = input.reshape(-1, input.shape[-1]) if input.ndim != 2 else input
+    # torch multiplies the batch dims flattened (its error names the flattened shapes: 6x5 and 4x3)
+    output = mm(rows, weight.t()) if bias is None else addmm(bias, rows, weight.t())
+    return output.reshape(*input.shape[:-1], weight.shape[0]) if input.ndim != 2 else output
+
+
+# ================================================================ embedding
+
+def _check_padding_idx(padding_idx, num_embeddings):
+    """torch's (assert-based) check and wrap of a negative padding_idx; None stays None."""
+    if padding_idx is None:
+        return None
+    if padding_idx > 0:
+        assert padding_idx < num_embeddings, "Padding_idx must be within num_embeddings"
+    elif padding_idx < 0:
+        assert padding_idx >= -num_embeddings, "Padding_idx must be within num_embeddings"
+        padding_idx = num_embeddings + padding_idx
+    return padding_idx
+
+
+@op("embedding", promotion=RAW)
+def _embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False):
+    return weight[indices]
+
+
+@_embedding.vjp
+def _(g, weight_shape, indices, padding_idx, scale_grad_by_freq):
+    return _embedding_dense_backward(g, indices, num_weights=weight_shape[0], padding_idx=padding_idx,
+                                     scale_grad_by_freq=scale_grad_by_freq), None
+
+
+@op("embedding_dense_backward", promotion=RAW)
+def _embedding_dense_backward(g, indices, num_weights=0, padding_idx=-1, scale_grad_by_freq=False):
+    """The rows' cotangents summed into the table; none for the padding row; scale_grad_by_freq divides each by how
+    often its index occurs in the batch."""
+    flat = indices.reshape(-1)
+    rows = g.reshape(-1, g.shape[-1])
+    if padding_idx >= 0:
+        rows = rows * (flat != padding_idx)[:, None]
+    if scale_grad_by_freq:
+        rows = rows / np.bincount(flat, minlength=num_weights)[flat][:, None].astype(rows.dtype)
+    table = np.zeros((num_weights, g.shape[-1]), dtype=g.dtype)
+    np.add.at(table, flat, rows)
+    return table
+
+
+@_embedding_dense_backward.vjp
+def _(g, indices, padding_idx):
+    # torch's double backward: the lookup of g, zero at padding positions, and NOT divided by the frequencies even
+    # under scale_grad_by_freq (embedding_dense_double_backward), matched as is
+    rows = g[indices]
+    if padding_idx >= 0:
+        rows = rows * (indices != padding_idx).unsqueeze(-1).to(rows.dtype)
+    return rows, None
+
+
+def _renorm_rows(weight, indices, max_norm, norm_type):
+    """torch.embedding_renorm_: rows the batch reads whose norm exceeds max_norm are scaled down, in place."""
+    rows = Tensor._from_fresh(np.unique(indices._data))
+    with grad_mode.no_grad():
+        selected = weight[rows]
+        norms = reduction.vector_norm(selected, norm_type, 1, keepdim=True)
+        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        weight[rows] = selected * scale
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """torch.nn.functional.embedding: rows of `weight` picked by `input`; the padding row gets no gradient."""
+    _check_tensor(input, "embedding", "indices", 2)
+    _check_tensor(weight, "embedding", "weight", 1)
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    padding_idx = _check_padding_idx(padding_idx, weight.shape[0])
+    if input.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{_SCALAR_NAMES[input.dtype]}Tensor instead (while checking "
+                           f"arguments for embedding)")
+    if sparse:
+        raise NotImplementedError("embedding: sparse=True (a sparse gradient) is not supported by mtv2")
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows(weight, input, max_norm, norm_type)
+    return _embedding(weight, input.long(), padding_idx=-1 if padding_idx is None else padding_idx,
+                      scale_grad_by_freq=scale_grad_by_freq)
+
+
+# ================================================================ layer_norm
+
+def _normalized_dims(ndim, normalized_ndim):
+    return tuple(range(ndim - normalized_ndim, ndim))
+
+
+@op("layer_norm", promotion=RAW)  # RAW: a half input computes in float32 and keeps its dtype (weight may be float)
+def _layer_norm(input, weight, bias, normalized_ndim=1, eps=1e-5):
+    compute = np.float64 if input.dtype == np.float64 else np.float32
+    x = input.astype(compute)
+    dims = _normalized_dims(x.ndim, normalized_ndim)
+    centered = x - x.mean(axis=dims, keepdims=True)
+    variance = np.mean(centered * centered, axis=dims, keepdims=True)   # biased, as torch
+    out = centered / np.sqrt(variance + eps)
+    if weight is not None:
+        out = out * weight.astype(compute)
+    if bias is not None:
+        out = out + bias.astype(compute)
+    return out.astype(input.dtype)
+
+
+@_layer_norm.vjp
+def _(g, input, weight, normalized_ndim, eps):
+    # Recomputes the statistics with mtv2 ops (rather than saving NumPy ones) so the rule is differentiable.
+    dims = _normalized_dims(input.ndim, normalized_ndim)
+    centered = input - reduction.mean(input, dims, keepdim=True)
+    inverse_std = rsqrt(reduction.mean(centered * centered, dims, keepdim=True) + eps)
+    normalized = centered * inverse_std
+    scaled = g if weight is None else g * weight
+    grad_input = inverse_std * (scaled - reduction.mean(scaled, dims, keepdim=True)
+                                - normalized * reduction.mean(scaled * normalized, dims, keepdim=True))
+    # weight and bias broadcast over the batch dims: the engine sums these back to their shapes
+    return grad_input, (g * normalized if weight is not None else None), g
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """torch.nn.functional.layer_norm over the last len(normalized_shape) dims."""
+    _check_tensor(input, "layer_norm", "input", 1)
+    if isinstance(normalized_shape, int) or not all(isinstance(s, int) for s in normalized_shape):
+        raise TypeError(f"layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+                        f"{type(normalized_shape).__name__}")
+    normalized_shape = list(normalized_shape)
+    if not normalized_shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and list(parameter.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(parameter.shape)} and normalized_shape = {normalized_shape}")
+    if list(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape or \
+            input.ndim < len(normalized_shape):
+        raise RuntimeError(f"Given normalized_shape={normalized_shape}, expected input with shape "
+                           f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
+                           f"{list(input.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"LayerNormKernelImpl\" not implemented for '{_SCALAR_NAMES[input.dtype]}'")
+    for parameter in (weight, bias):
+        if parameter is not None and parameter.dtype is not input.dtype and not (
+                input.dtype in (_dtype.float16, _dtype.bfloat16) and parameter.dtype is _dtype.float32):
+            # torch accepts float32 parameters with a half input (computed in float32, result in the half type)
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    return _layer_norm(input, weight, bias, normalized_ndim=len(normalized_shape), eps=eps)
+
+
+# ================================================================ batch_norm
+
+def _update_running(running, statistic, factor):
+    with grad_mode.no_grad():
+        running.mul_(1 - factor).add_(statistic.to(running.dtype) * factor)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """torch.nn.functional.batch_norm: normalizes per channel (dim 1) over the batch and any trailing dims.
+
+    Training normalizes with the batch's biased variance and moves the running variance towards the unbiased one.
+    """
+    _check_tensor(input, "batch_norm", "input", 1)
+    if training:
+        size = input.numel() // input.size(1)   # a 1-D input raises IndexError here, as in torch
+        if size == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                             f"{input.shape}")
+    if input.ndim < 2:
+        raise ValueError(f"Expected 2D or higher input to batch_norm, got {input.ndim}D input")
+    channels = input.shape[1]
+    for name, tensor in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                         ("bias", bias)):
+        if tensor is not None and tensor.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {tensor.numel()}")
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    # Half inputs compute in float32 (torch's CPU kernels accumulate in float) and round once at the end.
+    half = input.dtype in (_dtype.float16, _dtype.bfloat16)
+    compute = input.float() if half else input
+    if training or running_mean is None:
+        mean = reduction.mean(compute, dims)
+        centered = compute - mean.reshape(shape)
+        variance = reduction.mean(centered * centered, dims)
+        if training and running_mean is not None:
+            count = compute.numel() // channels
+            _update_running(running_mean, mean.detach(), momentum)
+            _update_running(running_var, variance.detach() * (count / max(count - 1, 1)), momentum)
+        inverse_std = rsqrt(variance + eps)
+        if half:
+            # torch keeps the batch mean and inverse std it normalizes with in the input's dtype
+            mean, inverse_std = mean.to(input.dtype).float(), inverse_std.to(input.dtype).float()
+        output = (compute - mean.reshape(shape)) * inverse_std.reshape(shape)
+        if weight is not None:
+            output = output * weight.to(compute.dtype).reshape(shape)
+        if bias is not None:
+            output = output + bias.to(compute.dtype).reshape(shape)
+        return output.to(input.dtype)
+    # With running statistics torch applies one scale and shift per channel: x * alpha + beta
+    mean, variance = running_mean.to(compute.dtype), running_var.to(compute.dtype)
+    alpha = rsqrt(variance + eps)
+    if weight is not None:
+        alpha = alpha * weight.to(compute.dtype)
+    beta = -mean * alpha
+    if bias is not None:
+        beta = beta + bias.to(compute.dtype)
+    output = compute * alpha.reshape(shape) + beta.reshape(shape)
+    return output.to(input.dtype)
+
+
+# ================================================================ conv1d
+
+def _single(value, name):
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of 1 values to match the "
+                               f"convolution dimensions, but got {name}={list(value)}")
+        return value[0]
+    return value
+
+
+def _conv1d_padding(padding, kernel_span, stride):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return 0, 0
+        if padding != "same":
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        if stride != 1:
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        total = kernel_span - 1
+        if total % 2:
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
+                          "copy of the input be created", UserWarning, stacklevel=3)
+        return total // 2, total - total // 2   # torch pads the extra element on the right
+    padding = _single(padding, "padding")
+    if padding < 0:
+        raise RuntimeError("negative padding is not supported")
+    return padding, padding
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """torch.nn.functional.conv1d as sliding windows (an unfold view) multiplied by the kernel, group by group."""
+    _check_tensor(input, "conv1d", "input", 1)
+    _check_tensor(weight, "conv1d", "weight", 2)
+    stride, dilation = _single(stride, "stride"), _single(dilation, "dilation")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+                           f"{list(input.shape)}")
+    if stride <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if dilation <= 0:
+        raise RuntimeError("dilation should be greater than zero")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    batched = input.ndim == 3
+    x = input if batched else input.unsqueeze(0)
+    out_channels, group_in_channels, kernel_size = weight.shape
+    if x.shape[1] != group_in_channels * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(x.shape)} to have {group_in_channels * groups} channels, but got {x.shape[1]} "
+                           f"channels instead")
+    if out_channels % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{list(weight.shape)}] instead")   # torch's doubled brackets
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+                           f"{out_channels} elements, but got bias of size {list(bias.shape)} instead")
+    if input.dtype is not weight.dtype or (bias is not None and bias.dtype is not input.dtype):
+        raise RuntimeError(f"Input type ({_dtype_title(input)}) and weight type ({_dtype_title(weight)}) should be "
+                           f"the same or input should be a MKLDNN tensor and weight is a dense tensor" if
+                           input.dtype is not weight.dtype else
+                           f"Input type ({_dtype_title(input)}) and bias type ({_dtype_title(bias)}) should be the "
+                           f"same")
+    kernel_span = dilation * (kernel_size - 1) + 1
+    left, right = _conv1d_padding(padding, kernel_span, stride)
+    padded_length = x.shape[2] + left + right
+    if padded_length < kernel_span:
+        raise RuntimeError(f"Calculated padded input size per channel: ({padded_length}). Kernel size: "
+                           f"({kernel_span}). Kernel size can't be greater than actual input size")
+    # Half types: the windows' products are summed and the bias added in float32, rounded once (as torch's kernel);
+    # rounding the sum before adding the bias would lose digits where the bias cancels it.
+    half = input.dtype in (_dtype.float16, _dtype.bfloat16)
+    if half:
+        x, weight, bias = x.float(), weight.float(), None if bias is None else bias.float()
+    if left or right:
+        x = pad(x, (left, right))
+    batch = x.shape[0]
+    windows = x.unfold(2, kernel_span, stride)[..., ::dilation]          # (N, C_in, L_out, K)
+    length = windows.shape[2]
+    # (N, G, L_out, C_in/G * K) @ (G, C_in/G * K, C_out/G) -> (N, G, L_out, C_out/G)
+    windows = windows.reshape(batch, groups, group_in_channels, length, kernel_size).permute(0, 1, 3, 2, 4)
+    windows = windows.reshape(batch, groups, length, group_in_channels * kernel_size)
+    kernels = weight.reshape(groups, out_channels // groups, group_in_channels * kernel_size).transpose(1, 2)
+    output = matmul(windows, kernels).permute(0, 1, 3, 2).reshape(batch, out_channels, length)
+    if bias is not None:
+        output = output + bias.reshape(out_channels, 1)
+    if half:
+        output = output.to(input.dtype)
+    return output if batched else output.squeeze(0)
+
+
+def _dtype_title(tensor):
+    return f"torch.{_SCALAR_NAMES[tensor.dtype]}Tensor"
+
+
+# ================================================================ normalize
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """torch.nn.functional.normalize: input divided by its p-norm along dim (at least eps)."""
+    # torch calls input.norm: a non-tensor raises AttributeError
+    denominator = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    result = input / denominator
+    if out is not None:
+        with grad_mode.no_grad():
+            out.copy_(result)
+        return out
+    return result
