@@ -28,10 +28,23 @@ class Tolerance:
 # torch's backward kernels for float16/bfloat16 round some intermediates (a product before a broadcast sum,
 # an exp before a multiply) to the half type; mtv2's rules compute in float32 and round once. The two differ by
 # a few half-precision ulps, more where a broadcast sums many rounded products; the finite differences side
-# with either in turn (see each row's detail). Widened for backward rows of half dtypes only.
+# with either in turn (see each row's detail). Widened for backward rows of half dtypes only, and only for the
+# ops below: measured by running every half backward row at the default tolerances (2026-11-23), these were the
+# ones beyond them (worst err_ratio ~2-20 for most; a few hundred where torch's value is near zero). Every other
+# op is held to torch.testing's half tolerances.
 HALF_PRECISION_BACKWARD = Tolerance(atol=2e-2, rtol=0.1, reason="half-precision backward: torch rounds "
                                     "intermediates to the half type, mtv2 rounds once", dtypes=("float16", "bfloat16"),
                                     checks=("backward",))
+HALF_BACKWARD_WIDENED = frozenset((
+    "var", "Tensor.var", "std", "Tensor.std", "var_mean", "std_mean", "prod", "Tensor.prod", "cumsum", "cumprod",
+    "Tensor.cumprod", "logsumexp",
+    "div", "Tensor.div", "Tensor.__truediv__", "pow", "Tensor.__pow__", "addcdiv", "lerp",
+    "rsqrt", "sin", "cos", "tan", "asin", "atan", "atan2", "arctan2", "sinh", "cosh", "asinh", "acosh", "erf", "erfc",
+    "erfinv", "expm1", "log1p", "sigmoid", "softmax", "Tensor.repeat", "tile",
+    "nn.functional.sigmoid", "nn.functional.softmax", "nn.functional.softmin", "nn.functional.pad",
+    "nn.functional.conv1d", "nn.functional.normalize", "nn.functional.cross_entropy", "nn.functional.mse_loss",
+    "nn.functional.binary_cross_entropy", "nn.functional.binary_cross_entropy_with_logits", "nn.functional.kl_div",
+))
 
 
 @dataclass(frozen=True)
@@ -74,11 +87,16 @@ class OpSpec:
     inplace_name: str | None = None      # its public name, e.g. "Tensor.add_"
     inplace_samples: tuple | None = None # samples for the in-place form (default: all)
     alias: bool = False          # compare storage sharing with the inputs (view ops, to, ...)
-    tolerances: tuple = (HALF_PRECISION_BACKWARD,)  # Tolerance overrides, each with its reason
+    tolerances: tuple | None = None  # Tolerance overrides, each with its reason (None: see __post_init__)
     xfails: tuple = ()           # XFail declarations, each with its reason
     errors: tuple = ()           # ErrorCase rows for bad inputs
     kind: str = "op"             # the matrix's kind column: op, or module (see conformance/module_spec.py)
     roundtrip: Callable | None = None  # module cases: build(fw) for the state_dict round-trip check
+
+    def __post_init__(self):
+        if self.tolerances is None:   # the default: strict, except the measured half-backward list above
+            object.__setattr__(self, "tolerances",
+                               (HALF_PRECISION_BACKWARD,) if self.name in HALF_BACKWARD_WIDENED else ())
 
     @property
     def domains(self):
