@@ -7,6 +7,7 @@ from ._random import Generator, default_generator, get_rng_state, initial_seed, 
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd, nn, testing
+from . import optim
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
