@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from conformance.optim_cases import grouped_optim_cases, run_optim_case
+from conformance.optim_cases import grouped_optim_cases
+from conformance.optim_checks import run_optim_case
 from conformance.run import FAILING, ROW_PROPERTY
 
 
