@@ -53,7 +53,7 @@ def _from_comparison(comparison, tol, mtv2_ms, torch_ms, extra=""):
                        tol.source if tol else "", mtv2_ms, torch_ms)
 
 
-def _refusal(torch_ran, mtv2_ran):
+def refusal(torch_ran, mtv2_ran):
     """torch raised: pass when mtv2 raises the same class."""
     expected = builtin_class(torch_ran.exception)
     if mtv2_ran.exception is None:
@@ -78,7 +78,7 @@ def _on_both(ctx, run):
     theirs = timed(lambda: run(ctx.reference))
     mine = timed(lambda: run(ctx.candidate))
     if theirs.exception:
-        return mine, theirs, _refusal(theirs, mine)
+        return mine, theirs, refusal(theirs, mine)
     if mine.exception:
         return mine, theirs, _raised(mine, theirs)
     return mine, theirs, None
