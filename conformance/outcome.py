@@ -1,4 +1,5 @@
 """Running an fw function safely, and turning outputs into comparable pieces."""
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +25,17 @@ def timed(function):
     return Ran(value, None, (time.perf_counter() - start) * 1e3)
 
 
+# A set of strings printed in a message ({'zeros', 'reflect'}) comes out in hash order, which changes from one
+# Python process to the next; sorted, the row's detail is the same in every run.
+_STRING_SET = re.compile(r"\{'[^'{}]*'(?:, '[^'{}]*')+\}")
+
+
+def _sorted_sets(message):
+    return _STRING_SET.sub(lambda found: "{" + ", ".join(sorted(found.group(0)[1:-1].split(", "))) + "}", message)
+
+
 def exception_text(exception, limit=240):
-    message = " ".join(str(exception).split())
+    message = _sorted_sets(" ".join(str(exception).split()))
     if len(message) > limit:
         message = message[:limit] + "..."
     return f"{type(exception).__name__}: {message}"

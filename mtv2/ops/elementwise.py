@@ -65,20 +65,21 @@ def _check_integer_zero_division(a, b, name):
         raise RuntimeError(f"ZeroDivisionError: integer division by zero in {name}")
 
 
-@op("div_floor")
-def _div_floor(a, b):
+def _floor_quotient(a, b, op_name):
     _refuse_bool(a, "div_floor_cpu")
-    _check_integer_zero_division(a, b, "div(rounding_mode='floor')")
+    _check_integer_zero_division(a, b, op_name)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.floor_divide(a, b)  # float division by zero: +-inf, and nan for 0/0, as torch
 
 
+@op("div_floor")
+def _div_floor(a, b):
+    return _floor_quotient(a, b, "div(rounding_mode='floor')")
+
+
 @op("floor_divide")
 def _floor_divide(a, b):
-    _refuse_bool(a, "div_floor_cpu")
-    _check_integer_zero_division(a, b, "floor_divide")
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.floor_divide(a, b)
+    return _floor_quotient(a, b, "floor_divide")
 
 
 _floor_divide.no_derivative()  # torch.floor_divide has no derivative (div with rounding_mode does)
@@ -96,14 +97,12 @@ def _trunc_divide(a, b):
         return np.trunc(np.true_divide(a, b))
 
 
-@_div_floor.vjp
-def _(g):
+def _rounded_quotient_derivative(g):
     return g.new_zeros(g.shape), g.new_zeros(g.shape)  # piecewise constant: zero gradients, not None
 
 
-@_trunc_divide.vjp
-def _(g):
-    return g.new_zeros(g.shape), g.new_zeros(g.shape)
+_div_floor.vjp(_rounded_quotient_derivative)
+_trunc_divide.vjp(_rounded_quotient_derivative)
 
 
 @op("remainder")

@@ -363,24 +363,20 @@ def masked_fill_(self, mask, value):
 
 # ---------------------------------------------------------------- tril / triu
 
-@op("tril", promotion=RAW)
-def _tril(a, diagonal=0):
-    return np.tril(a, diagonal)
+def _triangle_op(name, numpy_triangle):
+    """The op `name`: keep one triangle of the last two dims (np.tril or np.triu), zero the rest."""
+    @op(name, promotion=RAW)
+    def kernel(a, diagonal=0):
+        return numpy_triangle(a, diagonal)
+
+    @kernel.vjp
+    def _(g, diagonal):
+        return kernel(g, diagonal=diagonal)  # a projection: its gradient keeps the same triangle of g
+    return kernel
 
 
-@_tril.vjp
-def _(g, diagonal):
-    return _tril(g, diagonal=diagonal)
-
-
-@op("triu", promotion=RAW)
-def _triu(a, diagonal=0):
-    return np.triu(a, diagonal)
-
-
-@_triu.vjp
-def _(g, diagonal):
-    return _triu(g, diagonal=diagonal)
+_tril = _triangle_op("tril", np.tril)
+_triu = _triangle_op("triu", np.triu)
 
 
 def _triangle(input, diagonal, name, kernel):

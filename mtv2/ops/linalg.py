@@ -270,11 +270,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if first.dtype is not second.dtype:
             raise RuntimeError(f"self and mat2 must have the same dtype, but got {_SCALAR_TYPE[first.dtype]} and "
                                f"{_SCALAR_TYPE[second.dtype]}")
-    shape = (mat1.shape[0], mat2.shape[1])
-    _check_input_expands(input, shape)
-    _refuse_fused_bool("addmm_impl_cpu_", input, inner=mat1.shape[1], shape=shape)
-    beta, alpha = _scale_factors(input.dtype, beta, alpha)
-    return _with_out(_addmm(input, mat1, mat2, beta=beta, alpha=alpha), out)
+    return _fused_matrix_product(_addmm, "addmm_impl_cpu_", input, mat1, mat2, inner=mat1.shape[1],
+                                 shape=(mat1.shape[0], mat2.shape[1]), beta=beta, alpha=alpha, out=out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -283,11 +280,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if not input.dtype is batch1.dtype is batch2.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {_C_TYPE[input.dtype]}, batch1: "
                            f"{_C_TYPE[batch1.dtype]}, batch2: {_C_TYPE[batch2.dtype]}")
-    shape = (batch1.shape[0], batch1.shape[1], batch2.shape[2])
-    _check_input_expands(input, shape)
-    _refuse_fused_bool("baddbmm", input, inner=batch1.shape[2], shape=shape)
-    beta, alpha = _scale_factors(input.dtype, beta, alpha)
-    return _with_out(_baddbmm(input, batch1, batch2, beta=beta, alpha=alpha), out)
+    return _fused_matrix_product(_baddbmm, "baddbmm", input, batch1, batch2, inner=batch1.shape[2],
+                                 shape=(batch1.shape[0], batch1.shape[1], batch2.shape[2]), beta=beta, alpha=alpha,
+                                 out=out)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
@@ -299,9 +294,14 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     return _with_out(_addmv(input, mat, vec, beta=beta, alpha=alpha), out)
 
 
-def _refuse_fused_bool(kernel, input, inner, shape):
+def _fused_matrix_product(fused_op, kernel_name, input, first, second, *, inner, shape, beta, alpha, out):
+    """addmm and baddbmm past their own shape and dtype checks: input must expand to the product's `shape`,
+    bool is refused, and beta and alpha are converted to input's type."""
+    _check_input_expands(input, shape)
     numel = int(np.prod(shape, dtype=np.int64))
-    _refuse_bool(kernel, input, inner=inner, result_numel=numel)
+    _refuse_bool(kernel_name, input, inner=inner, result_numel=numel)
     if input.dtype is _dtype.bool and numel != 0:
         # with nothing to multiply addmm and baddbmm fall back to input * beta with an integer beta: an int64 result
         raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+    beta, alpha = _scale_factors(input.dtype, beta, alpha)
+    return _with_out(fused_op(input, first, second, beta=beta, alpha=alpha), out)

@@ -74,26 +74,21 @@ def _(g, a):
     return g / (a + 1)
 
 
-@op("log2", promotion=TO_FLOAT)
-def _log2(a):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log2(a)
+def _logarithm(name, numpy_log, base):
+    """The op `name`: the logarithm in `base` (NumPy's own function for it, not log(a) / log(base))."""
+    @op(name, promotion=TO_FLOAT)
+    def kernel(a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return numpy_log(a)
+
+    @kernel.vjp
+    def _(g, a):
+        return g / (a * math.log(base))
+    return kernel
 
 
-@_log2.vjp
-def _(g, a):
-    return g / (a * math.log(2))
-
-
-@op("log10", promotion=TO_FLOAT)
-def _log10(a):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log10(a)
-
-
-@_log10.vjp
-def _(g, a):
-    return g / (a * math.log(10))
+_log2 = _logarithm("log2", np.log2, 2)
+_log10 = _logarithm("log10", np.log10, 10)
 
 
 # ================================================================ the error function

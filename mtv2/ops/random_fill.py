@@ -26,6 +26,12 @@ def _as_type_of(values, a):
     return np.asarray(values).astype(a.dtype)
 
 
+def _zero_derivative(g):
+    """The derivative of every fill but bernoulli_: the old value is overwritten by a draw that does not depend
+    on it (torch's UniformBackward0, NormalBackward0, ...)."""
+    return g.new_zeros(g.shape)
+
+
 # ---------------------------------------------------------------- uniform_
 
 @op("uniform", promotion=RAW)
@@ -35,9 +41,7 @@ def _uniform(a, low=0.0, high=1.0, generator=None):
     return _as_type_of(values, a)
 
 
-@_uniform.vjp
-def _(g):
-    return g.new_zeros(g.shape)  # the old value is overwritten by a draw that does not depend on it
+_uniform.vjp(_zero_derivative)
 
 
 def uniform_(self, *args, generator=None, **kwargs):
@@ -71,9 +75,7 @@ def _normal(a, mean=0.0, std=1.0, generator=None):
     return _as_type_of(numpy_generator(generator).normal(mean, std, a.shape), a)
 
 
-@_normal.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_normal.vjp(_zero_derivative)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -142,9 +144,7 @@ def _random(a, low=0, high=1, generator=None):
     return _as_type_of(numpy_generator(generator).integers(low, high, a.shape, dtype=np.int64, endpoint=False), a)
 
 
-@_random.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_random.vjp(_zero_derivative)
 
 
 # the largest integer each dtype holds exactly: random_() with no bounds draws from [0, this]
@@ -195,9 +195,7 @@ def _exponential(a, lambd=1.0, generator=None):
     return _as_type_of(numpy_generator(generator).exponential(1.0 / lambd, a.shape), a)
 
 
-@_exponential.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_exponential.vjp(_zero_derivative)
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -213,9 +211,7 @@ def _log_normal(a, mean=1.0, std=2.0, generator=None):
     return _as_type_of(numpy_generator(generator).lognormal(mean, std, a.shape), a)
 
 
-@_log_normal.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_log_normal.vjp(_zero_derivative)
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -232,9 +228,7 @@ def _geometric(a, p=0.5, generator=None):
     return _as_type_of(numpy_generator(generator).geometric(p, a.shape), a)
 
 
-@_geometric.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_geometric.vjp(_zero_derivative)
 
 
 def geometric_(self, p, *, generator=None):
@@ -251,9 +245,7 @@ def _cauchy(a, median=0.0, sigma=1.0, generator=None):
     return _as_type_of(median + sigma * numpy_generator(generator).standard_cauchy(a.shape), a)
 
 
-@_cauchy.vjp
-def _(g):
-    return g.new_zeros(g.shape)
+_cauchy.vjp(_zero_derivative)
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):

@@ -69,12 +69,17 @@ def check_autograd_dtype(input, dtype):
 
 # ---------------------------------------------------------------- sum / mean / nansum / nanmean
 
-@op("sum", promotion=RAW)
-def _sum(a, dims=(), keepdim=False, dtype=None):
+def _accumulate(numpy_reduction, a, dims, keepdim, dtype):
+    """sum/nansum/prod's kernel: reduce in the result dtype (dtype=, else int64 for bool and integers)."""
     dtype = _reduction_dtype(a, dtype)
     # torch casts the input to dtype first (sum([1.5, 2.5], dtype=int32) is 3); half types accumulate in float32
     values = a.astype(compute_numpy_type(dtype), copy=False)
-    return np.sum(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+    return numpy_reduction(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+
+
+@op("sum", promotion=RAW)
+def _sum(a, dims=(), keepdim=False, dtype=None):
+    return _accumulate(np.sum, a, dims, keepdim, dtype)
 
 
 @_sum.vjp
@@ -116,9 +121,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 @op("nansum", promotion=RAW)
 def _nansum(a, dims=(), keepdim=False, dtype=None):
-    dtype = _reduction_dtype(a, dtype)
-    values = a.astype(compute_numpy_type(dtype), copy=False)
-    return np.nansum(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+    return _accumulate(np.nansum, a, dims, keepdim, dtype)
 
 
 @_nansum.vjp
@@ -231,9 +234,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 @op("prod", promotion=RAW)
 def _prod(a, dims=(), keepdim=False, dtype=None):
-    dtype = _reduction_dtype(a, dtype)
-    values = a.astype(compute_numpy_type(dtype), copy=False)
-    return np.prod(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
+    return _accumulate(np.prod, a, dims, keepdim, dtype)
 
 
 @_prod.vjp
