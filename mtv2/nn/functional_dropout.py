@@ -65,6 +65,17 @@ def _unbatched_feature_dropout(input, p, training, inplace, batched):
     return result
 
 
+def _warn_unless_channel_input(name, dims, spatial_dims):
+    """torch's deprecation warning for a dropout2d/3d input that is neither batched nor unbatched channel data."""
+    unbatched, batched = spatial_dims + 1, spatial_dims + 2
+    if dims not in (unbatched, batched):
+        warnings.warn(f"{name}: Received a {dims}-D input to {name}, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use "
+                      f"dropout instead. Note that {name} exists to provide channel-wise dropout on inputs with "
+                      f"{spatial_dims} spatial dimensions, a channel dimension, and an optional batch dimension "
+                      f"(i.e. {unbatched}D or {batched}D inputs).", stacklevel=3)   # name the caller of dropout2d/3d
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     if input.dim() not in (2, 3):
@@ -77,12 +88,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 def dropout2d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     dims = input.dim()
-    if dims not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {dims}-D input to dropout2d, which is deprecated and will result in an "
-                      "error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
-                      "inputs).", stacklevel=2)
+    _warn_unless_channel_input("dropout2d", dims, spatial_dims=2)
     if dims == 3:
         # torch keeps its historical reading of a 3-D input: (N, C, L), not an unbatched (C, H, W)
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
@@ -96,12 +102,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 def dropout3d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     dims = input.dim()
-    if dims not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {dims}-D input to dropout3d, which is deprecated and will result in an "
-                      "error in a future release. To retain the behavior and silence this warning, please use "
-                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
-                      "inputs).", stacklevel=2)
+    _warn_unless_channel_input("dropout3d", dims, spatial_dims=3)
     return _unbatched_feature_dropout(input, p, training, inplace, batched=dims == 5)
 
 

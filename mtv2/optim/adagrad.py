@@ -2,7 +2,8 @@
 from .. import creation
 from .._tensor import Tensor
 from ._fused import add_scaled, addcmul_
-from .optimizer import Optimizer, get_value, scalar_dtype, step_under_no_grad, to_scalar
+from .optimizer import (Optimizer, check_fused, check_lr, check_non_negative, get_value, scalar_dtype,
+                        step_under_no_grad, to_scalar)
 
 __all__ = ["Adagrad"]
 
@@ -10,27 +11,16 @@ __all__ = ["Adagrad"]
 class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_lr(lr)
+        check_non_negative(lr_decay, "lr_decay")
+        check_non_negative(weight_decay, "weight_decay")
+        check_non_negative(initial_accumulator_value, "initial_accumulator_value")
+        check_non_negative(eps, "epsilon")
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, differentiable, foreach)
         # unlike the other optimizers, torch's Adagrad creates its state eagerly, in the constructor
         for group in self.param_groups:
             for p in group["params"]:
@@ -45,11 +35,8 @@ class Adagrad(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
+        self._setdefault_in_groups(foreach=None, maximize=False, differentiable=False, fused=None)
+        # unlike Adam and RMSprop (and as torch's Adagrad), every state is converted, not only the groups'
         for p_state in self.state.values():
             if len(p_state) != 0 and not isinstance(p_state.get("step"), Tensor):
                 p_state["step"] = creation.tensor(float(p_state["step"]), dtype=scalar_dtype())
@@ -60,14 +47,10 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr, lr_decay = to_scalar(group["lr"]), group["lr_decay"]
             weight_decay, eps = group["weight_decay"], group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self._init_state(group, p)
+            for p, grad, state in self._grads_and_states(group):
                 step_t, state_sum = state["step"], state["sum"]
                 step_t += 1
                 step = get_value(step_t)
-                grad = p.grad if not group["maximize"] else -p.grad
                 if weight_decay != 0:
                     grad = add_scaled(grad, p, weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)

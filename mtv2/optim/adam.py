@@ -3,7 +3,8 @@ from .. import creation
 from .._tensor import Tensor
 from ..ops.elementwise import maximum
 from ._fused import add_scaled, addcmul_, lerp_scalar_
-from .optimizer import Optimizer, get_value, scalar_dtype, step_under_no_grad, to_scalar
+from .optimizer import (Optimizer, check_fused, check_lr, check_non_negative, get_value, scalar_dtype,
+                        step_under_no_grad, to_scalar)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -12,18 +13,13 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_lr(lr)
+        check_non_negative(eps, "epsilon")
         if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative(weight_decay, "weight_decay")
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
                 or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -33,27 +29,13 @@ class Adam(Optimizer):
                     "differentiable": differentiable, "fused": fused,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, differentiable, foreach)
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                # old checkpoints hold `step` as a Python number; torch turns it into a 0-d tensor
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = creation.tensor(float(p_state["step"]), dtype=scalar_dtype())
+        self._setdefault_in_groups(amsgrad=False, maximize=False, foreach=None, capturable=False,
+                                   differentiable=False, decoupled_weight_decay=False, fused=None)
+        self._step_counts_to_tensors()
 
     def _init_state(self, group, p):
         state = self.state[p]
@@ -72,18 +54,14 @@ class Adam(Optimizer):
         for group in self.param_groups:
             beta1, beta2 = (to_scalar(b) for b in group["betas"])
             lr, weight_decay, eps = to_scalar(group["lr"]), group["weight_decay"], group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self._init_state(group, p)
-                self._update(p, state, group, lr, beta1, beta2, weight_decay, eps)
+            for p, grad, state in self._grads_and_states(group):
+                self._update(p, grad, state, group, lr, beta1, beta2, weight_decay, eps)
         return loss
 
     @staticmethod
-    def _update(param, state, group, lr, beta1, beta2, weight_decay, eps):
+    def _update(param, grad, state, group, lr, beta1, beta2, weight_decay, eps):
         # torch's _single_tensor_adam (capturable=False, differentiable=False), operation by operation,
         # so that float32 results round the same way.
-        grad = param.grad if not group["maximize"] else -param.grad
         exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
         step_t += 1
         if weight_decay != 0:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
 
-from .. import _dtype
+from .. import _dtype, creation
 from .._tensor import Tensor
 from ..autograd import enable_grad, no_grad
 
@@ -59,6 +59,29 @@ def to_scalar(x):
     if isinstance(x, Tensor) and x.numel() == 1:
         return x.item()
     return x
+
+
+def check_lr(lr):
+    """The learning-rate checks of Adam, Adagrad and RMSprop (torch's SGD has its own, which lets NaN through)."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_non_negative(value, name):
+    """torch's `if not 0.0 <= value` check, which also refuses NaN."""
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {name} value: {value}")
+
+
+def check_fused(fused, differentiable, foreach):
+    """The flag combinations torch refuses for `fused=True` (checked after the groups are built, as torch)."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 class Optimizer:
@@ -174,6 +197,33 @@ class Optimizer:
 
     def step(self, closure=None):
         raise NotImplementedError
+
+    def _init_state(self, group, p):
+        """The parameter's state, filled on first use by each optimizer (torch's _init_group)."""
+        return self.state[p]
+
+    def _grads_and_states(self, group):
+        """(parameter, gradient, state) for each parameter of the group that has a gradient, the gradient
+        negated under `maximize`; parameters without a gradient are skipped and get no state, as in torch."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self._init_state(group, p)
+            yield p, (p.grad if not group["maximize"] else -p.grad), state
+
+    def _setdefault_in_groups(self, **options):
+        """Options missing from an older checkpoint's groups take these values (each __setstate__)."""
+        for group in self.param_groups:
+            for name, value in options.items():
+                group.setdefault(name, value)
+
+    def _step_counts_to_tensors(self):
+        """Old checkpoints hold `step` as a Python number; torch turns it into a 0-d tensor."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p_state = self.state.get(p, [])
+                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
+                    p_state["step"] = creation.tensor(float(p_state["step"]), dtype=scalar_dtype())
 
     def _closure_loss(self, closure):
         if closure is None:

@@ -1,8 +1,7 @@
 """RMSprop: alpha, eps, weight decay, momentum, centered, maximize (torch's single-tensor path)."""
 from .. import creation
-from .._tensor import Tensor
 from ._fused import add_scaled, add_scaled_, addcmul, addcmul_, lerp_scalar_
-from .optimizer import Optimizer, scalar_dtype, step_under_no_grad, to_scalar
+from .optimizer import Optimizer, check_lr, check_non_negative, scalar_dtype, step_under_no_grad, to_scalar
 
 __all__ = ["RMSprop"]
 
@@ -10,18 +9,11 @@ __all__ = ["RMSprop"]
 class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_lr(lr)
+        check_non_negative(eps, "epsilon")
+        check_non_negative(momentum, "momentum")
+        check_non_negative(weight_decay, "weight_decay")
+        check_non_negative(alpha, "alpha")
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable}
@@ -29,17 +21,9 @@ class RMSprop(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = creation.tensor(float(p_state["step"]), dtype=scalar_dtype())
+        self._setdefault_in_groups(momentum=0, centered=False, foreach=None, maximize=False, differentiable=False,
+                                   capturable=False)
+        self._step_counts_to_tensors()
 
     def _init_state(self, group, p):
         state = self.state[p]
@@ -58,11 +42,7 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             lr, alpha, eps = to_scalar(group["lr"]), group["alpha"], group["eps"]
             momentum, weight_decay = group["momentum"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self._init_state(group, p)
-                grad = p.grad if not group["maximize"] else -p.grad
+            for p, grad, state in self._grads_and_states(group):
                 square_avg = state["square_avg"]
                 state["step"] += 1
                 if weight_decay != 0:

@@ -23,12 +23,11 @@ class SGD(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        self._setdefault_in_groups(nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False)
+
+    def _init_state(self, group, p):
+        # torch's SGD keeps state (the momentum buffer) only when there is momentum
+        return self.state[p] if group["momentum"] != 0 else None
 
     @step_under_no_grad
     def step(self, closure=None):
@@ -36,14 +35,10 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = to_scalar(group["lr"])
             momentum, weight_decay = group["momentum"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = p.grad if not group["maximize"] else -p.grad
+            for p, grad, state in self._grads_and_states(group):
                 if weight_decay != 0:
                     grad = add_scaled(grad, p, weight_decay)
                 if momentum != 0:
-                    state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
                         # the first step's buffer is the gradient itself, undampened (as torch)

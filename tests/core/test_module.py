@@ -253,8 +253,12 @@ def sequential(fw):
     del seq[0]
     seq.append(nn.Identity())
     seq.insert(0, nn.Sequential())
+    before = list(seq._modules)
+    refused = [raised(lambda: seq.insert(0, 3)), raised(lambda: seq.insert(9, nn.Identity()))]
+    plain = nn.ModuleList([nn.Identity()])
+    plain.insert(0, 3)              # torch's ModuleList.insert stores anything
     return [len(seq), list(seq._modules), type(sliced).__name__, list(sliced._modules), type(seq[-1]).__name__,
-            raised(lambda: seq[10]), seq(fw.ones(2))]
+            raised(lambda: seq[10]), seq(fw.ones(2)), refused, before == list(seq._modules), len(plain)]
 
 
 @scenarios

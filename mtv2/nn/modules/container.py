@@ -22,6 +22,19 @@ def _index(index, length, kind):
     return index % length
 
 
+def _numbered(modules):
+    """The modules keyed '0'..'n-1': torch renumbers Sequential and ModuleList so that indices stay contiguous."""
+    return OrderedDict((str(i), m) for i, m in enumerate(modules))
+
+
+def _insert_and_renumber(container, index, module):
+    """list.insert into a Sequential's or ModuleList's modules, renumbered '0'..'n-1'. Like torch's, this stores
+    the value as given: Sequential checks its type first, ModuleList does not check at all."""
+    modules = list(container._modules.values())
+    modules.insert(index, module)
+    container._modules = _numbered(modules)
+
+
 class Sequential(Module):
     def __init__(self, *args):
         super().__init__()
@@ -50,8 +63,7 @@ class Sequential(Module):
         keys = list(self._modules)
         for key in (keys[index] if isinstance(index, slice) else [keys[_index(index, len(self), "Sequential")]]):
             del self._modules[key]
-        # torch renumbers the remaining modules so that indices stay 0..n-1
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(self._modules.values()))
+        self._modules = _numbered(self._modules.values())
 
     def __len__(self):
         return len(self._modules)
@@ -69,11 +81,11 @@ class Sequential(Module):
         return self
 
     def insert(self, index, module):
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self._modules = OrderedDict()
-        for position, item in enumerate(modules):
-            self.add_module(str(position), item)
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        if not -len(self) <= index <= len(self):
+            raise IndexError(f"Index out of range: {index}")
+        _insert_and_renumber(self, index, module)
         return self
 
 
@@ -94,7 +106,7 @@ class ModuleList(Module):
     def __delitem__(self, index):
         modules = list(self._modules.values())
         del modules[index if isinstance(index, slice) else _index(index, len(self), "ModuleList")]
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(modules))
+        self._modules = _numbered(modules)
 
     def __len__(self):
         return len(self._modules)
@@ -121,11 +133,7 @@ class ModuleList(Module):
         return self
 
     def insert(self, index, module):
-        modules = list(self._modules.values())
-        modules.insert(index, module)
-        self._modules = OrderedDict()
-        for position, item in enumerate(modules):
-            self.add_module(str(position), item)
+        _insert_and_renumber(self, index, module)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList is a container, not a module to call: iterate over it")

@@ -1,11 +1,9 @@
 """nn.Conv1d, initialised as torch does (kaiming_uniform_ with a=sqrt(5); bias U(+-1/sqrt(fan_in)))."""
-import math
-
 from ... import creation
-from .. import init
 from ...ops.joining import pad
 from ..functional_layers import conv1d
 from ..parameter import Parameter
+from ._default_init import reset_weight_and_bias
 from .module import Module
 
 
@@ -51,12 +49,7 @@ class Conv1d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        reset_weight_and_bias(self.weight, self.bias, bias_without_fan_in=False)
 
     def _reversed_padding_repeated_twice(self):
         """(left, right) padding for F.pad; 'same' puts the odd element on the right, as torch."""

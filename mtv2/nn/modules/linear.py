@@ -1,10 +1,8 @@
 """nn.Linear: y = x W^T + b, initialised as torch does (kaiming_uniform_ with a=sqrt(5), bias U(+-1/sqrt(fan_in)))."""
-import math
-
 from ... import creation
-from .. import init
 from ..functional_layers import linear
 from ..parameter import Parameter
+from ._default_init import reset_weight_and_bias
 from .module import Module
 
 
@@ -21,12 +19,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # a=sqrt(5) makes the weight bound 1/sqrt(fan_in), the same as the bias's
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_weight_and_bias(self.weight, self.bias, bias_without_fan_in=True)
 
     def forward(self, input):
         return linear(input, self.weight, self.bias)

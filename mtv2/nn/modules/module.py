@@ -12,6 +12,7 @@ from ...autograd import grad_mode
 from ..parameter import Parameter, is_buffer_marked
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"   # torch's state-dict key for get_extra_state(); read by transformers' loader
 
 
 def _typename(value):
@@ -21,13 +22,17 @@ def _typename(value):
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _check_name(kind, name, module):
+def _check_name(kind, name, module, registry):
+    """The name checks register_parameter, register_buffer and add_module share: a string, no dot, not empty,
+    and not an attribute the module already has outside its `registry` ("_parameters", "_buffers" or "_modules")."""
     if not isinstance(name, str):
         raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
     if "." in name:
         raise KeyError(f"{kind} name can't contain \".\"")
     if name == "":
         raise KeyError(f"{kind} name can't be empty string \"\"")
+    if hasattr(module, name) and name not in getattr(module, registry):
+        raise KeyError(f"attribute '{name}' already exists")
 
 
 class RemovableHandle:
@@ -51,6 +56,18 @@ class RemovableHandle:
 
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+
+def _add_hook(hooks, hooks_with_kwargs, hook, prepend, with_kwargs):
+    """Register `hook` in an ordered hook dict (first when `prepend`), marked in hooks_with_kwargs when it takes
+    the call's kwargs; the handle removes it from both."""
+    handle = RemovableHandle(hooks, hooks_with_kwargs)
+    hooks[handle.id] = hook
+    if with_kwargs:
+        hooks_with_kwargs[handle.id] = True
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
 
 
 class Module:
@@ -77,9 +94,7 @@ class Module:
     def register_parameter(self, name, param):
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
-        _check_name("parameter", name, self)
-        if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+        _check_name("parameter", name, self, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
                             "(torch.nn.Parameter or None required)")
@@ -92,9 +107,7 @@ class Module:
     def register_buffer(self, name, tensor, persistent=True):
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
-        _check_name("buffer", name, self)
-        if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+        _check_name("buffer", name, self, "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
@@ -107,9 +120,7 @@ class Module:
     def add_module(self, name, module):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_typename(module)} is not a Module subclass")
-        _check_name("module", name, self)
-        if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+        _check_name("module", name, self, "_modules")
         self._modules[name] = module
 
     register_module = add_module
@@ -398,28 +409,19 @@ class Module:
     def cpu(self):
         return self
 
+    def cuda(self, device=None):
+        raise RuntimeError("mtv2 runs on the CPU only; Module.cuda() cannot move it to a CUDA device")
+
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
 
     # ------------------------------------------------------------ calling and hooks
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        handle = RemovableHandle(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs)
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs[handle.id] = True
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return _add_hook(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs, hook, prepend, with_kwargs)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        handle = RemovableHandle(self._forward_hooks, self._forward_hooks_with_kwargs)
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs[handle.id] = True
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
-        return handle
+        return _add_hook(self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs)
 
     def __call__(self, *args, **kwargs):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
