@@ -6,6 +6,11 @@ from ._dtype import (bfloat16, bool, can_cast, dtype, finfo, float16, float32, f
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._size import Size
 from ._tensor import Tensor
+from ._layout import layout, strided  # (hf)
+from ._storage import UntypedStorage  # (hf)
+from .creation import asarray  # (hf) safetensors' torch loader reads checkpoints through it
+from ._tensor_types import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
+                            HalfTensor, IntTensor, LongTensor, ShortTensor)  # legacy typed-tensor names (hf)
 from . import autograd, nn, testing
 from . import optim
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,

@@ -26,6 +26,18 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    # torch.device as a context manager sets the default device of factory functions. mtv2 has the CPU only:
+    # `with device("cpu")` is exact; `with device("meta")` (transformers' from_pretrained builds the model under it
+    # to skip allocation) keeps allocating CPU tensors, so the model is initialised for real and then overwritten by
+    # the checkpoint: the same weights, with more work. Any other device is refused.
+    def __enter__(self):
+        if self.type not in ("cpu", "meta"):
+            check_cpu(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
     def __repr__(self):
         if self.index is None:
             return f"device(type='{self.type}')"

@@ -154,7 +154,9 @@ class finfo:
         if not type.is_floating_point:
             raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to "
                             f"handle '{type}'")
-        info = ml_dtypes.finfo(type.numpy_type) if type is bfloat16 else np.finfo(type.numpy_type)
+        # bfloat16 and the float8 types are ml_dtypes types, which numpy's finfo does not know
+        native = type.numpy_type in (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+        info = np.finfo(type.numpy_type) if native else ml_dtypes.finfo(type.numpy_type)
         self.dtype = type.name
         self.bits = type.itemsize * 8
         self.eps = float(info.eps)

@@ -34,6 +34,22 @@ class UntypedStorage:
     def __len__(self):
         return self.buffer.nbytes
 
+    @classmethod
+    def from_file(cls, filename, shared=False, nbytes=0):
+        """A storage backed by a memory-mapped file (safetensors' torch loader reads checkpoints through it).
+        Not shared: copy-on-write, so writes never reach the file, as torch's shared=False."""
+        mode = "r+" if shared else "c"
+        return cls(np.memmap(filename, dtype=np.uint8, mode=mode, shape=(nbytes,) if nbytes else None))
+
+    def untyped(self):
+        return self
+
+    def __getitem__(self, key):
+        """storage[a:b]: the bytes a..b as a storage sharing memory (the buffer seen as bytes)."""
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("UntypedStorage indices must be contiguous slices of bytes")
+        return UntypedStorage(self.buffer.view(np.uint8)[key])
+
     def __repr__(self):
         return f"UntypedStorage(nbytes={self.buffer.nbytes}, data_ptr={self.data_ptr():#x})"
 

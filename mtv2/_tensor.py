@@ -5,7 +5,7 @@ writes through any view reach the storage. Methods and operators delegate to the
 """
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _layout
 from ._device import device as _device_type
 from ._size import Size
 from ._storage import UntypedStorage, VersionCounter, storage_of_fresh_array
@@ -133,7 +133,7 @@ class Tensor(TensorMethods):
     is_quantized = False
     is_meta = False
     is_mps = False
-    layout = "torch.strided"
+    layout = _layout.strided   # safetensors compares tensor.layout with torch.strided
 
     def is_floating_point(self):
         return self.dtype.is_floating_point

@@ -243,10 +243,30 @@ class TensorMethods:
         return _ops.linalg.matmul(self, other)
 
     # shape and views
-    def view(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            raise RuntimeError("view(dtype) is not supported by mtv2")
+    def view(self, *shape, dtype=None):
+        if dtype is None and len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            (dtype,), shape = shape, ()
+        if dtype is not None:
+            if shape:
+                raise TypeError("view() takes either a shape or a dtype, not both")
+            return self._view_as_dtype(dtype)
         return _ops.shape.view(self, *shape)
+
+    def _view_as_dtype(self, dtype):
+        """view(dtype): the same bytes read as `dtype` (safetensors' torch loader uses it), sharing storage. The
+        last dimension scales by the itemsize ratio and must have stride 1 when the sizes differ, as in torch;
+        a bit reinterpretation has no derivative, so the result carries no autograd history."""
+        if dtype is self.dtype:
+            return _ops.shape.view(self, self.shape)
+        try:
+            array = self._data.view(dtype.numpy_type)
+        except ValueError:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {self.dtype} as {dtype} (different element sizes), "
+                               f"but got shape {list(self.shape)} with strides {list(self.stride())}") from None
+        from ._tensor import Tensor
+        result = Tensor._make_view(array, self)
+        result.dtype = dtype
+        return result
 
     def view_as(self, other):
         return _ops.shape.view(self, other.shape)

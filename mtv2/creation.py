@@ -292,3 +292,22 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=_like_dtype(input, dtype), generator=generator)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """torch.asarray: shares memory with a tensor, ndarray or UntypedStorage when it can (a storage's bytes are
+    read as `dtype`, as safetensors' loader does); otherwise a new tensor. copy=True always copies."""
+    from ._storage import UntypedStorage
+    from ._device import check_cpu
+    check_cpu(device)
+    if isinstance(obj, UntypedStorage):
+        kind = dtype or _dtype.get_default_dtype()
+        result = Tensor._from_fresh(obj.buffer.view(np.uint8).view(kind.numpy_type), kind)
+    elif copy is False or copy is None:
+        result = as_tensor(obj, dtype=dtype)
+    else:
+        result = tensor(obj, dtype=dtype)
+    if copy and result is obj:
+        result = result.clone()
+    return result.requires_grad_(requires_grad) if requires_grad else result
+

@@ -1,0 +1,473 @@
+"""transformers' own BERT on mtv2 through the torch shim (rows of kind=hf), against the same code on real torch.
+
+One case = one transformers class (BertModel, BertForMaskedLM, BertForSequenceClassification) x attention
+implementation (eager, sdpa) x mode (train with dropout 0, eval). `run_model(torch, transformers, ...)` is
+framework-agnostic: the pytest process runs it on real torch, and a subprocess runs it on mtv2 with
+`import torch` answered by mtv2.compat's shim (the shim never enters a process that holds the real torch). Both
+load the same weights (a safetensors file written by `safetensors.torch.save_file` on the torch side, read by
+`mtv2.nn.utils.load_safetensors` on the mtv2 side) and the same numpy inputs, and return numpy arrays:
+
+- forward: last_hidden_state, pooler_output, every hidden state, logits, loss; token_type_ids given (padded
+  attention mask, MLM labels with -100) and omitted (the buffered zeros path).
+- backward: every parameter gradient of the loss (BertModel: of a fixed random projection of its two outputs).
+- trajectory: the loss before, and every parameter after, each of 3 torch.optim.AdamW steps.
+
+Save/load cases (`hf/<Class>/save_load/float32`): save_pretrained on mtv2 then from_pretrained on real torch, and
+the reverse, each giving the source state dict bit for bit (every key, tied ones included).
+
+The mtv2 side: `python -m conformance.hf_cases WORKDIR CASE_ID...` writes WORKDIR/<slug>.npz per case.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+CLASSES = ("BertModel", "BertForMaskedLM", "BertForSequenceClassification")
+ATTENTIONS = ("eager", "sdpa")
+MODES = ("train", "eval")
+CHECKS = ("forward", "backward", "trajectory")
+DTYPE = "float32"
+CONFIG = dict(vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
+              max_position_embeddings=64, type_vocab_size=2, hidden_dropout_prob=0.0,
+              attention_probs_dropout_prob=0.0, num_labels=3, pad_token_id=0)
+BATCH, SEQ_LEN = 3, 12
+LENGTHS = (12, 9, 5)            # rows 2 and 3 are padded
+ADAM_STEPS, LEARNING_RATE, WEIGHT_DECAY = 3, 1e-3, 0.01
+SAVE_LOAD = "save_load"          # the variant of the save_pretrained / from_pretrained cases
+SAVE_LOAD_CHECKS = ("mtv2_save_torch_load", "torch_save_mtv2_load")
+
+
+def case_ids():
+    return [f"hf/{name}/{attention}_{mode}/{DTYPE}" for name in CLASSES for attention in ATTENTIONS
+            for mode in MODES] + [f"hf/{name}/{SAVE_LOAD}/{DTYPE}" for name in CLASSES]
+
+
+def parse(case_id):
+    """-> (class name, attention, mode); the save/load cases use transformers' defaults (sdpa, eval)."""
+    _, name, variant, _ = case_id.split("/")
+    if variant == SAVE_LOAD:
+        return name, "sdpa", "eval"
+    attention, mode = variant.split("_")
+    return name, attention, mode
+
+
+def slug(case_id):
+    return case_id.replace("/", "__")
+
+
+def seed_of(text):
+    return zlib.crc32(text.encode())
+
+
+# ---- inputs (numpy, identical for both frameworks) ---------------------------------------------
+def inputs_for(case_id):
+    """{input_ids, attention_mask, token_type_ids, labels, cotangents...} as numpy arrays."""
+    name, _, _ = parse(case_id)
+    rng = np.random.default_rng(seed_of(case_id + "#inputs"))
+    mask = (np.arange(SEQ_LEN)[None, :] < np.array(LENGTHS)[:, None]).astype(np.int64)
+    ids = rng.integers(1, CONFIG["vocab_size"], (BATCH, SEQ_LEN)).astype(np.int64) * mask   # pad id 0
+    types = (np.arange(SEQ_LEN)[None, :] >= (np.array(LENGTHS)[:, None] // 2)).astype(np.int64) * mask
+    batch = dict(input_ids=ids, attention_mask=mask, token_type_ids=types)
+    if name == "BertForMaskedLM":
+        chosen = (rng.random((BATCH, SEQ_LEN)) < 0.3) & (mask == 1)
+        chosen[:, 1] = True                      # at least one label per row
+        batch["labels"] = np.where(chosen, rng.integers(1, CONFIG["vocab_size"], (BATCH, SEQ_LEN)), -100)
+    elif name == "BertForSequenceClassification":
+        batch["labels"] = rng.integers(0, CONFIG["num_labels"], BATCH).astype(np.int64)
+    else:   # BertModel has no loss: backward and training use a fixed random projection of its outputs
+        batch["cotangent_hidden"] = rng.standard_normal((BATCH, SEQ_LEN, CONFIG["hidden_size"])).astype(np.float32)
+        batch["cotangent_pooled"] = rng.standard_normal((BATCH, CONFIG["hidden_size"])).astype(np.float32)
+    batch["labels"] = batch.get("labels", None)
+    return batch
+
+
+# ---- the framework-agnostic run -------------------------------------------------------------------
+def build_model(transformers, name, attention):
+    config = transformers.BertConfig(**CONFIG, attn_implementation=attention)
+    return getattr(transformers, name)(config)
+
+
+def _tensor(torch, array):
+    return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _numpy(tensor):
+    return tensor.detach().numpy().copy()
+
+
+def _forward(torch, name, model, batch, with_types):
+    keywords = dict(attention_mask=_tensor(torch, batch["attention_mask"]), output_hidden_states=True)
+    if with_types:
+        keywords["token_type_ids"] = _tensor(torch, batch["token_type_ids"])
+    if batch["labels"] is not None:
+        keywords["labels"] = _tensor(torch, batch["labels"])
+    output = model(input_ids=_tensor(torch, batch["input_ids"]), **keywords)
+    if name == "BertModel":
+        scalar = ((output.last_hidden_state * _tensor(torch, batch["cotangent_hidden"])).sum()
+                  + (output.pooler_output * _tensor(torch, batch["cotangent_pooled"])).sum())
+    else:
+        scalar = output.loss
+    return output, scalar
+
+
+def _output_arrays(output, suffix):
+    arrays = {}
+    for key in ("loss", "logits", "last_hidden_state", "pooler_output"):
+        value = getattr(output, key, None)
+        if value is not None:
+            arrays[f"forward.{key}{suffix}"] = _numpy(value)
+    for index, hidden in enumerate(output.hidden_states or ()):
+        arrays[f"forward.hidden_states.{index}{suffix}"] = _numpy(hidden)
+    return arrays
+
+
+def run_model(torch, transformers, case_id, state_dict):
+    """-> ({key: numpy array}, {check: milliseconds}) for one case, on whatever `torch` is."""
+    name, attention, mode = parse(case_id)
+    batch = inputs_for(case_id)
+    model = build_model(transformers, name, attention)
+    model.load_state_dict(state_dict, strict=True)
+    model.train(mode == "train")
+    results, ms = {}, {}
+
+    start = time.perf_counter()
+    with torch.no_grad():
+        results.update(_output_arrays(_forward(torch, name, model, batch, True)[0], ""))
+        results.update(_output_arrays(_forward(torch, name, model, batch, False)[0], ".no_token_type_ids"))
+    ms["forward"] = (time.perf_counter() - start) * 1e3
+
+    start = time.perf_counter()
+    results.update(_gradients(torch, name, model, batch))
+    ms["backward"] = (time.perf_counter() - start) * 1e3
+
+    start = time.perf_counter()
+    model.zero_grad()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+    for step in range(1, ADAM_STEPS + 1):
+        optimizer.zero_grad()
+        scalar = _forward(torch, name, model, batch, True)[1]
+        scalar.backward()
+        optimizer.step()
+        results[f"trajectory.step{step}.loss"] = _numpy(scalar)
+        for path, parameter in model.named_parameters():
+            results[f"trajectory.step{step}.{path}"] = _numpy(parameter)
+    ms["trajectory"] = (time.perf_counter() - start) * 1e3
+    return results, ms
+
+
+def _gradients(torch, name, model, batch):
+    model.zero_grad()
+    _forward(torch, name, model, batch, True)[1].backward()
+    return {f"backward.{path}": _numpy(parameter.grad) for path, parameter in model.named_parameters()
+            if parameter.grad is not None}
+
+
+def float64_gradients(torch, transformers, case_id, state_dict):
+    """Real torch in float64 from the same weights: the truth both float32 gradients are measured against."""
+    name, attention, mode = parse(case_id)
+    batch = inputs_for(case_id)
+    model = build_model(transformers, name, attention)
+    model.load_state_dict(state_dict, strict=True)
+    model.train(mode == "train").double()
+    batch = {key: value.astype(np.float64) if isinstance(value, np.ndarray) and value.dtype.kind == "f" else value
+             for key, value in batch.items()}
+    return _gradients(torch, name, model, batch)
+
+
+def write_weights(torch, transformers, case_id, path):
+    """Real torch: transformers' own initialisation, seeded, then biases and LayerNorm weights drawn too (so their
+    gradients are tested on real values), saved with safetensors.torch.save_file -> the state dict."""
+    from safetensors.torch import save_file
+    name, attention, _ = parse(case_id)
+    generator_state = torch.random.get_rng_state()
+    torch.manual_seed(seed_of(case_id + "#weights"))
+    try:
+        model = build_model(transformers, name, attention)
+        with torch.no_grad():
+            for path_name, parameter in model.named_parameters():
+                if path_name.endswith("bias"):
+                    parameter.normal_(0.0, 0.05)
+                elif path_name.endswith("LayerNorm.weight"):
+                    parameter.normal_(1.0, 0.1)
+    finally:
+        torch.random.set_rng_state(generator_state)
+    # tied tensors (decoder.weight is word_embeddings.weight) share storage, which save_file refuses: clone each
+    state = {key: value.detach().clone().contiguous() for key, value in model.state_dict().items()}
+    save_file(state, path)
+    return state
+
+
+# ---- the pytest side: real torch here, mtv2 in a subprocess, rows ------------------------------------
+DEFAULT_TOL = (1e-5, 1.3e-6, "default")          # torch.testing.assert_close's float32 defaults
+PROJECTION_BACKWARD_TOL = (
+    1e-4, 1e-5,
+    "BertModel only: its scalar is a random projection of all B*S*H outputs (no mean), so each gradient is a "
+    "sum of thousands of O(1) terms pushed back through LayerNorm (x 1/std); torch's own float32 gradients miss "
+    "its float64 ones by several times the default; each row's detail gives mtv2's and torch's figures")
+KEY_BIAS_SUFFIX = "attention.self.key.bias"
+KEY_BIAS_TOL = (
+    2 * LEARNING_RATE * ADAM_STEPS, 0.0,
+    "attention key biases only: their true gradient is 0 (softmax is invariant to a per-query constant), so "
+    "AdamW's update lr*g/(|g|+eps) is driven by float32 rounding noise (|g| ~ 1e-9, below eps) in both "
+    "frameworks; bounded by 2*lr per step; the backward row checks the gradient itself")
+SUBPROCESS_TIMEOUT = 240.0
+
+
+@dataclass(frozen=True)
+class _Spec:
+    xfails: tuple = ()
+
+
+@dataclass(frozen=True)
+class HfCase:
+    case_id: str
+    checks: tuple = CHECKS
+    kind: str = "hf"
+    dtype: str = DTYPE
+    spec: _Spec = _Spec()          # make_row reads spec.xfails (none declared)
+
+    @property
+    def name(self):
+        return parse(self.case_id)[0]
+
+    @property
+    def variant(self):
+        return self.case_id.split("/")[2]
+
+    def row_name(self, check):
+        return self.name
+
+
+def all_hf_cases():
+    return [HfCase(case_id, SAVE_LOAD_CHECKS if case_id.split("/")[2] == SAVE_LOAD else CHECKS)
+            for case_id in case_ids()]
+
+
+def run_all(workdir):
+    """Every case on real torch here and on mtv2 in one shim subprocess -> {case_id: rows}."""
+    import transformers
+    from conformance import frameworks
+    from conformance.checks import CheckResult
+    from conformance.run import make_row
+    torch = frameworks.reference()
+    cases = all_hf_cases()
+    theirs, exact = {}, {}
+    for case in cases:
+        base = os.path.join(workdir, slug(case.case_id))
+        state = write_weights(torch, transformers, case.case_id, base + ".safetensors")
+        if case.checks == SAVE_LOAD_CHECKS:
+            theirs[case.case_id] = save_torch_side(torch, transformers, case.case_id, state, base)
+        else:
+            theirs[case.case_id] = run_model(torch, transformers, case.case_id, state)
+            exact[case.case_id] = float64_gradients(torch, transformers, case.case_id, state)
+    problem = _run_subprocess(workdir, [case.case_id for case in cases])
+    rows = {}
+    for case in cases:
+        mine = problem or _read_mtv2(workdir, case.case_id)
+        if isinstance(mine, str):
+            results = {check: CheckResult("error", mine) for check in case.checks}
+        elif case.checks == SAVE_LOAD_CHECKS:
+            results = compare_save_load(case, mine, theirs[case.case_id],
+                                        load_torch_side(torch, transformers, case.case_id,
+                                                        os.path.join(workdir, slug(case.case_id))))
+        else:
+            results = compare_case(case, mine, theirs[case.case_id], exact[case.case_id])
+        rows[case.case_id] = [make_row(case, check, results[check]) for check in case.checks]
+    return rows
+
+
+def _run_subprocess(workdir, ids):
+    """None when the subprocess ran (each case then has its .npz or .error), else why it did not."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    try:
+        done = subprocess.run([sys.executable, "-m", "conformance.hf_cases", str(workdir), *ids], cwd=root,
+                              env=environment, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return f"the mtv2 shim subprocess exceeded {SUBPROCESS_TIMEOUT:g}s"
+    if done.returncode != 0:
+        return f"the mtv2 shim subprocess failed (exit {done.returncode}): {done.stderr.strip()[-600:]}"
+    return None
+
+
+def _read_mtv2(workdir, case_id):
+    base = os.path.join(workdir, slug(case_id))
+    if os.path.exists(base + ".error"):
+        with open(base + ".error") as handle:
+            return "mtv2 under the shim raised " + handle.read().strip()[-600:]
+    if not os.path.exists(base + ".npz"):
+        return "the mtv2 shim subprocess wrote no results for this case"
+    with np.load(base + ".npz") as arrays, open(base + ".ms.json") as handle:
+        return {key: arrays[key] for key in arrays.files}, json.load(handle)
+
+
+def _compare_group(check, mine, theirs, tolerance_of):
+    from conformance.compare import Comparison, compare_arrays
+    comparisons = []
+    keys = sorted(key for key in theirs if key.startswith(check + "."))
+    missing = sorted(key for key in mine if key.startswith(check + ".") and key not in theirs)
+    for key in missing:
+        comparisons.append((key, Comparison(False, detail=f"{key} only in mtv2")))
+    for key in keys:
+        if key not in mine:
+            comparisons.append((key, Comparison(False, detail=f"{key} missing in mtv2")))
+            continue
+        atol, rtol, _ = tolerance_of(key)
+        result = compare_arrays(mine[key], theirs[key], str(mine[key].dtype), str(theirs[key].dtype), atol, rtol)
+        if result.detail:
+            result.detail = f"{key}: {result.detail}"
+        comparisons.append((key, result))
+    return comparisons, keys
+
+
+def _worst_ratio(values, reference, atol, rtol, prefix="backward."):
+    ratios = [np.max(np.abs(values[key].astype(np.float64) - reference[key]) / (atol + rtol * np.abs(reference[key])))
+              for key in reference if key.startswith(prefix) and key in values
+              and values[key].shape == reference[key].shape]
+    return float(max(ratios, default=0.0))
+
+
+def compare_case(case, mine_run, theirs_run, exact):
+    """{check: CheckResult}: mtv2's arrays against torch's, key by key."""
+    from conformance.checks import CheckResult
+    from conformance.compare import worst_of
+    (mine, mine_ms), (theirs, theirs_ms) = mine_run, theirs_run
+    backward_tol = PROJECTION_BACKWARD_TOL if case.name == "BertModel" else DEFAULT_TOL
+    tolerances = {
+        "forward": lambda key: DEFAULT_TOL,
+        "backward": lambda key: backward_tol,
+        "trajectory": lambda key: KEY_BIAS_TOL if key.endswith(KEY_BIAS_SUFFIX) else DEFAULT_TOL,
+    }
+    results = {}
+    for check in case.checks:
+        comparisons, keys = _compare_group(check, mine, theirs, tolerances[check])
+        notes = [f"{len(keys)} arrays"]
+        if check == "forward":
+            notes.append("outputs with token_type_ids given and omitted: " + ", ".join(
+                sorted({key.split(".", 1)[1] for key in keys if not key.endswith(".no_token_type_ids")})))
+        if check == "backward":
+            atol, rtol = DEFAULT_TOL[:2]
+            notes.append(f"every parameter gradient; err_ratio at the float32 default: mtv2 vs torch "
+                         f"{_worst_ratio(mine, theirs, atol, rtol):.3g}, vs torch float64: torch "
+                         f"{_worst_ratio(theirs, exact, atol, rtol):.3g}, "
+                         f"mtv2 {_worst_ratio(mine, exact, atol, rtol):.3g}")
+        if check == "trajectory":
+            losses = ", ".join(f"{float(theirs[f'trajectory.step{step}.loss']):.4f}"
+                               for step in range(1, ADAM_STEPS + 1))
+            key_bias = [(key, c) for key, c in comparisons if key.endswith(KEY_BIAS_SUFFIX)]
+            notes.append(f"{ADAM_STEPS} AdamW steps (lr {LEARNING_RATE}, weight_decay {WEIGHT_DECAY}); torch "
+                         f"losses {losses}; key biases at the wider bound (worst ratio "
+                         f"{max((c.err_ratio or 0.0 for _, c in key_bias), default=0.0):.3g}): {KEY_BIAS_TOL[2]}")
+        merged = worst_of(comparisons)
+        tol = backward_tol if check == "backward" else DEFAULT_TOL
+        detail = "; ".join(part for part in (merged.detail, *notes) if part)
+        results[check] = CheckResult("pass" if merged.ok else "fail", detail, merged.max_abs_err,
+                                     merged.max_rel_err, merged.err_ratio, tol[0], tol[1], tol[2],
+                                     mine_ms.get(check), theirs_ms.get(check))
+    return results
+
+
+# ---- save_pretrained / from_pretrained across the frameworks -------------------------------------------
+EXACT_TOL = (0.0, 0.0, "exact: the weights are copied through the files, never computed")
+
+
+def parse_variant(case_id):
+    return case_id.split("/")[2]
+
+
+def _state_arrays(model, prefix):
+    return {f"{prefix}.{key}": _numpy(value) for key, value in model.state_dict().items()}
+
+
+def save_torch_side(torch, transformers, case_id, state, base):
+    """Real torch: the model holding `state` saved with save_pretrained (for mtv2 to load) -> (arrays, ms)."""
+    name, attention, _ = parse(case_id)
+    model = build_model(transformers, name, attention)
+    model.load_state_dict(state, strict=True)
+    start = time.perf_counter()
+    model.save_pretrained(base + ".torch_saved")
+    ms = (time.perf_counter() - start) * 1e3
+    return _state_arrays(model, "source"), {"mtv2_save_torch_load": None, "torch_save_mtv2_load": ms}
+
+
+def save_load_mtv2_side(transformers, case_id, state, base):
+    """mtv2: save_pretrained of the model holding `state` (for torch to load), and from_pretrained of torch's
+    files -> ({"loaded.<key>": array}, ms)."""
+    name, attention, _ = parse(case_id)
+    model = build_model(transformers, name, attention)
+    model.load_state_dict(state, strict=True)
+    start = time.perf_counter()
+    model.save_pretrained(base + ".mtv2_saved")
+    saved_ms = (time.perf_counter() - start) * 1e3
+    start = time.perf_counter()
+    loaded = getattr(transformers, name).from_pretrained(base + ".torch_saved")
+    loaded_ms = (time.perf_counter() - start) * 1e3
+    return _state_arrays(loaded, "loaded"), {"mtv2_save_torch_load": saved_ms, "torch_save_mtv2_load": loaded_ms}
+
+
+def load_torch_side(torch, transformers, case_id, base):
+    """Real torch: from_pretrained of mtv2's files -> ({"loaded.<key>": array}, ms)."""
+    name, _, _ = parse(case_id)
+    start = time.perf_counter()
+    loaded = getattr(transformers, name).from_pretrained(base + ".mtv2_saved")
+    return _state_arrays(loaded, "loaded"), (time.perf_counter() - start) * 1e3
+
+
+def compare_save_load(case, mine_run, theirs_run, torch_loaded):
+    """Both directions against the source state dict, key by key and bit for bit (same keys, tied ones too)."""
+    from conformance.checks import CheckResult
+    from conformance.compare import worst_of
+    (mine_loaded, mine_ms), (source, theirs_ms) = mine_run, theirs_run
+    source = {key.split(".", 1)[1]: value for key, value in source.items()}
+    directions = {"mtv2_save_torch_load": (torch_loaded[0], "torch from_pretrained of mtv2's save_pretrained",
+                                           mine_ms["mtv2_save_torch_load"], torch_loaded[1]),
+                  "torch_save_mtv2_load": (mine_loaded, "mtv2 from_pretrained of torch's save_pretrained",
+                                           mine_ms["torch_save_mtv2_load"], theirs_ms["torch_save_mtv2_load"])}
+    results = {}
+    for check, (loaded, what, mtv2_ms, torch_ms) in directions.items():
+        loaded = {key.split(".", 1)[1]: value for key, value in loaded.items()}
+        comparisons, _ = _compare_group("state", {f"state.{k}": v for k, v in loaded.items()},
+                                        {f"state.{k}": v for k, v in source.items()}, lambda key: EXACT_TOL)
+        merged = worst_of(comparisons)
+        detail = "; ".join(part for part in (merged.detail, f"{what}: {len(loaded)} state-dict entries against the "
+                                                           f"{len(source)} of the source model") if part)
+        results[check] = CheckResult("pass" if merged.ok else "fail", detail, merged.max_abs_err, merged.max_rel_err,
+                                     merged.err_ratio, *EXACT_TOL, mtv2_ms, torch_ms)
+    return results
+
+
+# ---- the mtv2 side: a subprocess under the shim ---------------------------------------------------
+def run_mtv2_side(workdir, ids):
+    """Under the shim: each case's weights from WORKDIR/<slug>.safetensors -> WORKDIR/<slug>.npz (or .error)."""
+    import mtv2.compat
+    mtv2.compat.install_torch_shim()
+    import mtv2
+    import torch
+    import transformers
+    from mtv2.nn.utils import load_safetensors
+    if torch.Tensor is not mtv2.Tensor or torch.optim.AdamW is not mtv2.optim.AdamW:
+        raise RuntimeError("the shim subprocess is not running on mtv2")
+    for case_id in ids:
+        base = os.path.join(workdir, slug(case_id))
+        try:
+            state = load_safetensors(base + ".safetensors")
+            if parse_variant(case_id) == SAVE_LOAD:
+                results, ms = save_load_mtv2_side(transformers, case_id, state, base)
+            else:
+                results, ms = run_model(torch, transformers, case_id, state)
+            np.savez(base + ".npz", **results)
+            with open(base + ".ms.json", "w") as handle:
+                json.dump(ms, handle)
+        except Exception as exception:   # one case's failure is that case's rows, not the others'
+            import traceback
+            with open(base + ".error", "w") as handle:
+                handle.write(f"{type(exception).__name__}: {exception}\n{traceback.format_exc()}")
+
+
+if __name__ == "__main__":
+    run_mtv2_side(sys.argv[1], sys.argv[2:])
