@@ -57,11 +57,6 @@ TRAIN_STEPS = 10
 
 # ---- the case ------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Spec:
-    xfails: tuple = ()
-
-
-@dataclass(frozen=True)
 class BertCase:
     name: str                       # the class (BertLayer) or mechanics.<what>
     variant: str
@@ -70,7 +65,6 @@ class BertCase:
     dtype: str = DTYPE
     kind: str = "bert"
     options: dict = field(default_factory=dict, hash=False, compare=False)
-    spec: _Spec = _Spec()           # make_row reads spec.xfails (none declared)
 
     @property
     def case_id(self):

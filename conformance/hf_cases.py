@@ -219,17 +219,11 @@ SUBPROCESS_TIMEOUT = 240.0
 
 
 @dataclass(frozen=True)
-class _Spec:
-    xfails: tuple = ()
-
-
-@dataclass(frozen=True)
 class HfCase:
     case_id: str
     checks: tuple = CHECKS
     kind: str = "hf"
     dtype: str = DTYPE
-    spec: _Spec = _Spec()          # make_row reads spec.xfails (none declared)
 
     @property
     def name(self):

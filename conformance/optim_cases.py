@@ -15,7 +15,6 @@ and the group options after every step (trajectory), and resume from both framew
 (resume). Error cases (check=error) pass when mtv2 raises the exception class torch raises.
 Every input is drawn from numpy.random.default_rng(crc32(case id)): rows are deterministic.
 """
-import types
 from dataclasses import dataclass, field
 
 from conformance.run import make_row
@@ -74,16 +73,9 @@ class OptimCase:
             return ("trajectory",)
         return ("trajectory", "resume")
 
-    # make_row reads these two
-    def row_name(self, check):
+    def row_name(self, check):   # make_row's name column
         return self.name
 
-    @property
-    def spec(self):
-        return _NO_XFAILS
-
-
-_NO_XFAILS = types.SimpleNamespace(xfails=())   # no optim case declares an expected failure
 
 TWO_GROUPS = (2, 2)   # parameters 0, 1 in group 0; 2, 3 in group 1
 EVERY_THIRD_STEP_NO_GRAD = frozenset({(s, 3) for s in range(0, STEPS, 3)} | {(5, 0)})

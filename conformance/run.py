@@ -44,7 +44,8 @@ def make_row(case, check, result):
 
 
 def apply_xfail(case, row):
-    for xfail in case.spec.xfails:
+    # op and module cases carry their xfails on the spec; optim, bert and hf cases declare none
+    for xfail in getattr(getattr(case, "spec", None), "xfails", ()):
         if xfail.matches(row["check"], row["dtype"], row["variant"]):
             if row["status"] in ("fail", "error"):
                 row["status"], row["detail"] = "xfail", f"xfail: {xfail.reason} | {row['detail']}"
