@@ -144,16 +144,18 @@ def _normalized_dims(ndim, normalized_ndim):
 @op("layer_norm", promotion=RAW)  # RAW: a half input computes in float32 and keeps its dtype (weight may be float)
 def _layer_norm(input, weight, bias, normalized_ndim=1, eps=1e-5):
     compute = np.float64 if input.dtype == np.float64 else np.float32
-    x = input.astype(compute)
+    x = input.astype(compute, copy=False)
     dims = _normalized_dims(x.ndim, normalized_ndim)
     centered = x - x.mean(axis=dims, keepdims=True)
     variance = np.mean(centered * centered, axis=dims, keepdims=True)   # biased, as torch
-    out = centered / np.sqrt(variance + eps)
+    # in place in the fresh `centered` buffer: the same operations and values as out = centered / std ...
+    out = centered
+    out /= np.sqrt(variance + eps)
     if weight is not None:
-        out = out * weight.astype(compute)
+        out *= weight.astype(compute, copy=False)
     if bias is not None:
-        out = out + bias.astype(compute)
-    return out.astype(input.dtype)
+        out += bias.astype(compute, copy=False)
+    return out.astype(input.dtype, copy=False)
 
 
 @_layer_norm.vjp

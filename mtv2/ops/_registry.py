@@ -129,13 +129,43 @@ def _result_dtypes(op, operands):
 
 # ---------------------------------------------------------------- the call path
 
+def _fast_dtypes(op, operands):
+    """The common case without torch's full promotion walk: every operand a tensor of one dtype, or a Python
+    int/float beside floating tensors (a wrapped number never changes a floating tensor's dtype). None when
+    the full rule is needed."""
+    dtype = None
+    for x in operands:
+        if type(x) is Tensor or isinstance(x, Tensor):
+            if dtype is None:
+                dtype = x.dtype
+            elif x.dtype is not dtype:
+                return None
+        elif type(x) is not float and type(x) is not int:
+            return None
+    if dtype is None or (dtype.category != FLOATING and len(operands) > 1 and
+                         any(not isinstance(x, Tensor) for x in operands)):
+        return None
+    cached = _FAST_TYPES.get((op.promotion, dtype))
+    if cached is None:
+        if op.promotion == TO_FLOAT and dtype.category != FLOATING:
+            return None  # follows the default dtype, which can change: not cached
+        result = _dtype.bool if op.promotion == COMPARE else dtype
+        cached = _FAST_TYPES[(op.promotion, dtype)] = (compute_numpy_type(dtype), result, dtype.numpy_type)
+    return cached
+
+
+_FAST_TYPES = {}
+
+
 def apply_op(op, operands, params):
     if op.promotion == RAW:
         arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
         result_dtype = None
     else:
-        numpy_type, result_dtype, promoted_numpy_type = _result_dtypes(op, operands)
-        arrays = [_as_compute_array(x, numpy_type, promoted_numpy_type) for x in operands]
+        types = _fast_dtypes(op, operands) or _result_dtypes(op, operands)
+        numpy_type, result_dtype, promoted_numpy_type = types
+        arrays = [x._data if isinstance(x, Tensor) and x._data.dtype == numpy_type
+                  else _as_compute_array(x, numpy_type, promoted_numpy_type) for x in operands]
 
     try:
         result = op.kernel(*arrays, **params)
@@ -146,16 +176,21 @@ def apply_op(op, operands, params):
         raise RuntimeError(f"{op.name}: the shapes of its operands ({shapes}) cannot be broadcast together: "
                            f"the size of tensor a must match the size of tensor b at each non-singleton "
                            f"dimension") from None
-    if isinstance(result, tuple):
+    if type(result) is tuple:
         outputs = tuple(_wrap_output(op, r, result_dtype if i == 0 else None, operands)
                         for i, r in enumerate(result))
         differentiable = outputs[0]
     else:
         outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
 
-    if grad_mode.state.enabled and op.has_gradient and differentiable.dtype.category == FLOATING:
-        edges = [edge_of(x) if isinstance(x, Tensor) else None for x in operands]
-        if any(edge is not None for edge in edges):
+    if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
+        edges = None
+        for i, x in enumerate(operands):
+            if isinstance(x, Tensor) and x._requires_grad:
+                if edges is None:
+                    edges = [None] * len(operands)
+                edges[i] = edge_of(x)
+        if edges is not None:
             node = OpNode(op, edges, operands, params, differentiable)
             differentiable._requires_grad = True
             differentiable.grad_fn = node
@@ -163,14 +198,14 @@ def apply_op(op, operands, params):
 
 
 def _wrap_output(op, array, dtype, operands):
-    if not isinstance(array, np.ndarray):
+    if type(array) is not np.ndarray:
         array = np.asarray(array)
     if dtype is not None and array.dtype != dtype.numpy_type:
         array = array.astype(dtype.numpy_type)
     if op.view:
         base = operands[0]
         return Tensor._make_view(array, base)
-    return Tensor._from_fresh(_owned(array, operands))
+    return Tensor._from_fresh(_owned(array, operands), dtype)
 
 
 def _owned(array, operands):

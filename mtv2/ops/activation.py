@@ -50,15 +50,21 @@ def _shifted(a, dim):
         return a - np.max(a, axis=dim, keepdims=True)
 
 
+# The kernels below work in their own fresh buffers (in-place ufuncs, out=): the same operations in the same
+# order as the written-out formulas, so the same values, with fewer full-size temporaries.
+
 def _softmax_rows(a, dim):
-    exponentials = np.exp(_shifted(a, dim))
-    return exponentials / np.sum(exponentials, axis=dim, keepdims=True)
+    exponentials = _shifted(a, dim)
+    np.exp(exponentials, out=exponentials)
+    exponentials /= np.sum(exponentials, axis=dim, keepdims=True)
+    return exponentials
 
 
 def _log_softmax_rows(a, dim):
     shifted = _shifted(a, dim)
     with np.errstate(divide="ignore"):
-        return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        shifted -= np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        return shifted
 
 
 def _softmax_kernel_name(a, dim, prefix):
@@ -107,7 +113,32 @@ def _log_softmax(a, dim):
 
 @_log_softmax.vjp
 def _(g, out, dim):
-    return g - exp(out) * reduction.sum(g, dim, keepdim=True)
+    return _log_softmax_backward(g, out, dim=dim)
+
+
+@op("log_softmax_backward")
+def _log_softmax_backward(g, log_probabilities, dim):
+    """g - exp(log_probabilities) * sum(g, dim): one kernel, two full-size passes and one buffer (cross_entropy
+    over a large vocabulary spends its backward here), the same operations in the same order as the formula.
+    (The operand is not called `out`: in a rule that name means the op's own result.)"""
+    return _along(lambda rows, axis: _log_softmax_backward_rows(g.reshape(rows.shape), rows, axis),
+                  log_probabilities, dim)
+
+
+def _log_softmax_backward_rows(g, log_probabilities, dim):
+    scaled = np.exp(log_probabilities)
+    scaled *= np.sum(g, axis=dim, keepdims=True)
+    return np.subtract(g, scaled, out=scaled)
+
+
+@_log_softmax_backward.vjp
+def _(h, g, log_probabilities, dim):
+    # the derivatives the written-out formula g - exp(out) * sum(g) would record, in its order of operations
+    minus_h = neg(h)
+    exponentials = exp(log_probabilities)
+    grad_log_probabilities = (minus_h * reduction.sum(g, dim, keepdim=True)) * exponentials
+    grad_g = h + reduction.sum(minus_h * exponentials, dim, keepdim=True)
+    return grad_g, grad_log_probabilities
 
 
 def _softmax_call(kernel, input, dim, dtype, name):
@@ -168,13 +199,23 @@ def _check_approximate(approximate):
         raise RuntimeError("gelu: approximate argument must be either none or tanh.")
 
 
+def _times(a, factor):
+    """a * factor in a fresh array (also for 0-d a, where NumPy would return a scalar), for in-place work."""
+    return np.multiply(a, factor, out=np.empty_like(a))
+
+
 @op("gelu")
 def _gelu(a, approximate="none"):
     _refuse_non_floating(a, "GeluKernelImpl")
     if approximate == "tanh":
         inner = _TANH_BETA * (a + _TANH_KAPPA * (a * a * a))
         return 0.5 * a * (1 + np.tanh(inner))
-    return a * 0.5 * (1 + special.erf(a * _SQRT1_2))
+    cdf = _times(a, _SQRT1_2)
+    special.erf(cdf, out=cdf)
+    cdf += 1                      # 1 + erf(...), in place
+    result = _times(a, 0.5)
+    result *= cdf
+    return result
 
 
 @_gelu.vjp
@@ -189,9 +230,20 @@ def _gelu_backward(grad, a, approximate="none"):
         tanh_inner = np.tanh(_TANH_BETA * (a + _TANH_KAPPA * (a * a * a)))
         inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
         return grad * (0.5 * (1 + tanh_inner) + 0.5 * a * (1 - tanh_inner * tanh_inner) * inner_derivative)
-    cdf = 0.5 * (1 + special.erf(a * _SQRT1_2))
-    pdf = np.exp(-0.5 * a * a) * _INV_SQRT_2PI
-    return grad * (cdf + a * pdf)
+    # grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), in place
+    cdf = _times(a, _SQRT1_2)
+    special.erf(cdf, out=cdf)
+    cdf += 1
+    cdf *= 0.5
+    pdf = _times(a, -0.5)
+    pdf *= a
+    np.exp(pdf, out=pdf)
+    pdf *= _INV_SQRT_2PI
+    pdf *= a
+    cdf += pdf
+    if cdf.shape == np.broadcast_shapes(cdf.shape, np.shape(grad)) and cdf.dtype == np.result_type(grad, cdf):
+        return np.multiply(grad, cdf, out=cdf)
+    return grad * cdf
 
 
 @_gelu_backward.vjp

@@ -50,7 +50,7 @@ def _picked_weights(target, weight, ignore_index, classes, compute_type):
 def _nll_loss(input, target, weight, reduction="mean", ignore_index=-100):
     _refuse_non_floating(input, "nll_loss_out_frame")
     compute_type = _compute_type(input)
-    values = input.astype(compute_type)
+    values = input.astype(compute_type, copy=False)
     classes_picked, weights, valid = _picked_weights(target, weight, ignore_index, input.shape[1], compute_type)
     picked = np.take_along_axis(values, classes_picked[:, None, :], axis=1)[:, 0, :]
     with np.errstate(invalid="ignore"):
@@ -115,7 +115,7 @@ def _nll_loss_backward(g, target, weight, input_shape=None, reduction="mean", ig
     scale = g.astype(compute_type) if reduction == "none" else g.astype(compute_type).reshape(())
     grad = np.zeros(input_shape, compute_type)
     np.put_along_axis(grad, classes_picked[:, None, :], (-weights * scale)[:, None, :], axis=1)
-    return grad.astype(g.dtype)
+    return grad.astype(g.dtype, copy=False)
 
 
 @_nll_loss_backward.vjp

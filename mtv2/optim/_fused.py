@@ -14,8 +14,9 @@ by an ulp now and then; that part cannot be reproduced with NumPy.)
 import numpy as np
 
 from .. import creation
+from ..autograd import grad_mode
 
-__all__ = ["add_scaled", "add_scaled_", "addcmul_", "addcmul", "lerp_scalar_"]
+__all__ = ["add_scaled", "add_scaled_", "addcmul_", "addcmul", "lerp_scalar_", "scale_"]
 
 _DEKKER_SPLIT = 134217729.0   # 2**27 + 1: splits a float64 into two 26-bit halves
 
@@ -25,9 +26,8 @@ def _fma(a, b, c):
     dtype = np.result_type(a, b, c)
     if dtype == np.float32 or dtype == np.float16:
         # a float32 product is exact in float64; the sum then rounds to float64 and to float32, which
-        # differs from a single rounding only at exact float32 ties of the float64 result (vanishingly rare)
-        exact = np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)
-        return exact.astype(dtype)
+        # differs from a single rounding only at exact float32 ties of the float64 result (vanishingly rare).
+        return _fma_through_float64(a, b, c, dtype)
     a, b, c = (np.asarray(x, np.float64) for x in (a, b, c))
     with np.errstate(over="ignore", invalid="ignore"):
         product = a * b
@@ -48,8 +48,42 @@ def _fma(a, b, c):
     return np.where(np.isfinite(fused), fused, product + c)
 
 
+_CHUNK = 1 << 15   # elements per float64 block: the block stays in the CPU cache between its three passes
+
+
+def _fma_through_float64(a, b, c, dtype):
+    """a * b + c for float32/float16: the product is exact in float64, the sum rounds in float64, then to dtype.
+    Computed in cache-sized blocks through one float64 buffer; the same operations element by element as
+    ((a * b) in float64 + c).astype(dtype), so the same values, without full-size float64 temporaries."""
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
+    result = np.empty(shape, dtype)
+    flat = result.reshape(-1)
+    # operands as flat arrays over the result's elements (0-d ones stay scalars, broadcast per block)
+    a, b, c = (x if np.ndim(x) == 0 else np.broadcast_to(x, shape).reshape(-1) for x in (a, b, c))
+    buffer = np.empty(min(_CHUNK, flat.size), np.float64)
+    for start in range(0, flat.size, _CHUNK):
+        block = slice(start, start + _CHUNK)
+        exact = buffer[:len(flat[block])]
+        np.multiply(a if np.ndim(a) == 0 else a[block], b if np.ndim(b) == 0 else b[block], out=exact,
+                    dtype=np.float64)
+        np.add(exact, c if np.ndim(c) == 0 else c[block], out=exact, dtype=np.float64)
+        flat[block] = exact
+    return result
+
+
 def _array(tensor):
     return tensor.detach().numpy()
+
+
+def _write(tensor, result):
+    """tensor.copy_(result array): written straight into its storage when nothing records autograd (the
+    optimizers step under no_grad), else through copy_ so that a differentiable step records it."""
+    if grad_mode.state.enabled or tensor._inference or result.dtype != tensor._data.dtype:
+        tensor.copy_(creation.tensor(result, dtype=tensor.dtype))
+    else:
+        np.copyto(tensor._data, result, casting="unsafe")
+        tensor._version_counter.value += 1
+    return tensor
 
 
 def add_scaled(tensor, other, alpha):
@@ -61,8 +95,7 @@ def add_scaled(tensor, other, alpha):
 def add_scaled_(tensor, other, alpha):
     """tensor.add_(other, alpha=alpha) with torch's single rounding."""
     scalar = np.asarray(alpha, dtype=_array(tensor).dtype)
-    tensor.copy_(creation.tensor(_fma(_array(other), scalar, _array(tensor)), dtype=tensor.dtype))
-    return tensor
+    return _write(tensor, _fma(_array(other), scalar, _array(tensor)))
 
 
 def lerp_scalar_(tensor, end, weight):
@@ -75,19 +108,33 @@ def lerp_scalar_(tensor, end, weight):
         result = _fma(w, difference, start)
     else:
         result = _fma(w - np.asarray(1, dtype=start.dtype), difference, end)
-    tensor.copy_(creation.tensor(result, dtype=tensor.dtype))
-    return tensor
+    return _write(tensor, result)
 
 
 def addcmul(tensor, tensor1, tensor2, value=1):
     """tensor.addcmul(tensor1, tensor2, value=value) with torch's fused rounding; a new tensor."""
     start = _array(tensor)
+    return creation.tensor(_addcmul_array(start, tensor1, tensor2, value), dtype=tensor.dtype)
+
+
+def _addcmul_array(start, tensor1, tensor2, value):
     scalar = np.asarray(value, dtype=start.dtype)
-    scaled = (scalar * _array(tensor1)).astype(start.dtype)
-    return creation.tensor(_fma(scaled, _array(tensor2), start), dtype=tensor.dtype)
+    scaled = (scalar * _array(tensor1)).astype(start.dtype, copy=False)
+    return _fma(scaled, _array(tensor2), start)
 
 
 def addcmul_(tensor, tensor1, tensor2, value=1):
     """tensor.addcmul_(tensor1, tensor2, value=value) with torch's fused rounding."""
-    tensor.copy_(addcmul(tensor, tensor1, tensor2, value))
+    return _write(tensor, _addcmul_array(_array(tensor), tensor1, tensor2, value))
+
+
+def scale_(tensor, factor):
+    """tensor.mul_(factor) for a Python float: in place in the tensor's own buffer when nothing records autograd
+    (np.multiply with the float kept "weak" is exactly the float32/float64 mul kernel), else through mul_."""
+    data = tensor._data
+    if (grad_mode.state.enabled or tensor._inference or type(factor) is not float
+            or data.dtype not in (np.float32, np.float64)):
+        return tensor.mul_(factor)
+    np.multiply(data, factor, out=data)
+    tensor._version_counter.value += 1
     return tensor

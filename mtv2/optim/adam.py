@@ -2,7 +2,7 @@
 from .. import creation
 from .._tensor import Tensor
 from ..ops.elementwise import maximum
-from ._fused import add_scaled, addcmul_, lerp_scalar_
+from ._fused import add_scaled, addcmul_, lerp_scalar_, scale_
 from .optimizer import (Optimizer, check_fused, check_lr, check_non_negative, get_value, scalar_dtype,
                         step_under_no_grad, to_scalar)
 
@@ -66,11 +66,11 @@ class Adam(Optimizer):
         step_t += 1
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
-                param.mul_(1 - lr * weight_decay)
+                scale_(param, 1 - lr * weight_decay)
             else:
                 grad = add_scaled(grad, param, weight_decay)
         lerp_scalar_(exp_avg, grad, 1 - beta1)
-        addcmul_(exp_avg_sq.mul_(beta2), grad, grad, value=1 - beta2)
+        addcmul_(scale_(exp_avg_sq, beta2), grad, grad, value=1 - beta2)
 
         step = get_value(step_t)
         # Python-float arithmetic (float64), as torch computes the bias corrections
