@@ -57,6 +57,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
     else:
         array = _array_from_nested(data)
+        if isinstance(dtype, _dtype.dtype):
+            _check_numbers_fit(data, dtype)
         if dtype is None:
             dtype = _inferred_dtype(array) if not isinstance(data, np.generic) else _dtype.from_numpy_dtype(array.dtype)
     return _finish(np.asarray(array), dtype, requires_grad, device)
@@ -68,13 +70,47 @@ def _array_from_nested(data):
     try:
         array = np.array(data)
     except ValueError:
-        raise ValueError(f"expected sequence of equal lengths at every dim (ragged nested sequence)") from None
+        empty = _empty_nested(data)
+        if empty is None:
+            raise ValueError(f"expected sequence of equal lengths at every dim (ragged nested sequence)") from None
+        return empty
     if array.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(_flatten(data)[0]).__name__}" if _flatten(data)
                         else "Could not infer dtype")
     if array.size == 0 and array.dtype.kind == "f" and isinstance(data, (list, tuple)):
         array = array.astype(_dtype.get_default_dtype().numpy_type)
     return array
+
+
+def _check_numbers_fit(data, dtype):
+    """torch refuses a Python number that an integer dtype cannot hold: a float out of range (or nan/inf), an int
+    out of range, except that negative ints wrap into unsigned types as two's complement (-1 is 255 in uint8)."""
+    if dtype.is_floating_point or dtype is _dtype.bool:
+        return
+    info = np.iinfo(dtype.numpy_type)
+    for value in _flatten(data):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if isinstance(value, float):
+            overflows = not math.isfinite(value) or not info.min <= value <= info.max
+        else:
+            overflows = value > info.max or value < (-int(info.max) if info.min == 0 else info.min)
+        if overflows:
+            raise RuntimeError(f"value cannot be converted to type {np.dtype(dtype.numpy_type).name} without overflow")
+
+
+def _empty_nested(data):
+    """torch takes the shape from the first element at each level and, when that shape holds no element, reads
+    nothing else: [[], [1, 2]] is an empty (2, 0) tensor of the default dtype (an empty list infers it)."""
+    shape, probe = [], data
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+    if 0 not in shape:
+        return None
+    return np.empty(shape, _dtype.get_default_dtype().numpy_type)
 
 
 def _flatten(data):

@@ -19,7 +19,10 @@ for _name, _apply in COMPARISONS:
                domain="small_int", grad=False,
                inplace=lambda fw, a, b, _name=_name: getattr(a, _name + "_")(b),
                inplace_name=f"Tensor.{_name}_",
-               inplace_samples=tuple(s for s in SAMPLES if s.name in ("same_shape", "scalar_rhs"))),
+               inplace_samples=tuple(s for s in SAMPLES if s.name in ("same_shape", "scalar_rhs")),
+               # found by conformance/fuzz: a Python number is taken only as `other` (no (Number, Tensor) overload)
+               errors=(ErrorCase("number_as_input", lambda fw, a, _name=_name: getattr(fw, _name)(2, a),
+                                 Sample("float", (T(3),)), TypeError),)),
         OpSpec(f"Tensor.__{_name}__", lambda fw, a, b, _apply=_apply: _apply(a, b), OPERATOR_SAMPLES,
                DTYPES, domain="small_int", grad=False),
         # A number on the left: Python reflects `2 < t` into `t > 2`.
@@ -42,3 +45,13 @@ for _name in ("maximum", "minimum"):
         OpSpec(f"Tensor.{_name}", lambda fw, a, b, _name=_name: getattr(a, _name)(b), EXTREMA_SAMPLES[:2],
                ("float32", "int64"), gradcheck=False, gradgrad=False),
     ]
+
+# logical_and / logical_or / logical_xor: any dtypes, a bool result; torch has no overload taking a Python number
+# on either side (found by conformance/fuzz: mtv2 took one).
+for _name in ("logical_and", "logical_or", "logical_xor"):
+    SPECS.append(OpSpec(_name, lambda fw, a, b, _name=_name: getattr(fw, _name)(a, b), binary_samples(scalar=False),
+                        DTYPES, domain="small_int", grad=False,
+                        errors=(ErrorCase("number_as_other", lambda fw, a, _name=_name: getattr(fw, _name)(a, 1),
+                                          Sample("float", (T(3),)), TypeError),
+                                ErrorCase("number_as_input", lambda fw, a, _name=_name: getattr(fw, _name)(1, a),
+                                          Sample("float", (T(3),)), TypeError))))

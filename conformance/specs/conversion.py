@@ -51,6 +51,11 @@ SPECS += [
            errors=(ErrorCase("memory_format_not_a_format", lambda fw, a: fw.clone(a, memory_format=1),
                              Sample("3x4", (T(3, 4),)), TypeError),)),
     OpSpec("Tensor.clone", lambda fw, a: a.clone(), SAMPLES, DTYPES, alias=True),
+    # found by conformance/fuzz: an expanded tensor clones contiguous (preserve_format keeps only dense layouts),
+    # so view(-1) works on the clone
+    OpSpec("Tensor.clone", lambda fw, a: a.clone().view(-1),
+           (Sample("expanded_then_view", (T(3, 4, layout="expanded"),)),),
+           DTYPES, variant="then_view"),
     OpSpec("Tensor.clone", lambda fw, a: a.clone(memory_format=fw.contiguous_format), SAMPLES, DTYPES,
            variant="contiguous_format", alias=True),
     OpSpec("clone", lambda fw, a: fw.clone(a, memory_format=fw.preserve_format), SAMPLES, DTYPES,
@@ -68,3 +73,23 @@ SPECS += [
     OpSpec("Tensor.zero_", cloned_then("zero_"), SAMPLES, DTYPES,
            inplace=lambda fw, a: a.zero_(), inplace_name="Tensor.zero_"),
 ]
+
+# torch.tensor from Python data. Found by conformance/fuzz: the shape comes from the first element at each level
+# and nothing more is read once it holds no element ([[], [1, 2]] is an empty (2, 0) float tensor); a Python
+# number an integer dtype cannot hold is refused, except negative ints, which wrap into unsigned types.
+def _from_data(fw, data, dtype=None):
+    return fw.tensor(data, dtype=None if dtype is None else getattr(fw, dtype))
+
+
+SPECS.append(OpSpec("tensor", _from_data,
+                    (Sample("empty_first_row", (Arg(value=[[], [1, 2]]),)),
+                     Sample("empty_innermost", (Arg(value=[[[]], [1, 2]]),)),
+                     Sample("negative_int_wraps_uint8", (Arg(value=[-1, 3]),), {"dtype": "uint8"}),
+                     Sample("float_truncates_int64", (Arg(value=2.5),), {"dtype": "int64"})),
+                    ("float32",), grad=False,
+                    errors=(ErrorCase("negative_float_to_uint8", lambda fw: _from_data(fw, -1.0, "uint8"),
+                                      Sample("number", ()), RuntimeError),
+                            ErrorCase("int_past_int8", lambda fw: _from_data(fw, [200], "int8"),
+                                      Sample("list", ()), RuntimeError),
+                            ErrorCase("ragged", lambda fw: _from_data(fw, [[1], []]), Sample("list", ()),
+                                      ValueError))))

@@ -34,7 +34,10 @@ INDICES = (("int", (3, 4), 1), ("negative_int", (3, 4), -1), ("two_ints", (3, 4)
            ("slice_step_offset", (7, 4), (slice(1, 6, 3), slice(None, None, 2))),
            ("none", (3, 4), (None, 1)), ("ellipsis", (2, 3, 4), (E, 1)),
            ("ellipsis_none", (2, 3, 4), (0, E, None)), ("slice_past_end", (3, 4), slice(2, 10)),
-           ("empty_slice", (3, 4), slice(2, 2)), ("0d_ellipsis", (), E), ("0d_none", (), (None,)))
+           ("empty_slice", (3, 4), slice(2, 2)), ("0d_ellipsis", (), E), ("0d_none", (), (None,)),
+           # found by conformance/fuzz: torch takes several Ellipses (each skips the unindexed dims)
+           ("two_ellipses", (2, 3), (E, 0, E)), ("two_ellipses_none", (2, 3), (E, None, E)),
+           ("0d_two_ellipses", (), (E, E)))
 
 
 MASK_3x4 = Ix(((True, False, True, True), (False, False, True, False), (True, True, False, False)), "bool")
@@ -63,6 +66,8 @@ ADVANCED_INDICES = (
     ("full_mask", (3, 4), MASK_3x4), ("row_mask_and_tensor", (3, 4), (Ix((True, False, True), "bool"), Ix((0, 3)))),
     ("mask_after_slice", (2, 3, 4), (S, Ix(((True, False, True, True),) * 3, "bool"))),
     ("0d_input_mask", (), Ix(True, "bool")),
+    # found by conformance/fuzz: an empty result reads no element, so torch checks no index value
+    ("out_of_range_into_empty", (0, 3), (S, [5])),
 )
 
 
@@ -97,7 +102,9 @@ def setitem_samples():
             Sample("mask_one_element_value", (T(3, 4), Arg(value=MASK_3x4), T(1))),
             Sample("empty_index", (T(3, 4), Arg(value=Ix((), "int64")), T(4))),
             Sample("negative_tensor", (T(3, 4), Arg(value=(Ix((-1,)), Ix((-4, 1)))), T(2))),
-            Sample("tensor_into_transposed", (T(3, 4, layout="transposed"), Arg(value=(S, Ix((3, 0)))), T(3, 2))))
+            Sample("tensor_into_transposed", (T(3, 4, layout="transposed"), Arg(value=(S, Ix((3, 0)))), T(3, 2))),
+            # found by conformance/fuzz: writing to no element checks no index value
+            Sample("out_of_range_into_empty", (T(0, 3), Arg(value=(S, [5])), Arg(scalar=True))))
 
 
 def setitem(fw, a, index, value):
@@ -153,6 +160,12 @@ GETITEM_ERRORS = (
     ErrorCase("0d_tensor_out_of_range", getitem_error(Ix(3)), THREE_BY_FOUR, IndexError),
     ErrorCase("list_out_of_range", getitem_error([0, 3]), THREE_BY_FOUR, IndexError),
     ErrorCase("mask_shape_mismatch", getitem_error(Ix((True, False), "bool")), THREE_BY_FOUR, IndexError),
+    # found by conformance/fuzz: a size-0 mask on a size-1 dim (NumPy broadcasts it, torch refuses), and the
+    # order of torch's checks for a zero step (a lone slice before the dim count, in a tuple after)
+    ErrorCase("empty_mask_on_size1_dim", getitem_error((None, Ix((), "bool"))), Sample("1x0", (T(1, 0),)),
+              IndexError),
+    ErrorCase("lone_zero_step_0d", getitem_error(slice(None, None, 0)), Sample("0d", (T(),)), ValueError),
+    ErrorCase("tuple_zero_step_0d", getitem_error((slice(None, None, 0),)), Sample("0d", (T(),)), IndexError),
     ErrorCase("not_broadcastable", getitem_error((Ix((0, 1, 2)), Ix((0, 1)))), THREE_BY_FOUR, IndexError),
     ErrorCase("float_tensor", getitem_error(Ix((1.0,), "float32")), THREE_BY_FOUR, IndexError),
     ErrorCase("int16_tensor", getitem_error(Ix((1,), "int16")), THREE_BY_FOUR, IndexError),
@@ -169,6 +182,10 @@ SETITEM_ERRORS = (
     ErrorCase("advanced_value_dtype_differs", setitem_error(Ix((0,)), lambda fw: fw.ones(4, dtype=fw.float64)),
               THREE_BY_FOUR, RuntimeError),
     ErrorCase("tensor_out_of_range", setitem_error(Ix((3,)), 1.0), THREE_BY_FOUR, IndexError),
+    # found by conformance/fuzz: a number is copied in, and copy_ refuses a target whose elements overlap
+    ErrorCase("number_into_expanded", lambda fw, a: a.expand(3, 4).__setitem__(Ellipsis, 9),
+              Sample("1x4", (T(1, 4),)),
+              RuntimeError),
     ErrorCase("byte_mask_one_element_value", setitem_error(Ix((1, 0, 1), "uint8"), lambda fw: fw.ones(1)),
               THREE_BY_FOUR, RuntimeError),
     ErrorCase("list_value", setitem_error(0, [1.0, 2.0, 3.0, 4.0]), THREE_BY_FOUR, TypeError),

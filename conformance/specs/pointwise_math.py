@@ -53,6 +53,9 @@ for _name in ("floor", "ceil", "trunc", "round", "frac", "sign", "sgn", "square"
     SPECS += _unary(_name, "real")
     # halves and whole numbers: round half to even, floor/ceil/trunc at integers, sign at 0
     SPECS += _unary(_name, "halves", samples=FEW, variant="ties", gradcheck=False)
+# found by conformance/fuzz: torch's sign is (0 < x) - (x < 0), so sign(nan) is 0 (NumPy's is nan)
+for _name in ("sign", "sgn"):
+    SPECS += _unary(_name, "nonfinite", samples=FEW, variant="nonfinite", gradcheck=False)
 
 ROUND_DECIMALS = tuple(Sample(f"decimals_{label}", (T(3, 4),), {"decimals": decimals})
                        for label, decimals in (("2", 2), ("minus1", -1), ("0", 0)))

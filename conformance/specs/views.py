@@ -91,7 +91,14 @@ SPECS = [
               (S("3d", (2, 3, 4), (2, 0, 1)), S("negative", (2, 3, 4), (-1, -3, -2)),
                S("identity", (3, 4), (0, 1)), S("offset", (2, 3), (1, 0), layout="offset")),
               errors=(ErrorCase("wrong_length", lambda fw, a: a.permute(0), Sample("3x4", (T(3, 4),)),
-                                RuntimeError),)),
+                                RuntimeError),
+                      # found by conformance/fuzz: torch wraps and checks one dim at a time, so a duplicate
+                      # before an out-of-range dim is the RuntimeError
+                      ErrorCase("duplicate_before_out_of_range", lambda fw, a: a.permute(0, 0, 5),
+                                Sample("2x3x4", (T(2, 3, 4),)), RuntimeError))),
+    # found by conformance/fuzz: a 0-d tensor takes dim 0 and -1
+    view_spec("movedim", lambda fw, a, source, destination: fw.movedim(a, source, destination),
+              (S("3d", (2, 3, 4), 0, 2), S("lists", (2, 3, 4), (0, 1), (2, 0)), S("0d", (), 0, -1))),
     view_spec("Tensor.expand", lambda fw, a, shape: a.expand(*shape),
               (S("size1_dim", (3, 1), (3, 4)), S("new_leading_dims", (4,), (2, 3, 4)),
                S("keep_with_minus1", (3, 1), (-1, 5)), S("0d", (), (2, 2))),
@@ -123,7 +130,10 @@ SPECS = [
               (S("columns", (3, 4), 1, 1, 2), S("rows", (3, 4), 0, 0, 1),
                S("negative_start", (3, 4), 1, -2, 2), S("transposed", (3, 4), 0, 1, 2, layout="transposed")),
               errors=(ErrorCase("past_the_end", lambda fw, a: a.narrow(1, 3, 2),
-                                Sample("3x4", (T(3, 4),)), RuntimeError),)),
+                                Sample("3x4", (T(3, 4),)), RuntimeError),
+                      # found by conformance/fuzz: start == size does not wrap to 0 (only negative starts wrap)
+                      ErrorCase("start_at_end", lambda fw, a: a.narrow(0, 1, 1), Sample("1x3", (T(1, 3),)),
+                                RuntimeError))),
     view_spec("narrow", lambda fw, a: fw.narrow(a, 1, 1, 2), (S("columns", (3, 4)),)),
     view_spec("Tensor.select", lambda fw, a, dim, index: a.select(dim, index),
               (S("row", (3, 4), 0, 1), S("column", (3, 4), 1, 3), S("negative_index", (3, 4), 0, -1),

@@ -34,6 +34,8 @@ contiguous_format = memory_format("contiguous_format")
 
 @op("clone", promotion=RAW)
 def _clone(a, order="K"):
+    if order == "K" and any(stride == 0 and extent > 1 for stride, extent in zip(a.strides, a.shape)):
+        order = "C"   # an expanded (overlapping) input clones contiguous in torch; NumPy's "K" would reorder it
     return np.array(a, copy=True, order=order)  # "K" keeps a dense input's memory order, as preserve_format
 
 

@@ -110,7 +110,12 @@ def _remainder(a, b):
     _refuse_bool(a, "remainder_cpu")
     _check_integer_zero_division(a, b, "remainder")
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder; x % 0.0 is nan
+        if not np.issubdtype(np.result_type(a, b), np.floating):
+            return np.remainder(a, b)  # sign follows the divisor, as Python's % and torch.remainder
+        # torch: m = fmod(a, b), plus b when m is nonzero and its sign differs from b's. Unlike np.remainder this
+        # keeps fmod's -0.0 (remainder(-0.0, inf) is -0.0); x % 0.0 is nan either way.
+        modulus = np.fmod(a, b)
+        return np.where((modulus != 0) & ((b < 0) != (modulus < 0)), modulus + b, modulus)
 
 
 @_remainder.vjp
@@ -247,7 +252,9 @@ def _(g, a):
 
 @op("sign")
 def _sign(a):
-    return np.sign(a) if a.dtype != np.bool_ else a.copy()
+    if a.dtype == np.bool_:
+        return a.copy()
+    return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)  # torch's formula: sign(nan) is 0, sign(-0.0) is +0.0
 
 
 @_sign.vjp
@@ -419,10 +426,10 @@ def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
                            "or `logical_xor()` operator instead.")
+    # torch refuses any bool operand (a bool tensor or a Python bool), whatever the promoted dtype
     if _is_bool(input) or _is_bool(other):
-        if promoted_dtype((input, other)) is _dtype.bool:
-            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
-                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     _check_alpha(input, other, alpha, "sub")
     return _with_out(_sub(input, other, alpha=alpha), out)
 
@@ -463,6 +470,7 @@ def remainder(input, other, *, out=None):
 
 
 def fmod(input, other, *, out=None):
+    _require_tensor_input("fmod", input)
     return _with_out(_fmod(input, other), out)
 
 
@@ -473,6 +481,13 @@ def pow(input, exponent, *, out=None):
             and not promoted_dtype((input, exponent)).is_floating_point:
         # only a Python int exponent is refused; an integer tensor of negative exponents gives 0, 1 or -1
         raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
+    half_limits = {_dtype.float16: ("Half", 65504.0), _dtype.bfloat16: ("BFloat16", 3.3895313892515355e38)}
+    if isinstance(input, Tensor) and input.dtype in half_limits and isinstance(exponent, (int, float)) \
+            and not isinstance(exponent, bool) and math.isfinite(exponent):
+        # torch converts a Python exponent to the half type and refuses one that overflows it
+        type_name, limit = half_limits[input.dtype]
+        if not -limit <= exponent <= limit:
+            raise RuntimeError(f"value cannot be converted to type c10::{type_name} without overflow")
     return _with_out(_pow(input, exponent), out)
 
 
@@ -492,6 +507,14 @@ def _require_tensors(name, input, other):
         if not isinstance(value, Tensor):
             raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, not "
                             f"{type(value).__name__}")
+
+
+def _require_tensor_input(name, input):
+    """torch's (Tensor input, Number other) overloads take a Python number only as `other`."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, ...), but expected (Tensor input, Tensor other) or "
+                        f"(Tensor input, Number other)")
 
 
 def where(condition, input=None, other=None):
@@ -560,26 +583,32 @@ def relu(input):
 
 
 def eq(input, other, *, out=None):
+    _require_tensor_input("eq", input)
     return _with_out(_eq(input, other), out)
 
 
 def ne(input, other, *, out=None):
+    _require_tensor_input("ne", input)
     return _with_out(_ne(input, other), out)
 
 
 def lt(input, other, *, out=None):
+    _require_tensor_input("lt", input)
     return _with_out(_lt(input, other), out)
 
 
 def le(input, other, *, out=None):
+    _require_tensor_input("le", input)
     return _with_out(_le(input, other), out)
 
 
 def gt(input, other, *, out=None):
+    _require_tensor_input("gt", input)
     return _with_out(_gt(input, other), out)
 
 
 def ge(input, other, *, out=None):
+    _require_tensor_input("ge", input)
     return _with_out(_ge(input, other), out)
 
 
@@ -588,14 +617,17 @@ def logical_not(input, *, out=None):
 
 
 def logical_and(input, other, *, out=None):
+    _require_tensors("logical_and", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_and(input, other), out)
 
 
 def logical_or(input, other, *, out=None):
+    _require_tensors("logical_or", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_or(input, other), out)
 
 
 def logical_xor(input, other, *, out=None):
+    _require_tensors("logical_xor", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_xor(input, other), out)
 
 

@@ -59,9 +59,7 @@ def _convert_item(item):
     """(NumPy index item, whether it came from a byte tensor)."""
     if isinstance(item, Tensor):
         return _tensor_index(item)
-    if isinstance(item, slice):
-        if item.step is not None and int(item.step) <= 0:
-            raise ValueError("step must be greater than zero")
+    if isinstance(item, slice):   # a step <= 0 is refused in _check_bounds, in torch's order of checks
         return slice(*(None if v is None else int(v) for v in (item.start, item.stop, item.step))), False
     if item is None or item is Ellipsis:
         return item, False
@@ -96,9 +94,30 @@ def _check_bounds(index, shape):
         if item is Ellipsis:
             dim += len(shape) - total
             continue
+        if isinstance(item, slice) and item.step is not None and item.step <= 0:
+            raise ValueError("step must be greater than zero")
         if isinstance(item, int) and not -shape[dim] <= item < shape[dim]:
             raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {shape[dim]}")
+        # torch wants a mask's shape to equal the dims it covers (NumPy lets a size-0 mask index a size-1 dim)
+        if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.shape != tuple(shape[dim:dim + item.ndim]):
+            raise IndexError(f"The shape of the mask {list(item.shape)} at index {dim} does not match the shape of "
+                             f"the indexed tensor {list(shape)} at index {dim}")
         dim += _index_width(item)
+
+
+def _expand_ellipses(items, shape):
+    """torch accepts several Ellipses: each one skips (ndim - dims indexed) dims, and skipping past the last dim
+    is harmless unless something is indexed there. Written out as full slices, trailing full slices dropped."""
+    if builtins.sum(1 for item in items if item is Ellipsis) <= 1:
+        return items
+    skipped = builtins.max(len(shape) - builtins.sum(_index_width(item) for item in items), 0)
+    expanded = []
+    for item in items:
+        expanded += [_FULL] * skipped if item is Ellipsis else [item]
+    # torch does not even look at a trailing full slice (it is a no-op), so past the last dim it is no error
+    while expanded and isinstance(expanded[-1], slice) and expanded[-1] == _FULL:
+        expanded.pop()
+    return expanded
 
 
 class _Index:
@@ -128,12 +147,15 @@ class _Index:
     @classmethod
     def of(cls, index, shape):
         """The split of a Python index (Tensor.__getitem__ / __setitem__)."""
+        if isinstance(index, slice) and index.step is not None and index.step <= 0:
+            # a lone slice is checked before the dims are counted (x[::0] on a 0-d tensor); in a tuple, after
+            raise ValueError("slice step cannot be zero" if index.step == 0 else "step must be greater than zero")
         items, from_bytes = [], False
         for item in _as_index_tuple(index):
             converted, from_byte_tensor = _convert_item(item)
             items.append(converted)
             from_bytes = from_bytes or from_byte_tensor
-        return cls(items, shape, from_bytes)
+        return cls(_expand_ellipses(items, shape), shape, from_bytes)
 
     def mask(self):
         """The one bool mask (ndim >= 1) when it is the only advanced index: torch's masked_fill_ shortcut."""
@@ -153,12 +175,36 @@ def _numpy_index_error(error):
     return IndexError(str(error).replace("axis", "dimension").replace("arrays", "tensors"))
 
 
+def _empty_result_shape(a, index):
+    """torch checks index values only while it reads elements, so an empty result never fails (x[:, [5]] on a
+    (0, 3) tensor is (0, 1)). That result's shape, with the integer indices wrapped into range; else None."""
+    if a.size:
+        return None
+    widths = [_index_width(item) for item in index]
+    dim, wrapped = 0, []
+    for item, width in zip(index, widths):
+        if item is Ellipsis:
+            dim += a.ndim - builtins.sum(widths)
+        elif isinstance(item, np.ndarray) and item.dtype != np.bool_ and dim < a.ndim and a.shape[dim] > 0:
+            item = item % a.shape[dim]
+        wrapped.append(item)
+        dim += width
+    try:
+        result = a[tuple(wrapped)]
+    except IndexError:
+        return None
+    return result.shape if result.size == 0 else None
+
+
 @op("index", promotion=RAW)
 def _index(a, index=()):
     try:
         result = a[index]
     except IndexError as error:
-        raise _numpy_index_error(error) from None
+        empty = _empty_result_shape(a, index)
+        if empty is None:
+            raise _numpy_index_error(error) from None
+        result = np.empty(empty, a.dtype)
     # NumPy gives empty results all-zero strides; torch's are contiguous (and stride 0 would read as overlap)
     return np.empty(result.shape, a.dtype) if result.size == 0 else result
 
@@ -166,7 +212,8 @@ def _index(a, index=()):
 @op("index_backward", promotion=RAW)
 def _index_backward(g, input_shape=(), index=()):
     grad = np.zeros(input_shape, dtype=g.dtype)
-    np.add.at(grad, index, g)  # repeated indices accumulate
+    if g.size:   # an empty result read nothing (its indices may be out of range, as torch allows)
+        np.add.at(grad, index, g)  # repeated indices accumulate
     return grad
 
 
@@ -200,7 +247,8 @@ def _index_put(a, values, index=(), accumulate=False):
         else:
             result[index] = values
     except IndexError as error:
-        raise _numpy_index_error(error) from None
+        if _empty_result_shape(a, index) is None:   # writing to no element checks no index, as torch
+            raise _numpy_index_error(error) from None
     except ValueError:
         indexed = a[index].shape
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(values))} cannot be broadcast "
@@ -257,6 +305,8 @@ def setitem(input, index, value):
         if isinstance(value, Tensor):
             target.copy_(value)
         else:
+            from .inplace import check_inplace_allowed
+            check_inplace_allowed(target, "copy_")   # torch copies a number in (fill_ would accept an overlap)
             target.fill_(value)
         return
     value = _put_values(input, split, value, False, "index_put_")

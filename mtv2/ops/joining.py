@@ -288,6 +288,8 @@ def roll(input, shifts, dims=None):
     dims = () if dims is None else (dims,) if isinstance(dims, (int, np.integer)) else _dims_argument(dims, "roll")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.numel() == 0:
+        return input.clone()   # torch returns an empty input before it looks at the dims
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     dims = tuple(_wrap_dim(d, input.ndim, "roll") for d in dims)

@@ -115,7 +115,8 @@ def _(g, a):
 
 @op("erfinv", promotion=TO_FLOAT)
 def _erfinv(a):
-    return scipy.special.erfinv(a)  # +-inf at +-1, nan outside [-1, 1], as torch
+    result = scipy.special.erfinv(a)  # +-inf at +-1, nan outside [-1, 1], as torch
+    return np.where(a == 0, a, result)  # erfinv(-0.0) is -0.0 in torch
 
 
 @_erfinv.vjp

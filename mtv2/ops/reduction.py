@@ -207,6 +207,12 @@ def _var_arguments(input, dim, unbiased, correction, name):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes, "
                            f"got {_dtype_title(input.dtype)}")
+    if isinstance(dim, (list, tuple)):   # torch's var/std wrap and check one dim at a time: (0, 0, 9) is a duplicate
+        seen = []
+        for d in dim:
+            seen.append(_wrap_dim(d, input.ndim, name))
+            if seen[-1] in seen[:-1]:
+                raise RuntimeError(f"dim {seen[-1]} appears multiple times in the list of dims")
     return reduced_dims(dim, input.ndim, name), correction, dim is None or input.ndim == 0
 
 
@@ -265,7 +271,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     check_autograd_dtype(input, dtype)
     if dim is None:
         return _prod(input, dims=tuple(range(input.ndim)), keepdim=False, dtype=dtype)
-    dims = (_wrap_dim(dim, input.ndim, "prod"),) if input.ndim else ()
+    wrapped = _wrap_dim(dim, input.ndim, "prod")   # validated on 0-d tensors too: only -1 and 0 are in range
+    dims = (wrapped,) if input.ndim else ()
     return _prod(input, dims=dims, keepdim=keepdim, dtype=dtype)
 
 
@@ -386,6 +393,8 @@ _amin.vjp(_share_among_ties)
 
 
 def _amax_amin(input, dim, keepdim, name, kernel):
+    if isinstance(dim, (list, tuple)) and len(dim) > 1:   # torch checks every dim's size before duplicates
+        _check_nonempty(input, name, [_wrap_dim(d, input.ndim, name) for d in dim])
     dims = reduced_dims(dim, input.ndim, name)
     _check_nonempty(input, name, None if dim is None or dim == () or dim == [] else dims)
     return kernel(input, dims=dims, keepdim=keepdim)
@@ -419,6 +428,9 @@ def _argmin(a, dim=None, keepdim=False):
 
 
 def _arg_function(input, dim, keepdim, name, kernel):
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
+        # torch's argument parser runs before the dtype check
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     if input.dtype is _dtype.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
@@ -466,19 +478,26 @@ def _(g, a, out, dims, keepdim):
 
 
 def logsumexp(input, dim, keepdim=False):
+    if isinstance(dim, (list, tuple)) and len(dim) == 0 and not keepdim and input.ndim and input.numel():
+        # torch reduces over every dim, subtracts the kept max, and its result cannot take that shape back
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * input.ndim}")
     return _logsumexp(input, dims=reduced_dims(dim, input.ndim, "logsumexp"), keepdim=keepdim)
 
 
 # ---------------------------------------------------------------- norm (linalg.vector_norm)
 
 @op("linalg_vector_norm", promotion=RAW)
-def _vector_norm(a, ord=2.0, dims=(), keepdim=False, dtype=None):
+def _vector_norm(a, ord=2.0, dims=(), keepdim=False, dtype=None, single_as_abs=True):
     result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
     magnitudes = np.abs(a.astype(compute_numpy_type(result_dtype)))
     reduce = dict(axis=dims, keepdims=keepdim)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         if ord == 0:
             result = np.sum(magnitudes != 0, **reduce)
+        elif _count(a.shape, dims) == 1 and single_as_abs:
+            # one element per output: torch returns |a| as is, where squaring would underflow (|6e-37| in float32);
+            # not for a 0-d tensor with an explicit dim, which torch sends through the squares (and underflows)
+            result = np.sum(magnitudes, **reduce)
         elif ord == math.inf:
             result = np.amax(magnitudes, **reduce)
         elif ord == -math.inf:
@@ -531,7 +550,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
             if x.shape[d] == 0:
                 raise RuntimeError(f"linalg.vector_norm cannot compute the {label} norm on the dimension {d} "
                                    "because this dimension is empty and the operation does not have an identity")
-    return _vector_norm(x, ord=ord, dims=dims, keepdim=keepdim, dtype=dtype)
+    explicit_dim = dim is not None and not (isinstance(dim, (list, tuple)) and len(dim) == 0)
+    return _vector_norm(x, ord=ord, dims=dims, keepdim=keepdim, dtype=dtype,
+                        single_as_abs=not (x.ndim == 0 and explicit_dim))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
@@ -560,11 +581,20 @@ def _any(a, dims=(), keepdim=False):
     return _logical_reduction(a, np.any, dims, keepdim)
 
 
+def _reduces_nothing(dim):
+    """all/any with dim=() reduce over no dim in torch (not over every dim, as sum does): x != 0, elementwise."""
+    return isinstance(dim, (list, tuple)) and len(dim) == 0
+
+
 def all(input, dim=None, keepdim=False):
+    if _reduces_nothing(dim):
+        return _all(input.unsqueeze(-1), dims=(input.ndim,), keepdim=False)
     return _all(input, dims=reduced_dims(dim, input.ndim, "all"), keepdim=keepdim)
 
 
 def any(input, dim=None, keepdim=False):
+    if _reduces_nothing(dim):
+        return _any(input.unsqueeze(-1), dims=(input.ndim,), keepdim=False)
     return _any(input, dims=reduced_dims(dim, input.ndim, "any"), keepdim=keepdim)
 
 

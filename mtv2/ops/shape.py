@@ -20,7 +20,13 @@ def _view_backward(g, input_shape=(), view_kernel=None, params=None):
 
 @_view_backward.vjp
 def _(gg, view_kernel, params):
-    return _VIEW_OPS_BY_KERNEL[view_kernel](gg, **params)  # linear: its derivative is the view itself
+    view = _VIEW_OPS_BY_KERNEL[view_kernel]   # linear: its derivative is the view itself
+    try:
+        return view(gg, **params)
+    except RuntimeError:
+        # gg may arrive expanded (found by conformance/fuzz: clone of an expanded tensor, then view) where `view`
+        # cannot apply; a contiguous copy takes the same view (torch reshapes here)
+        return view(gg.contiguous(), **params)
 
 
 _VIEW_OPS_BY_KERNEL = {}
@@ -154,10 +160,12 @@ def permute(input, *dims):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
                            f"of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not equal to "
                            f"len(dims) = {len(dims)}")
-    wrapped = tuple(_wrap_dim(d, input.ndim, "permute") for d in dims)
-    if len(set(wrapped)) != len(wrapped):
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _permute(input, dims=wrapped)
+    wrapped = []
+    for d in dims:   # torch wraps and checks one dim at a time: (0, 0, 9) is a duplicate before it is out of range
+        wrapped.append(_wrap_dim(d, input.ndim, "permute"))
+        if wrapped[-1] in wrapped[:-1]:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _permute(input, dims=tuple(wrapped))
 
 
 def transpose(input, dim0, dim1):
@@ -183,6 +191,8 @@ def movedim(input, source, destination):
     destination = [destination] if isinstance(destination, int) else list(destination)
     source = [_wrap_dim(d, input.ndim, "movedim") for d in source]
     destination = [_wrap_dim(d, input.ndim, "movedim") for d in destination]
+    if input.ndim == 0:
+        return _permute(input, dims=())   # a 0-d tensor takes dim 0 / -1 and is returned as a view of itself
     order = [d for d in range(input.ndim) if d not in source]
     for dst, src in sorted(zip(destination, source)):
         order.insert(dst, src)
@@ -263,7 +273,8 @@ def narrow(input, dim, start, length):
     start = int(start)
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
-    start %= size if size else 1
+    if start < 0:   # only negative starts wrap: start == size is allowed, and then only length 0 fits
+        start += size
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return _narrow(input, dim=dim, start=start, length=int(length))
