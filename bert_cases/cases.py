@@ -32,7 +32,7 @@ from conformance.compare import Comparison, compare_arrays, default_tolerance, w
 from conformance.frameworks import make_tensor, to_numpy
 from conformance.inputs import rng_for, seed_of
 from conformance.outcome import differentiable_outputs, exception_text, flatten_output, timed
-from conformance.run import make_row, time_limit
+from conformance.run import rows_from_results
 
 DTYPE = "float32"
 BATCH, SEQ_LEN = 2, 16
@@ -76,24 +76,7 @@ class BertCase:
 
 def run_bert_case(case, time_limit_seconds=120.0):
     """Every planned check yields exactly one row, whatever happens."""
-    try:
-        frameworks.reference(), frameworks.candidate()
-    except Exception as exception:
-        return [make_row(case, check, CheckResult("error", f"failed to import: {exception_text(exception)}"))
-                for check in case.checks]
-    try:
-        with time_limit(time_limit_seconds):
-            results = case.run(case)
-    except BaseException as exception:   # CaseTimeout included: it must become rows
-        if isinstance(exception, (KeyboardInterrupt, SystemExit)):
-            raise
-        results = {check: CheckResult("error", f"case crashed: {exception_text(exception)}")
-                   for check in case.checks}
-    for fw in (frameworks.reference(), frameworks.candidate()):
-        if not fw.is_grad_enabled():
-            fw.set_grad_enabled(True)
-    return [make_row(case, check, results.get(check, CheckResult("error", "the case made no result")))
-            for check in case.checks]
+    return rows_from_results(case, case.run, time_limit_seconds)
 
 
 # ---- models: configurations, seeded torch weights, the one converter -------------------------
@@ -118,13 +101,19 @@ def build_torch(name, config, seed):
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         module = bert(torch).init_weights(getattr(bert(torch), name)(config), config)
-        with torch.no_grad():
-            for path, parameter in module.named_parameters():
-                if path.endswith("bias"):
-                    parameter.normal_(0.0, 0.05)
-                elif path.endswith("LayerNorm.weight"):
-                    parameter.normal_(1.0, 0.1)
+        draw_biases_and_norm_weights(torch, module)
     return module
+
+
+def draw_biases_and_norm_weights(torch, model):
+    """Biases ~ N(0, 0.05) and LayerNorm weights ~ N(1, 0.1) from torch's current generator, instead of the
+    initial 0 and 1, so that gradients through them are compared on real values."""
+    with torch.no_grad():
+        for path, parameter in model.named_parameters():
+            if path.endswith("bias"):
+                parameter.normal_(0.0, 0.05)
+            elif path.endswith("LayerNorm.weight"):
+                parameter.normal_(1.0, 0.1)
 
 
 def load_torch_weights(mtv2_module, torch_module):
@@ -383,12 +372,7 @@ def seeded_transformers_model(name, config, seed):
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         model = getattr(transformers, name)(transformers_config(config))
-        with torch.no_grad():
-            for path, parameter in model.named_parameters():
-                if path.endswith("bias"):
-                    parameter.normal_(0.0, 0.05)
-                elif path.endswith("LayerNorm.weight"):
-                    parameter.normal_(1.0, 0.1)
+        draw_biases_and_norm_weights(torch, model)
     return model.eval()
 
 

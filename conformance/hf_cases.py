@@ -183,17 +183,14 @@ def write_weights(torch, transformers, case_id, path):
     """Real torch: transformers' own initialisation, seeded, then biases and LayerNorm weights drawn too (so their
     gradients are tested on real values), saved with safetensors.torch.save_file -> the state dict."""
     from safetensors.torch import save_file
+
+    from bert_cases.cases import draw_biases_and_norm_weights   # the draw the bert rows use
     name, attention, _ = parse(case_id)
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(seed_of(case_id + "#weights"))
     try:
         model = build_model(transformers, name, attention)
-        with torch.no_grad():
-            for path_name, parameter in model.named_parameters():
-                if path_name.endswith("bias"):
-                    parameter.normal_(0.0, 0.05)
-                elif path_name.endswith("LayerNorm.weight"):
-                    parameter.normal_(1.0, 0.1)
+        draw_biases_and_norm_weights(torch, model)
     finally:
         torch.random.set_rng_state(generator_state)
     # tied tensors (decoder.weight is word_embeddings.weight) share storage, which save_file refuses: clone each

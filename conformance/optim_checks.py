@@ -9,7 +9,7 @@ from conformance.compare import Comparison, compare_arrays, default_tolerance
 from conformance.optim_cases import (LR_TOLERANCE, PARAMETER_SHAPES, RESUME_AT, SCHEDULER_RESUME_AT, SCHEDULER_STEPS,
                                      STEPS, TWO_GROUPS)
 from conformance.outcome import exception_text, timed
-from conformance.run import make_row, time_limit
+from conformance.run import rows_from_results
 
 
 # ---- building both sides ------------------------------------------------------------------
@@ -443,20 +443,4 @@ def _results(case):
 
 def run_optim_case(case, time_limit_seconds=60.0):
     """Every planned check yields exactly one row, whatever happens."""
-    try:
-        frameworks.reference(), frameworks.candidate()
-    except Exception as exception:
-        return [make_row(case, check, CheckResult("error", f"failed to import: {exception_text(exception)}"))
-                for check in case.checks]
-    try:
-        with time_limit(time_limit_seconds):
-            results = _results(case)
-    except BaseException as exception:   # CaseTimeout included: it must become rows, not a lost test
-        if isinstance(exception, (KeyboardInterrupt, SystemExit)):
-            raise
-        results = {check: CheckResult("error", f"case crashed: {exception_text(exception)}") for check in case.checks}
-    rows = [make_row(case, check, results[check]) for check in case.checks]
-    for fw in (frameworks.reference(), frameworks.candidate()):
-        if not fw.is_grad_enabled():
-            fw.set_grad_enabled(True)
-    return rows
+    return rows_from_results(case, _results, time_limit_seconds)

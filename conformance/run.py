@@ -101,3 +101,26 @@ def run_case(case, time_limit_seconds=DEFAULT_TIME_LIMIT):
         rows += error_rows(case, f"case crashed: {exception_text(exception)}",
                            [c for c in case.checks if c not in done])
     return rows
+
+
+def rows_from_results(case, results_of, time_limit_seconds):
+    """Rows of a case whose checks run together (optim, bert): results_of(case) -> {check: CheckResult}. As in
+    run_case, every planned check yields exactly one row, whatever happens (no framework, a crash, a timeout)."""
+    try:
+        frameworks.reference(), frameworks.candidate()
+    except Exception as exception:
+        return [make_row(case, check, CheckResult("error", f"failed to import: {exception_text(exception)}"))
+                for check in case.checks]
+    try:
+        with time_limit(time_limit_seconds):
+            results = results_of(case)
+    except BaseException as exception:   # CaseTimeout included: it must become rows, not a lost test
+        if isinstance(exception, (KeyboardInterrupt, SystemExit)):
+            raise
+        results = {check: CheckResult("error", f"case crashed: {exception_text(exception)}")
+                   for check in case.checks}
+    for fw in (frameworks.reference(), frameworks.candidate()):
+        if not fw.is_grad_enabled():
+            fw.set_grad_enabled(True)
+    return [make_row(case, check, results.get(check, CheckResult("error", "the case made no result")))
+            for check in case.checks]
