@@ -58,6 +58,27 @@ def _dtype_by_name(name):
     return _BY_NAME[name]
 
 
+# torch's two spellings of a dtype in its messages: the ScalarType name ("expected scalar type Float") and the
+# C++ type name ("float != double", "'long int'"); short_int/long give the shorter C names some kernels print.
+_SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                      "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+                      "float64": "Double"}
+_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+                 "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "float32": "float", "float64": "double"}
+
+
+def scalar_type_name(d):
+    """'Float' for float32: torch's ScalarType name of a dtype (or of a dtype's name)."""
+    return _SCALAR_TYPE_NAMES[d if isinstance(d, str) else d.name]
+
+
+def c_type_name(d, short=False):
+    """'float' for float32, 'long int' for int64 ('long' with short=True): the C++ type torch's messages print."""
+    name = _C_TYPE_NAMES[d if isinstance(d, str) else d.name]
+    return name.replace(" int", "") if short and name in ("short int", "long int") else name
+
+
 def from_numpy_dtype(numpy_type):
     """The mtv2 dtype storing `numpy_type`; TypeError for types torch has no dtype for."""
     numpy_type = np.dtype(numpy_type)

@@ -16,7 +16,7 @@ _CPU = _device_type("cpu")
 
 
 class Tensor(TensorMethods):
-    __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "_requires_grad", "grad",
+    __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "_requires_grad", "_grad",
                  "grad_fn", "_output_nr", "_grad_accumulator", "_leaf_hooks", "_retains_grad", "_inference",
                  "__weakref__", "__dict__")
 
@@ -32,7 +32,7 @@ class Tensor(TensorMethods):
         tensor._base = None
         tensor.dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
         tensor._requires_grad = False
-        tensor.grad = None
+        tensor._grad = None
         tensor.grad_fn = None
         tensor._output_nr = 0
         tensor._grad_accumulator = None
@@ -166,6 +166,35 @@ class Tensor(TensorMethods):
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         self._requires_grad = bool(value)
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        # torch's checks on assignment (autograd keeps them too: a gradient always matches its tensor)
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_dtype.c_type_name(value.dtype)}' to a tensor "
+                    f"with grad_dtype '{_dtype.scalar_type_name(self.dtype)}'. The gradient must match the "
+                    f"tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                    f"attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
+                    f"Diverging the dtypes of a tensor and its gradient may break downstream systems that assume "
+                    f"they match.")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   f"the same size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
 
     @property
     def is_leaf(self):

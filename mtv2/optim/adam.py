@@ -2,7 +2,7 @@
 from .. import creation
 from .._tensor import Tensor
 from ..ops.elementwise import maximum
-from ._fused import add_scaled, addcmul_, lerp_scalar_, scale_
+from ._fused import adam_update_, adam_update_fits, add_scaled, addcmul_, lerp_scalar_, scale_
 from .optimizer import (Optimizer, check_fused, check_lr, check_non_negative, get_value, scalar_dtype,
                         step_under_no_grad, to_scalar)
 
@@ -64,6 +64,20 @@ class Adam(Optimizer):
         # so that float32 results round the same way.
         exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
         step_t += 1
+        step = get_value(step_t)
+        # Python-float arithmetic (float64), as torch computes the bias corrections
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        step_size = lr / bias_correction1
+        bias_correction2_sqrt = bias_correction2 ** 0.5
+        max_exp_avg_sq = state["max_exp_avg_sq"] if group["amsgrad"] else None
+        fits = (exp_avg, exp_avg_sq) + ((max_exp_avg_sq,) if max_exp_avg_sq is not None else ())
+        if adam_update_fits(param, grad, *fits):
+            # the same operations block by block (the bulk of a training step's optimizer time)
+            adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, lr=lr, beta1=beta1, beta2=beta2,
+                         eps=eps, weight_decay=weight_decay, decoupled=group["decoupled_weight_decay"],
+                         bias_correction2_sqrt=bias_correction2_sqrt, step_size=step_size)
+            return
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
                 scale_(param, 1 - lr * weight_decay)
@@ -72,14 +86,7 @@ class Adam(Optimizer):
         lerp_scalar_(exp_avg, grad, 1 - beta1)
         addcmul_(scale_(exp_avg_sq, beta2), grad, grad, value=1 - beta2)
 
-        step = get_value(step_t)
-        # Python-float arithmetic (float64), as torch computes the bias corrections
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = bias_correction2 ** 0.5
-        if group["amsgrad"]:
-            max_exp_avg_sq = state["max_exp_avg_sq"]
+        if max_exp_avg_sq is not None:
             max_exp_avg_sq.copy_(maximum(max_exp_avg_sq, exp_avg_sq))
             denom = (max_exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
         else:

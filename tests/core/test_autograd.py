@@ -447,6 +447,25 @@ def backward_of_a_tensor_without_grad(fw):
             raised(lambda: fw.autograd.grad(fw.ones(2).sum(), x))]
 
 
+@SCENARIOS
+def assigning_grad_checks_type_dtype_and_size(fw):
+    p = fw.nn.Parameter(fw.ones(3))
+
+    def assign(value):
+        def run():
+            p.grad = value
+        return run
+
+    fits = fw.full((3,), 2.0)
+    assign(fits)()
+    kept = p.grad is fits
+    del p.grad
+    integers = fw.ones(3, dtype=fw.int64)
+    integers.grad = fw.ones(3, dtype=fw.int64)   # a gradient may be assigned to an integer tensor
+    return [kept, p.grad, integers.grad, raised(assign(3)), raised(assign(fw.ones(3, dtype=fw.float64))),
+            raised(assign(fw.ones(3, dtype=fw.float16))), raised(assign(fw.ones(2, 3))), p.grad]
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS.params())
 def test_autograd(scenario):
     assert_same(scenario)

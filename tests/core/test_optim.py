@@ -201,3 +201,36 @@ def test_sgd_matches_torch_bit_for_bit(options, dtype):
         finals.append([p.detach().numpy().copy() for p in params])
     for theirs, mine in zip(*finals):
         np.testing.assert_array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("options", [{"lr": 0.01, "weight_decay": 0.1, "amsgrad": True},
+                                     {"lr": 0.02, "betas": (0.3, 0.6), "weight_decay": 0.05, "maximize": True},
+                                     {"lr": 0.01, "weight_decay": 0.0}],
+                         ids=["amsgrad", "large_lerp_weight_maximize", "no_weight_decay"])
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_blocked_adam_update_is_bit_identical_to_op_by_op(name, options, monkeypatch):
+    """Adam's blocked float32 update (mtv2.optim._fused.adam_update_) must give exactly the bits of its
+    op-by-op path: several blocks, a ragged last block, each option that changes the arithmetic."""
+    import numpy as np
+
+    import mtv2
+    from mtv2.optim import _fused, adam
+    monkeypatch.setattr(_fused, "_ADAM_BLOCK", 64)
+    rng = np.random.default_rng(3)
+    initial = [rng.normal(size=shape).astype(np.float32) for shape in ((9, 31), (130,), ())]
+    grads = [[(rng.normal(size=a.shape) * 10.0 ** rng.integers(-6, 3)).astype(np.float32) for a in initial]
+             for _ in range(6)]
+    finals = []
+    for blocked in (True, False):
+        if not blocked:
+            monkeypatch.setattr(adam, "adam_update_fits", lambda *tensors: False)
+        params = [mtv2.nn.Parameter(mtv2.tensor(a.copy())) for a in initial]
+        opt = getattr(mtv2.optim, name)(params, **options)
+        for step in grads:
+            for p, g in zip(params, step):
+                p.grad = mtv2.tensor(g.copy())
+            opt.step()
+        finals.append([t.detach().numpy().copy() for p in params
+                       for t in [p] + [v for v in opt.state[p].values() if v.ndim == p.ndim]])
+    for blocked, op_by_op in zip(*finals):
+        np.testing.assert_array_equal(blocked, op_by_op)
