@@ -1,8 +1,10 @@
 """The backward engine: iterative topological execution of the recorded graph (no recursion)."""
 import heapq
 
+import numpy as np
+
 from . import grad_mode
-from .graph import AccumulateGrad, edge_of, grad_accumulator
+from .graph import AccumulateGrad, _dense, edge_of, grad_accumulator
 
 
 def _collect_graph(root_nodes):
@@ -42,14 +44,31 @@ def _nodes_leading_to(targets, nodes):
     return needed
 
 
-def _accumulate(buffer, node, output_nr, grad, width):
+def _accumulate(buffer, node, output_nr, grad, width, owned, create_graph):
+    """Add `grad` into the node's input buffer; a slot holds (gradient, whether the engine owns its memory)."""
     slots = buffer.get(node)
     if slots is None:
         slots = buffer[node] = [None] * width
-    if slots[output_nr] is None:
-        slots[output_nr] = grad
+    held = slots[output_nr]
+    if held is None:
+        slots[output_nr] = (grad, owned)
+        return
+    total, total_owned = held
+    if create_graph:
+        slots[output_nr] = (total + grad, False)
+        return
+    if not total_owned and owned:
+        total, grad = grad, total
+    if (owned or total_owned) and _summable_in_place(total, grad):
+        np.add(total._data, grad._data, out=total._data)   # into a buffer no one else sees: no new array
+        slots[output_nr] = (total, True)
     else:
-        slots[output_nr] = slots[output_nr] + grad
+        slots[output_nr] = (total + grad, True)
+
+
+def _summable_in_place(total, grad):
+    return (total.shape == grad.shape and total.dtype is grad.dtype and total._data.flags.writeable
+            and _dense(total._data))
 
 
 def _output_count(node):
@@ -88,33 +107,39 @@ def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None,
     buffer = {}
     with grad_mode.set_grad_enabled(create_graph):
         for (node, output_nr), grad in zip(roots, output_grads):
-            _accumulate(buffer, node, output_nr, grad, _output_count(node))
+            _accumulate(buffer, node, output_nr, grad, _output_count(node), False, create_graph)
 
         ready = [(-node.sequence_nr, id(node), node) for node in root_nodes if dependencies.get(node, 0) == 0]
         heapq.heapify(ready)
         while ready:
             node = heapq.heappop(ready)[2]
-            grads = buffer.pop(node, None) or [None] * _output_count(node)
-            grads = _run_tensor_hooks(node, grads)
+            slots = buffer.pop(node, None) or [None] * _output_count(node)
+            grads = [slot[0] if slot is not None else None for slot in slots]
+            owned = all(slot[1] for slot in slots if slot is not None)
+            if node.tensor_pre_hooks or node.retained:
+                grads, owned = _run_tensor_hooks(node, grads), False   # a hook may keep what it was given
             for output_nr, grad in enumerate(grads):
                 for position in capture_at.get((node, output_nr), ()):
                     captured[position] = grad
+                    owned = False   # handed to the caller: never summed into or kept as .grad
 
             run = needed is None or node in needed
             if isinstance(node, AccumulateGrad):
                 run = run and accumulate and (inputs is None or (node, 0) in capture_at)
-            input_grads = []
+            input_grads, input_owned = [], []
             if run and any(g is not None for g in grads):
-                input_grads = node.apply(grads, create_graph)
+                if isinstance(node, AccumulateGrad):
+                    node.apply(grads, create_graph, owned=owned)
+                else:
+                    input_grads, input_owned = node.apply_owned(grads, create_graph, owned)
             if not retain_graph:
                 node.release()
 
-            for edge, grad in zip(node.edges, input_grads or [None] * len(node.edges)):
-                if edge is None:
+            for edge, grad, grad_owned in zip(node.edges, input_grads, input_owned):
+                if edge is None or grad is None:
                     continue
                 child, child_nr = edge
-                if grad is not None:
-                    _accumulate(buffer, child, child_nr, grad, _output_count(child))
+                _accumulate(buffer, child, child_nr, grad, _output_count(child), grad_owned, create_graph)
             for edge in node.edges:
                 if edge is None:
                     continue
@@ -143,7 +168,14 @@ def _run_tensor_hooks(node, grads):
             if tensor is None or grad is None:
                 continue
             if tensor.grad is None:
-                tensor.grad = grad if grad_mode.is_grad_enabled() else grad.detach().clone()
+                # torch keeps a contiguous copy (recorded under create_graph)
+                tensor.grad = (grad if grad_mode.is_grad_enabled() else grad.detach()).clone(
+                    memory_format=_contiguous_format())
             else:
                 tensor.grad = tensor.grad + grad
     return grads
+
+
+def _contiguous_format():
+    from ..ops.conversion import contiguous_format   # ops import autograd: looked up when first needed
+    return contiguous_format

@@ -2,6 +2,10 @@
 import itertools
 import weakref
 
+import numpy as np
+
+from . import grad_mode
+
 _sequence = itertools.count()
 
 
@@ -59,6 +63,13 @@ class Node:
     def apply(self, output_grads, create_graph):
         raise NotImplementedError
 
+    def apply_owned(self, output_grads, create_graph, owned=False):
+        """apply(), plus for each input gradient whether the engine owns its memory outright (nothing else,
+        not even another gradient, refers to it), which lets it be summed into or kept as `.grad` without a
+        copy. `owned`: whether the engine owns output_grads. Nodes that cannot tell claim nothing."""
+        grads = self.apply(output_grads, create_graph)
+        return grads, [False] * len(grads)
+
     def release(self):
         """Free saved tensors after a backward without retain_graph."""
 
@@ -80,21 +91,59 @@ class AccumulateGrad(Node):
         super().__init__([])
         self.variable = variable
 
-    def apply(self, output_grads, create_graph):
+    def apply(self, output_grads, create_graph, owned=False):
         leaf = self.variable
         grad = output_grads[0]
         for hook in leaf._leaf_hooks or ():
+            owned = False   # the hook may keep the gradient it was given
             replaced = hook(grad)
             if replaced is not None:
                 grad = replaced
         if leaf.grad is None:
-            # A fresh buffer: the incoming gradient may be shared with another leaf's (add passes it through).
-            leaf.grad = grad if create_graph else grad.detach().clone()
+            # torch keeps the incoming gradient itself when no one else refers to it and it is laid out like the
+            # leaf; otherwise a copy in the leaf's layout (its "gradient layout contract"), recorded under
+            # create_graph
+            if owned and not create_graph and _same_layout(grad._data, leaf._data):
+                leaf.grad = grad._alias_without_history()
+            else:
+                leaf.grad = _copy_in_layout_of(grad, leaf)
         elif create_graph or leaf.grad.requires_grad:
             leaf.grad = leaf.grad + grad
         else:
             leaf.grad.add_(grad)
         return []
+
+
+def _same_layout(grad, variable):
+    """torch's obeys_layout_contract for dense variables: equal strides wherever the extent is not 1."""
+    if grad.shape != variable.shape:
+        return False
+    return all(extent == 1 and g != 0 or g == v
+               for extent, g, v in zip(grad.shape, grad.strides, variable.strides))
+
+
+def _copy_in_layout_of(grad, leaf):
+    """A copy of grad with the leaf's strides when the leaf is dense, else contiguous (torch's
+    clone_obey_contract); recorded as a copy under create_graph."""
+    from .._tensor import Tensor
+    data = leaf._data
+    # order="K" keeps a dense array's stride order exactly
+    buffer = np.empty_like(data, order="K") if _dense(data) else np.empty(data.shape, data.dtype)
+    target = Tensor._from_fresh(buffer, grad.dtype)
+    if grad_mode.state.enabled:
+        return target.copy_(grad)
+    np.copyto(buffer, grad._data)
+    return target
+
+
+def _dense(array):
+    """Non-overlapping and dense: the elements fill a block of memory with no gaps, in some dim order."""
+    expected = array.itemsize
+    for stride, extent in sorted((abs(s), e) for e, s in zip(array.shape, array.strides) if e != 1):
+        if stride != expected:
+            return False
+        expected *= extent
+    return True
 
 
 def grad_accumulator(leaf):

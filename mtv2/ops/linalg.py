@@ -62,9 +62,25 @@ def _scale_factors(dtype, beta, alpha):
 
 # ---------------------------------------------------------------- primitives
 
+def _blas_ready(a):
+    """a, or a contiguous copy when its matrices are neither row- nor column-major: NumPy hands only such layouts
+    to BLAS and multiplies anything else with a plain loop, tens of times slower (a gradient arriving as a
+    permuted view would)."""
+    if a.ndim < 2 or a.size == 0:
+        return a
+    item = a.itemsize
+    row_stride, column_stride = a.strides[-2], a.strides[-1]
+    rows, columns = a.shape[-2], a.shape[-1]
+    if (column_stride == item or columns == 1) and row_stride >= columns * item and row_stride % item == 0:
+        return a
+    if (row_stride == item or rows == 1) and column_stride >= rows * item and column_stride % item == 0:
+        return a
+    return np.ascontiguousarray(a)
+
+
 @op("matmul")
 def _matmul(a, b):
-    return np.matmul(a, b)
+    return np.matmul(_blas_ready(a), _blas_ready(b))
 
 
 def _matmul_grads(g, a, b):
@@ -77,12 +93,22 @@ def _matmul_grads(g, a, b):
     g_matrix = g.unsqueeze(-2) if a.ndim == 1 else g
     g_matrix = g_matrix.unsqueeze(-1) if b.ndim == 1 else g_matrix
     grad_a = g_matrix @ b_matrix.transpose(-1, -2)
-    grad_b = a_matrix.transpose(-1, -2) @ g_matrix
+    if b_matrix.ndim == 2 and _is_transposed(b_matrix._data):
+        # b is a transposed view (linear's weight.t()): its gradient is computed transposed too, so that the
+        # gradient reaching the weight is laid out like it (torch's mm_mat2_backward does the same)
+        grad_b = (g_matrix.transpose(-1, -2) @ a_matrix).transpose(-1, -2)
+    else:
+        grad_b = a_matrix.transpose(-1, -2) @ g_matrix
     if a.ndim == 1:
         grad_a = grad_a.squeeze(-2)
     if b.ndim == 1:
         grad_b = grad_b.squeeze(-1)
     return grad_a, grad_b  # batch dims that were broadcast are summed away by the engine
+
+
+def _is_transposed(array):
+    return array.strides[0] == array.itemsize and array.strides[1] >= array.shape[0] * array.itemsize > 0 \
+        and not array.flags.c_contiguous
 
 
 @_matmul.vjp
@@ -91,12 +117,14 @@ def _(g, a, b):
 
 
 def _scaled_product_plus_input(input, a, b, beta=1, alpha=1):
-    product = np.matmul(a, b)
+    product = np.matmul(_blas_ready(a), _blas_ready(b))
     if alpha != 1:
         product = product * alpha
     if beta == 0:
         # torch does not read input when beta is 0: NaN and inf in it do not reach the result
         return product
+    if beta == 1 and product.shape == np.broadcast_shapes(product.shape, np.shape(input)):
+        return np.add(product, input, out=product)   # the product is a fresh array: add into it
     return product + (input if beta == 1 else input * beta)
 
 

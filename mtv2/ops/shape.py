@@ -2,6 +2,8 @@
 
 A view's derivative is, unless it says otherwise, "scatter the gradient into zeros shaped like the
 input through the same view" (view_backward), which is linear, so its own derivative is the view again.
+The views that reach every input element exactly once (view, permute) say otherwise: their gradient is the
+inverse view of the incoming one, no copy (torch's ViewBackward and PermuteBackward do the same).
 """
 import numpy as np
 
@@ -83,6 +85,11 @@ def _view(a, shape=()):
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
 
 
+@_view.vjp
+def _(g, a_shape):
+    return reshape(g, *a_shape)   # a view of g where its layout allows (g may arrive expanded: then a copy)
+
+
 def _shape_argument(shape, name="view", argument="shape"):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
@@ -152,6 +159,11 @@ def _product(values):
 @view_op("permute", "dims")
 def _permute(a, dims=()):
     return np.transpose(a, dims)
+
+
+@_permute.vjp
+def _(g, dims):
+    return _permute(g, dims=tuple(np.argsort(dims).tolist()))
 
 
 def permute(input, *dims):

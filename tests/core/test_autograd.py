@@ -466,6 +466,37 @@ def assigning_grad_checks_type_dtype_and_size(fw):
             raised(assign(fw.ones(3, dtype=fw.float16))), raised(assign(fw.ones(2, 3))), p.grad]
 
 
+@SCENARIOS
+def gradients_keep_the_leaf_layout_and_never_alias(fw):
+    """The engine keeps a gradient it owns as .grad without a copy (torch steals it) and copies otherwise:
+    every case where a copy is needed, and the layout .grad gets."""
+    rows = fw.arange(6.0).reshape(2, 3)
+    weight = fw.nn.Parameter(fw.ones(4, 3))
+    fw.nn.functional.linear(rows, weight).sum().backward()
+    transposed = fw.nn.Parameter(fw.ones(3, 4).t())       # a leaf laid out column-major keeps that layout
+    fw.nn.functional.linear(rows, transposed).sum().backward()
+    a, b = fw.ones(3, requires_grad=True), fw.ones(3, requires_grad=True)
+    (a + b).sum().backward()                                 # add hands one gradient to both leaves
+    kept = []
+    hooked = fw.ones(3, requires_grad=True)
+    hooked.register_hook(lambda g: kept.append(g))
+    (hooked * 2).sum().backward()
+    (hooked * 3).sum().backward()                            # accumulating must not write into what the hook kept
+    given = fw.ones(3)
+    leaf = fw.ones(3, requires_grad=True)
+    leaf.backward(given)
+    leaf.grad.add_(1)                                        # the caller's gradient is not .grad
+    y = fw.ones(2, 3, requires_grad=True)
+    h = y * 2
+    h.retain_grad()
+    (h.t() * 3).sum().backward()                             # a retained gradient is a contiguous copy
+    x = fw.ones(3, requires_grad=True)
+    (x ** 2).sum().backward(create_graph=True)               # under create_graph .grad is a recorded copy
+    return [weight.grad.stride(), transposed.grad.stride(), transposed.grad, a.grad.data_ptr() == b.grad.data_ptr(),
+            kept[0], hooked.grad, given, h.grad.stride(), y.grad.stride(), h.grad.data_ptr() == y.grad.data_ptr(),
+            x.grad.grad_fn is not None]
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS.params())
 def test_autograd(scenario):
     assert_same(scenario)
