@@ -10,7 +10,6 @@ from .. import _dtype
 from ..creation import ones, zeros
 from ..ops.activation import softmax
 from ..ops.elementwise import where
-from ..ops.inplace import _type_title
 from ..ops.linalg import matmul
 from .functional_dropout import dropout_mask
 
@@ -36,7 +35,7 @@ def _check_inputs(query, key, value, attn_mask, dropout_p, is_causal):
                            f"({query.shape[-1]})"
                            f" and key and value must have the same length ({key.shape[-2]} vs {value.shape[-2]})")
     if not query.dtype.is_floating_point and query.numel() and key.numel():  # torch checks only non-empty inputs
-        raise RuntimeError(f"{_NAME}: expected scalar type Float but found {_type_title(query.dtype)}")
+        raise RuntimeError(f"{_NAME}: expected scalar type Float but found {_dtype.scalar_type_name(query.dtype)}")
     if attn_mask is not None and attn_mask.dtype is not _dtype.bool and attn_mask.dtype is not query.dtype:
         raise RuntimeError(f"{_NAME}: Expected attn_mask dtype to be bool or float or to match query dtype, but got "
                            f"attn_mask.dtype: {_type_name(attn_mask.dtype)} and  query.dtype: "

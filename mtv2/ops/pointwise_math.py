@@ -8,13 +8,13 @@ import scipy.special
 from .. import _dtype
 from ._registry import COMPARE, TO_FLOAT, op, promoted_dtype
 from .._tensor import Tensor
-from .elementwise import _dtype_title, _require_tensors, _with_out, exp, pow, sign, where
+from .elementwise import _require_tensors, _with_out, exp, pow, sign, where
 
 
 def _refuse(input, kernel_name, refused):
     """torch has no kernel for these dtypes: NotImplementedError naming the kernel and the dtype."""
     if isinstance(input, Tensor) and input.dtype.category in refused:
-        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype_title(input.dtype)}\'')
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
 
 
 # ================================================================ exponentials and logarithms
@@ -561,7 +561,8 @@ def lerp(input, end, weight, *, out=None):
     # a 0-d weight of a floating dtype does promote integer and bool inputs (torch gives float64 for a
     # float64 weight)
     if not promoted_dtype((input, end, weight)).is_floating_point:
-        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{_dtype_title(input.dtype)}\'')
+        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for '
+                                  f'\'{_dtype.scalar_type_name(input.dtype)}\'')
     return _with_out(_lerp(input, end, weight), out)
 
 
