@@ -553,8 +553,8 @@ def lerp(input, end, weight, *, out=None):
     # no type promotion between input and end, nor with a weight tensor that has dimensions
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
-            raise RuntimeError(f"lerp: expected dtype {_c10_name(input.dtype)} for `{name}` but got dtype "
-                               f"{_c10_name(other.dtype)}")
+            raise RuntimeError(f"lerp: expected dtype {_dtype.c_type_name(input.dtype)} for `{name}` but got dtype "
+                               f"{_dtype.c_type_name(other.dtype)}")
     if not isinstance(weight, Tensor):
         _refuse(input, "lerp_kernel_scalar", (_dtype.BOOL, _dtype.INTEGER))
         return _with_out(_lerp_scalar_weight(input, end, weight=weight), out)
@@ -620,8 +620,3 @@ def _is_number(value):
 def _require_tensor(name, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-
-
-def _c10_name(dtype):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16"}.get(dtype.name, dtype.name)
