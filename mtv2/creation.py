@@ -235,8 +235,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def _check_floating(dtype, kernel):
     if not dtype.is_floating_point:
-        from .ops.inplace import _type_title
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_title(dtype)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_type_name(dtype)}\'')
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):

@@ -10,23 +10,17 @@ from .. import _dtype
 from ..creation import ones, zeros
 from ..ops.activation import softmax
 from ..ops.elementwise import where
-from ..ops.inplace import _type_title
 from ..ops.linalg import matmul
 from .functional_dropout import dropout_mask
 
 _NAME = "scaled_dot_product_attention"
 
 
-def _type_name(dtype):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "int64": "long int", "int32": "int", "bool": "bool"}.get(dtype.name, dtype.name)
-
-
 def _check_inputs(query, key, value, attn_mask, dropout_p, is_causal):
     if query.dtype is not key.dtype or query.dtype is not value.dtype:
         raise RuntimeError(f"{_NAME}: Expected query, key, and value to have the same dtype, but got query.dtype: "
-                           f"{_type_name(query.dtype)} key.dtype: {_type_name(key.dtype)} and value.dtype: "
-                           f"{_type_name(value.dtype)} instead.")
+                           f"{_dtype.c_type_name(query.dtype)} key.dtype: {_dtype.c_type_name(key.dtype)} and "
+                           f"value.dtype: {_dtype.c_type_name(value.dtype)} instead.")
     if min(query.dim(), key.dim(), value.dim()) < 2:
         raise RuntimeError(f"{_NAME}: Expected query, key, and value to all be  at least 2 dimensional, but got "
                            f"query.dim: {query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead.")
@@ -36,11 +30,11 @@ def _check_inputs(query, key, value, attn_mask, dropout_p, is_causal):
                            f"({query.shape[-1]})"
                            f" and key and value must have the same length ({key.shape[-2]} vs {value.shape[-2]})")
     if not query.dtype.is_floating_point and query.numel() and key.numel():  # torch checks only non-empty inputs
-        raise RuntimeError(f"{_NAME}: expected scalar type Float but found {_type_title(query.dtype)}")
+        raise RuntimeError(f"{_NAME}: expected scalar type Float but found {_dtype.scalar_type_name(query.dtype)}")
     if attn_mask is not None and attn_mask.dtype is not _dtype.bool and attn_mask.dtype is not query.dtype:
         raise RuntimeError(f"{_NAME}: Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-                           f"attn_mask.dtype: {_type_name(attn_mask.dtype)} and  query.dtype: "
-                           f"{_type_name(query.dtype)} instead.")
+                           f"attn_mask.dtype: {_dtype.c_type_name(attn_mask.dtype)} and  query.dtype: "
+                           f"{_dtype.c_type_name(query.dtype)} instead.")
     if is_causal and attn_mask is not None:
         raise RuntimeError(f"_{_NAME}: Explicit attn_mask should not be set when is_causal=True")
     if not 0.0 <= dropout_p <= 1.0:

@@ -8,8 +8,8 @@ input itself; p = 1 multiplies by zero (integers included); only then is a mask 
 """
 import warnings
 
+from .. import _dtype
 from ..creation import empty, empty_like
-from ..ops.inplace import _type_title
 
 
 def _check_probability(p):
@@ -35,7 +35,7 @@ def _dropout_impl(input, p, training, inplace, feature, alpha=False):
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"dropout: result type Float can't be cast to the desired output type "
-                           f"{_type_title(input.dtype)}")
+                           f"{_dtype.scalar_type_name(input.dtype)}")
     if feature:  # one draw per (batch, channel), shared along the spatial dims
         noise = empty(tuple(input.shape[:2]) + (1,) * (input.dim() - 2), dtype=input.dtype).bernoulli_(1.0 - p)
     else:

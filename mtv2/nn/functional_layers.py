@@ -17,14 +17,6 @@ from ..ops.joining import pad
 from ..ops.linalg import addmm, matmul, mm
 from ..ops.pointwise_math import rsqrt
 
-_SCALAR_NAMES = {_dtype.float16: "Half", _dtype.bfloat16: "BFloat16", _dtype.float32: "Float",
-                 _dtype.float64: "Double", _dtype.int64: "Long", _dtype.int32: "Int", _dtype.int16: "Short",
-                 _dtype.int8: "Char", _dtype.uint8: "Byte", _dtype.bool: "Bool"}
-_C_NAMES = {_dtype.float16: "c10::Half", _dtype.bfloat16: "c10::BFloat16", _dtype.float32: "float",
-            _dtype.float64: "double", _dtype.int64: "long int", _dtype.int32: "int", _dtype.int16: "short int",
-            _dtype.int8: "signed char", _dtype.uint8: "unsigned char", _dtype.bool: "bool"}
-
-
 def _check_tensor(value, function, argument, position):
     if not isinstance(value, Tensor):
         raise TypeError(f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
@@ -44,8 +36,8 @@ def linear(input, weight, bias=None):
         output = matmul(input, weight.t())
         return output if bias is None else output + bias
     if input.dtype is not weight.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[input.dtype]} != "
-                           f"{_C_NAMES[weight.dtype]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_dtype.c_type_name(input.dtype)} != "
+                           f"{_dtype.c_type_name(weight.dtype)}")
     rows = input.reshape(-1, input.shape[-1]) if input.ndim != 2 else input
     # torch multiplies the batch dims flattened (its error names the flattened shapes: 6x5 and 4x3)
     output = mm(rows, weight.t()) if bias is None else addmm(bias, rows, weight.t())
@@ -122,8 +114,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     padding_idx = _check_padding_idx(padding_idx, weight.shape[0])
     if input.dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{_SCALAR_NAMES[input.dtype]}Tensor instead (while checking "
-                           f"arguments for embedding)")
+                           f"Long, Int; but got torch.{_dtype.scalar_type_name(input.dtype)}Tensor instead (while "
+                           f"checking arguments for embedding)")
     if sparse:
         raise NotImplementedError("embedding: sparse=True (a sparse gradient) is not supported by mtv2")
     indices = input._data
@@ -192,7 +184,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
                            f"{list(input.shape)}")
     if not input.dtype.is_floating_point:
-        raise NotImplementedError(f"\"LayerNormKernelImpl\" not implemented for '{_SCALAR_NAMES[input.dtype]}'")
+        raise NotImplementedError(f"\"LayerNormKernelImpl\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
     for parameter in (weight, bias):
         if parameter is not None and parameter.dtype is not input.dtype and not (
                 input.dtype in (_dtype.float16, _dtype.bfloat16) and parameter.dtype is _dtype.float32):
@@ -353,7 +346,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _dtype_title(tensor):
-    return f"torch.{_SCALAR_NAMES[tensor.dtype]}Tensor"
+    return f"torch.{_dtype.scalar_type_name(tensor.dtype)}Tensor"
 
 
 # ================================================================ normalize

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import is_grad_enabled
 from ..ops import loss as _loss
@@ -18,9 +19,6 @@ from ..ops.activation import log_softmax, logsigmoid
 from ..ops.elementwise import abs as _abs
 from ..ops.reduction import mean as _mean
 from ..ops.reduction import sum as _sum
-
-_TYPE_TITLES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
 
 
 # ---------------------------------------------------------------- reduction arguments (torch.nn._reduction)
@@ -84,7 +82,7 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target_batch}).")
     if target.dtype.name not in ("int64", "uint8"):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_TYPE_TITLES[target.dtype.name]}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_dtype.scalar_type_name(target.dtype)}")
     if input.dim() <= 2 and target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
@@ -96,8 +94,8 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
     classes = input.shape[0] if input.dim() == 1 else input.shape[1]
     _check_weight(weight, classes)
     if weight is not None and weight.dtype is not input.dtype:
-        raise RuntimeError(f"expected scalar type {_TYPE_TITLES[input.dtype.name]} but found "
-                           f"{_TYPE_TITLES[weight.dtype.name]}")
+        raise RuntimeError(f"expected scalar type {_dtype.scalar_type_name(input.dtype)} but found "
+                           f"{_dtype.scalar_type_name(weight.dtype)}")
     _refuse_gradient("nll_loss_forward", "weight", weight)
     batch = 1 if input.dim() == 1 else input.shape[0]
     positions = int(np.prod(input.shape[2:], dtype=np.int64)) if input.dim() > 2 else 1
@@ -180,7 +178,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if tuple(input.shape) == tuple(target.shape):   # torch: same shape means class probabilities
         if not target.dtype.is_floating_point:
             raise RuntimeError("Expected floating point type for target with class probabilities, got "
-                               f"{_TYPE_TITLES[target.dtype.name]}")
+                               f"{_dtype.scalar_type_name(target.dtype)}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, class_dim)
@@ -277,8 +275,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size (torch.Size({list(input.shape)})) is deprecated. Please ensure they have the same "
                          "size.")
     if target.dtype is not input.dtype:
-        raise RuntimeError(f"Found dtype {_TYPE_TITLES[target.dtype.name]} but expected "
-                           f"{_TYPE_TITLES[input.dtype.name]}")
+        raise RuntimeError(f"Found dtype {_dtype.scalar_type_name(target.dtype)} but expected "
+                           f"{_dtype.scalar_type_name(input.dtype)}")
     _refuse_gradient("binary_cross_entropy", "weight", weight)
     losses = _loss._binary_cross_entropy(input, target)
     if weight is not None:

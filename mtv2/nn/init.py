@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 from scipy import special
 
+from .. import _dtype
 from .._random import numpy_generator
 from ..autograd import no_grad
 from ..creation import tensor as _tensor
@@ -56,8 +57,7 @@ def _calculate_correct_fan(tensor, mode):
 
 def _refuse_non_floating(tensor, kernel):
     if not tensor.dtype.is_floating_point:
-        from ..ops.inplace import _type_title
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_title(tensor.dtype)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_type_name(tensor.dtype)}\'')
 
 
 def _write(tensor, values):
@@ -188,9 +188,8 @@ def orthogonal_(tensor, gain=1, generator=None):
     if tensor.numel() == 0:
         return tensor  # nothing to fill
     _refuse_non_floating(tensor, "normal_kernel_cpu")
-    if tensor.dtype.itemsize == 2:
-        type_title = "Half" if tensor.dtype.name == "float16" else "BFloat16"
-        raise NotImplementedError(f'"geqrf_cpu" not implemented for \'{type_title}\'')  # no half QR on CPU
+    if tensor.dtype.itemsize == 2:  # no half QR on CPU
+        raise NotImplementedError(f'"geqrf_cpu" not implemented for \'{_dtype.scalar_type_name(tensor.dtype)}\'')
     rows = tensor.shape[0]
     columns = tensor.numel() // rows
     flattened = numpy_generator(generator).standard_normal((rows, columns))

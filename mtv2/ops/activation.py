@@ -19,14 +19,11 @@ from ._registry import RAW, op
 from .elementwise import exp, neg, relu, sigmoid, tanh, where
 from .inplace import apply_inplace
 
-_TYPE_TITLES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                "int64": "Long"}
-
 
 def _refuse_non_floating(a, kernel_name):
     """torch's activation kernels are dispatched for floating types only: integers and bool raise."""
     if a.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_TITLES[a.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype.scalar_type_name(a.dtype.name)}\'')
 
 
 def _check_tensor(input, name):

@@ -529,7 +529,7 @@ def where(condition, input=None, other=None):
     # torch still takes a uint8 condition (with a deprecation warning); any other dtype is refused
     if condition.dtype not in (_dtype.bool, _dtype.uint8):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_dtype_title(condition.dtype)}")
+                           f"{_dtype.scalar_type_name(condition.dtype)}")
     if condition.dtype is _dtype.uint8:
         condition = condition.to(_dtype.bool)
     return _where(condition, input, other, dtype=promoted_dtype((input, other)))
@@ -647,14 +647,9 @@ def bitwise_not(input, *, out=None):
     return _with_out(_bitwise_not(input), out)
 
 
-def _dtype_title(dtype):
-    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-            "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}[dtype.name]
-
-
 def _float_title(a):
-    return {"float16": "Half", "float32": "Float", "float64": "Double"}.get(str(getattr(a, "dtype", "float64")),
-                                                                           "Float")
+    name = str(getattr(a, "dtype", "float64"))
+    return _dtype.scalar_type_name(name) if name in ("float16", "float32", "float64") else "Float"
 
 
 def _is_bool(x):

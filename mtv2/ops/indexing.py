@@ -264,11 +264,6 @@ def _(g, index, accumulate, values_shape):
     return g, grad_values.sum_to_size(values_shape) if grad_values.shape != values_shape else grad_values
 
 
-def _type_name(dtype):
-    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-            "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}[dtype.name]
-
-
 def _strip_leading_ones(value, ndim):
     """torch drops a value's leading size-1 dims beyond the target's rank before broadcasting it."""
     extra = 0
@@ -288,8 +283,8 @@ def _put_values(input, split, values, accumulate, name):
         return values.reshape(()).to(input.dtype)
     if values.dtype is not input.dtype:
         raise RuntimeError(f"{name}: Index put requires the source and destination dtypes match, got "
-                           f"{_type_name(input.dtype)} for the destination and {_type_name(values.dtype)} for "
-                           f"the source.")
+                           f"{_dtype.scalar_type_name(input.dtype)} for the destination and "
+                           f"{_dtype.scalar_type_name(values.dtype)} for the source.")
     return values
 
 

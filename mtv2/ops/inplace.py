@@ -59,8 +59,8 @@ def apply_inplace(self, function, name, *operands, allow_overlap=False, **kwargs
 
 def write_result_into(self, result, name):
     if not _dtype.can_cast(result.dtype, self.dtype):
-        raise RuntimeError(f"{name}: result type {_type_title(result.dtype)} can't be cast to the desired output "
-                           f"type {_type_title(self.dtype)}")
+        raise RuntimeError(f"{name}: result type {_dtype.scalar_type_name(result.dtype)} can't be cast to the desired "
+                           f"output type {_dtype.scalar_type_name(self.dtype)}")
     if result.shape != self.shape:
         if name == "out=":
             raise RuntimeError(f"out= expects a tensor of shape {list(result.shape)}, got {list(self.shape)}")
@@ -125,8 +125,3 @@ class CopySlices(Node):
         # write (double backward would see the identity in the written region instead of the op's gradient).
         result = buffer.as_strided(*self.base_geometry)
         return [result] + list(op_grads[1:])
-
-
-def _type_title(dtype):
-    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-            "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}[dtype.name]

@@ -181,7 +181,8 @@ def _(g, a_shape, repeats, dim):
 def _repeat_counts(repeats):
     """The repeats tensor as a NumPy int64 array, with torch's checks (its shape is checked by the caller)."""
     if repeats.dtype not in (_dtype.int32, _dtype.int64):
-        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{_TYPE_TITLES[repeats.dtype.name]}'")
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(repeats.dtype)}'")
     counts = repeats._data.astype(np.int64)
     if (counts < 0).any():
         raise RuntimeError("repeats can not be negative")
@@ -220,10 +221,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if output_size is not None and output_size != total:
         raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {total} but got {output_size}")
     return _repeat_interleave(input, repeats=repeats, dim=dim)
-
-
-_TYPE_TITLES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
 
 
 # ---------------------------------------------------------------- flip / roll
@@ -302,12 +299,6 @@ _C_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int3
                  "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
 
 
-# how torch's messages spell a dtype (c10's scalar type names)
-_SCALAR_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-                      "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-                      "float32": "float", "float64": "double"}
-
-
 def checked_fill_value(value, dtype, name):
     """A Python number for a `dtype` tensor, refused where torch's checked scalar conversion overflows."""
     if dtype is _dtype.bool or dtype is _dtype.float64 or isinstance(value, (bool, np.bool_)):
@@ -342,7 +333,7 @@ def masked_fill(input, mask, value):
         raise TypeError(f"masked_fill(): argument 'mask' must be Tensor, not {type(mask).__name__}")
     if mask.dtype is not _dtype.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_SCALAR_TYPE_NAMES[mask.dtype.name]}")
+                           f"{_dtype.c_type_name(mask.dtype)}")
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "

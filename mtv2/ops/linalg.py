@@ -11,15 +11,6 @@ from .. import _dtype
 from .._tensor import Tensor
 from ._registry import op
 
-# torch's names for dtypes in its kernels' messages: "expected scalar type Float", "float != double".
-_SCALAR_TYPE = {_dtype.bool: "Bool", _dtype.uint8: "Byte", _dtype.int8: "Char", _dtype.int16: "Short",
-                _dtype.int32: "Int", _dtype.int64: "Long", _dtype.float16: "Half", _dtype.bfloat16: "BFloat16",
-                _dtype.float32: "Float", _dtype.float64: "Double"}
-_C_TYPE = {_dtype.bool: "bool", _dtype.uint8: "unsigned char", _dtype.int8: "signed char", _dtype.int16: "short int",
-           _dtype.int32: "int", _dtype.int64: "long int", _dtype.float16: "c10::Half",
-           _dtype.bfloat16: "c10::BFloat16", _dtype.float32: "float", _dtype.float64: "double"}
-
-
 # ---------------------------------------------------------------- checks shared by the products
 
 def _check_tensors(name, **arguments):
@@ -175,8 +166,8 @@ def matmul(input, other, *, out=None):
         b_cols = other.shape[-1] if other.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a_rows}x{inner_a} and {inner_b}x{b_cols})")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_TYPE[input.dtype]} != "
-                           f"{_C_TYPE[other.dtype]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_dtype.c_type_name(input.dtype)} != {_dtype.c_type_name(other.dtype)}")
     if input.dtype is _dtype.bool:
         if input.ndim == 1 and other.ndim == 1:
             raise NotImplementedError("\"dot\" not implemented for 'Bool'")  # dot refuses bool even when empty
@@ -200,8 +191,8 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims_text(input.shape)} and "
                            f"{_dims_text(mat2.shape)})")
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_TYPE[input.dtype]} != "
-                           f"{_C_TYPE[mat2.dtype]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_dtype.c_type_name(input.dtype)} != {_dtype.c_type_name(mat2.dtype)}")
     _refuse_bool("addmm_impl_cpu_", input, inner=input.shape[1], result_numel=input.shape[0] * mat2.shape[1])
     return _with_out(_matmul(input, mat2), out)
 
@@ -220,8 +211,8 @@ def bmm(input, mat2, *, out=None):
     _check_tensors("bmm", input=input, mat2=mat2)
     _check_batches(input, mat2)
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"bmm: expected scalar type {_SCALAR_TYPE[input.dtype]} but found "
-                           f"{_SCALAR_TYPE[mat2.dtype]}")
+        raise RuntimeError(f"bmm: expected scalar type {_dtype.scalar_type_name(input.dtype)} but found "
+                           f"{_dtype.scalar_type_name(mat2.dtype)}")
     _refuse_bool("bmm", input, inner=input.shape[2], result_numel=input.shape[0] * input.shape[1] * mat2.shape[2])
     return _with_out(_matmul(input, mat2), out)
 
@@ -233,8 +224,9 @@ def _check_matrix_vector(input_shape, input_dtype, mat, vec):
         raise RuntimeError(f"size mismatch, got input ({_dims_text(input_shape)}), mat ({_dims_text(mat.shape)}), "
                            f"vec ({_dims_text(vec.shape)})")
     if not input_dtype is mat.dtype is vec.dtype:
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_SCALAR_TYPE[input_dtype]}, "
-                           f"{_SCALAR_TYPE[mat.dtype]}, and {_SCALAR_TYPE[vec.dtype]}")
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_dtype.scalar_type_name(input_dtype)}, {_dtype.scalar_type_name(mat.dtype)}, and "
+                           f"{_dtype.scalar_type_name(vec.dtype)}")
 
 
 def mv(input, vec, *, out=None):
@@ -253,8 +245,8 @@ def _check_vectors(name, input, tensor):
                            f"to have the same number of elements, but got {input.shape[0]} and {tensor.shape[0]} "
                            f"elements respectively")
     if input.dtype is not tensor.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_SCALAR_TYPE[input.dtype]} "
-                           f"and {_SCALAR_TYPE[tensor.dtype]}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_dtype.scalar_type_name(input.dtype)} and {_dtype.scalar_type_name(tensor.dtype)}")
     if input.dtype is _dtype.bool:
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")  # even for empty vectors
 
@@ -296,8 +288,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                            f"{_dims_text(mat2.shape)})")
     for first, second in ((input, mat2), (mat1, mat2)):
         if first.dtype is not second.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_SCALAR_TYPE[first.dtype]} and "
-                               f"{_SCALAR_TYPE[second.dtype]}")
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{_dtype.scalar_type_name(first.dtype)} and {_dtype.scalar_type_name(second.dtype)}")
     return _fused_matrix_product(_addmm, "addmm_impl_cpu_", input, mat1, mat2, inner=mat1.shape[1],
                                  shape=(mat1.shape[0], mat2.shape[1]), beta=beta, alpha=alpha, out=out)
 
@@ -306,8 +298,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     _check_tensors("baddbmm", input=input, batch1=batch1, batch2=batch2)
     _check_batches(batch1, batch2)
     if not input.dtype is batch1.dtype is batch2.dtype:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {_C_TYPE[input.dtype]}, batch1: "
-                           f"{_C_TYPE[batch1.dtype]}, batch2: {_C_TYPE[batch2.dtype]}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype.c_type_name(input.dtype)}, batch1: "
+                           f"{_dtype.c_type_name(batch1.dtype)}, batch2: {_dtype.c_type_name(batch2.dtype)}")
     return _fused_matrix_product(_baddbmm, "baddbmm", input, batch1, batch2, inner=batch1.shape[2],
                                  shape=(batch1.shape[0], batch1.shape[1], batch2.shape[2]), beta=beta, alpha=alpha,
                                  out=out)

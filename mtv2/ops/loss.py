@@ -8,19 +8,19 @@ respect to the incoming gradient is nll_loss itself.
 """
 import numpy as np
 
+from .. import _dtype
 from ._registry import RAW, op
 from .elementwise import log, sign, where
 from .pointwise_math import clamp_min, log1p
 
-_TYPE_TITLES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                "int64": "Long"}
 REDUCTIONS = ("none", "mean", "sum")
 
 
 def _refuse_non_floating(array, kernel_name):
     """torch dispatches these kernels for floating types only; integers and bool raise naming the kernel."""
     if array.dtype.kind not in "fV" and array.dtype.name != "bfloat16":
-        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_TITLES[array.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel_name}" not implemented for '
+                                  f'\'{_dtype.scalar_type_name(array.dtype.name)}\'')
 
 
 def _compute_type(array):

@@ -8,13 +8,13 @@ import scipy.special
 from .. import _dtype
 from ._registry import COMPARE, TO_FLOAT, op, promoted_dtype
 from .._tensor import Tensor
-from .elementwise import _dtype_title, _require_tensors, _with_out, exp, pow, sign, where
+from .elementwise import _require_tensors, _with_out, exp, pow, sign, where
 
 
 def _refuse(input, kernel_name, refused):
     """torch has no kernel for these dtypes: NotImplementedError naming the kernel and the dtype."""
     if isinstance(input, Tensor) and input.dtype.category in refused:
-        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype_title(input.dtype)}\'')
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
 
 
 # ================================================================ exponentials and logarithms
@@ -553,15 +553,16 @@ def lerp(input, end, weight, *, out=None):
     # no type promotion between input and end, nor with a weight tensor that has dimensions
     for name, other in (("end", end), ("weight", weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype and (name == "end" or other.ndim):
-            raise RuntimeError(f"lerp: expected dtype {_c10_name(input.dtype)} for `{name}` but got dtype "
-                               f"{_c10_name(other.dtype)}")
+            raise RuntimeError(f"lerp: expected dtype {_dtype.c_type_name(input.dtype)} for `{name}` but got dtype "
+                               f"{_dtype.c_type_name(other.dtype)}")
     if not isinstance(weight, Tensor):
         _refuse(input, "lerp_kernel_scalar", (_dtype.BOOL, _dtype.INTEGER))
         return _with_out(_lerp_scalar_weight(input, end, weight=weight), out)
     # a 0-d weight of a floating dtype does promote integer and bool inputs (torch gives float64 for a
     # float64 weight)
     if not promoted_dtype((input, end, weight)).is_floating_point:
-        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for \'{_dtype_title(input.dtype)}\'')
+        raise NotImplementedError(f'"lerp_kernel_tensor" not implemented for '
+                                  f'\'{_dtype.scalar_type_name(input.dtype)}\'')
     return _with_out(_lerp(input, end, weight), out)
 
 
@@ -619,8 +620,3 @@ def _is_number(value):
 def _require_tensor(name, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-
-
-def _c10_name(dtype):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16"}.get(dtype.name, dtype.name)

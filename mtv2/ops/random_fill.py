@@ -11,15 +11,16 @@ import math
 
 import numpy as np
 
+from .. import _dtype
 from .._random import numpy_generator
 from .._tensor import Tensor
 from ._registry import RAW, op
-from .inplace import _type_title, apply_inplace
+from .inplace import apply_inplace
 
 
 def _refuse_non_floating(self, kernel):
     if not self.dtype.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_title(self.dtype)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_type_name(self.dtype)}\'')
 
 
 def _as_type_of(values, a):
@@ -125,7 +126,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli: draws with the probabilities in `input` (or the number p for every element)."""
     if p is None:
         if not input.dtype.is_floating_point and input.numel() > 0:  # torch checks the dtype of non-empty input
-            raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{_type_title(input.dtype)}\'')
+            raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for '
+                                      f'\'{_dtype.scalar_type_name(input.dtype)}\'')
         _check_probability(input, "bernoulli")
         probability = input.detach()._data.astype(np.float64)
     else:
@@ -149,9 +151,6 @@ _random.vjp(_zero_derivative)
 
 # the largest integer each dtype holds exactly: random_() with no bounds draws from [0, this]
 _FLOAT_INTEGER_LIMIT = {"float16": 2 ** 11, "bfloat16": 2 ** 8, "float32": 2 ** 24, "float64": 2 ** 53}
-_C_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int",
-           "int64": "long"}
-_C_TYPE_LONG_NAME = dict(_C_TYPE, int16="short int", int64="long int")
 
 
 def random_(self, *args, generator=None, **kwargs):
@@ -178,9 +177,9 @@ def random_(self, *args, generator=None, **kwargs):
         if not self.dtype.is_floating_point:
             smallest = 0 if name == "bool" else int(np.iinfo(self._data.dtype).min)
             if low < smallest:
-                raise RuntimeError(f"random_: from is out of bounds for {_C_TYPE[name]}")
+                raise RuntimeError(f"random_: from is out of bounds for {_dtype.c_type_name(name, short=True)}")
             if high - 1 > largest:
-                raise RuntimeError(f"random_: to - 1 is out of bounds for {_C_TYPE[name]}")
+                raise RuntimeError(f"random_: to - 1 is out of bounds for {_dtype.c_type_name(name, short=True)}")
     return apply_inplace(self, lambda a: _random(a, low=low, high=high, generator=generator), "random_")
 
 
@@ -202,7 +201,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_number(lambd)}")
     if self.numel() > 0:  # torch checks the dtype of non-empty tensors only
-        _refuse_continuous_on_integers(self, "Exponential", _type_title(self.dtype))
+        _refuse_continuous_on_integers(self, "Exponential", _dtype.scalar_type_name(self.dtype))
     return apply_inplace(self, lambda a: _exponential(a, lambd=float(lambd), generator=generator), "exponential_")
 
 
@@ -252,7 +251,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_number(sigma)}")
     # unlike exponential_, torch names the dtype by its C type here, and checks it even for an empty tensor
-    _refuse_continuous_on_integers(self, "Cauchy", _C_TYPE_LONG_NAME.get(self.dtype.name, self.dtype.name))
+    _refuse_continuous_on_integers(self, "Cauchy", _dtype.c_type_name(self.dtype))
     return apply_inplace(self, lambda a: _cauchy(a, median=float(median), sigma=float(sigma), generator=generator),
                          "cauchy_")
 

@@ -64,7 +64,7 @@ def _reduction_dtype(a, dtype):
 def check_autograd_dtype(input, dtype):
     """torch refuses an integer dtype= on an input that requires grad (the result could not carry a gradient)."""
     if dtype is not None and not dtype.is_floating_point and grad_mode.state.enabled and input.requires_grad:
-        raise RuntimeError(f"Autograd not support dtype: {_dtype_title(dtype)}")
+        raise RuntimeError(f"Autograd not support dtype: {_dtype.scalar_type_name(dtype)}")
 
 
 # ---------------------------------------------------------------- sum / mean / nansum / nanmean
@@ -108,10 +108,10 @@ def _(g, a_shape, dims, keepdim):
 def _check_mean_dtype(input, dtype, name):
     if dtype is not None and not dtype.is_floating_point:
         raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be either a floating point "
-                           f"or complex dtype. Got: {_dtype_title(dtype)}")
+                           f"or complex dtype. Got: {_dtype.scalar_type_name(dtype)}")
     if dtype is None and not input.dtype.is_floating_point:
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {_dtype_title(input.dtype)}")
+                           f"complex dtype. Got: {_dtype.scalar_type_name(input.dtype)}")
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -140,7 +140,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """torch's own definition: nansum divided by the count of non-NaN elements."""
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{_dtype_title(input.dtype)}")
+                           f"{_dtype.scalar_type_name(input.dtype)}")
     return nansum(input, dim, keepdim, dtype=dtype) / sum(input == input, dim, keepdim)
 
 
@@ -206,7 +206,7 @@ def _var_arguments(input, dim, unbiased, correction, name):
         correction = 0 if unbiased is False else 1
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"{name}(): std and var only support floating point and complex dtypes, "
-                           f"got {_dtype_title(input.dtype)}")
+                           f"got {_dtype.scalar_type_name(input.dtype)}")
     if isinstance(dim, (list, tuple)):   # torch's var/std wrap and check one dim at a time: (0, 0, 9) is a duplicate
         seen = []
         for d in dim:
@@ -536,10 +536,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm."""
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {_dtype_title(x.dtype)}")
+                           f"Got {_dtype.scalar_type_name(x.dtype)}")
     if dtype is not None and _dtype.promote_types(x.dtype, dtype) is not dtype:
-        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_dtype_title(x.dtype)}) should be "
-                           f"convertible without narrowing to the specified dtype ({_dtype_title(dtype)})")
+        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_dtype.scalar_type_name(x.dtype)}) should be "
+                           f"convertible without narrowing to the specified dtype ({_dtype.scalar_type_name(dtype)})")
     dims = reduced_dims(dim, x.ndim, "linalg.vector_norm")
     if ord < 0 or math.isinf(ord):
         label = f"{ord:g}" if isinstance(ord, float) else ord
@@ -628,11 +628,6 @@ def _expandable(shape, target):
     if len(shape) > len(target):
         return False
     return builtins.all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
-
-
-def _dtype_title(dtype):
-    from .inplace import _type_title
-    return _type_title(dtype)
 
 
 from .elementwise import exp, logical_or, maximum, minimum, where  # noqa: E402

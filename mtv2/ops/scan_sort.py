@@ -9,7 +9,7 @@ from .. import _dtype
 from .._tensor import _wrap_dim
 from ._registry import RAW, compute_numpy_type, op
 from .inplace import apply_inplace
-from .reduction import _dtype_title, _reduction_dtype, check_autograd_dtype, return_type
+from .reduction import _reduction_dtype, check_autograd_dtype, return_type
 
 _SortResult, _TopkResult = return_type("sort"), return_type("topk")
 
@@ -75,8 +75,8 @@ def cumprod(input, dim, *, dtype=None):
 def _scan_inplace(input, dim, dtype, name, function):
     """cumsum_/cumprod_: torch runs the scan in self's dtype (int8 wraps in int8) and has no Bool kernel."""
     if dtype is not None and dtype is not input.dtype:
-        raise RuntimeError(f"{name}_: Bad in-place call: input tensor dtype {_dtype_title(input.dtype)} and output "
-                           f"tensor dtype {_dtype_title(dtype)} should match")
+        raise RuntimeError(f"{name}_: Bad in-place call: input tensor dtype {_dtype.scalar_type_name(input.dtype)} and "
+                           f"output tensor dtype {_dtype.scalar_type_name(dtype)} should match")
     if input.dtype is _dtype.bool and input.ndim and input.numel():  # 0-d and empty never reach the kernel
         raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
     return apply_inplace(input, function, f"{name}_", dim, dtype=input.dtype)

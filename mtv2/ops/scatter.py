@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
-from .indexing import _index, _type_name
+from .indexing import _index
 
 _HALF_TYPES = (np.float16, _dtype.bfloat16.numpy_type)
 
@@ -58,9 +58,9 @@ def _check_same_dtype(name, input, other, what):
     if other.dtype is not input.dtype:
         if name.startswith("scatter"):
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype (got "
-                               f"{_type_name(input.dtype)} and {_type_name(other.dtype)})")
-        raise RuntimeError(f"{name}(): self ({_type_name(input.dtype)}) and {what} "
-                           f"({_type_name(other.dtype)}) must have the same scalar type")
+                               f"{_dtype.scalar_type_name(input.dtype)} and {_dtype.scalar_type_name(other.dtype)})")
+        raise RuntimeError(f"{name}(): self ({_dtype.scalar_type_name(input.dtype)}) and {what} "
+                           f"({_dtype.scalar_type_name(other.dtype)}) must have the same scalar type")
 
 
 def _gather_scatter_index(name, input, dim, index, src=None):
@@ -265,7 +265,7 @@ def _vector_index(name, input, dim, index, expected):
     dim = _wrap_dim(dim, input.ndim, name)
     if isinstance(index, Tensor) and index.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
-                         f"{_type_name(index.dtype)} and size: {list(index.shape)}")
+                         f"{_dtype.scalar_type_name(index.dtype)} and size: {list(index.shape)}")
     array = _index_array(name, index, expected=expected)
     _check_in_range(name, array, _size(input.shape, dim), dim)
     return dim, array
@@ -339,7 +339,7 @@ def _broadcast_shape(name, first, second):
 def take_along_dim(input, indices, dim=None):
     """gather after broadcasting input and indices against each other in every dim but `dim`."""
     if not isinstance(indices, Tensor) or indices.dtype is not _dtype.int64:
-        got = _type_name(indices.dtype) if isinstance(indices, Tensor) else type(indices).__name__
+        got = _dtype.scalar_type_name(indices.dtype) if isinstance(indices, Tensor) else type(indices).__name__
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {got}")
     if dim is None:
         # the flattened form is a plain gather: negative indices are out of range here

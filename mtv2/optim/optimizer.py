@@ -38,10 +38,10 @@ def _typename(value):
 
 
 def _dtype_title(dtype):
-    titles = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-              "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-              "bool": "Bool"}
-    return titles.get(str(dtype).replace("torch.", ""), str(dtype))
+    try:
+        return _dtype.scalar_type_name(str(dtype).replace("torch.", ""))
+    except KeyError:
+        return str(dtype)
 
 
 def scalar_dtype():

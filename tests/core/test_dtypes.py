@@ -190,3 +190,30 @@ SCENARIOS.update({
 @pytest.mark.parametrize("scenario", SCENARIOS.params())
 def test_dtypes(scenario):
     assert_same(scenario)
+
+
+# ---- dtype names inside messages: torch prints the C++ type ('signed char', 'long int') ------------
+
+def _message(function):
+    try:
+        function()
+    except RuntimeError as error:
+        return str(error)
+    return "did not raise"
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_DTYPE_NAMES if n != "float32"])
+def test_c_type_names_in_messages(name):
+    import mtv2
+    import torch
+
+    def scenarios(fw):
+        other, mask = fw.zeros(1, 2, 3, dtype=getattr(fw, name)), fw.zeros(2, 2, dtype=getattr(fw, name))
+        floats = fw.zeros(1, 2, 3)
+        attention = fw.nn.functional.scaled_dot_product_attention
+        return [lambda: fw.lerp(floats, other, 0.5), lambda: attention(other, floats, floats),
+                lambda: attention(floats, floats, floats, attn_mask=mask)]
+
+    for expected, got in zip(scenarios(torch), scenarios(mtv2)):
+        expected = _message(expected)   # mtv2 prefixes the op's name; the rest must be torch's text
+        assert expected in _message(got) and (expected != "did not raise" or name == "bool")
