@@ -19,6 +19,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
 from .ops.activation import log_softmax, relu_, softmax
+from .ops._parallel import get_num_threads, set_num_threads
 from .ops.conversion import clone, contiguous_format, memory_format, preserve_format
 from .ops.elementwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cos, div, eq, exp,
                               floor_divide, fmod, ge, gt, le, log, logical_and, logical_not, logical_or, logical_xor,

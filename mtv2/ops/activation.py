@@ -14,7 +14,7 @@ from scipy import special
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
-from . import reduction
+from . import _parallel, reduction
 from ._registry import RAW, op
 from .elementwise import exp, neg, relu, sigmoid, tanh, where
 from .inplace import apply_inplace
@@ -64,6 +64,31 @@ def _log_softmax_rows(a, dim):
         return shifted
 
 
+# The same kernels over rows of the last dim written into `out`, for _parallel.over_rows (NumPy's error state is
+# per thread, hence set inside)
+
+def _softmax_last_dim_into(out, a):
+    with np.errstate(invalid="ignore"):
+        np.subtract(a, np.max(a, axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= np.sum(out, axis=-1, keepdims=True)
+
+
+def _log_softmax_last_dim_into(out, a):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.subtract(a, np.max(a, axis=-1, keepdims=True), out=out)
+        out -= np.log(np.sum(np.exp(out), axis=-1, keepdims=True))
+
+
+def _rows_in_parallel(kernel_into, whole, a, dim, *others):
+    """kernel_into over row groups on the threads when dim is the last one and the layout allows; else whole()."""
+    if a.ndim and dim == a.ndim - 1:
+        out = np.empty(a.shape, a.dtype)
+        if _parallel.over_rows(kernel_into, out, a, *others):
+            return out
+    return whole()
+
+
 def _softmax_kernel_name(a, dim, prefix):
     # torch names the kernel it would have run: the last-dim kernel for the last dim (and 0-d inputs)
     return f"{prefix}_lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else f"{prefix}_kernel_impl"
@@ -74,7 +99,7 @@ def _softmax(a, dim):
     if a.size == 0:
         return a.copy()  # torch returns an empty input before dispatching on its dtype (even an integer one)
     _refuse_non_floating(a, _softmax_kernel_name(a, dim, "softmax"))
-    return _along(_softmax_rows, a, dim)
+    return _rows_in_parallel(_softmax_last_dim_into, lambda: _along(_softmax_rows, a, dim), a, dim)
 
 
 @_softmax.vjp
@@ -100,7 +125,7 @@ def _log_softmax(a, dim):
     if not _dtype.from_numpy_dtype(a.dtype).is_floating_point:
         _refuse_non_floating(a, _softmax_kernel_name(a, dim, "log_softmax"))
     if a.dtype.itemsize > 2:
-        return _along(_log_softmax_rows, a, dim)
+        return _rows_in_parallel(_log_softmax_last_dim_into, lambda: _along(_log_softmax_rows, a, dim), a, dim)
     computed = a.astype(np.float32)  # half types compute in float32, as torch's kernels do
     if dim == max(a.ndim - 1, 0):
         return _along(functools.partial(_log_softmax_rows_half_lastdim, half_type=a.dtype), computed,
@@ -118,14 +143,25 @@ def _log_softmax_backward(g, log_probabilities, dim):
     """g - exp(log_probabilities) * sum(g, dim): one kernel, two full-size passes and one buffer (cross_entropy
     over a large vocabulary spends its backward here), the same operations in the same order as the formula.
     (The operand is not called `out`: in a rule that name means the op's own result.)"""
-    return _along(lambda rows, axis: _log_softmax_backward_rows(g.reshape(rows.shape), rows, axis),
-                  log_probabilities, dim)
+    def whole():
+        return _along(lambda rows, axis: _log_softmax_backward_rows(g.reshape(rows.shape), rows, axis),
+                      log_probabilities, dim)
+    if g.dtype != log_probabilities.dtype:
+        return whole()
+    return _rows_in_parallel(lambda out, rows, g_rows: _log_softmax_backward_last_dim_into(out, g_rows, rows),
+                             whole, log_probabilities, dim, g)
 
 
 def _log_softmax_backward_rows(g, log_probabilities, dim):
     scaled = np.exp(log_probabilities)
     scaled *= np.sum(g, axis=dim, keepdims=True)
     return np.subtract(g, scaled, out=scaled)
+
+
+def _log_softmax_backward_last_dim_into(out, g, log_probabilities):
+    np.exp(log_probabilities, out=out)
+    out *= np.sum(g, axis=-1, keepdims=True)
+    np.subtract(g, out, out=out)
 
 
 @_log_softmax_backward.vjp
@@ -196,23 +232,24 @@ def _check_approximate(approximate):
         raise RuntimeError("gelu: approximate argument must be either none or tanh.")
 
 
-def _times(a, factor):
-    """a * factor in a fresh array (also for 0-d a, where NumPy would return a scalar), for in-place work."""
-    return np.multiply(a, factor, out=np.empty_like(a))
-
-
 @op("gelu")
 def _gelu(a, approximate="none"):
     _refuse_non_floating(a, "GeluKernelImpl")
     if approximate == "tanh":
         inner = _TANH_BETA * (a + _TANH_KAPPA * (a * a * a))
         return 0.5 * a * (1 + np.tanh(inner))
-    cdf = _times(a, _SQRT1_2)
-    special.erf(cdf, out=cdf)
-    cdf += 1                      # 1 + erf(...), in place
-    result = _times(a, 0.5)
-    result *= cdf
+    result = np.empty(a.shape, a.dtype)
+    if not _parallel.over_blocks(_gelu_into, result, a):
+        _gelu_into(result, a)
     return result
+
+
+def _gelu_into(out, a):
+    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, in place."""
+    np.multiply(a, _SQRT1_2, out=out)
+    special.erf(out, out=out)
+    out += 1
+    out *= np.multiply(a, 0.5)     # (a * 0.5) * cdf: the product is commutative, so the same bits either way
 
 
 @_gelu.vjp
@@ -227,20 +264,25 @@ def _gelu_backward(grad, a, approximate="none"):
         tanh_inner = np.tanh(_TANH_BETA * (a + _TANH_KAPPA * (a * a * a)))
         inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
         return grad * (0.5 * (1 + tanh_inner) + 0.5 * a * (1 - tanh_inner * tanh_inner) * inner_derivative)
-    # grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), in place
-    cdf = _times(a, _SQRT1_2)
-    special.erf(cdf, out=cdf)
-    cdf += 1
-    cdf *= 0.5
-    pdf = _times(a, -0.5)
+    result = np.empty(np.broadcast_shapes(np.shape(grad), a.shape), np.result_type(grad, a))
+    if not _parallel.over_blocks(_gelu_backward_into, result, grad, a):
+        _gelu_backward_into(result, grad, a)
+    return result
+
+
+def _gelu_backward_into(out, grad, a):
+    """grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), into out."""
+    np.multiply(a, _SQRT1_2, out=out)
+    special.erf(out, out=out)
+    out += 1
+    out *= 0.5
+    pdf = np.multiply(a, -0.5)
     pdf *= a
     np.exp(pdf, out=pdf)
     pdf *= _INV_SQRT_2PI
     pdf *= a
-    cdf += pdf
-    if cdf.shape == np.broadcast_shapes(cdf.shape, np.shape(grad)) and cdf.dtype == np.result_type(grad, cdf):
-        return np.multiply(grad, cdf, out=cdf)
-    return grad * cdf
+    out += pdf
+    np.multiply(grad, out, out=out)
 
 
 @_gelu_backward.vjp

@@ -14,6 +14,7 @@ by an ulp now and then; that part cannot be reproduced with NumPy.)
 import numpy as np
 
 from .. import creation
+from ..ops import _parallel
 from ..autograd import grad_mode
 
 __all__ = ["add_scaled", "add_scaled_", "addcmul_", "addcmul", "lerp_scalar_", "scale_"]
@@ -157,13 +158,11 @@ def adam_update_fits(param, grad, *states):
 def adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, lr, beta1, beta2, eps, weight_decay,
                  decoupled, bias_correction2_sqrt, step_size):
     """One step of torch's _single_tensor_adam on float32 tensors (grad already negated under maximize), in place.
-    Each block runs exactly the operations of the op-by-op path (Adam._update): the same NumPy calls in the same order, so the
-    same bits, but one pass over memory instead of one per operation and no full-size temporaries."""
+    Each block runs exactly the operations of the op-by-op path (Adam._update): the same NumPy calls in the same
+    order, so the same bits, but one pass over memory instead of one per operation and no full-size temporaries;
+    the blocks are shared among mtv2's threads."""
     p, g, m, v = (t._data.reshape(-1) for t in (param, grad, exp_avg, exp_avg_sq))
     v_max = max_exp_avg_sq._data.reshape(-1) if max_exp_avg_sq is not None else None
-    size = min(_ADAM_BLOCK, p.size)
-    grad_block, work, denom = (np.empty(size, np.float32) for _ in range(3))
-    exact = np.empty(size, np.float64)
     decay = 1 - lr * weight_decay
     weight_decay32 = np.float32(weight_decay)
     lerp_weight = np.float32(1 - beta1)
@@ -171,36 +170,44 @@ def adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, lr, beta1,
     lerp_factor = lerp_weight if lerp_small else lerp_weight - np.float32(1)
     square_weight = np.float32(1 - beta2)
 
-    def fma_into(target, a, b, c):   # target = a * b + c rounded once (see _fma_through_float64)
-        np.multiply(a, b, out=exact[:len(target)], dtype=np.float64)
-        np.add(exact[:len(target)], c, out=exact[:len(target)])
-        np.copyto(target, exact[:len(target)], casting="same_kind")
+    def blocks(first, stop):
+        size = min(_ADAM_BLOCK, p.size)
+        grad_block, work, denom = (np.empty(size, np.float32) for _ in range(3))
+        exact = np.empty(size, np.float64)
 
-    for start in range(0, p.size, _ADAM_BLOCK):
-        block = slice(start, start + _ADAM_BLOCK)
-        p_b, m_b, v_b = p[block], m[block], v[block]
-        n = len(p_b)
-        g_b = grad_block[:n]
-        g_b[...] = g[block]   # a copy: weight decay may rewrite it, and grad may be a shared buffer
-        if weight_decay != 0:
-            if decoupled:
-                np.multiply(p_b, decay, out=p_b)
-            else:
-                fma_into(g_b, p_b, weight_decay32, g_b)              # grad.add(param, alpha=weight_decay)
-        difference = work[:n]
-        np.subtract(g_b, m_b, out=difference)                       # exp_avg.lerp_(grad, 1 - beta1)
-        fma_into(m_b, lerp_factor, difference, m_b if lerp_small else g_b)
-        np.multiply(v_b, beta2, out=v_b)                             # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
-        np.multiply(square_weight, g_b, out=difference)
-        fma_into(v_b, difference, g_b, v_b)
-        if v_max is not None:
-            np.maximum(v_max[block], v_b, out=v_max[block])
-        d = denom[:n]                                                # (v.sqrt() / bias_correction2_sqrt).add_(eps)
-        np.sqrt(v_max[block] if v_max is not None else v_b, out=d)
-        np.true_divide(d, bias_correction2_sqrt, out=d)
-        np.add(d, eps, out=d)
-        np.multiply(-step_size, m_b, out=difference)                 # param.addcdiv_(exp_avg, denom, -step_size)
-        np.true_divide(difference, d, out=difference)
-        np.add(p_b, difference, out=p_b)
+        def fma_into(target, a, b, c):   # target = a * b + c rounded once (see _fma_through_float64)
+            product = exact[:len(target)]
+            np.multiply(a, b, out=product, dtype=np.float64)
+            np.add(product, c, out=product)
+            np.copyto(target, product, casting="same_kind")
+
+        for start in range(first * _ADAM_BLOCK, min(stop * _ADAM_BLOCK, p.size), _ADAM_BLOCK):
+            block = slice(start, start + _ADAM_BLOCK)
+            p_b, m_b, v_b = p[block], m[block], v[block]
+            n = len(p_b)
+            g_b = grad_block[:n]
+            g_b[...] = g[block]   # a copy: weight decay may rewrite it, and grad may be a shared buffer
+            if weight_decay != 0:
+                if decoupled:
+                    np.multiply(p_b, decay, out=p_b)
+                else:
+                    fma_into(g_b, p_b, weight_decay32, g_b)          # grad.add(param, alpha=weight_decay)
+            difference = work[:n]
+            np.subtract(g_b, m_b, out=difference)                   # exp_avg.lerp_(grad, 1 - beta1)
+            fma_into(m_b, lerp_factor, difference, m_b if lerp_small else g_b)
+            np.multiply(v_b, beta2, out=v_b)                         # exp_avg_sq.mul_(beta2)
+            np.multiply(square_weight, g_b, out=difference)          #   .addcmul_(grad, grad, 1 - beta2)
+            fma_into(v_b, difference, g_b, v_b)
+            if v_max is not None:
+                np.maximum(v_max[block], v_b, out=v_max[block])
+            d = denom[:n]                                            # (v.sqrt() / bias_correction2_sqrt).add_(eps)
+            np.sqrt(v_max[block] if v_max is not None else v_b, out=d)
+            np.true_divide(d, bias_correction2_sqrt, out=d)
+            np.add(d, eps, out=d)
+            np.multiply(-step_size, m_b, out=difference)             # param.addcdiv_(exp_avg, denom, -step_size)
+            np.true_divide(difference, d, out=difference)
+            np.add(p_b, difference, out=p_b)
+
+    _parallel.over_ranges(blocks, -(-p.size // _ADAM_BLOCK), cost_per_item=_ADAM_BLOCK)
     for t in (param, exp_avg, exp_avg_sq) + ((max_exp_avg_sq,) if max_exp_avg_sq is not None else ()):
         t._version_counter.value += 1
