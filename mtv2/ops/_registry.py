@@ -3,8 +3,9 @@
 An op is a NumPy kernel registered with `@op(name, promotion=...)`, and its derivative right beside it
 with `@the_op.vjp`. The derivative rule is written with mtv2 ops, so it is differentiable itself. Its
 parameters name what it needs: `g` (the output's gradient) first, then any of the kernel's operand
-names (the inputs, saved at call time), `out` (the result), or a keyword parameter of the kernel.
-`a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
+names (the inputs, saved at call time), `out` (the result), `out1` (a kernel's second, non-differentiable
+output: something the forward computes anyway that spares the backward recomputing it), or a keyword parameter
+of the kernel. `a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
 OpNode.apply, never inside a rule.
 
 Variadic ops (cat): a kernel written `def cat(*tensors, dim=0)` takes any number of operands, all promoted
@@ -191,7 +192,7 @@ def apply_op(op, operands, params):
                     edges = [None] * len(operands)
                 edges[i] = edge_of(x)
         if edges is not None:
-            node = OpNode(op, edges, operands, params, differentiable)
+            node = OpNode(op, edges, operands, params, outputs)
             differentiable._requires_grad = True
             differentiable.grad_fn = node
     return outputs
@@ -228,14 +229,16 @@ class OpNode(Node):
 
     __slots__ = ("op", "saved", "input_meta")
 
-    def __init__(self, op, edges, operands, params, output):
+    def __init__(self, op, edges, operands, params, outputs):
         super().__init__(edges)
         self.op = op
         self.input_meta = [(x.shape, x.dtype) if isinstance(x, Tensor) else None for x in operands]
         saved = []
         for name in op.rule_arguments:
             if name == "out":
-                saved.append(SavedTensor(output, is_output=True))
+                saved.append(SavedTensor(outputs[0] if type(outputs) is tuple else outputs, is_output=True))
+            elif name == "out1":   # None when this call returned a single output
+                saved.append(SavedTensor(outputs[1]) if type(outputs) is tuple else None)
             elif name in params:
                 saved.append(params[name])
             elif name in op.param_defaults:

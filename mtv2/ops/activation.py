@@ -238,43 +238,54 @@ def _gelu(a, approximate="none"):
     if approximate == "tanh":
         inner = _TANH_BETA * (a + _TANH_KAPPA * (a * a * a))
         return 0.5 * a * (1 + np.tanh(inner))
-    result = np.empty(a.shape, a.dtype)
-    if not _parallel.over_blocks(_gelu_into, result, a):
-        _gelu_into(result, a)
-    return result
+    # (gelu(a), 1 + erf(a / sqrt 2)): the second output spares the backward its erf, the costliest part of both
+    result, one_plus_erf = np.empty(a.shape, a.dtype), np.empty(a.shape, a.dtype)
+    if not _parallel.over_blocks(_gelu_into, result, one_plus_erf, a):
+        _gelu_into(result, one_plus_erf, a)
+    return result, one_plus_erf
 
 
-def _gelu_into(out, a):
-    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, in place."""
-    np.multiply(a, _SQRT1_2, out=out)
-    special.erf(out, out=out)
-    out += 1
-    out *= np.multiply(a, 0.5)     # (a * 0.5) * cdf: the product is commutative, so the same bits either way
+def _gelu_into(out, one_plus_erf, a):
+    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, and its 1 + erf(a / sqrt 2) into one_plus_erf."""
+    np.multiply(a, _SQRT1_2, out=one_plus_erf)
+    special.erf(one_plus_erf, out=one_plus_erf)
+    one_plus_erf += 1
+    np.multiply(a, 0.5, out=out)
+    out *= one_plus_erf            # (a * 0.5) * (1 + erf)
 
 
 @_gelu.vjp
-def _(g, a, approximate):
-    return _gelu_backward(g, a, approximate=approximate)
+def _(g, a, out1, approximate):
+    one_plus_erf = out1._data if out1 is not None and out1._data.dtype == g._data.dtype else None
+    return _gelu_backward(g, a, approximate=approximate, one_plus_erf=one_plus_erf)
 
 
 @op("gelu_backward")
-def _gelu_backward(grad, a, approximate="none"):
-    """grad * gelu'(a): an op of its own (as in torch) so that its own rule gives the second derivative."""
+def _gelu_backward(grad, a, approximate="none", one_plus_erf=None):
+    """grad * gelu'(a): an op of its own (as in torch) so that its own rule gives the second derivative.
+    one_plus_erf: the forward's 1 + erf(a / sqrt 2), when it kept it (the same values this would compute)."""
     if approximate == "tanh":
         tanh_inner = np.tanh(_TANH_BETA * (a + _TANH_KAPPA * (a * a * a)))
         inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
         return grad * (0.5 * (1 + tanh_inner) + 0.5 * a * (1 - tanh_inner * tanh_inner) * inner_derivative)
     result = np.empty(np.broadcast_shapes(np.shape(grad), a.shape), np.result_type(grad, a))
-    if not _parallel.over_blocks(_gelu_backward_into, result, grad, a):
-        _gelu_backward_into(result, grad, a)
+    if one_plus_erf is None or one_plus_erf.shape != result.shape:
+        one_plus_erf = None
+        if not _parallel.over_blocks(_gelu_backward_into, result, grad, a):
+            _gelu_backward_into(result, grad, a)
+    elif not _parallel.over_blocks(_gelu_backward_into, result, grad, a, one_plus_erf):
+        _gelu_backward_into(result, grad, a, one_plus_erf)
     return result
 
 
-def _gelu_backward_into(out, grad, a):
+def _gelu_backward_into(out, grad, a, one_plus_erf=None):
     """grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), into out."""
-    np.multiply(a, _SQRT1_2, out=out)
-    special.erf(out, out=out)
-    out += 1
+    if one_plus_erf is None:
+        np.multiply(a, _SQRT1_2, out=out)
+        special.erf(out, out=out)
+        out += 1
+    else:
+        np.copyto(out, one_plus_erf)
     out *= 0.5
     pdf = np.multiply(a, -0.5)
     pdf *= a
@@ -303,7 +314,8 @@ def gelu(input, approximate="none"):
     """torch.nn.functional.gelu: exact (erf) or the tanh approximation."""
     _check_tensor(input, "gelu")
     _check_approximate(approximate)
-    return _gelu(input, approximate=approximate)
+    result = _gelu(input, approximate=approximate)
+    return result[0] if type(result) is tuple else result
 
 
 # ================================================================ pointwise activations
