@@ -660,9 +660,6 @@ UPCASTS = (
     Upcast("mtv2/ops/reduction.py linalg_vector_norm's gradient for ord=inf: `hits.sum(dims)` of the tie mask "
            + _INT64_MASK_SUM, ("norm",), ("backward",), ("inf_dim_last",)),
     Upcast("mtv2/ops/reduction.py nanmean: `sum(input == input)` " + _INT64_MASK_SUM, ("nanmean",)),
-    Upcast("mtv2/ops/random_fill.py _bernoulli: `generator.random(a.shape)` draws float64 uniforms of the "
-           "tensor's size to compare with p (then a bool array, cast to the dtype); dropout's mask comes from it",
-           ("Tensor.bernoulli_", "nn.functional.dropout")),
     Upcast(_draw("_uniform", "`generator.uniform(low, high, a.shape)`"), ("Tensor.uniform_",)),
     Upcast(_draw("_normal", "`generator.normal(mean, std, a.shape)`"), ("Tensor.normal_",)),
     Upcast(_draw("_exponential", "`generator.exponential(1 / lambd, a.shape)`"), ("Tensor.exponential_",)),

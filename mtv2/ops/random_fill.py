@@ -92,8 +92,11 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 @op("bernoulli", promotion=RAW)
 def _bernoulli(a, p, generator=None):
-    probability = np.asarray(p, dtype=np.float64)
-    draws = numpy_generator(generator).random(a.shape) < probability
+    # uniforms in float32 for float32 and half tensors (a float64 draw of the tensor's size would double the memory
+    # and the time of dropout), in float64 for float64
+    draw_type = np.float32 if a.dtype in (np.float32, np.float16) or a.dtype.name == "bfloat16" else np.float64
+    probability = np.asarray(p, dtype=draw_type)
+    draws = numpy_generator(generator).random(a.shape, dtype=draw_type) < probability
     return draws.astype(a.dtype)
 
 
