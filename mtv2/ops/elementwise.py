@@ -4,7 +4,6 @@ import math
 import numpy as np
 
 from .. import _dtype
-from . import _parallel
 from ._registry import COMPARE, RAW, SAME, TO_FLOAT, op, promoted_dtype
 from .._tensor import Tensor
 
@@ -13,7 +12,7 @@ from .._tensor import Tensor
 
 @op("add")
 def _add(a, b, alpha=1):
-    return _parallel.binary(np.add, a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
+    return np.add(a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
 
 
 @_add.vjp
@@ -23,7 +22,7 @@ def _(g, alpha):
 
 @op("sub")
 def _sub(a, b, alpha=1):
-    return _parallel.binary(np.subtract, a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
 
 
 @_sub.vjp
@@ -33,7 +32,7 @@ def _(g, alpha):
 
 @op("mul")
 def _mul(a, b):
-    return _parallel.binary(np.multiply, a, b)
+    return np.multiply(a, b)
 
 
 @_mul.vjp
@@ -43,7 +42,7 @@ def _(g, a, b):
 
 @op("div", promotion=TO_FLOAT)
 def _true_divide(a, b):
-    return _parallel.binary(np.true_divide, a, b)
+    return np.true_divide(a, b)
 
 
 @_true_divide.vjp

@@ -143,9 +143,6 @@ def scale_(tensor, factor):
 
 # ---------------------------------------------------------------- Adam's whole update, block by block
 
-_ADAM_BLOCK = 1 << 17   # elements per block (measured: smaller blocks spend more on GIL hand-overs between the threads)
-
-
 def adam_update_fits(param, grad, *states):
     """Whether adam_update_ applies: float32 tensors of one shape, contiguous, under no autograd recording."""
     if grad_mode.state.enabled:
@@ -160,9 +157,7 @@ def adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, lr, beta1,
     """One step of torch's _single_tensor_adam on float32 tensors (grad already negated under maximize), in place.
     Each block runs exactly the operations of the op-by-op path (Adam._update): the same NumPy calls in the same
     order, so the same bits, but one pass over memory instead of one per operation and no full-size temporaries;
-    the blocks are shared among mtv2's threads."""
-    p, g, m, v = (t._data.reshape(-1) for t in (param, grad, exp_avg, exp_avg_sq))
-    v_max = max_exp_avg_sq._data.reshape(-1) if max_exp_avg_sq is not None else None
+    the blocks are shared among mtv2's threads (_parallel.over_blocks)."""
     decay = 1 - lr * weight_decay
     weight_decay32 = np.float32(weight_decay)
     lerp_weight = np.float32(1 - beta1)
@@ -170,44 +165,35 @@ def adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, lr, beta1,
     lerp_factor = lerp_weight if lerp_small else lerp_weight - np.float32(1)
     square_weight = np.float32(1 - beta2)
 
-    def blocks(first, stop):
-        size = min(_ADAM_BLOCK, p.size)
-        grad_block, work, denom = (np.empty(size, np.float32) for _ in range(3))
-        exact = np.empty(size, np.float64)
+    def update(p_b, g_b, m_b, v_b, v_max_b=None):
+        exact = np.empty(len(p_b), np.float64)
 
         def fma_into(target, a, b, c):   # target = a * b + c rounded once (see _fma_through_float64)
-            product = exact[:len(target)]
-            np.multiply(a, b, out=product, dtype=np.float64)
-            np.add(product, c, out=product)
-            np.copyto(target, product, casting="same_kind")
+            np.multiply(a, b, out=exact, dtype=np.float64)
+            np.add(exact, c, out=exact)
+            np.copyto(target, exact, casting="same_kind")
             return target
 
-        for start in range(first * _ADAM_BLOCK, min(stop * _ADAM_BLOCK, p.size), _ADAM_BLOCK):
-            block = slice(start, start + _ADAM_BLOCK)
-            p_b, m_b, v_b = p[block], m[block], v[block]
-            n = len(p_b)
-            g_b = g[block]
-            if weight_decay != 0:
-                if decoupled:
-                    np.multiply(p_b, decay, out=p_b)
-                else:                                                # grad = grad.add(param, alpha=weight_decay)
-                    g_b = fma_into(grad_block[:n], p_b, weight_decay32, g_b)
-            difference = work[:n]
-            np.subtract(g_b, m_b, out=difference)                   # exp_avg.lerp_(grad, 1 - beta1)
-            fma_into(m_b, lerp_factor, difference, m_b if lerp_small else g_b)
-            np.multiply(v_b, beta2, out=v_b)                         # exp_avg_sq.mul_(beta2)
-            np.multiply(square_weight, g_b, out=difference)          #   .addcmul_(grad, grad, 1 - beta2)
-            fma_into(v_b, difference, g_b, v_b)
-            if v_max is not None:
-                np.maximum(v_max[block], v_b, out=v_max[block])
-            d = denom[:n]                                            # (v.sqrt() / bias_correction2_sqrt).add_(eps)
-            np.sqrt(v_max[block] if v_max is not None else v_b, out=d)
-            np.true_divide(d, bias_correction2_sqrt, out=d)
-            np.add(d, eps, out=d)
-            np.multiply(-step_size, m_b, out=difference)             # param.addcdiv_(exp_avg, denom, -step_size)
-            np.true_divide(difference, d, out=difference)
-            np.add(p_b, difference, out=p_b)
+        if weight_decay != 0:
+            if decoupled:
+                np.multiply(p_b, decay, out=p_b)
+            else:                                                    # grad = grad.add(param, alpha=weight_decay)
+                g_b = fma_into(np.empty_like(g_b), p_b, weight_decay32, g_b)
+        work = np.subtract(g_b, m_b)                                 # exp_avg.lerp_(grad, 1 - beta1)
+        fma_into(m_b, lerp_factor, work, m_b if lerp_small else g_b)
+        np.multiply(v_b, beta2, out=v_b)                             # exp_avg_sq.mul_(beta2)
+        np.multiply(square_weight, g_b, out=work)                    #   .addcmul_(grad, grad, 1 - beta2)
+        fma_into(v_b, work, g_b, v_b)
+        if v_max_b is not None:
+            np.maximum(v_max_b, v_b, out=v_max_b)
+        denom = np.sqrt(v_max_b if v_max_b is not None else v_b)    # (v.sqrt() / bias_correction2_sqrt).add_(eps)
+        np.true_divide(denom, bias_correction2_sqrt, out=denom)
+        np.add(denom, eps, out=denom)
+        np.multiply(-step_size, m_b, out=work)                       # param.addcdiv_(exp_avg, denom, -step_size)
+        np.true_divide(work, denom, out=work)
+        np.add(p_b, work, out=p_b)
 
-    _parallel.over_ranges(blocks, -(-p.size // _ADAM_BLOCK), cost_per_item=_ADAM_BLOCK)
-    for t in (param, exp_avg, exp_avg_sq) + ((max_exp_avg_sq,) if max_exp_avg_sq is not None else ()):
+    states = (exp_avg, exp_avg_sq) + ((max_exp_avg_sq,) if max_exp_avg_sq is not None else ())
+    _parallel.over_blocks(update, param._data, grad._data, *(t._data for t in states))
+    for t in (param,) + states:
         t._version_counter.value += 1

@@ -214,8 +214,9 @@ def test_blocked_adam_update_is_bit_identical_to_op_by_op(name, options, monkeyp
     import numpy as np
 
     import mtv2
-    from mtv2.optim import _fused, adam
-    monkeypatch.setattr(_fused, "_ADAM_BLOCK", 64)
+    from mtv2.ops import _parallel
+    from mtv2.optim import adam
+    monkeypatch.setattr(_parallel, "BLOCK", 64)
     rng = np.random.default_rng(3)
     initial = [rng.normal(size=shape).astype(np.float32) for shape in ((9, 31), (130,), ())]
     grads = [[(rng.normal(size=a.shape) * 10.0 ** rng.integers(-6, 3)).astype(np.float32) for a in initial]

@@ -36,9 +36,6 @@ def _big_kernels_once(mtv2):
         y = function(x)
         y.backward(cotangent)
         results += [y.detach().numpy().copy(), x.grad.numpy().copy()]
-    other = mtv2.tensor(np.roll(data, 1))
-    for function in (mtv2.mul, mtv2.add, mtv2.sub, mtv2.div):
-        results += [function(mtv2.tensor(data), other).numpy(), function(mtv2.tensor(data), 0.3).numpy()]
     parameter = mtv2.nn.Parameter(mtv2.tensor(data.reshape(-1).copy()))
     optimizer = mtv2.optim.AdamW([parameter], lr=0.01)
     for step in range(2):
