@@ -646,20 +646,10 @@ def _draw(function, numpy_call, dtype="float64", more=""):
             f"cast to the tensor's dtype afterwards{more} (a float32 tensor needs float32 draws only)")
 
 
-_INT64_MASK_SUM = ("sums a bool mask with sum's kernel (mtv2/ops/reduction.py _accumulate), which first converts the "
-                   "whole mask to int64 (`a.astype(compute type)`): an int64 buffer of the input's size, 8 bytes per "
-                   "element, in the float32 path (np.count_nonzero counts without it)")
 UPCASTS = (
     Upcast("mtv2/ops/reduction.py _variance: `a.astype(np.float64)` copies the input to float64, and the centered "
            "values and their squares are float64 arrays too (torch accumulates in double element by element, with "
            "no float64 buffer)", ("var", "std", "var_mean", "std_mean")),
-    Upcast("mtv2/ops/reduction.py _evenly_distribute: `hits.sum()` of the tie mask " + _INT64_MASK_SUM,
-           ("max", "min"), ("backward",), ("",)),
-    Upcast("mtv2/ops/reduction.py _share_among_ties: `hits.sum(dims)` of the tie mask " + _INT64_MASK_SUM,
-           ("amax", "amin"), ("backward",)),
-    Upcast("mtv2/ops/reduction.py linalg_vector_norm's gradient for ord=inf: `hits.sum(dims)` of the tie mask "
-           + _INT64_MASK_SUM, ("norm",), ("backward",), ("inf_dim_last",)),
-    Upcast("mtv2/ops/reduction.py nanmean: `sum(input == input)` " + _INT64_MASK_SUM, ("nanmean",)),
     Upcast(_draw("_uniform", "`generator.uniform(low, high, a.shape)`"), ("Tensor.uniform_",)),
     Upcast(_draw("_normal", "`generator.normal(mean, std, a.shape)`"), ("Tensor.normal_",)),
     Upcast(_draw("_exponential", "`generator.exponential(1 / lambd, a.shape)`"), ("Tensor.exponential_",)),

@@ -71,6 +71,9 @@ def check_autograd_dtype(input, dtype):
 
 def _accumulate(numpy_reduction, a, dims, keepdim, dtype):
     """sum/nansum/prod's kernel: reduce in the result dtype (dtype=, else int64 for bool and integers)."""
+    if numpy_reduction is np.sum and a.dtype == np.bool_ and dtype is None and dims != ():
+        # counting a mask (tie counts in max/amax gradients): no int64 copy of the mask's size
+        return np.asarray(np.count_nonzero(a, axis=dims, keepdims=keepdim), dtype=np.int64)
     dtype = _reduction_dtype(a, dtype)
     # torch casts the input to dtype first (sum([1.5, 2.5], dtype=int32) is 3); half types accumulate in float32
     values = a.astype(compute_numpy_type(dtype), copy=False)
