@@ -368,17 +368,30 @@ def measure(case, direction, fw=None):
     return Measurement(traces[DTYPE], traces[REFERENCE_DTYPE], unit, case.reference_share)
 
 
-def judge(measurement, tolerance_note=TOLERANCE_NOTE):
-    """-> CheckResult of the no_upcast check for one measurement."""
+# Kernels whose float32 path is code of its own rather than the float64 path at half the size: the float32 scratch
+# buffers (of the input's size) it holds by design, and why. They raise the threshold by that much, so a float64
+# temporary still shows (it adds at least one buffer more).
+FLOAT32_SCRATCH = {
+    ("nn.functional.gelu", "forward"): (2, "float32 gelu computes erf with mtv2's float32 rational function "
+                                           "(mtv2/ops/_erf32.py: z^2 and the denominator, 2 float32 buffers), "
+                                           "float64 with scipy's erf in place"),
+}
+
+
+def judge(measurement, tolerance_note=TOLERANCE_NOTE, scratch=(0, "")):
+    """-> CheckResult of the no_upcast check for one measurement (scratch: FLOAT32_SCRATCH's entry)."""
     excess = round(measurement.worst()[0], 2)
+    limit = THRESHOLD + scratch[0]
+    if scratch[0]:
+        tolerance_note = f"{tolerance_note}; + {scratch[0]} declared float32 scratch buffers: {scratch[1]}"
     # err_ratio = excess / (atol + rtol * 0), as DESIGN.md defines it, with the threshold as atol (summary.md's
     # near-miss list also reads atol and rtol beside err_ratio)
-    result = dict(err_ratio=round(max(excess, 0.0) / THRESHOLD, 2), atol=THRESHOLD, rtol=0.0,
+    result = dict(err_ratio=round(max(excess, 0.0) / limit, 2), atol=limit, rtol=0.0,
                   tol_source=tolerance_note, mtv2_ms=measurement.float32.ms)
     wrong = sorted(set(measurement.float32.result) - {DTYPE})
     if wrong:
         return CheckResult("fail", f"float32 inputs give {', '.join(wrong)} results | {measurement.text()}", **result)
-    if excess <= THRESHOLD:
+    if excess <= limit:
         return CheckResult("pass", measurement.text(), **result)
     return CheckResult("fail", f"buffers that do not shrink with float32 (float64 or int64 temporaries): "
                                f"{measurement.text()}", **result)
@@ -391,7 +404,8 @@ def check_row(case, direction):
                                      f"{frameworks.candidate_name()}", tol_source=case.tolerance_note)
     else:
         try:
-            result = judge(measure(case, direction), case.tolerance_note)
+            result = judge(measure(case, direction), case.tolerance_note,
+                           FLOAT32_SCRATCH.get((case.row_name, direction), (0, "")))
         except Exception as exception:
             result = CheckResult("error", f"measurement crashed: {exception_text(exception)}",
                                  tol_source=case.tolerance_note)

@@ -15,6 +15,7 @@ from scipy import special
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from . import _parallel, reduction
+from ._erf32 import erf_into
 from ._registry import RAW, op
 from .elementwise import exp, neg, relu, sigmoid, tanh, where
 from .inplace import apply_inplace
@@ -246,9 +247,13 @@ def _gelu(a, approximate="none"):
 
 
 def _gelu_into(out, one_plus_erf, a):
-    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, and its 1 + erf(a / sqrt 2) into one_plus_erf."""
-    np.multiply(a, _SQRT1_2, out=one_plus_erf)
-    special.erf(one_plus_erf, out=one_plus_erf)
+    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, and its 1 + erf(a / sqrt 2) into one_plus_erf. float32
+    takes mtv2's float32 erf (_erf32: within 4.5e-7, a quarter of scipy's time), float64 scipy's."""
+    if a.dtype == np.float32:
+        erf_into(one_plus_erf, np.multiply(a, _SQRT1_2, out=out))   # out: scratch until the end
+    else:
+        np.multiply(a, _SQRT1_2, out=one_plus_erf)
+        special.erf(one_plus_erf, out=one_plus_erf)
     one_plus_erf += 1
     np.multiply(a, 0.5, out=out)
     out *= one_plus_erf            # (a * 0.5) * (1 + erf)
@@ -281,8 +286,11 @@ def _gelu_backward(grad, a, approximate="none", one_plus_erf=None):
 def _gelu_backward_into(out, grad, a, one_plus_erf=None):
     """grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), into out."""
     if one_plus_erf is None:
-        np.multiply(a, _SQRT1_2, out=out)
-        special.erf(out, out=out)
+        if a.dtype == np.float32:
+            erf_into(out, np.multiply(a, _SQRT1_2))
+        else:
+            np.multiply(a, _SQRT1_2, out=out)
+            special.erf(out, out=out)
         out += 1
     else:
         np.copyto(out, one_plus_erf)
