@@ -116,7 +116,10 @@ def reshape(input, *shape):
 
 @op("reshape_copy", promotion=RAW)
 def _reshape_copy(a, shape=()):
-    return np.reshape(np.ascontiguousarray(a), shape).copy()  # a fresh tensor, not a view of a temporary
+    dense = np.ascontiguousarray(a)   # a new array: reshape copies only when no view of `a` has the shape
+    if np.may_share_memory(dense, a):
+        dense = dense.copy()
+    return dense.reshape(shape)       # a view of that fresh array; the tensor owns the whole of it
 
 
 @_reshape_copy.vjp
