@@ -4,7 +4,7 @@ import heapq
 import numpy as np
 
 from . import grad_mode
-from .graph import AccumulateGrad, _dense, edge_of, grad_accumulator
+from .graph import AccumulateGrad, edge_of, grad_accumulator, is_dense
 
 
 def _collect_graph(root_nodes):
@@ -68,7 +68,7 @@ def _accumulate(buffer, node, output_nr, grad, width, owned, create_graph):
 
 def _summable_in_place(total, grad):
     return (total.shape == grad.shape and total.dtype is grad.dtype and total._data.flags.writeable
-            and _dense(total._data))
+            and is_dense(total._data))
 
 
 def _output_count(node):

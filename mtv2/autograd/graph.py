@@ -128,7 +128,7 @@ def _copy_in_layout_of(grad, leaf):
     from .._tensor import Tensor
     data = leaf._data
     # order="K" keeps a dense array's stride order exactly
-    buffer = np.empty_like(data, order="K") if _dense(data) else np.empty(data.shape, data.dtype)
+    buffer = np.empty_like(data, order="K") if is_dense(data) else np.empty(data.shape, data.dtype)
     target = Tensor._from_fresh(buffer, grad.dtype)
     if grad_mode.state.enabled:
         return target.copy_(grad)
@@ -136,7 +136,7 @@ def _copy_in_layout_of(grad, leaf):
     return target
 
 
-def _dense(array):
+def is_dense(array):
     """Non-overlapping and dense: the elements fill a block of memory with no gaps, in some dim order."""
     expected = array.itemsize
     for stride, extent in sorted((abs(s), e) for e, s in zip(array.shape, array.strides) if e != 1):

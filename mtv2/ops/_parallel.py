@@ -60,11 +60,11 @@ def over_ranges(work, count, cost_per_item=1):
 
 def over_blocks(compute, out, *inputs):
     """compute(out_block, *input_blocks) over cache-sized blocks of flat, equally shaped C-contiguous arrays,
-    shared among the threads; returns False (and computes nothing) for other layouts, which the caller then
-    computes whole."""
+    shared among the threads; compute(out, *inputs) whole for other layouts (broadcast or strided operands)."""
     arrays = (out,) + inputs
     if not all(a.flags.c_contiguous and a.shape == out.shape for a in arrays):
-        return False
+        compute(out, *inputs)
+        return
     flats = [a.reshape(-1) for a in arrays]
 
     def blocks(start, stop):
@@ -72,13 +72,12 @@ def over_blocks(compute, out, *inputs):
             block = slice(block_start, block_start + BLOCK)
             compute(*(flat[block] for flat in flats))
     over_ranges(blocks, -(-out.size // BLOCK), cost_per_item=BLOCK)
-    return True
 
 
 def over_rows(compute, out, *inputs):
     """compute(out_rows, *input_rows) over groups of rows of arrays reduced along their last dim (softmax-like
-    kernels: each row is computed whole, by the same operations, in whichever thread). The same contract as
-    over_blocks: False for layouts it does not take."""
+    kernels: each row is computed whole, by the same operations, in whichever thread). False (nothing computed)
+    for layouts it does not take: the caller's own kernel handles those along any dim."""
     arrays = (out,) + inputs
     if out.ndim == 0 or not all(a.flags.c_contiguous and a.shape == out.shape for a in arrays):
         return False

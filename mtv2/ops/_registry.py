@@ -262,9 +262,29 @@ class OpNode(Node):
         self.saved = None
 
     def apply(self, output_grads, create_graph):
-        return self.apply_owned(output_grads, create_graph)[0]
+        return self._gradients(output_grads)[0]
 
     def apply_owned(self, output_grads, create_graph, owned=False):
+        results, arguments = self._gradients(output_grads)
+        if create_graph:
+            return results, [False] * len(results)
+        # A gradient the rule computed afresh is the engine's to keep, and so is a view of an incoming gradient
+        # the engine owned (this node consumes it); one that shares memory with a gradient the engine does not
+        # own, with a saved tensor or with another result is not.
+        seen = [] if owned else [output_grads[0]._data]
+        for argument in arguments:
+            seen.extend(a._data for a in (argument if isinstance(argument, tuple) else (argument,))
+                        if isinstance(a, Tensor))
+        results_owned = []
+        for grad in results:
+            results_owned.append(grad is not None and not any(np.may_share_memory(grad._data, other)
+                                                              for other in seen))
+            if grad is not None:
+                seen.append(grad._data)
+        return results, results_owned
+
+    def _gradients(self, output_grads):
+        """(the input gradients, the arguments the rule was given)."""
         if self.saved is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -293,22 +313,7 @@ class OpNode(Node):
             if grad.dtype is not dtype:
                 grad = grad.to(dtype)
             results.append(grad)
-        if create_graph:
-            return results, [False] * len(results)
-        # A gradient the rule computed afresh is the engine's to keep, and so is a view of an incoming gradient
-        # the engine owned (this node consumes it); one that shares memory with a gradient the engine does not
-        # own, with a saved tensor or with another result is not.
-        seen = [] if owned else [output_grads[0]._data]
-        for argument in arguments:
-            seen.extend(a._data for a in (argument if isinstance(argument, tuple) else (argument,))
-                        if isinstance(a, Tensor))
-        results_owned = []
-        for grad in results:
-            results_owned.append(grad is not None and not any(np.may_share_memory(grad._data, other)
-                                                              for other in seen))
-            if grad is not None:
-                seen.append(grad._data)
-        return results, results_owned
+        return results, arguments
 
     def _argument(self, saved, dtype):
         """A saved value for the rule; tensors are promoted to the result's dtype, as torch's formulas see them."""

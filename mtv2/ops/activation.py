@@ -241,19 +241,23 @@ def _gelu(a, approximate="none"):
         return 0.5 * a * (1 + np.tanh(inner))
     # (gelu(a), 1 + erf(a / sqrt 2)): the second output spares the backward its erf, the costliest part of both
     result, one_plus_erf = np.empty(a.shape, a.dtype), np.empty(a.shape, a.dtype)
-    if not _parallel.over_blocks(_gelu_into, result, one_plus_erf, a):
-        _gelu_into(result, one_plus_erf, a)
+    _parallel.over_blocks(_gelu_into, result, one_plus_erf, a)
     return result, one_plus_erf
 
 
-def _gelu_into(out, one_plus_erf, a):
-    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, and its 1 + erf(a / sqrt 2) into one_plus_erf. float32
-    takes mtv2's float32 erf (_erf32: within 4.5e-7, a quarter of scipy's time), float64 scipy's."""
+def _erf_of_scaled_into(target, a, scratch=None):
+    """target = erf(a / sqrt 2): float32 through mtv2's float32 erf (_erf32: within 4.5e-7, a quarter of scipy's
+    time), which may overwrite `scratch`; float64 through scipy's."""
     if a.dtype == np.float32:
-        erf_into(one_plus_erf, np.multiply(a, _SQRT1_2, out=out))   # out: scratch until the end
+        erf_into(target, np.multiply(a, _SQRT1_2, out=scratch))
     else:
-        np.multiply(a, _SQRT1_2, out=one_plus_erf)
-        special.erf(one_plus_erf, out=one_plus_erf)
+        np.multiply(a, _SQRT1_2, out=target)
+        special.erf(target, out=target)
+
+
+def _gelu_into(out, one_plus_erf, a):
+    """0.5 * a * (1 + erf(a / sqrt 2)) written into out, and its 1 + erf(a / sqrt 2) into one_plus_erf."""
+    _erf_of_scaled_into(one_plus_erf, a, scratch=out)   # out: scratch until the end
     one_plus_erf += 1
     np.multiply(a, 0.5, out=out)
     out *= one_plus_erf            # (a * 0.5) * (1 + erf)
@@ -274,23 +278,15 @@ def _gelu_backward(grad, a, approximate="none", one_plus_erf=None):
         inner_derivative = _TANH_BETA * (1 + 3 * _TANH_KAPPA * (a * a))
         return grad * (0.5 * (1 + tanh_inner) + 0.5 * a * (1 - tanh_inner * tanh_inner) * inner_derivative)
     result = np.empty(np.broadcast_shapes(np.shape(grad), a.shape), np.result_type(grad, a))
-    if one_plus_erf is None or one_plus_erf.shape != result.shape:
-        one_plus_erf = None
-        if not _parallel.over_blocks(_gelu_backward_into, result, grad, a):
-            _gelu_backward_into(result, grad, a)
-    elif not _parallel.over_blocks(_gelu_backward_into, result, grad, a, one_plus_erf):
-        _gelu_backward_into(result, grad, a, one_plus_erf)
+    kept = (one_plus_erf,) if one_plus_erf is not None and one_plus_erf.shape == result.shape else ()
+    _parallel.over_blocks(_gelu_backward_into, result, grad, a, *kept)
     return result
 
 
 def _gelu_backward_into(out, grad, a, one_plus_erf=None):
     """grad * (cdf + a * pdf), cdf = 0.5 * (1 + erf(a / sqrt 2)), pdf = exp(-a * a / 2) / sqrt(2 pi), into out."""
     if one_plus_erf is None:
-        if a.dtype == np.float32:
-            erf_into(out, np.multiply(a, _SQRT1_2))
-        else:
-            np.multiply(a, _SQRT1_2, out=out)
-            special.erf(out, out=out)
+        _erf_of_scaled_into(out, a)
         out += 1
     else:
         np.copyto(out, one_plus_erf)

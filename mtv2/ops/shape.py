@@ -116,10 +116,9 @@ def reshape(input, *shape):
 
 @op("reshape_copy", promotion=RAW)
 def _reshape_copy(a, shape=()):
-    dense = np.ascontiguousarray(a)   # a new array: reshape copies only when no view of `a` has the shape
-    if np.may_share_memory(dense, a):
-        dense = dense.copy()
-    return dense.reshape(shape)       # a view of that fresh array; the tensor owns the whole of it
+    # one copy: ascontiguousarray copies `a` (reshape_copy runs only when no view of it has the shape), and should
+    # it ever not, the registry copies a result that shares memory with an operand
+    return np.ascontiguousarray(a).reshape(shape)
 
 
 @_reshape_copy.vjp

@@ -1,5 +1,5 @@
-"""mtv2's intra-op threads (mtv2.ops._parallel): torch's set_num_threads/get_num_threads API, and results that do
-not depend on the number of threads."""
+"""mtv2's own kernel machinery: the intra-op threads (mtv2.ops._parallel: torch's set_num_threads/get_num_threads
+API, results that do not depend on the number of threads) and gelu's float32 erf (mtv2.ops._erf32)."""
 import numpy as np
 import pytest
 
@@ -21,7 +21,7 @@ def set_num_threads_checks_its_argument(fw):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS.params())
-def test_threads(scenario):
+def test_kernels(scenario):
     assert_same(scenario)
 
 
