@@ -14,8 +14,8 @@ by an ulp now and then; that part cannot be reproduced with NumPy.)
 import numpy as np
 
 from .. import creation
-from ..ops import _parallel
 from ..autograd import grad_mode
+from ..ops import _parallel
 
 __all__ = ["add_scaled", "add_scaled_", "addcmul_", "addcmul", "lerp_scalar_", "scale_"]
 
@@ -64,12 +64,18 @@ def _fma_through_float64(a, b, c, dtype):
     buffer = np.empty(min(_CHUNK, flat.size), np.float64)
     for start in range(0, flat.size, _CHUNK):
         block = slice(start, start + _CHUNK)
-        exact = buffer[:len(flat[block])]
-        np.multiply(a if np.ndim(a) == 0 else a[block], b if np.ndim(b) == 0 else b[block], out=exact,
-                    dtype=np.float64)
-        np.add(exact, c if np.ndim(c) == 0 else c[block], out=exact, dtype=np.float64)
-        flat[block] = exact
+        target = flat[block]
+        _fma_into(target, *(x if np.ndim(x) == 0 else x[block] for x in (a, b, c)), buffer[:len(target)])
     return result
+
+
+def _fma_into(target, a, b, c, exact):
+    """target = a * b + c rounded once, for a float32/float16 target: the product is exact in float64 (in `exact`,
+    a float64 buffer of target's size), the sum rounds in float64, then to target's dtype."""
+    np.multiply(a, b, out=exact, dtype=np.float64)
+    np.add(exact, c, out=exact)
+    np.copyto(target, exact, casting="same_kind")
+    return target
 
 
 def _array(tensor):
@@ -166,24 +172,17 @@ def adam_update_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, lr, beta1,
     square_weight = np.float32(1 - beta2)
 
     def update(p_b, g_b, m_b, v_b, v_max_b=None):
-        exact = np.empty(len(p_b), np.float64)
-
-        def fma_into(target, a, b, c):   # target = a * b + c rounded once (see _fma_through_float64)
-            np.multiply(a, b, out=exact, dtype=np.float64)
-            np.add(exact, c, out=exact)
-            np.copyto(target, exact, casting="same_kind")
-            return target
-
+        exact = np.empty(len(p_b), np.float64)   # _fma_into's float64 buffer
         if weight_decay != 0:
             if decoupled:
                 np.multiply(p_b, decay, out=p_b)
             else:                                                    # grad = grad.add(param, alpha=weight_decay)
-                g_b = fma_into(np.empty_like(g_b), p_b, weight_decay32, g_b)
+                g_b = _fma_into(np.empty_like(g_b), p_b, weight_decay32, g_b, exact)
         work = np.subtract(g_b, m_b)                                 # exp_avg.lerp_(grad, 1 - beta1)
-        fma_into(m_b, lerp_factor, work, m_b if lerp_small else g_b)
+        _fma_into(m_b, lerp_factor, work, m_b if lerp_small else g_b, exact)
         np.multiply(v_b, beta2, out=v_b)                             # exp_avg_sq.mul_(beta2)
         np.multiply(square_weight, g_b, out=work)                    #   .addcmul_(grad, grad, 1 - beta2)
-        fma_into(v_b, work, g_b, v_b)
+        _fma_into(v_b, work, g_b, v_b, exact)
         if v_max_b is not None:
             np.maximum(v_max_b, v_b, out=v_max_b)
         denom = np.sqrt(v_max_b if v_max_b is not None else v_b)    # (v.sqrt() / bias_correction2_sqrt).add_(eps)
