@@ -77,9 +77,7 @@ def _array_from_nested(data):
     if array.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(_flatten(data)[0]).__name__}" if _flatten(data)
                         else "Could not infer dtype")
-    if array.size == 0 and array.dtype.kind == "f" and isinstance(data, (list, tuple)):
-        array = array.astype(_dtype.get_default_dtype().numpy_type)
-    return array
+    return array  # an empty list gives float64 here: tensor() infers the default dtype from any float array
 
 
 def _check_numbers_fit(data, dtype):
@@ -101,7 +99,8 @@ def _check_numbers_fit(data, dtype):
 
 def _empty_nested(data):
     """torch takes the shape from the first element at each level and, when that shape holds no element, reads
-    nothing else: [[], [1, 2]] is an empty (2, 0) tensor of the default dtype (an empty list infers it)."""
+    nothing else: [[], [1, 2]] is an empty (2, 0) tensor of the default dtype (float64 here, like np.array([]): a
+    float array infers the default dtype, whatever it is; ml_dtypes' bfloat16 would not read as a float)."""
     shape, probe = [], data
     while isinstance(probe, (list, tuple)):
         shape.append(len(probe))
@@ -110,7 +109,7 @@ def _empty_nested(data):
         probe = probe[0]
     if 0 not in shape:
         return None
-    return np.empty(shape, _dtype.get_default_dtype().numpy_type)
+    return np.empty(shape, np.float64)
 
 
 def _flatten(data):

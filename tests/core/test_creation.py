@@ -33,6 +33,26 @@ SCENARIOS.update({
 })
 
 
+def _empty_tensors_under_default(fw, default):
+    """Empty data infers the default dtype, whatever it is (bfloat16 once refused `tensor([])`)."""
+    previous = fw.get_default_dtype()
+    fw.set_default_dtype(getattr(fw, default))
+    try:
+        return [fw.tensor([]), fw.tensor([[]]), fw.tensor([[], []]), fw.tensor(()), fw.tensor([()]),
+                fw.tensor([[], [1, 2]]), fw.tensor([], dtype=fw.int64), fw.tensor([], dtype=fw.bool),
+                fw.tensor([], dtype=fw.bfloat16), fw.tensor([[]], requires_grad=True).requires_grad,
+                fw.as_tensor([]), fw.as_tensor([[]]), fw.as_tensor([], dtype=fw.float16), fw.asarray([]),
+                fw.zeros(0), fw.ones(0, 2), fw.empty(0).shape, fw.tensor([1.5]), fw.tensor(2.5),
+                fw.tensor(np.zeros(0)), fw.get_default_dtype()]
+    finally:
+        fw.set_default_dtype(previous)
+
+
+for _default in ("float32", "float64", "float16", "bfloat16"):
+    SCENARIOS[f"empty_data_under_default_{_default}"] = (
+        lambda fw, _default=_default: _empty_tensors_under_default(fw, _default))
+
+
 @SCENARIOS
 def tensor_copies_its_data(fw):
     source = np.array([1.0, 2.0], dtype=np.float32)
