@@ -30,6 +30,7 @@ from .ops.pointwise_math import (acos, acosh, addcdiv, addcmul, arctan2, asin, a
                                  clamp, clamp_max, clamp_min, clip, cosh, erf, erfc, erfinv, exp2, expm1, floor, frac,
                                  isfinite, isinf, isnan, isneginf, isposinf, lerp, log1p, log2, log10, nan_to_num,
                                  reciprocal, round, rsqrt, sgn, sinh, square, tan, trunc)
+from .ops.pointwise_math import allclose, equal, isclose
 from .ops.indexing import index_put, nonzero
 from .ops.scatter import (gather, index_add, index_select, masked_select, scatter, scatter_add, take_along_dim)
 from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack, masked_fill, repeat_interleave, roll,
@@ -43,6 +44,7 @@ from .ops.scan_sort import argsort, cumprod, cumsum, sort, topk
 from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
                         split, split_with_sizes, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten,
                         unsqueeze)
+from .ops.shape import broadcast_shapes, broadcast_tensors, broadcast_to
 
 float = float32
 double = float64

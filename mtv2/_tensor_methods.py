@@ -183,6 +183,15 @@ class TensorMethods(TensorPointwiseMethods):
     def ge_(self, other):
         return _ops.inplace.apply_inplace(self, _ops.elementwise.ge, "ge_", other)
 
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _ops.pointwise_math.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _ops.pointwise_math.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other):
+        return _ops.pointwise_math.equal(self, other)
+
     def logical_not(self):
         return _ops.elementwise.logical_not(self)
 
@@ -312,6 +321,12 @@ class TensorMethods(TensorPointwiseMethods):
 
     def expand_as(self, other):
         return _ops.shape.expand_as(self, other)
+
+    def broadcast_to(self, *sizes, size=None):
+        # like expand, the method also takes the sizes unpacked (x.broadcast_to(3, 4)); torch.broadcast_to does not
+        if size is None:
+            size = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        return _ops.shape.broadcast_to(self, size)
 
     def squeeze(self, dim=None):
         return _ops.shape.squeeze(self, dim)

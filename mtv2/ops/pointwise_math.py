@@ -620,3 +620,60 @@ def _is_number(value):
 def _require_tensor(name, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+# ================================================================ closeness and equality: isclose, allclose, equal
+# Composites of the ops above (bool results, nothing to differentiate), written the way torch's
+# isclose is (aten/src/ATen/native/TensorCompare.cpp), so every rounding happens where torch's does.
+
+def _float_argument(name, parameter, value):
+    """torch's `float` parameter: a Python or NumPy number, or a one-element tensor; None, strings... refused."""
+    if isinstance(value, Tensor) and value.numel() == 1:
+        return value.item()
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}(): argument '{parameter}' must be float, not {type(value).__name__}")
+    return float(value)
+
+
+def _isclose(name, input, other, rtol, atol, equal_nan):
+    _require_tensors(name, input, other)
+    rtol, atol = _float_argument(name, "rtol", rtol), _float_argument(name, "atol", atol)
+    if type(equal_nan) is not bool:  # torch's `bool` parameter takes a Python bool only (not 1, not numpy.bool_)
+        raise TypeError(f"{name}(): argument 'equal_nan' must be bool, not {type(equal_nan).__name__}")
+    if input.dtype is not other.dtype:  # no promotion: isclose(float32, float64) is refused
+        raise RuntimeError(f"{_dtype.scalar_type_name(input.dtype)} did not match "
+                           f"{_dtype.scalar_type_name(other.dtype)}")
+    for parameter, value in (("rtol", rtol), ("atol", atol)):
+        if not value >= 0:   # NaN too
+            raise RuntimeError(f"{parameter} must be greater than or equal to zero, but got {value:g}")
+    close = input == other
+    floating = input.dtype.is_floating_point
+    if equal_nan and floating:
+        close = close | (isnan(input) & isnan(other))
+    if rtol == 0 and atol == 0:
+        return close   # an equality check: the error test below could only add false positives
+    if not floating:
+        # integer and bool errors are measured in the default float dtype: no wrap-around (int8 -128 vs 127 is 255
+        # apart), and large int64 values round like torch's (2**25 and 2**25 + 1 are close under float32)
+        default = _dtype.get_default_dtype()
+        input, other = input.to(default), other.to(default)
+    with np.errstate(invalid="ignore"):   # inf - inf and inf * 0 are NaN (not close), silently as in torch
+        allowed = (other * rtol).abs() + atol   # in other's dtype: a half type rounds the allowance, as in torch
+        actual = (input - other).abs()
+    return close | (isfinite(actual) & (actual <= allowed))   # inf - inf is NaN, inf - 1e30 is inf: not close
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other|, elementwise; equal infinities are close, NaNs only with equal_nan."""
+    return _isclose("isclose", input, other, rtol, atol, equal_nan)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """isclose everywhere, as a Python bool."""
+    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    """Same shape and equal elements (dtypes promote like eq: int64 [1] equals float32 [1.0]); NaN is never equal."""
+    _require_tensors("equal", input, other)
+    return input.shape == other.shape and bool((input == other).all())

@@ -7,6 +7,7 @@ inverse view of the incoming one, no copy (torch's ViewBackward and PermuteBackw
 """
 import numpy as np
 
+from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
 
@@ -244,14 +245,74 @@ def expand(input, *sizes):
             raise RuntimeError(f"The expanded size of the tensor ({target}) must match the existing size ({size}) at "
                                f"non-singleton dimension {leading + i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(input.shape)}")
-    if any(s < 0 for s in shape[:leading]):
+    if -1 in shape[:leading]:
         raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
                            f"dimension {shape.index(-1)}")
+    if any(s < 0 for s in shape):   # torch computes the numel of the sizes as given and refuses it
+        raise RuntimeError(f"numel: integer multiplication overflow (expand to {list(sizes)})")
     return _expand(input, shape=tuple(shape))
 
 
 def expand_as(input, other):
     return expand(input, other.shape)
+
+
+# broadcast_to / broadcast_tensors are expand under numpy's names: views, whose gradient the engine sums back.
+
+def broadcast_to(input, size):
+    """torch.broadcast_to: expand to `size` (a sequence of ints; -1 keeps a size). Always a new view."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"broadcast_to(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if not isinstance(size, (tuple, list)):  # a lone int is taken only by the method's unpacked form
+        raise TypeError(f"broadcast_to(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    return expand(input, _shape_argument((size,), "broadcast_to", "size"))
+
+
+def broadcast_shapes(*shapes):
+    """The shape every one of `shapes` (ints, sequences of ints, or None) broadcasts to (torch._refs' algorithm)."""
+    shapes = [(shape,) if isinstance(shape, int) else shape for shape in shapes if shape is not None]
+    for shape in shapes:
+        if not isinstance(shape, (tuple, list)):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}")
+    common = [1] * max((len(shape) for shape in shapes), default=0)
+    for position, shape in enumerate(shapes):
+        for dim in range(-1, -1 - len(shape), -1):
+            if shape[dim] == common[dim]:
+                continue
+            if common[dim] == 1:
+                if shape[dim] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[dim] = shape[dim]
+            elif shape[dim] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[dim]} at {dim}! Mismatching "
+                                   f"argument at index {position} had {shape}; but expected shape should be "
+                                   f"broadcastable to {common}")
+    return Size(common)
+
+
+def broadcast_tensors(*tensors):
+    """Each tensor expanded to their common shape; one already of that shape comes back as itself (torch's
+    expand_outplace), the others as views."""
+    shape = ()
+    for position, tensor in enumerate(tensors):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"expected Tensor as element {position} in argument 0, but got {type(tensor).__name__}")
+        shape = _broadcast_pair(shape, tuple(tensor.shape))
+    return tuple(tensor if tuple(tensor.shape) == shape else _expand(tensor, shape=shape) for tensor in tensors)
+
+
+def _broadcast_pair(a, b):
+    """torch's infer_size: the broadcast of two shapes, or its RuntimeError naming the mismatching dimension."""
+    ndim = max(len(a), len(b))
+    result = []
+    for dim in range(ndim):
+        size_a = a[dim - ndim + len(a)] if dim - ndim + len(a) >= 0 else 1
+        size_b = b[dim - ndim + len(b)] if dim - ndim + len(b) >= 0 else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at "
+                               f"non-singleton dimension {dim}")
+        result.append(size_b if size_a == 1 else size_a)
+    return tuple(result)
 
 
 def squeeze(input, dim=None):
