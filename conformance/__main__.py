@@ -3,8 +3,10 @@
   report                 summary in the terminal; results/dashboard.html, heatmap.png, coverage.csv
   diff OLD.csv NEW.csv   regressions, fixes, added/removed rows, err_ratio drift; exit 1 on a regression
   explain CASE_ID        rerun one case in-process and show why it passes or fails
+  suite PATH [-- ARGS]   run a pytest suite under real torch and under mtv2; its kind=suite rows go to results/
 """
 import argparse
+import os
 import sys
 
 
@@ -28,7 +30,20 @@ def main(argv=None):
     explain.add_argument("case_id", help="e.g. op/add/broadcast_rhs/float32 (a case_id of parity.csv)")
     explain.add_argument("--extra-specs", action="append", default=[],
                          help="a Python file with more SPECS (as for pytest --extra-specs)")
+    suite = commands.add_parser("suite", help="run a pytest test file or directory under torch and under mtv2 "
+                                              "(the torch shim) and write its kind=suite rows into results/")
+    suite.add_argument("paths", nargs="+", help="test files or directories, as given to pytest")
+    suite.add_argument("--rootdir", help="the directory pytest runs in (default: the current directory)")
+    suite.add_argument("--label", help="the suite's name in the case ids (default: the first path's name)")
+    suite.add_argument("--results-dir", default="results", help="where parity.csv is (default: results)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
     arguments = parser.parse_args(argv)
+    if arguments.command == "suite":
+        from conformance.suite import run_command
+        return run_command(arguments.paths, arguments.rootdir, arguments.label, pytest_args,
+                           os.path.abspath(arguments.results_dir))
     if arguments.command == "report":
         from conformance.report import run_report
         return run_report(arguments.results_dir, arguments.baseline)
