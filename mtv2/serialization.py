@@ -22,6 +22,7 @@ import contextlib
 import io
 import os
 import pickle
+import struct
 import sys
 import warnings
 
@@ -81,8 +82,9 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     if pickle_module is not pickle:
         raise NotImplementedError("mtv2.save: only the standard pickle module is supported (pickle_module=pickle)")
     if not _use_new_zipfile_serialization:
-        raise NotImplementedError("mtv2.save(_use_new_zipfile_serialization=False): torch's legacy (pre-1.6) "
-                                  "format is not implemented; the default zip format is")
+        with (open(f, "wb") if isinstance(f, (str, os.PathLike)) else contextlib.nullcontext(f)) as file:
+            _legacy_save(obj, file, pickle_protocol)
+        return
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         archive_name = _archive_name(path)
@@ -122,6 +124,28 @@ def _save(obj, writer, protocol, disable_byteorder_record):
     writer.close()
 
 
+# torch's format before 1.6 (still written with _use_new_zipfile_serialization=False): consecutive pickles of the
+# magic number, the protocol version, system information, the object (storage ids carry a sixth element, the view
+# metadata, always None now) and the sorted storage keys; then each storage as its int64 element count and bytes.
+_LEGACY_MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
+_LEGACY_PROTOCOL_VERSION = 1001
+
+
+def _legacy_save(obj, file, protocol):
+    system = {"protocol_version": _LEGACY_PROTOCOL_VERSION, "little_endian": sys.byteorder == "little",
+              "type_sizes": {"short": 2, "int": 4, "long": 8}}
+    for header in (_LEGACY_MAGIC_NUMBER, _LEGACY_PROTOCOL_VERSION, system):
+        pickle.dump(header, file, protocol=protocol)
+    pickler = _TorchPickler(file, protocol, legacy=True)
+    pickler.dump(obj)
+    pickle.dump(sorted(pickler.storages), file, protocol=protocol)
+    for key in sorted(pickler.storages):
+        file.write(struct.pack("<q", pickler.storages[key].nbytes() // pickler.itemsizes[key]))
+        file.write(_storage_bytes(pickler.storages[key]))
+    if hasattr(file, "flush"):
+        file.flush()
+
+
 def _storage_bytes(storage):
     return np.ascontiguousarray(storage.buffer).reshape(-1).view(np.uint8)
 
@@ -141,9 +165,11 @@ class _StorageRef:
 class _TorchPickler(pickle._Pickler):
     dispatch = dict(pickle._Pickler.dispatch)
 
-    def __init__(self, file, protocol):
+    def __init__(self, file, protocol, legacy=False):
         super().__init__(file, protocol)
+        self.legacy = legacy
         self.storages = {}        # key -> UntypedStorage, in the order they were met
+        self.itemsizes = {}       # key -> the element size its persistent id counts in
         self._keys = {}           # id(storage) -> key (self.storages keeps the storage alive)
         self._dtype_at = {}       # data_ptr -> dtype: torch refuses one memory saved as two dtypes
 
@@ -175,8 +201,9 @@ class _TorchPickler(pickle._Pickler):
         key = self._keys.get(id(storage))
         if key is None:
             key = self._keys[id(storage)] = str(len(self._keys))
-            self.storages[key] = storage
-        return ("storage", storage_type, key, "cpu", storage.nbytes() // dtype.itemsize)
+            self.storages[key], self.itemsizes[key] = storage, dtype.itemsize
+        saved_id = ("storage", storage_type, key, "cpu", storage.nbytes() // dtype.itemsize)
+        return saved_id + (None,) if self.legacy else saved_id
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
@@ -369,14 +396,7 @@ def _torch_globals():
     return table
 
 
-_TORCH_GLOBALS = None
-
-
-def _torch_global(full_path):
-    global _TORCH_GLOBALS
-    if _TORCH_GLOBALS is None:
-        _TORCH_GLOBALS = _torch_globals()
-    return _TORCH_GLOBALS.get(full_path)
+_TORCH_GLOBALS = _torch_globals()
 
 
 def _mtv2_counterpart(module, name):
@@ -473,27 +493,65 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     is_path = isinstance(f, (str, os.PathLike))
     if is_path and os.fspath(f).endswith(".safetensors"):
         return _load_safetensors(os.fspath(f), map_location)
+    restore = _restore_location(map_location)
+    load_args = pickle_load_args if not weights_only else {"encoding": "utf-8"}
+
+    def unpickler(source, read_storage, swap_bytes=False):
+        base = pickle.Unpickler if weights_only else pickle_module.Unpickler
+        return _make_unpickler(base, source, read_storage, restore, weights_only, swap_bytes, load_args)
+
     with (open(f, "rb") if is_path else contextlib.nullcontext(f)) as file:
         if not _is_zipfile(file):
-            raise NotImplementedError("mtv2.load: this file is in torch's legacy (pre-1.6, "
-                                      "_use_new_zipfile_serialization=False) format, which mtv2 does not read")
-        archive = Archive(file, f if mmap and is_path else None)
+            if mmap:
+                raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_"
+                                   "serialization=True), please torch.save your checkpoint with this option in order "
+                                   "to use mmap.")
+            return _explained(lambda: _legacy_load(file, unpickler), weights_only)
         if mmap and not is_path:
             raise ValueError("f must be a file path in order to use the mmap argument")
+        archive = Archive(file, f if mmap else None)
         if archive.has("constants.pkl"):
             if weights_only:
                 raise RuntimeError("Cannot use ``weights_only=True`` with TorchScript archives passed to "
                                    "``torch.load``. " + UNSAFE_MESSAGE)
             raise NotImplementedError("mtv2.load: this is a TorchScript archive (torch.jit.load); mtv2 has no jit")
-        unpickler_base = pickle.Unpickler if weights_only else pickle_module.Unpickler
-        unpickler = _make_unpickler(unpickler_base, archive, _restore_location(map_location), weights_only,
-                                    pickle_load_args if not weights_only else {"encoding": "utf-8"})
-        if not weights_only:
-            return unpickler.load()
-        try:
-            return unpickler.load()
-        except pickle.UnpicklingError as error:
-            raise pickle.UnpicklingError(_weights_only_message(str(error))) from None
+        data = io.BytesIO(archive.read_small("data.pkl"))
+        return _explained(unpickler(data, archive.read_storage, archive.swap_bytes).load, weights_only)
+
+
+def _explained(load_object, weights_only):
+    """Run the load; a weights-only refusal gets torch's explanation around it."""
+    if not weights_only:
+        return load_object()
+    try:
+        return load_object()
+    except pickle.UnpicklingError as error:
+        raise pickle.UnpicklingError(_weights_only_message(str(error))) from None
+
+
+def _legacy_load(file, unpickler):
+    """A file in the legacy format (see _legacy_save). Storages are allocated while unpickling and filled after."""
+    start = file.tell()
+    if file.read(262)[257:] == b"ustar":
+        raise NotImplementedError("mtv2.load: this is a tar checkpoint of torch < 0.4, which mtv2 does not read")
+    file.seek(start)
+
+    def header():
+        return unpickler(file, None).load()
+    if header() != _LEGACY_MAGIC_NUMBER:
+        raise RuntimeError("Invalid magic number; corrupt file?")
+    version = header()
+    if version != _LEGACY_PROTOCOL_VERSION:
+        raise RuntimeError(f"Invalid protocol version: {version}")
+    if header().get("little_endian", True) != (sys.byteorder == "little"):
+        raise NotImplementedError("mtv2.load: a legacy checkpoint of the other byte order")
+    unfilled = {}
+    result = unpickler(file, lambda key, nbytes: unfilled.setdefault(key, np.empty(nbytes, np.uint8))).load()
+    for key in header():
+        file.read(8)    # the element count; the persistent id already gave the size
+        data = unfilled[key]
+        data[:] = np.frombuffer(file.read(data.nbytes), np.uint8)
+    return result
 
 
 def _resolve_weights_only(weights_only, pickle_module):
@@ -566,9 +624,9 @@ def _default_restore(storage, location):
                        f"{location})")
 
 
-def _make_unpickler(base, archive, restore, weights_only, load_args):
-    """An unpickler (of `base`, the C Unpickler or pickle_module's) reading data.pkl of `archive`, its storages
-    from data/<key>, torch's globals as mtv2's, and only the allowlist when weights_only."""
+def _make_unpickler(base, file, read_storage, restore, weights_only, swap_bytes, load_args):
+    """An unpickler (of `base`, the C Unpickler or pickle_module's) mapping torch's globals to mtv2's, admitting only
+    the allowlist when weights_only, and reading each storage once through read_storage(key, nbytes)."""
     storages = {}
 
     class TorchUnpickler(base):
@@ -578,7 +636,7 @@ def _make_unpickler(base, archive, restore, weights_only, load_args):
             module = _compat_pickle.IMPORT_MAPPING.get(module, module)
             module = {"torch.tensor": "torch._tensor"}.get(module, module)   # torch's own rename (pytorch#51633)
             full_path = f"{module}.{name}"
-            found = _torch_global(full_path)
+            found = _TORCH_GLOBALS.get(full_path)
             if found is None and "Storage" in name and module == "torch":
                 raise NotImplementedError(f"mtv2.load: {full_path} holds a dtype mtv2 does not have")
             if found is not None:
@@ -596,20 +654,24 @@ def _make_unpickler(base, archive, restore, weights_only, load_args):
             return super().find_class(module, name)
 
         def persistent_load(self, saved_id):
-            if not isinstance(saved_id, tuple) or _ascii(saved_id[0]) != "storage":
+            kind = _ascii(saved_id[0]) if isinstance(saved_id, tuple) and saved_id else None
+            if kind == "module" and not weights_only:   # legacy files name nn.Module classes with their source
+                return saved_id[1]
+            if kind != "storage" or read_storage is None:
                 raise pickle.UnpicklingError(f"Only persistent_load of storage is allowed, but got {saved_id!r:.80}")
             storage_type, key, location, numel = saved_id[1:5]
+            if len(saved_id) > 5 and saved_id[5] is not None:
+                raise NotImplementedError("mtv2.load: storage views of legacy checkpoints (torch < 1.0)")
             dtype = storage_type.dtype if isinstance(storage_type, _StorageType) else _dtype.uint8
             storage = storages.get(key)
             if storage is None:
-                raw = archive.read_storage(key, numel * dtype.itemsize)
-                buffer = raw.view(dtype.numpy_type)
-                if archive.swap_bytes:
+                buffer = read_storage(key, numel * dtype.itemsize).view(dtype.numpy_type)
+                if swap_bytes:
                     buffer.byteswap(inplace=True)
                 storage = storages[key] = restore(UntypedStorage(buffer), _ascii(location))
             return storage if storage_type is UntypedStorage else TypedStorage(storage, dtype)
 
-    return TorchUnpickler(io.BytesIO(archive.read_small("data.pkl")), **load_args)
+    return TorchUnpickler(file, **load_args)
 
 
 def _ascii(value):

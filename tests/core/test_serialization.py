@@ -233,6 +233,18 @@ def test_weights_only_false_and_safe_globals_load_arbitrary_objects():
     assert loaded_by(mtv2, data, pickle_module=pickle)["x"].value == 5   # a pickle_module means weights_only=False
 
 
+def test_a_whole_torch_module_pickle_loads_as_the_mtv2_module_with_weights_only_false():
+    torch.manual_seed(0)
+    reference = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+    data = saved_by(torch, reference)
+    assert "torch.nn.modules.container.Sequential" in refusal(mtv2, data)
+    layer = loaded_by(mtv2, data, weights_only=False)   # torch.nn.<path> globals resolve to mtv2.nn.<path>
+    assert isinstance(layer, mtv2.nn.Sequential) and isinstance(layer[0], mtv2.nn.Linear)
+    inputs = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
+    np.testing.assert_array_equal(layer(mtv2.tensor(inputs)).detach().numpy(),
+                                  reference(torch.tensor(inputs)).detach().numpy())
+
+
 # ---------------------------------------------------------------- map_location, mmap, paths and buffers
 
 @pytest.mark.parametrize("map_location", ["cpu", b"cpu", "meta", {"cpu": "cpu"}, lambda storage, location: storage,
@@ -280,18 +292,37 @@ def test_paths_pathlike_and_mmap(tmp_path):
         mtv2.save(values, tmp_path / "missing" / "x.pt")
 
 
-def test_buffers_at_an_offset_and_the_legacy_format():
+def test_a_safetensors_path_is_read_as_safetensors(tmp_path):
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    safetensors_torch.save_file({"w": torch.arange(3.0), "h": torch.ones(2, dtype=torch.bfloat16)},
+                                str(tmp_path / "model.safetensors"))
+    mine, theirs = mtv2.load(tmp_path / "model.safetensors"), torch.load(tmp_path / "model.safetensors")
+    assert sorted(mine) == sorted(theirs)
+    for name in theirs:
+        assert_same_tensor(mine[name], theirs[name])
+
+
+def test_a_buffer_written_from_an_offset_loads_in_torch():
     buffer = io.BytesIO(b"header")
     buffer.seek(6)
     mtv2.save(mtv2.arange(3), buffer)
     buffer.seek(6)
     assert torch.load(buffer).tolist() == [0, 1, 2]
-    with pytest.raises(NotImplementedError, match="_use_new_zipfile_serialization"):
-        mtv2.save(mtv2.ones(1), io.BytesIO(), _use_new_zipfile_serialization=False)
-    legacy = io.BytesIO()
-    torch.save(torch.ones(1), legacy, _use_new_zipfile_serialization=False)
-    with pytest.raises(NotImplementedError, match="legacy"):
-        loaded_by(mtv2, legacy.getvalue())
+
+
+@pytest.mark.parametrize("weights_only", [True, False])
+def test_the_legacy_format_both_ways(weights_only):
+    """_use_new_zipfile_serialization=False: torch's pre-1.6 format (old checkpoints on the hub are in it)."""
+    legacy = {"_use_new_zipfile_serialization": False}
+    mine = loaded_by(mtv2, saved_by(torch, views_and_values(torch), **legacy), weights_only=weights_only)
+    theirs = loaded_by(torch, saved_by(mtv2, views_and_values(mtv2), **legacy), weights_only=weights_only)
+    for name in ("base", "transposed", "corner", "row", "tail", "parameter", "frozen", "computed", "empty", "scalar"):
+        assert_same_tensor(mine[name], theirs[name])
+    assert mine["corner"].untyped_storage() is mine["base"].untyped_storage()
+    assert theirs["corner"].untyped_storage().data_ptr() == theirs["base"].untyped_storage().data_ptr()
+    assert mine["ordered"] == theirs["ordered"] and mine["size"] == mtv2.Size([2, 3])
+    with pytest.raises(RuntimeError, match="mmap can only be used"):
+        loaded_by(mtv2, saved_by(mtv2, mtv2.ones(1), **legacy), mmap=True)
 
 
 def test_zip64_records_read_in_torch_and_mtv2(monkeypatch):
