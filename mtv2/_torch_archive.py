@@ -86,7 +86,8 @@ def _field32(value):
 _M64 = 0xFFFFFFFFFFFFFFFF
 _MURMUR = 0xC6A4A7935BD1E995
 # libstdc++'s bucket counts as a set grows one element at a time (11 initial buckets -> 13, then the next prime
-# of its table at or past twice the count), each a rehash once the element count would exceed it
+# of its table at or past twice the count), each a rehash once the element count would exceed it; enough for
+# twelve million records
 _BUCKET_COUNTS = (13, 29, 59, 127, 257, 541, 1109, 2357, 5087, 10273, 20753, 42043, 85229, 172933, 351061, 712697,
                   1447153, 2938679, 5967347, 12117689)
 

@@ -5,7 +5,6 @@ the real torch)."""
 import collections
 import io
 import os
-import pathlib
 import pickle
 import subprocess
 import sys
@@ -243,6 +242,17 @@ def test_a_whole_torch_module_pickle_loads_as_the_mtv2_module_with_weights_only_
     inputs = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
     np.testing.assert_array_equal(layer(mtv2.tensor(inputs)).detach().numpy(),
                                   reference(torch.tensor(inputs)).detach().numpy())
+
+
+def test_numpy_state_loads_under_the_safe_globals_transformers_trainer_allowlists():
+    allowlist = [np._core.multiarray._reconstruct, np.ndarray, np.dtype, type(np.dtype(np.uint32))]
+    state = {"numpy": np.random.default_rng(0).integers(0, 2 ** 32, 8, dtype=np.uint32), "step": 3}
+    for writer, loader, allowing in ((torch, mtv2, safe_globals), (mtv2, torch, torch.serialization.safe_globals)):
+        data = saved_by(writer, state)
+        refusal(loader, data)
+        with allowing(allowlist):
+            loaded = loaded_by(loader, data)
+        np.testing.assert_array_equal(loaded["numpy"], state["numpy"])
 
 
 # ---------------------------------------------------------------- map_location, mmap, paths and buffers
