@@ -13,6 +13,7 @@ from ._tensor_types import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, 
                             HalfTensor, IntTensor, LongTensor, ShortTensor)  # legacy typed-tensor names (hf)
 from . import autograd, nn, testing
 from . import optim
+from . import utils
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)

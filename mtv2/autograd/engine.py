@@ -7,8 +7,9 @@ from . import grad_mode
 from .graph import AccumulateGrad, edge_of, grad_accumulator, is_dense
 
 
-def _collect_graph(root_nodes):
-    """Every node reachable from the roots, with how many edges point at each (iterative DFS)."""
+def _collect_graph(root_nodes, boundary=()):
+    """Every node reachable from the roots without entering `boundary`, with how many edges point at each
+    (iterative DFS)."""
     dependencies = {}
     seen = set()
     stack = list(root_nodes)
@@ -17,7 +18,7 @@ def _collect_graph(root_nodes):
     while stack:
         node = stack.pop()
         for edge in node.edges:
-            if edge is None:
+            if edge is None or edge[0] in boundary:
                 continue
             child = edge[0]
             dependencies[child] = dependencies.get(child, 0) + 1
@@ -75,12 +76,42 @@ def _output_count(node):
     return getattr(node, "output_count", 1)
 
 
-def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None, accumulate=True):
+class _EngineState:
+    __slots__ = ("checkpoint_valid",)
+
+    def __init__(self):
+        self.checkpoint_valid = True
+
+
+state = _EngineState()
+
+
+def is_checkpoint_valid():
+    """torch.autograd._is_checkpoint_valid: False inside autograd.grad or backward(inputs=...), whose gradients a
+    reentrant checkpoint's inner backward (which accumulates into .grad) cannot deliver."""
+    return state.checkpoint_valid
+
+
+def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None, accumulate=True, boundary=None):
     """Propagate `output_grads` from `outputs` back through the graph.
 
     With `accumulate`, leaves get their gradients added into `.grad` (Tensor.backward). Without it
     (autograd.grad), the gradients reaching `inputs` are returned and no `.grad` is touched.
+
+    With `boundary` (a set of nodes; checkpoint's recomputed segment), the walk stops at those nodes: they neither
+    run nor are released, and what is returned is {(node, output_nr): [gradient, ...]}, each gradient that reached
+    that edge, unsummed and in arrival order, so the caller can hand them on to be summed in the order an
+    uncheckpointed run sums them.
     """
+    previous_valid = state.checkpoint_valid
+    state.checkpoint_valid = inputs is None
+    try:
+        return _run_backward(outputs, output_grads, retain_graph, create_graph, inputs, accumulate, boundary)
+    finally:
+        state.checkpoint_valid = previous_valid
+
+
+def _run_backward(outputs, output_grads, retain_graph, create_graph, inputs, accumulate, boundary):
     roots = []
     for output in outputs:
         edge = edge_of(output)
@@ -98,8 +129,18 @@ def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None,
             capture_at.setdefault(edge, []).append(position)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
+    arrivals = {}
+    stops = boundary is not None
+    if stops:
+        for (node, output_nr), grad in zip(roots, output_grads):
+            if node in boundary:
+                arrivals.setdefault((node, output_nr), []).append(grad)
+        output_grads = [grad for (node, _), grad in zip(roots, output_grads) if node not in boundary]
+        roots = [root for root in roots if root[0] not in boundary]
+    else:
+        boundary = ()
     root_nodes = list(dict.fromkeys(node for node, _ in roots))
-    nodes, dependencies = _collect_graph(root_nodes)
+    nodes, dependencies = _collect_graph(root_nodes, boundary)
     needed = None
     if not accumulate or inputs is not None:
         needed = _nodes_leading_to({node for node, _ in capture_at}, nodes)
@@ -139,15 +180,18 @@ def run_backward(outputs, output_grads, retain_graph, create_graph, inputs=None,
                 if edge is None or grad is None:
                     continue
                 child, child_nr = edge
+                if child in boundary:
+                    arrivals.setdefault(edge, []).append(grad)
+                    continue
                 _accumulate(buffer, child, child_nr, grad, _output_count(child), grad_owned, create_graph)
             for edge in node.edges:
-                if edge is None:
+                if edge is None or edge[0] in boundary:
                     continue
                 child = edge[0]
                 dependencies[child] -= 1
                 if dependencies[child] == 0:
                     heapq.heappush(ready, (-child.sequence_nr, id(child), child))
-    return captured
+    return arrivals if stops else captured
 
 
 def _run_tensor_hooks(node, grads):

@@ -9,6 +9,11 @@ from . import grad_mode
 _sequence = itertools.count()
 
 
+def sequence_mark():
+    """A number below the sequence_nr of every node created from now on, above that of every node before."""
+    return next(_sequence)
+
+
 class SavedTensor:
     """A tensor kept for backward, with the version it had then, so a later in-place write is caught."""
 

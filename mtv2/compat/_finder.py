@@ -71,6 +71,8 @@ class TorchShimLoader(importlib.abc.Loader):
             if not hasattr(module, name):
                 setattr(module, name, value)
                 _ATTACHED.append((module, name))
+        for name in stand_ins.STAND_IN_SUBMODULES.get(self.torch_name, ()):   # as the torch package's __init__ does
+            importlib.import_module(f"{self.torch_name}.{name}")
         if self.kind == "stand_in":   # importlib binds a child on its parent: remember it when the parent is mtv2's
             parent_name, _, child = self.torch_name.rpartition(".")
             parent = sys.modules.get(parent_name)

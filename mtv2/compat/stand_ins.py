@@ -1,12 +1,22 @@
-"""Every inert stand-in of the `torch` shim, in one place, each with the reason it is safe.
+"""Every stand-in of the `torch` shim, in one place: names of torch that mtv2 has no real counterpart for, each
+answering as torch 2.13's CPU-only build does.
 
-A stand-in is a name that third-party torch code (transformers, safetensors) reads at import time or probes at
-runtime but that never computes anything a model's forward, backward or optimizer step depends on. Everything
-on the compute path is real mtv2 code; nothing here returns a tensor. A stand-in that is reached on a path
-mtv2 cannot serve raises NotImplementedError naming itself, rather than pretending.
+A stand-in is a name that third-party torch code (transformers, safetensors, test suites) reads at import time or
+probes at runtime: accelerator, compiler and distributed probes (torch.cuda.is_available(), torch.compiler
+.is_compiling(), ...). The rule is that the shim behaves like torch's CPU build, never like a stub: where the CPU
+wheel returns, the stand-in returns the same value; where the wheel raises, the stand-in raises the same exception
+class (with torch's message); each definition says which torch behaviour it reproduces, and
+tests/hf/test_stand_ins.py compares every one with the installed wheel. A torch name that is not here is absent and
+reading it raises AttributeError, as any missing attribute does. Where the CPU wheel computes something mtv2 does
+not implement (flex attention, torch.fx tracing, a Cholesky check, the nn layers mtv2 lacks), the stand-in exists
+for imports and isinstance checks and raises NotImplementedError naming itself when used. Nothing here returns a
+tensor. One deliberate difference, declared in the test: torch.distributed.is_available() is False, as in a torch
+built with USE_DISTRIBUTED=0, because mtv2 has no process groups.
 
-The three tables:
-- STAND_IN_MODULES: torch modules mtv2 has no counterpart for (torch.compiler, torch.distributed, ...).
+The tables:
+- STAND_IN_MODULES: torch modules mtv2 has no counterpart for (torch.cuda, torch.compiler, ...), and
+  STAND_IN_SUBMODULES: the children a stand-in package imports, as torch's own __init__ does (torch.backends.cudnn).
+  torch.utils._pytree is a real implementation of torch's Python pytree, in _pytree.py.
 - top_level_names(): names on `torch` itself that mtv2 does not have (extra dtypes).
 - extra_attributes(): names added to a real mtv2 module, only while the shim is installed (torch.nn layer
   classes mtv2 lacks, torch.autograd.graph.save_on_cpu).
@@ -15,116 +25,525 @@ One behaviour outside this file is of the same kind and is listed here so the li
   CPU memory; transformers' from_pretrained then initialises the weights for real before the checkpoint
   overwrites them (same weights, more work; checked by the hf save_load rows).
 """
+import collections
 import contextlib
+import enum
+import sys
 import types
+import typing
+import warnings
 
 import ml_dtypes
 import numpy as np
 
 from .. import _dtype
+from ._pytree import pytree_names
 
 
-def _identity_decorator(fn=None, **options):
-    """`@deco`, `@deco()` and `@deco(recursive=False)` all give back the function unchanged."""
+def _not_on_mtv2(what):
+    """A function torch's CPU build runs but mtv2 does not implement: it raises NotImplementedError naming itself."""
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(f"{what} is not implemented in mtv2 (a stand-in name of the torch shim)")
+    refuse.__name__ = what.rsplit(".", 1)[-1]
+    return refuse
+
+
+def _unconstructible_class(qualified_name, exception, message):
+    """A class the CPU build defines but cannot construct (torch's _dummy_type, or a constructor that needs a device):
+    it serves annotations (`x: torch.cuda.Stream | None`) and isinstance checks (False for every mtv2 value);
+    constructing it raises `exception(message)` as torch does."""
+    module, _, name = qualified_name.rpartition(".")
+
+    def __init__(self, *args, **kwargs):
+        raise exception(message)
+
+    return type(name, (), {"__init__": __init__, "__module__": module, "__doc__": f"{qualified_name}: {message}"})
+
+
+def _compile_decorator(fn=None, recursive=True, *, reason=None):
+    """torch.compiler.disable / torch._dynamo.disable in eager mode: the function runs exactly as written (torch wraps
+    it to skip tracing; with nothing ever traced, mtv2 returns it as is). `@disable`, `@disable()` and
+    `@disable(recursive=False)` all work."""
     if fn is None:
         return lambda inner: inner
     return fn
 
 
-def _false(*args, **kwargs):
-    return False
+def _returns_its_argument(fn):
+    # torch.compiler.allow_in_graph / assume_constant_result and torch.jit.unused return the function itself in eager
+    return fn
 
 
-def _zero(*args, **kwargs):
-    return 0
+def _device_index(device, device_type, optional=False):
+    """torch.cuda._utils._get_device_index: an int, "cuda:1" or a device of the right type -> its index."""
+    from .._device import device as torch_device
+    if isinstance(device, str):
+        device = torch_device(device)
+    if isinstance(device, torch_device):
+        if device.type != device_type:
+            raise ValueError(f"Expected a {device_type} device, but got: {device}")
+        index = device.index
+    else:
+        index = device
+    if index is None and not optional:
+        raise ValueError(f"Expected a torch.device with a specified index or an integer, but got:{device}")
+    return index
 
 
-def _none(*args, **kwargs):
-    return None
+# ---------------------------------------------------------------- torch.cuda
+# torch/cuda/{__init__,memory,random}.py on the CPU wheel: no device and nothing initialised. Seeding is queued
+# until CUDA initialises (never), memory counters read an empty stats dict, and whatever needs the runtime fails in
+# _lazy_init with AssertionError, or reaches a torch._C binding the CPU build lacks (AttributeError).
+
+_NO_CUDA = "Torch not compiled with CUDA enabled"
 
 
-def _not_on_mtv2(what):
-    def refuse(*args, **kwargs):
-        raise NotImplementedError(f"{what} is an import-time stand-in under the mtv2 torch shim; mtv2 cannot run it")
-    refuse.__name__ = what.rsplit(".", 1)[-1]
-    return refuse
+def _cuda():
+    def is_available():                                 # torch: False (no CUDA device)
+        return False
+
+    def device_count():                                 # torch: 0
+        return 0
+
+    def is_initialized():                               # torch: False (never initialised)
+        return False
+
+    def is_bf16_supported(including_emulation=True):    # torch: False without CUDA
+        return False
+
+    def is_tf32_supported():                            # torch: False without CUDA
+        return False
+
+    def is_current_stream_capturing():                  # torch: RuntimeError from the CPU build's dummy binding
+        raise RuntimeError("Tried to instantiate dummy base class _cuda_isCurrentStreamCapturing")
+
+    def needs_cuda(*args, **kwargs):                    # torch: _lazy_init raises AssertionError
+        raise AssertionError(_NO_CUDA)
+
+    def manual_seed(seed):                              # torch: int(seed), then queued until CUDA initialises: None
+        int(seed)
+
+    def manual_seed_all(seed):                          # torch: same as manual_seed
+        int(seed)
+
+    def seed():                                         # torch: queued: None
+        return None
+
+    def seed_all():                                     # torch: queued: None
+        return None
+
+    def get_rng_state_all():                            # torch: one state per device: []
+        return []
+
+    def set_rng_state(new_state, device="cuda"):        # torch: clones the state (so a non-tensor raises), queues it
+        new_state.clone()
+
+    def set_rng_state_all(new_states):                  # torch: set_rng_state per state
+        for state in new_states:
+            set_rng_state(state)
+
+    def empty_cache():                                  # torch: nothing cached before initialisation: None
+        return None
+
+    def counter(name):
+        def read(device=None):                          # torch: memory_stats() is empty, so every counter reads 0
+            return 0
+        read.__name__ = name
+        return read
+
+    def renamed_counter(name, new_name):
+        def read(device=None):                          # torch: FutureWarning (renamed), then the new name's 0
+            warnings.warn(f"`torch.cuda.{name}` has been renamed to `torch.cuda.{new_name}`", FutureWarning,
+                          stacklevel=2)
+            return 0
+        read.__name__ = name
+        return read
+
+    def memory_stats(device=None):                      # torch: OrderedDict() before initialisation
+        return collections.OrderedDict()
+
+    def memory_stats_as_nested_dict(device=None):       # torch: {} before initialisation
+        return {}
+
+    def missing_binding(binding):
+        def call(device=None):                          # torch: the CPU build's torch._C has no such binding
+            raise AttributeError(f"module 'torch._C' has no attribute '{binding}'")
+        return call
+
+    reset_peak_memory_stats = missing_binding("_cuda_resetPeakMemoryStats")
+
+    def reset_max_memory_allocated(device=None):        # torch: FutureWarning, then reset_peak_memory_stats
+        warnings.warn("torch.cuda.reset_max_memory_allocated now calls torch.cuda.reset_peak_memory_stats, which "
+                      "resets /all/ peak memory stats.", FutureWarning, stacklevel=2)
+        return reset_peak_memory_stats(device)
+
+    def reset_max_memory_cached(device=None):           # torch: FutureWarning, then reset_peak_memory_stats
+        warnings.warn("torch.cuda.reset_max_memory_cached now calls torch.cuda.reset_peak_memory_stats, which "
+                      "resets /all/ peak memory stats.", FutureWarning, stacklevel=2)
+        return reset_peak_memory_stats(device)
+
+    def set_device(device):                             # torch: no-op below 0, else the missing _cuda_setDevice
+        if _device_index(device, "cuda") >= 0:
+            raise AttributeError("module 'torch._C' has no attribute '_cuda_setDevice'")
+
+    def get_arch_list():                                # torch: [] without CUDA
+        return []
+
+    def get_gencode_flags():                            # torch: "" without CUDA
+        return ""
+
+    class device:
+        """torch.cuda.device: selecting a negative index is a no-op; any other raises as the CPU build does."""
+
+        def __init__(self, device):
+            self.idx = _device_index(device, "cuda", optional=True)
+            self.prev_idx = -1
+
+        def __enter__(self):
+            if self.idx < 0:                            # torch: None here fails this comparison (TypeError) too
+                return None
+            raise RuntimeError("PyTorch was compiled without CUDA support")
+
+        def __exit__(self, *exc_info):
+            return False
+
+    class device_of(device):
+        """torch.cuda.device_of: the device of a tensor; a CPU tensor's is -1, a no-op."""
+
+        def __init__(self, obj):
+            super().__init__(-1)
+
+    class StreamContext:
+        """torch.cuda.StreamContext: on the CPU build the current device index is -1, so entering is a no-op."""
+
+        def __init__(self, stream):
+            self.stream = stream
+            self.idx = -1
+
+        def __enter__(self):
+            return None
+
+        def __exit__(self, *exc_info):
+            return None
+
+    def stream(stream):                                 # torch: StreamContext(stream)
+        return StreamContext(stream)
+
+    def set_stream(stream):                             # torch: a no-op for None (no Stream can be made)
+        if stream is None:
+            return None
+        raise AttributeError(f"'{type(stream).__name__}' object has no attribute 'stream_id'")
+
+    no_stream = "torch.cuda.Stream requires CUDA support"
+    names = dict(
+        is_available=is_available, device_count=device_count, is_initialized=is_initialized,
+        is_bf16_supported=is_bf16_supported, is_tf32_supported=is_tf32_supported,
+        is_current_stream_capturing=is_current_stream_capturing,
+        manual_seed=manual_seed, manual_seed_all=manual_seed_all, seed=seed, seed_all=seed_all,
+        get_rng_state_all=get_rng_state_all, set_rng_state=set_rng_state, set_rng_state_all=set_rng_state_all,
+        default_generators=(),                          # torch: one generator per device: ()
+        empty_cache=empty_cache, memory_stats=memory_stats, memory_stats_as_nested_dict=memory_stats_as_nested_dict,
+        memory_cached=renamed_counter("memory_cached", "memory_reserved"),
+        max_memory_cached=renamed_counter("max_memory_cached", "max_memory_reserved"),
+        reset_peak_memory_stats=reset_peak_memory_stats, reset_max_memory_allocated=reset_max_memory_allocated,
+        reset_max_memory_cached=reset_max_memory_cached,
+        reset_accumulated_memory_stats=missing_binding("_cuda_resetAccumulatedMemoryStats"),
+        set_device=set_device, get_arch_list=get_arch_list, get_gencode_flags=get_gencode_flags,
+        device=device, device_of=device_of, StreamContext=StreamContext, stream=stream, set_stream=set_stream,
+        Stream=_unconstructible_class("torch.cuda.Stream", RuntimeError, no_stream),
+        Event=_unconstructible_class("torch.cuda.Event", RuntimeError, "Tried to instantiate dummy base class Event"),
+        CUDAGraph=_unconstructible_class("torch.cuda.CUDAGraph", RuntimeError,
+                                         "Tried to instantiate dummy base class CUDAGraph"),
+        # torch.cuda.graph makes its default capture Stream on construction
+        graph=_unconstructible_class("torch.cuda.graph", RuntimeError, no_stream),
+    )
+    for name in ("memory_allocated", "max_memory_allocated", "memory_reserved", "max_memory_reserved"):
+        names[name] = counter(name)
+    for name in ("init", "current_device", "synchronize", "get_device_capability", "get_device_name",
+                 "get_device_properties", "mem_get_info", "get_rng_state", "initial_seed", "current_stream",
+                 "default_stream", "ipc_collect"):
+        names[name] = needs_cuda
+    return names
 
 
-def _annotation_class(qualified_name, doc):
-    """A class that exists for annotations (`x: torch.cuda.Stream | None`) and isinstance checks (always False:
-    mtv2 never makes one); constructing it raises."""
-    module, _, name = qualified_name.rpartition(".")
+# ---------------------------------------------------------------- torch.xpu
+# torch/xpu on the CPU wheel: the same shape as torch.cuda, with "XPU" in the messages.
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError(f"{qualified_name} is an import-time stand-in under the mtv2 torch shim")
-
-    return type(name, (), {"__init__": __init__, "__doc__": doc, "__module__": module})
+_NO_XPU = "Torch not compiled with XPU enabled"
 
 
-class _ConstraintStandIn:
-    """torch.distributions.constraints.<name>: modeling_utils imports the module; only the mean-resizing path of
-    resize_token_embeddings calls `positive_definite.check`, which mtv2 (no Cholesky) refuses."""
+def _xpu():
+    def needs_xpu(*args, **kwargs):                     # torch: _lazy_init raises AssertionError
+        raise AssertionError(_NO_XPU)
 
-    def __init__(self, name):
-        self.name = name
+    def is_current_stream_capturing():                  # torch: RuntimeError from the CPU build's dummy binding
+        raise RuntimeError("Tried to instantiate dummy base class _xpu_isCurrentStreamCapturing")
 
-    def check(self, value):
-        raise NotImplementedError(f"torch.distributions.constraints.{self.name}.check is not available on mtv2")
+    def manual_seed(seed):                              # torch: int(seed), then queued: None
+        int(seed)
+
+    def manual_seed_all(seed):                          # torch: int(seed), then queued: None
+        int(seed)
+
+    def counter(device=None):                           # torch: memory_stats() is empty, so counters read 0
+        return 0
+
+    def reset_peak_memory_stats(device=None):           # torch: the CPU build's torch._C lacks the binding
+        raise AttributeError("module 'torch._C' has no attribute '_xpu_resetPeakMemoryStats'")
+
+    class device:
+        """torch.xpu.device: entering raises on the CPU build, whatever the index (its _exchange_device refuses)."""
+
+        def __init__(self, device):
+            self.idx = _device_index(device, "xpu", optional=True)
+
+        def __enter__(self):
+            raise NotImplementedError("PyTorch was compiled without XPU support")
+
+        def __exit__(self, *exc_info):
+            return False
+
+    names = dict(
+        is_available=lambda: False,                     # torch: False
+        device_count=lambda: 0,                         # torch: 0
+        is_initialized=lambda: False,                   # torch: False
+        is_bf16_supported=lambda including_emulation=True: False,   # torch: False
+        is_tf32_supported=lambda: False,                # torch: False
+        is_current_stream_capturing=is_current_stream_capturing,
+        manual_seed=manual_seed, manual_seed_all=manual_seed_all,
+        seed=lambda: None, seed_all=lambda: None,       # torch: queued: None
+        empty_cache=lambda: None,                       # torch: None before initialisation
+        memory_stats=lambda device=None: collections.OrderedDict(),   # torch: OrderedDict() before initialisation
+        reset_peak_memory_stats=reset_peak_memory_stats, device=device,
+        get_rng_state_all=lambda: [],                   # torch: []
+        default_generators=(),                          # torch: ()
+    )
+    for name in ("memory_allocated", "max_memory_allocated", "memory_reserved", "max_memory_reserved"):
+        names[name] = counter
+    for name in ("init", "current_device", "set_device", "synchronize", "get_device_capability", "get_device_name",
+                 "get_device_properties", "get_rng_state", "initial_seed", "current_stream", "mem_get_info"):
+        names[name] = needs_xpu
+    return names
 
 
-class _Namespace:
-    """A plain attribute bag for nested probe namespaces (torch.backends.cuda.matmul)."""
+# ---------------------------------------------------------------- torch.accelerator, torch.backends, torch.version
 
-    def __init__(self, **attributes):
-        self.__dict__.update(attributes)
+def _accelerator():
+    # torch/accelerator on the CPU wheel: no accelerator. The probes answer; everything that needs a device raises
+    # RuntimeError from torch._C.
+    def no_accelerator(*args, **kwargs):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def deprecated_alias(new_name):
+        def call(*args, **kwargs):                      # torch: FutureWarning, then the new name's answer
+            warnings.warn(f"Use `{new_name}` instead.", FutureWarning, stacklevel=2)
+            return no_accelerator(*args, **kwargs)
+        return call
+
+    def set_stream(stream):                             # torch: the binding accepts only a torch.Stream (none in mtv2)
+        raise TypeError("_accelerator_setStream(): incompatible function arguments. The following argument types "
+                        f"are supported:\n    1. (arg0: torch.Stream) -> None\n\nInvoked with: {stream!r}")
+
+    names = dict(current_accelerator=lambda check_available=False: None,   # torch: None (check_available or not)
+                 is_available=lambda: False,                               # torch: False
+                 device_count=lambda: 0,                                   # torch: 0
+                 set_stream=set_stream,
+                 current_device_idx=deprecated_alias("current_device_index"),
+                 set_device_idx=deprecated_alias("set_device_index"))
+    for name in ("current_device_index", "set_device_index", "synchronize", "current_stream", "empty_cache",
+                 "memory_allocated", "max_memory_allocated", "memory_reserved", "max_memory_reserved", "memory_stats",
+                 "reset_peak_memory_stats", "reset_accumulated_memory_stats", "get_memory_info",
+                 "get_device_capability"):
+        names[name] = no_accelerator
+    return names
 
 
-# ---------------------------------------------------------------- stand-in modules
-# name -> () -> {attribute: value}. Packages: every stand-in module gets a __path__, so its children import.
+def _backends():
+    return {}   # torch.backends is a package: its children (STAND_IN_SUBMODULES) are its attributes
+
+
+def _backends_cuda():
+    class cuBLASModule:
+        """torch.backends.cuda.matmul: the cuBLAS switches keep torch's CPU-build defaults and can be set."""
+
+        def __init__(self):
+            self.allow_tf32 = False                     # torch: False
+            self.allow_fp16_reduced_precision_reduction = True   # torch: True
+            self.allow_bf16_reduced_precision_reduction = True   # torch: True
+
+    return dict(is_built=lambda: False,                 # torch: False on the CPU wheel
+                matmul=cuBLASModule())
+
+
+def _backends_cudnn():
+    # torch/backends/cudnn on the CPU wheel: cuDNN absent, its switches settable with torch's defaults.
+    @contextlib.contextmanager
+    def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False, allow_tf32=True,
+              fp32_precision="none", depthwise_kernel="auto"):
+        # torch: sets the switches for the block and restores them after; entering gives None
+        module = sys.modules["torch.backends.cudnn"]
+        names = ("enabled", "benchmark", "benchmark_limit", "deterministic", "allow_tf32")
+        saved = {name: getattr(module, name) for name in names}
+        for name, value in zip(names, (enabled, benchmark, benchmark_limit, deterministic, allow_tf32)):
+            setattr(module, name, value)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(module, name, value)
+
+    return dict(is_available=lambda: False,             # torch: False (no cuDNN)
+                version=lambda: None,                   # torch: None without cuDNN
+                flags=flags,
+                enabled=True, benchmark=False, deterministic=False, allow_tf32=True,   # torch's defaults
+                benchmark_limit=None)                   # torch: None until cuDNN initialises
+
+
+def _backends_mps():
+    def needs_mps(*args, **kwargs):                     # torch: RuntimeError from the non-MPS build
+        raise RuntimeError("Cannot execute isOnMacOSorNewer() without MPS backend.")
+
+    return dict(is_available=lambda: False,             # torch: False off macOS
+                is_built=lambda: False,                 # torch: False on the Linux wheel
+                is_macos_or_newer=needs_mps, is_macos13_or_newer=needs_mps)
+
+
+def _version():
+    # torch.version: a CPU build has no CUDA, ROCm or XPU version; __version__ is what `torch.__version__` says.
+    import mtv2
+    return dict(__version__=mtv2.__version__, cuda=None, hip=None, xpu=None, debug=False,
+                git_version=f"mtv2 {mtv2.__version__}")   # torch: its commit hash (a str)
+
+
+# ---------------------------------------------------------------- torch.compiler, torch._dynamo, torch.jit, torch.fx
+# Nothing in mtv2 is ever compiled, exported, traced or scripted: the probes answer False, as in torch's eager mode,
+# and the decorators leave functions unchanged (what torch's eager mode runs).
 
 def _compiler():
-    # mtv2 has no compiler: nothing is ever being compiled or exported, and compile-control decorators have
-    # nothing to control, so they return the function itself (transformers calls is_compiling() per ModelOutput).
-    return dict(is_compiling=_false, is_exporting=_false, is_dynamo_compiling=_false, disable=_identity_decorator,
-                allow_in_graph=_identity_decorator, assume_constant_result=_identity_decorator)
+    return dict(is_compiling=lambda: False,             # torch: False outside torch.compile
+                is_exporting=lambda: False,             # torch: False outside torch.export
+                is_dynamo_compiling=lambda: False,      # torch: False outside dynamo
+                disable=_compile_decorator, allow_in_graph=_returns_its_argument,
+                assume_constant_result=_returns_its_argument,
+                reset=lambda: None,                     # torch: clears compile caches: None
+                cudagraph_mark_step_begin=lambda: None)  # torch: None
 
 
 def _dynamo():
-    # The same decorators under their torch._dynamo names (transformers' kernels integrations apply them at import);
-    # mark_static_address is a compile hint for CUDA graphs, meaningless without a compiler.
-    return dict(_compiler(), mark_static_address=_none)
+    return dict(is_compiling=lambda: False,             # torch: False outside torch.compile
+                disable=_compile_decorator, allow_in_graph=_returns_its_argument,
+                assume_constant_result=_returns_its_argument,
+                mark_static_address=lambda t, guard=False: None,   # torch: a compile hint, None in eager
+                mark_dynamic=lambda t, index, **options: None,     # torch: a compile hint, None in eager
+                reset=lambda: None)                     # torch: None
 
 
-@contextlib.contextmanager
-def _transform_getitem_to_index():
-    # masking_utils enters it only around its torch.vmap branch (custom mask functions), which mtv2 never takes;
-    # as a context manager that changes nothing it is exact for plain indexing.
-    yield
+class TransformGetItemToIndex:
+    """torch._dynamo._trace_wrapped_higher_order_op.TransformGetItemToIndex: a mode that rewrites tensor indexing
+    only while vmap or dynamo trace; entered in eager around plain indexing (masking_utils' vmap branch), it changes
+    nothing. Entering gives the mode itself, as torch's does."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+TransformGetItemToIndex.__module__ = "torch._dynamo._trace_wrapped_higher_order_op"
 
 
 def _dynamo_trace_wrapped():
-    return dict(TransformGetItemToIndex=_transform_getitem_to_index)
+    return dict(TransformGetItemToIndex=TransformGetItemToIndex)
+
+
+def _jit():
+    def ignore(drop=False, **kwargs):
+        # torch: `@ignore` returns the function itself; `@ignore(drop=...)` returns a decorator that does
+        if callable(drop):
+            return drop
+        if not isinstance(drop, bool):
+            raise RuntimeError(f"Argument to @torch.jit.ignore must be a bool or a function but got {drop}")
+        if kwargs.pop("drop_on_export", None) or drop:   # torch: both spellings of drop are deprecated
+            warnings.warn("ignore(True) has been deprecated. TorchScript will now drop the function call on "
+                          "compilation. Use torch.jit.unused now. {}", FutureWarning, stacklevel=2)
+        return lambda fn: fn
+
+    return dict(is_tracing=lambda: False,               # torch: False outside torch.jit.trace
+                is_scripting=lambda: False,             # torch: False outside TorchScript
+                ignore=ignore, unused=_returns_its_argument,
+                script_if_tracing=_returns_its_argument)   # torch: a wrapper that just calls fn when not tracing
+
+
+def _fx():
+    # isinstance(x, torch.fx.Proxy) is False for every mtv2 value, as for every eager torch value; mtv2 has no fx
+    # graphs, so a Proxy (which wraps an fx Node) cannot be built.
+    return dict(Proxy=_unconstructible_class("torch.fx.Proxy", NotImplementedError,
+                                             "torch.fx is not implemented in mtv2 (a stand-in name of the torch shim)"))
+
+
+# ---------------------------------------------------------------- torch.library, torch.distributed
+
+class _CustomOp:
+    """What torch.library.custom_op returns (torch's CustomOpDef): calling it runs the Python function, which in mtv2
+    is made of mtv2 ops and differentiates through them."""
+
+    def __init__(self, name, fn):
+        self.name = name
+        self._fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+    def register_fake(self, fn):
+        return fn          # torch: registers a meta implementation and returns fn; mtv2 has no fake tensors
+
+    def register_autograd(self, backward, /, *, setup_context=None):
+        return None        # torch: None; mtv2 differentiates the function's own mtv2 ops
+
+    def register_kernel(self, device_types, fn=None, /):
+        return (lambda inner: inner) if fn is None else fn   # torch: a kernel for another device; mtv2 has CPU only
 
 
 def _library():
-    # transformers' MoE integration registers custom ops at import; BERT never calls them (torch.ops is absent,
-    # so a call would fail loudly). Registration keeps the Python function and does nothing else.
-    def custom_op(name, fn=None, /, *, mutates_args=(), device_types=None, schema=None):
-        return (lambda inner: inner) if fn is None else fn
+    def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None):
+        # torch: returns a CustomOpDef (or a decorator making one); transformers' MoE integration registers at import
+        if fn is None:
+            return lambda inner: _CustomOp(name, inner)
+        return _CustomOp(name, fn)
 
     def register_fake(op, fn=None, /, *, lib=None, _stacklevel=1, allow_override=False):
-        return (lambda inner: inner) if fn is None else fn
+        return (lambda inner: inner) if fn is None else fn   # torch: returns fn (or a decorator)
 
     def register_autograd(op, backward, /, *, setup_context=None, lib=None):
-        return None
+        return None                                          # torch: None
 
     return dict(custom_op=custom_op, register_fake=register_fake, register_autograd=register_autograd)
 
 
 def _distributed():
-    # is_available() False makes transformers skip every distributed import; one process, no process group.
-    return dict(is_available=_false, is_initialized=_false, get_world_size=lambda *a, **k: 1,
-                get_rank=_zero)
+    # mtv2 has no process groups: is_available() is False, as in a torch built with USE_DISTRIBUTED=0 (the one
+    # answer that differs from the Linux wheel, declared in tests/hf/test_stand_ins.py), so transformers skips
+    # every torch.distributed.* import. The other names answer as the wheel does with no process group.
+    def not_initialized(group=None):
+        raise ValueError("Default process group has not been initialized, please make sure to call "
+                         "init_process_group.")
+
+    return dict(is_available=lambda: False, is_initialized=lambda: False,   # torch: is_initialized() False
+                get_rank=not_initialized, get_world_size=not_initialized)  # torch: ValueError
+
+
+# ---------------------------------------------------------------- torch.distributions, torch.nn.attention
+
+class _ConstraintStandIn:
+    """torch.distributions.constraints.<name>: modeling_utils imports the module; only the mean-resizing path of
+    resize_token_embeddings calls `positive_definite.check`, which needs a Cholesky mtv2 does not implement."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def check(self, value):
+        raise NotImplementedError(f"torch.distributions.constraints.{self.name}.check is not implemented in mtv2")
 
 
 def _distributions():
@@ -137,97 +556,55 @@ def _constraints():
 
 class BlockMask:
     """torch.nn.attention.flex_attention.BlockMask: only in annotations and isinstance checks (False for every mtv2
-    tensor) on the sdpa/eager paths; flex attention itself is not in mtv2."""
+    tensor) on the sdpa/eager paths; flex attention itself is not implemented in mtv2."""
 
     def __init__(self, *args, **kwargs):
-        raise NotImplementedError("flex_attention's BlockMask is not available on mtv2")
+        raise NotImplementedError("flex_attention's BlockMask is not implemented in mtv2")
+
+
+class AuxRequest(typing.NamedTuple):
+    """torch.nn.attention.flex_attention.AuxRequest: which auxiliary outputs flex_attention should return (torch's
+    NamedTuple, the same fields and defaults)."""
+    lse: bool = False
+    max_scores: bool = False
+
+
+AuxRequest.__module__ = "torch.nn.attention.flex_attention"
 
 
 def _flex_attention():
     # attn_implementation="flex_attention" is the only user; the eager and sdpa paths only import these names.
     prefix = "torch.nn.attention.flex_attention."
-    return dict(BlockMask=BlockMask, create_block_mask=_not_on_mtv2(prefix + "create_block_mask"),
+    return dict(BlockMask=BlockMask, AuxRequest=AuxRequest,
+                create_block_mask=_not_on_mtv2(prefix + "create_block_mask"),
                 flex_attention=_not_on_mtv2(prefix + "flex_attention"),
-                AuxRequest=_annotation_class("torch.nn.attention.flex_attention.AuxRequest", "flex_attention"),
-                _DEFAULT_SPARSE_BLOCK_SIZE=128)
+                _DEFAULT_SPARSE_BLOCK_SIZE=128)          # torch: 128
+
+
+class SDPBackend(enum.Enum):
+    """torch.nn.attention.SDPBackend: torch's members and values (an enum that does not equal ints, as torch's)."""
+    ERROR = -1
+    MATH = 0
+    FLASH_ATTENTION = 1
+    EFFICIENT_ATTENTION = 2
+    CUDNN_ATTENTION = 3
+    OVERRIDEABLE = 4
+
+    def __int__(self):
+        return self.value
+
+
+SDPBackend.__module__ = "torch.nn.attention"
 
 
 def _nn_attention():
-    # SDPBackend / sdpa_kernel pick a fused CUDA kernel; mtv2 has one SDPA implementation, so the choice is moot.
-    class SDPBackend:
-        ERROR, MATH, FLASH_ATTENTION, EFFICIENT_ATTENTION, CUDNN_ATTENTION, OVERRIDEABLE = range(-1, 5)
-
     @contextlib.contextmanager
-    def sdpa_kernel(backends=None, set_priority=False):
-        yield
+    def sdpa_kernel(backends, set_priority=False):
+        # torch: picks which fused kernels SDPA may use; mtv2 has one SDPA implementation, computing what torch's
+        # MATH backend does, so there is nothing to pick. Entering gives {} as torch's does.
+        yield {}
 
     return dict(SDPBackend=SDPBackend, sdpa_kernel=sdpa_kernel)
-
-
-def _utils():
-    return {}
-
-
-def _pytree():
-    # transformers registers every ModelOutput as a pytree node for torch.compile/export flattening; mtv2 has no
-    # transform that flattens pytrees, so the registration has nothing to inform.
-    def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=None, to_dumpable_context=None,
-                             from_dumpable_context=None, flatten_with_keys_fn=None):
-        return None
-
-    return dict(register_pytree_node=register_pytree_node, _register_pytree_node=register_pytree_node,
-                _dict_flatten_with_keys=_not_on_mtv2("torch.utils._pytree._dict_flatten_with_keys"),
-                tree_map=_not_on_mtv2("torch.utils._pytree.tree_map"))
-
-
-def _checkpoint():
-    # Activation checkpointing trades memory for recomputation; calling the function directly gives the same
-    # values and gradients (it only keeps the activations), so it is exact, just not memory-saving.
-    def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check="default",
-                   debug=False, preserve_rng_state=True, **kwargs):
-        return function(*args, **kwargs)
-
-    return dict(checkpoint=checkpoint)
-
-
-def _cuda():
-    # CPU only: every probe says "no CUDA"; the classes exist for annotations (transformers' cache/graph code).
-    names = {name: _annotation_class(f"torch.cuda.{name}", "CUDA only") for name in
-             ("Stream", "Event", "CUDAGraph", "StreamContext", "graph")}
-    return dict(names, is_available=_false, device_count=_zero, is_current_stream_capturing=_false,
-                is_bf16_supported=_false, is_initialized=_false, empty_cache=_none, synchronize=_none)
-
-
-def _xpu():
-    return dict(is_available=_false, device_count=_zero, is_current_stream_capturing=_false,
-                is_bf16_supported=_false, empty_cache=_none, synchronize=_none)
-
-
-def _backends():
-    # Availability probes and TF32 switches of accelerator backends mtv2 does not have.
-    return dict(mps=_Namespace(is_available=_false, is_built=_false, is_macos_or_newer=_false),
-                cuda=_Namespace(matmul=_Namespace(allow_tf32=False), is_built=_false),
-                cudnn=_Namespace(allow_tf32=False, is_available=_false, enabled=False, deterministic=False))
-
-
-def _accelerator():
-    # No accelerator: current_accelerator() is None exactly as torch's on a CPU-only build.
-    return dict(current_accelerator=_none, is_available=_false, device_count=_zero)
-
-
-def _version():
-    # The version mtv2 follows; no CUDA/ROCm build.
-    return dict(__version__="2.13.0", cuda=None, hip=None, git_version="mtv2", debug=False)
-
-
-def _jit():
-    # No TorchScript: nothing is ever traced or scripted (sdpa_attention reads is_tracing() every call).
-    return dict(is_tracing=_false, is_scripting=_false, ignore=_identity_decorator, unused=_identity_decorator)
-
-
-def _fx():
-    # isinstance(x, torch.fx.Proxy) is False for every mtv2 value, as for an eager torch run.
-    return dict(Proxy=_annotation_class("torch.fx.Proxy", "torch.fx tracing proxy"))
 
 
 STAND_IN_MODULES = {
@@ -240,19 +617,23 @@ STAND_IN_MODULES = {
     "torch.distributions.constraints": _constraints,
     "torch.nn.attention": _nn_attention,
     "torch.nn.attention.flex_attention": _flex_attention,
-    "torch.utils": _utils,
-    "torch.utils._pytree": _pytree,
-    "torch.utils.checkpoint": _checkpoint,
+    "torch.utils._pytree": pytree_names,
     "torch.cuda": _cuda,
     "torch.xpu": _xpu,
     "torch.backends": _backends,
+    "torch.backends.cuda": _backends_cuda,
+    "torch.backends.cudnn": _backends_cudnn,
+    "torch.backends.mps": _backends_mps,
     "torch.accelerator": _accelerator,
     "torch.version": _version,
     "torch.jit": _jit,
     "torch.fx": _fx,
 }
 
-# Stand-in modules that `import torch` makes attributes of torch, as torch's __init__ imports them.
+# Children a stand-in package imports when it is imported, as torch's own __init__ does.
+STAND_IN_SUBMODULES = {"torch.backends": ("cuda", "cudnn", "mps")}
+
+# Modules that `import torch` makes attributes of torch, as torch's __init__ imports them (torch.utils is mtv2.utils).
 TOP_LEVEL_MODULES = ("compiler", "_dynamo", "library", "distributed", "distributions", "utils", "cuda", "xpu",
                      "backends", "accelerator", "version", "jit", "fx")
 
