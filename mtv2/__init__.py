@@ -39,6 +39,7 @@ from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack
 from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer, vdot)
 from .ops.einsum import einsum
 from .ops.random_fill import bernoulli
+from .ops.sampling import multinomial
 from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, nanmean, nansum, norm,
                             prod, std, std_mean, sum, var, var_mean)
 from .ops.scan_sort import argsort, cumprod, cumsum, sort, topk

@@ -602,6 +602,10 @@ class TensorMethods(TensorPointwiseMethods):
     def bernoulli(self, p=None, *, generator=None):
         return _ops.random_fill.bernoulli(self, p, generator=generator)
 
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from .ops.sampling import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def random_(self, *args, generator=None, **kwargs):  # random_(), random_(to), random_(from, to)
         return _ops.random_fill.random_(self, *args, generator=generator, **kwargs)
 
