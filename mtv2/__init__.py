@@ -42,7 +42,7 @@ from .ops.random_fill import bernoulli
 from .ops.sampling import multinomial
 from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, nanmean, nansum, norm,
                             prod, std, std_mean, sum, var, var_mean)
-from .ops.scan_sort import argsort, cumprod, cumsum, sort, topk
+from .ops.scan_sort import argsort, cumprod, cumsum, isin, sort, topk
 from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
                         split, split_with_sizes, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten,
                         unsqueeze)

@@ -1,5 +1,6 @@
-"""Scans and sorting: cumsum, cumprod (dim, dtype=, in-place), sort, argsort (dim, descending, stable), topk
-(k, dim, largest, sorted). Sorting inputs are distinct values unless a "ties" variant pins torch's order of
+"""Scans, sorting and searching: cumsum, cumprod (dim, dtype=, in-place), sort, argsort (dim, descending, stable),
+topk (k, dim, largest, sorted), isin (both of torch's algorithms: one by one below about 10 * numel**0.145 test
+elements, sorting above; assume_unique, invert, a number on either side, promotion on each path). Sorting inputs are distinct values unless a "ties" variant pins torch's order of
 equal elements (its CPU sort is stable, descending too); cumprod's zero inputs pin its gradient at zeros."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T
@@ -112,3 +113,77 @@ SPECS += [
     OpSpec("Tensor.topk", lambda fw, a, k, **kw: a.topk(k, **kw), TOPK_SAMPLES[:3], DTYPES, domain="distinct"),
     OpSpec("topk", topk_unsorted, TOPK_SAMPLES[:3], DTYPES, variant="unsorted", domain="distinct"),
 ]
+
+# ---- isin -------------------------------------------------------------------------------------
+# Values are small integers (in every dtype), so elements are often in the test set. 12 elements compare one by one
+# against fewer than 14 test elements and go through torch's sorting algorithm from 14 on.
+ISIN_SAMPLES = (Sample("few_test_elements", (T(3, 4), T(5))),
+                Sample("many_test_elements", (T(3, 4), T(4, 5))),
+                Sample("invert_few", (T(3, 4), T(5)), {"invert": True}),
+                Sample("invert_many", (T(3, 4), T(4, 5)), {"invert": True}),
+                Sample("assume_unique_few", (T(3, 4, domain="distinct"), T(5, domain="distinct")),
+                       {"assume_unique": True}),
+                Sample("assume_unique_many", (T(3, 4, domain="distinct"), T(20, domain="distinct")),
+                       {"assume_unique": True}),
+                Sample("assume_unique_many_invert", (T(3, 4, domain="distinct"), T(20, domain="distinct")),
+                       {"assume_unique": True, "invert": True}),
+                # repeated values although assume_unique=True: torch's sorting algorithm answers what it answers
+                # (a repeated element can be marked present), not membership; mtv2 runs the same algorithm
+                Sample("assume_unique_repeated_many", (T(3, 4), T(20)), {"assume_unique": True}),
+                Sample("0d_elements", (T(), T(5))),
+                Sample("0d_elements_many", (T(), T(12))),
+                Sample("0d_test_elements", (T(3, 4), T())),
+                Sample("size0_elements", (T(0, 3), T(4))),
+                Sample("size0_test_elements", (T(3, 4), T(0))),
+                Sample("size0_test_elements_invert", (T(3, 4), T(0)), {"invert": True}),
+                Sample("nonfinite_many", (T(3, 4, domain="nonfinite"), T(20, domain="nonfinite"))),
+                Sample("nonfinite_invert_few", (T(3, 4, domain="nonfinite"), T(4, domain="nonfinite")),
+                       {"invert": True}),
+                Sample("transposed_strided", (T(3, 4, layout="transposed"), T(3, 4, layout="strided"))),
+                Sample("expanded_offset", (T(3, 4, layout="expanded"), T(2, 3, layout="offset"))),
+                Sample("number_test_element", (T(3, 4), Arg(scalar=True))),
+                Sample("number_test_element_invert", (T(3, 4), Arg(scalar=True)), {"invert": True}),
+                Sample("number_elements", (Arg(scalar=True), T(5))),
+                Sample("number_elements_many", (Arg(scalar=True), T(4, 5))))
+# Mixed dtypes: one by one compares in torch's result_type (a 0-d tensor or a number only promotes across
+# categories); the sorting path concatenates raveled inputs, so there a 0-d tensor or a number promotes like any tensor.
+ISIN_PROMOTION = tuple(
+    sample for other in ("uint8", "int8", "int64", "float16", "bfloat16", "float64")
+    for sample in (Sample(f"with_{other}_few", (T(3, 4), T(5, dtype=other))),
+                   Sample(f"with_{other}_many", (T(3, 4), T(20, dtype=other))),
+                   Sample(f"with_0d_{other}_few", (T(), T(5, dtype=other))),
+                   Sample(f"with_0d_{other}_many", (T(), T(12, dtype=other))),
+                   Sample(f"0d_{other}_with_few", (T(dtype=other), T(5))),
+                   Sample(f"0d_{other}_with_many", (T(dtype=other), T(12)))))
+ISIN_NUMBERS = (Sample("int_test_element", (T(3, 4), Arg(value=2))),
+                Sample("wrapping_int_test_element", (T(3, 4), Arg(value=258))),   # 258 is 2 in uint8 and int8
+                Sample("float_test_element", (T(3, 4), Arg(value=2.0))),
+                Sample("fractional_test_element", (T(3, 4), Arg(value=1.5))),
+                Sample("int_element_many", (Arg(value=2), T(20))),
+                Sample("float_element_few", (Arg(value=2.0), T(5))),
+                Sample("float_element_many", (Arg(value=0.1), T(20))))
+ISIN_ERRORS = (
+    ErrorCase("two_numbers", lambda fw: fw.isin(2, 3), Sample("none", ()), TypeError),
+    ErrorCase("list_test_elements", lambda fw, a: fw.isin(a, [1.0, 2.0]), Sample("vector", (T(3),)), TypeError),
+    ErrorCase("bool_number", lambda fw, a: fw.isin(a, True), Sample("vector", (T(3),)), RuntimeError),
+    ErrorCase("number_and_bool_tensor", lambda fw, a: fw.isin(1, a), Sample("bool", (T(3, dtype="bool"),)),
+              RuntimeError),
+    ErrorCase("bool_with_float", lambda fw, a, b: fw.isin(a, b), Sample("bool_float", (T(3, dtype="bool"), T(2))),
+              RuntimeError),
+    ErrorCase("assume_unique_not_bool", lambda fw, a, b: fw.isin(a, b, assume_unique=1),
+              Sample("vectors", (T(3), T(2))), TypeError),
+    ErrorCase("out_not_bool", lambda fw, a, b: fw.isin(a, b, out=fw.empty(3, dtype=fw.int64)),
+              Sample("vectors", (T(3), T(2))), RuntimeError),
+    ErrorCase("positional_invert", lambda fw, a, b: fw.isin(a, b, False), Sample("vectors", (T(3), T(2))),
+              TypeError))
+
+
+def _isin(fw, elements, test_elements, **kw):
+    return fw.isin(elements, test_elements, **kw)
+
+
+SPECS += [OpSpec("isin", _isin, ISIN_SAMPLES, DTYPES, domain="small_int", grad=False, errors=ISIN_ERRORS),
+          OpSpec("isin", _isin, ISIN_PROMOTION, DTYPES, variant="promotion", domain="small_int", grad=False),
+          OpSpec("isin", _isin, ISIN_NUMBERS, DTYPES, variant="numbers", domain="small_int", grad=False),
+          OpSpec("isin", lambda fw, a, b: fw.isin(a, b, out=fw.empty(a.shape, dtype=fw.bool)), ISIN_SAMPLES[:2], DTYPES,
+                 variant="out", domain="small_int", grad=False)]

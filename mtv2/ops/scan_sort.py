@@ -1,13 +1,15 @@
-"""Scans and sorting: cumsum, cumprod, sort, argsort, topk.
+"""Scans, sorting and searching: cumsum, cumprod, sort, argsort, topk, isin.
 
 sort and topk are an index kernel (not differentiable) followed by `values_at_indices`, whose gradient scatters
 back to the chosen positions: torch's gradient for both.
 """
+import math
+
 import numpy as np
 
 from .. import _dtype
-from .._tensor import _wrap_dim
-from ._registry import RAW, compute_numpy_type, op
+from .._tensor import Tensor, _wrap_dim
+from ._registry import RAW, compute_numpy_type, op, promoted_dtype
 from .inplace import apply_inplace
 from .reduction import _reduction_dtype, check_autograd_dtype, return_type
 
@@ -164,5 +166,75 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _TopkResult(_values_at_indices(input, indices, dim=dim), indices)
 
 
+# ---------------------------------------------------------------- isin (bool result: nothing to differentiate)
+
+_NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
+
+
+@op("isin", promotion=RAW)
+def _isin(elements, test_elements, numpy_type=None, sorting=False, assume_unique=False, invert=False):
+    """torch's two CPU algorithms. Both answer set membership by `==` (NaN is in nothing) when the inputs are
+    unique; with assume_unique=True and repeated values the sorting one gives what torch's gives (not membership)."""
+    elements = np.asarray(elements).astype(numpy_type, copy=False)
+    test_elements = np.asarray(test_elements).astype(numpy_type, copy=False)
+    if not (sorting and assume_unique):
+        return np.isin(elements, test_elements, invert=invert)
+    # torch's isin_sorting: a stable sort of elements then test elements; an element equal to its successor in
+    # that order is in the test set (stable: among equal values the elements come first)
+    everything = np.concatenate([elements.ravel(), test_elements.ravel()])
+    order = np.argsort(everything, kind="stable")
+    ordered = everything[order]
+    marks = np.empty(ordered.size, bool)
+    marks[:-1] = (ordered[1:] != ordered[:-1]) if invert else (ordered[1:] == ordered[:-1])
+    marks[-1:] = invert
+    in_input_order = np.empty_like(marks)
+    in_input_order[order] = marks
+    return in_input_order[:elements.size].reshape(elements.shape)
+
+
+def _refuse_bool_isin(value):
+    dtype = value.dtype if isinstance(value, Tensor) else (_dtype.bool if type(value) is bool else None)
+    if dtype is _dtype.bool:
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """Whether each of `elements` equals one of `test_elements` (either may be a Python number, not both)."""
+    is_tensor = isinstance(elements, Tensor), isinstance(test_elements, Tensor)
+    is_number = isinstance(elements, _NUMBER_TYPES), isinstance(test_elements, _NUMBER_TYPES)
+    if not ((is_tensor[0] or is_number[0]) and (is_tensor[1] or is_number[1]) and any(is_tensor)) or \
+            type(assume_unique) is not bool or type(invert) is not bool:
+        raise TypeError(f"isin() received an invalid combination of arguments - got ({type(elements).__name__}, "
+                        f"{type(test_elements).__name__}), but expected one of: (Tensor elements, Tensor "
+                        f"test_elements), (Number element, Tensor test_elements), (Tensor elements, Number "
+                        f"test_element), each with keyword-only bool assume_unique and bool invert")
+    _refuse_bool_isin(elements)
+    _refuse_bool_isin(test_elements)
+    if out is not None and out.dtype is not _dtype.bool:
+        raise RuntimeError(f"isin: Expected out tensor to have dtype bool, but got {_dtype.c_type_name(out.dtype)} "
+                           f"instead")
+    if not is_tensor[1]:
+        return _with_out(ne(elements, test_elements) if invert else eq(elements, test_elements), out)  # as torch
+    if isinstance(elements, np.bool_):
+        elements = int(elements)
+    if isinstance(elements, Tensor) and elements.numel() == 0:
+        sorting = False
+    else:
+        # torch's choice of algorithm (numpy's heuristic): compare one by one while the test set is small
+        count = elements.numel() if isinstance(elements, Tensor) else 1
+        sorting = test_elements.numel() >= int(10.0 * math.pow(count, 0.145))
+    if sorting:
+        # the sorting path concatenates raveled inputs, so a 0-d tensor or a number promotes like any tensor
+        own = elements.dtype if isinstance(elements, Tensor) else (_dtype.float64 if isinstance(
+            elements, (float, np.floating)) else _dtype.int64)
+        dtype = _dtype.promote_types(own, test_elements.dtype)
+    else:
+        dtype = promoted_dtype((elements, test_elements))
+    result = _isin(elements, test_elements, numpy_type=compute_numpy_type(dtype), sorting=sorting,
+                   assume_unique=assume_unique, invert=invert)
+    return _with_out(result, out)
+
+
+from .elementwise import _with_out, eq, ne  # noqa: E402
 from .elementwise import where  # noqa: E402
 from ..creation import tensor  # noqa: E402
