@@ -177,3 +177,67 @@ SPECS = [
                                 IndexError))),
     view_spec("unbind", lambda fw, a: fw.unbind(a, dim=1), (S("columns", (3, 4)),)),
 ]
+
+# broadcast_to / broadcast_tensors: expand under numpy's names (views; the gradient sums back over the broadcast
+# dims). broadcast_tensors returns an input already of the common shape as itself. broadcast_shapes: shapes only.
+BROADCAST_TO_SAMPLES = (
+    S("size1_dim", (3, 1), (3, 4)), S("new_leading_dims", (4,), (2, 3, 4)), S("keep_with_minus1", (3, 1), (-1, 5)),
+    S("0d", (), (2, 2)), S("0d_to_0d", (), ()), S("same_shape", (3, 4), (3, 4)), S("list_size", (3, 1), [2, 3, 4]),
+    S("size0_dim", (0, 1), (0, 3)), S("size1_to_size0", (1,), (0,)), S("transposed", (3, 1), (2, 3, 4), layout="transposed"),
+    S("strided", (3, 4), (2, 3, 4), layout="strided"), S("expanded", (3, 4), (2, 3, 4), layout="expanded"),
+    S("storage_offset", (2, 1, 3), (2, 4, 3), layout="offset"))
+BROADCAST_TO_ERRORS = (
+    on_3x4("non_singleton", lambda fw, a: fw.broadcast_to(a, (2, 4)), RuntimeError),
+    on_3x4("fewer_dims", lambda fw, a: fw.broadcast_to(a, (4,)), RuntimeError),
+    on_3x4("minus1_in_new_dim", lambda fw, a: fw.broadcast_to(a, (-1, 3, 4)), RuntimeError),
+    on_3x4("negative_size", lambda fw, a: fw.broadcast_to(a, (3, -2)), RuntimeError, shape=(3, 1)),
+    on_3x4("size0_from_2", lambda fw, a: fw.broadcast_to(a, (0,)), RuntimeError, shape=(2,)),
+    on_3x4("size_is_int", lambda fw, a: fw.broadcast_to(a, 4), TypeError, shape=(1,)),
+    on_3x4("size_is_str", lambda fw, a: fw.broadcast_to(a, "ab"), TypeError),
+    on_3x4("size_holds_float", lambda fw, a: fw.broadcast_to(a, (3.0, 4.0)), TypeError),
+    ErrorCase("input_is_list", lambda fw: fw.broadcast_to([1.0, 2.0], (2, 2)), Sample("list", ()), TypeError))
+BROADCAST_TENSORS_SAMPLES = (
+    Sample("broadcast_rhs", (T(2, 3, 4), T(4))), Sample("broadcast_both", (T(3, 1), T(1, 4))),
+    Sample("same_shape", (T(3, 4), T(3, 4))), Sample("one_tensor", (T(3, 4),)),
+    Sample("three", (T(2, 1, 4), T(3, 1), T(4))), Sample("0d_and_matrix", (T(), T(3, 4))), Sample("0d_both", (T(), T())),
+    Sample("size0", (T(0, 1), T(4))), Sample("size1_and_size0", (T(1), T(0))),
+    Sample("mixed_dtypes", (T(3, 1), T(4, dtype="int64"))),
+    Sample("transposed", (T(3, 4, layout="transposed"), T(2, 1, 1))), Sample("strided", (T(3, 4, layout="strided"), T(3, 1))),
+    Sample("expanded", (T(3, 4, layout="expanded"), T(2, 1, 4))), Sample("storage_offset", (T(2, 3, layout="offset"), T(4, 1, 1))))
+BROADCAST_SHAPES_SAMPLES = tuple(Sample(name, tuple(V(shape) for shape in shapes)) for name, shapes in (
+    ("two", ((3, 1), (4,))), ("three", ((2,), (3, 1), (1, 1, 1))), ("ints", (3, (1,))), ("none_skipped", (None, (2,))),
+    ("lists_and_size0", ([0, 1], [4])), ("empty_shapes", ((), ())), ("same", ((2, 3), (2, 3))), ("nothing", ())))
+BROADCAST_SHAPES_ERRORS = tuple(
+    ErrorCase(label, lambda fw, shapes=shapes: fw.broadcast_shapes(*shapes), Sample(label, ()), raises, ("int64",))
+    for label, shapes, raises in (("mismatch", ((3,), (4,)), RuntimeError), ("mismatch_third", ((2,), (1,), (3,)), RuntimeError),
+                                  ("negative_length", ((-1,), (4,)), ValueError),
+                                  ("negative_against_non1", ((2,), (-2,)), RuntimeError),
+                                  ("shape_is_float", (2.5,), RuntimeError)))
+
+SPECS += [
+    view_spec("broadcast_to", lambda fw, a, size: fw.broadcast_to(a, size), BROADCAST_TO_SAMPLES,
+              errors=BROADCAST_TO_ERRORS),
+    view_spec("Tensor.broadcast_to", lambda fw, a, size: a.broadcast_to(size), BROADCAST_TO_SAMPLES[:4]),
+    # the method also takes the sizes unpacked, or as size=
+    view_spec("Tensor.broadcast_to", lambda fw, a, size: a.broadcast_to(*size),
+              (S("size1_dim", (3, 1), (3, 4)), S("one_int", (1,), (4,)), S("new_leading_dims", (4,), (2, 3, 4))),
+              variant="unpacked"),
+    view_spec("Tensor.broadcast_to", lambda fw, a, size: a.broadcast_to(size=size), BROADCAST_TO_SAMPLES[:2],
+              variant="keyword",
+              errors=(on_3x4("keyword_size_is_int", lambda fw, a: a.broadcast_to(size=4), TypeError, shape=(1,)),)),
+    view_spec("broadcast_tensors", lambda fw, *tensors: fw.broadcast_tensors(*tensors), BROADCAST_TENSORS_SAMPLES,
+              errors=(ErrorCase("non_broadcastable", lambda fw, a, b: fw.broadcast_tensors(a, b),
+                                Sample("3_and_4", (T(3), T(4))), RuntimeError),
+                      ErrorCase("non_broadcastable_third", lambda fw, a, b, c: fw.broadcast_tensors(a, b, c),
+                                Sample("2_1_3", (T(2), T(1), T(3))), RuntimeError),
+                      on_3x4("python_number", lambda fw, a: fw.broadcast_tensors(a, 1.0), TypeError),
+                      on_3x4("list_of_tensors", lambda fw, a: fw.broadcast_tensors([a, a]), TypeError))),
+    # which results are the inputs themselves (an input of the common shape), and that none is for torch's
+    OpSpec("broadcast_tensors", lambda fw, *tensors: [r is t for r, t in zip(fw.broadcast_tensors(*tensors), tensors)],
+           BROADCAST_TENSORS_SAMPLES[:5], ("float32",), variant="identity", grad=False),
+    OpSpec("broadcast_tensors", lambda fw: fw.broadcast_tensors(), (Sample("none", ()),), ("float32",),
+           variant="no_tensors", grad=False),
+    # shapes are Python ints: one row per sample
+    OpSpec("broadcast_shapes", lambda fw, *shapes: fw.broadcast_shapes(*shapes), BROADCAST_SHAPES_SAMPLES, ("int64",),
+           grad=False, errors=BROADCAST_SHAPES_ERRORS),
+]
