@@ -83,3 +83,9 @@ def numel(input):
 
 def get_default_device():
     return device("cpu")
+
+
+# numpy's keyword names (axis=, keepdims=, x=, x2=) wherever torch's argument parser takes them (see _numpy_aliases)
+from ._numpy_aliases import accept_numpy_names as _accept_numpy_names  # noqa: E402
+
+_accept_numpy_names(globals(), Tensor, nn.functional)

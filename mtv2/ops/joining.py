@@ -60,10 +60,10 @@ def _(g, tensors_shape, dim):
     return tuple(grads)
 
 
-def cat(tensors, dim=0, *, axis=None):
+def cat(tensors, dim=0):
     """torch.cat: dtypes promote across the inputs; 1-d empty tensors (shape (0,)) are skipped."""
     _check_tensor_sequence(tensors, "cat")
-    dim = _check_int(dim if axis is None else axis, "cat", "dim")
+    dim = _check_int(dim, "cat", "dim")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for position, tensor in enumerate(tensors):
