@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import _dtype
 from ._pytree import pytree_names
+from .export_names import EXPORT_MODULES, symbolic_scalar_names
 
 
 def _not_on_mtv2(what):
@@ -630,12 +631,17 @@ STAND_IN_MODULES = {
     "torch.fx": _fx,
 }
 
+# torch's tracing and export names (torch.ops.aten's assertion ops, torch.export, torch.onnx, FX passes, symbolic
+# shapes, torch.utils._sympy): mtv2/compat/export_names.py.
+STAND_IN_MODULES.update(EXPORT_MODULES)
+
 # Children a stand-in package imports when it is imported, as torch's own __init__ does.
 STAND_IN_SUBMODULES = {"torch.backends": ("cuda", "cudnn", "mps")}
 
 # Modules that `import torch` makes attributes of torch, as torch's __init__ imports them (torch.utils is mtv2.utils).
 TOP_LEVEL_MODULES = ("compiler", "_dynamo", "library", "distributed", "distributions", "utils", "cuda", "xpu",
-                     "backends", "accelerator", "version", "jit", "fx")
+                     "backends", "accelerator", "version", "jit", "fx", "export",
+                     "ops")       # torch.ops is torch's op namespace, not mtv2's internal mtv2.ops package
 
 
 def build_module(name):
@@ -666,6 +672,7 @@ def top_level_names():
         names[name] = _storage_only_dtype(name, numpy_type, _dtype.INTEGER)
     # complex64: a key of safetensors' tables; mtv2 has no complex category, FLOATING just makes it a valid dtype
     names["complex64"] = _storage_only_dtype("complex64", np.complex64, _dtype.FLOATING)
+    names.update(symbolic_scalar_names())        # torch.SymInt, SymFloat, SymBool (never made by an eager run)
     return names
 
 

@@ -250,6 +250,51 @@ PROBES = {
         "MappingKey": ["str(pytree.MappingKey('a'))", "pytree.MappingKey('a') == pytree.MappingKey('a')",
                        "pytree.MappingKey('a').key"],
     },
+    # torch's tracing and export names (mtv2/compat/export_names.py)
+    "torch.ops": {
+        "aten": ["torch.ops.aten._assert_scalar(True, 'm')", "torch.ops.aten._assert_scalar.default(0, 'zero')",
+                 "torch.ops.aten._assert_async(torch.tensor(1))", "torch.ops.aten._assert_async(torch.tensor(0))",
+                 "torch.ops.aten._assert_async.msg(torch.tensor(0.0), 'm')",
+                 "torch.ops.aten._assert_async(torch.tensor([1, 2]))", "torch.ops.aten._assert_async.overloads()",
+                 "torch.ops.aten.sym_constrain_range_for_size(5, min=0, max=10)",
+                 "torch.ops.aten.sym_constrain_range_for_size.default(50, min=0, max=10)",
+                 "torch.ops.aten._assert_tensor_metadata(torch.zeros(2, 3), [2, 3], None, torch.float32)",
+                 "torch.ops.aten._assert_tensor_metadata(torch.zeros(2, 3), [2, 4])",
+                 "torch.ops.aten._assert_tensor_metadata(torch.zeros(2, 3), None, [1, 1])",
+                 "torch.ops.aten._assert_tensor_metadata.default(torch.zeros(2, 3), dtype=torch.int64)",
+                 "torch.ops.aten._assert_scalar.default.name()", "str(torch.ops.aten._assert_async.msg)",
+                 "torch.ops.aten._assert_scalar.no_such_overload", "torch.ops.aten.no_such_op"],
+    },
+    "torch._prims_common": {
+        "is_contiguous_or_false": ["torch._prims_common.is_contiguous_or_false(torch.zeros(2, 3))",
+                                   "torch._prims_common.is_contiguous_or_false(torch.zeros(2, 3).t())"],
+    },
+    "torch.export": {
+        "ExportedProgram": ["isinstance(torch.nn.Linear(1, 1), torch.export.ExportedProgram)"],
+        "export": ["torch.export.export(torch.nn.Linear(2, 2), (torch.zeros(1, 2),))"],
+    },
+    "torch.onnx": {
+        "ONNXProgram": ["isinstance(torch.zeros(1), torch.onnx.ONNXProgram)"],
+        "export": ["torch.onnx.export(torch.nn.Linear(2, 2), (torch.zeros(1, 2),))"],
+    },
+    "torch.fx.passes.infra.pass_base": {
+        "PassResult": ["tuple(torch.fx.passes.infra.pass_base.PassResult(None, True))",
+                       "torch.fx.passes.infra.pass_base.PassResult(None, False).modified"],
+    },
+    "torch.fx.experimental.symbolic_shapes": {
+        "guard_or_false": ["torch.fx.experimental.symbolic_shapes.guard_or_false(True)",
+                           "torch.fx.experimental.symbolic_shapes.guard_or_false(0)"],
+        "guard_or_true": ["torch.fx.experimental.symbolic_shapes.guard_or_true(False)"],
+        "GuardOnDataDependentSymNode": [
+            "issubclass(torch.fx.experimental.symbolic_shapes.GuardOnDataDependentSymNode, RuntimeError)"],
+    },
+    "torch.utils._sympy.numbers": {
+        "IntInfinity": ["isinstance(1, torch.utils._sympy.numbers.IntInfinity)"],
+        "NegativeIntInfinity": ["isinstance(1, torch.utils._sympy.numbers.NegativeIntInfinity)"],
+    },
+    "torch.utils._sympy.value_ranges": {
+        "ValueRanges": ["torch.utils._sympy.value_ranges.ValueRanges(0, 1)"],
+    },
     # names the shim adds to mtv2's own modules (stand_ins.extra_attributes)
     "torch.autograd.graph": {
         "save_on_cpu": ["enter(torch.autograd.graph.save_on_cpu())",
@@ -330,6 +375,9 @@ DECLARED = {
 
 # Where the CPU wheel computes something mtv2 does not implement, the stand-in raises NotImplementedError.
 NOT_IMPLEMENTED = {
+    "torch.export.export(torch.nn.Linear(2, 2), (torch.zeros(1, 2),))": "export needs torch's tracer; mtv2 is eager",
+    "torch.onnx.export(torch.nn.Linear(2, 2), (torch.zeros(1, 2),))": "export needs torch's tracer; mtv2 is eager",
+    "torch.utils._sympy.value_ranges.ValueRanges(0, 1)": "sympy value ranges exist for tracing only",
     "torch.fx.Proxy(None)": "torch.fx graphs are not in mtv2",
     "torch.distributions.constraints.positive_definite.check(torch.eye(2))": "needs a Cholesky, not in mtv2",
     "torch.nn.attention.flex_attention.BlockMask(1)": "flex attention is not in mtv2",
