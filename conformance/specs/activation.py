@@ -192,3 +192,28 @@ SPECS = [
     *pointwise("sigmoid"),
     *pointwise("tanh"),
 ]
+
+# numpy's axis= for dim= (mtv2/_numpy_aliases.py): torch.softmax and Tensor.softmax are native bindings and take it;
+# nn.functional.softmax / log_softmax / softmin are Python functions in torch and refuse it with a TypeError
+AXIS_SAMPLES = (Sample("axis0", (T(3, 4),), {"axis": 0}), Sample("axis_last", (T(2, 3, 4),), {"axis": -1}),
+                Sample("axis_transposed", (T(3, 4, layout="transposed"),), {"axis": 1}))
+for _name in ("softmax", "log_softmax"):
+    SPECS += [
+        OpSpec(_name, lambda fw, a, _name=_name, **kw: getattr(fw, _name)(a, **kw), AXIS_SAMPLES,
+               ("float16", "bfloat16", "float32", "float64"), variant="numpy_names"),
+        OpSpec(f"Tensor.{_name}", lambda fw, a, _name=_name, **kw: getattr(a, _name)(**kw), AXIS_SAMPLES,
+               ("float16", "bfloat16", "float32", "float64"), variant="numpy_names",
+               tolerances=(HALF_PRECISION_BACKWARD,),   # the same kernels as torch.softmax's rows (widened there)
+               errors=(ErrorCase("dim_beside_axis", lambda fw, a, _name=_name: getattr(a, _name)(dim=0, axis=0),
+                                 Sample("3x4", (T(3, 4),)), TypeError),)),
+    ]
+SPECS += [OpSpec(f"nn.functional.{_name}", F(_name), (), ("float32",), variant="numpy_names",
+                 errors=(ErrorCase("axis_refused", lambda fw, a, _name=_name: getattr(fw.nn.functional, _name)(a, axis=0),
+                                   Sample("3x4", (T(3, 4),)), TypeError),))
+          for _name in ("softmax", "log_softmax", "softmin")]
+# nn.functional.gelu is a binding of the native op: it takes x= for input= (nn.functional.relu, Python, does not)
+SPECS += [OpSpec("nn.functional.gelu", lambda fw, a: fw.nn.functional.gelu(x=a), UNARY[:3],
+                 ("float16", "bfloat16", "float32", "float64"), variant="numpy_names"),
+          OpSpec("nn.functional.relu", F("relu"), (), ("float32",), variant="numpy_names",
+                 errors=(ErrorCase("x_refused", lambda fw, a: fw.nn.functional.relu(x=a), Sample("3x4", (T(3, 4),)),
+                                   TypeError),))]

@@ -171,3 +171,20 @@ SPECS.append(OpSpec("pow", lambda fw, a: fw.pow(fw.full_like(a, float("nan")), 5
                     (Sample("nan_to_5e-324", (T(3),)),), ("float32",), variant="scalar_outside_float32", grad=False,
                     xfails=(XFail("torch takes pow's Python exponent in double (nan ** 5e-324 is nan); mtv2 rounds it "
                                   "to float32 first (0: nan ** 0 is 1) (mtv2/ops/_registry.py)", checks=("forward",)),)))
+
+# numpy's names for the operands (mtv2/_numpy_aliases.py): torch's argument parser takes x=, a= or x1= for input=
+# and x2= for other=, for functions and (x2= only: self is not a parameter) for Tensor methods
+NUMPY_OPERANDS = (Sample("x_x2", (T(3, 4), T(3, 4))), Sample("broadcast", (T(2, 3, 4), T(4))),
+                  Sample("transposed", (T(3, 4, layout="transposed"), T(3, 4))))
+SPECS += [
+    OpSpec("add", lambda fw, a, b: fw.add(x=a, x2=b), NUMPY_OPERANDS, DTYPES, variant="numpy_names",
+           errors=(ErrorCase("x_beside_input", lambda fw, a, b: fw.add(input=a, x=a, other=b),
+                             Sample("pair", (T(3), T(3))), TypeError),
+                   ErrorCase("x_beside_a", lambda fw, a, b: fw.add(x=a, a=a, other=b), Sample("pair", (T(3), T(3))),
+                             TypeError))),
+    OpSpec("mul", lambda fw, a, b: fw.mul(a=a, other=b), NUMPY_OPERANDS[:2], DTYPES, variant="numpy_names"),
+    OpSpec("sub", lambda fw, a, b: fw.sub(x1=a, x2=b, alpha=2), NUMPY_OPERANDS[:2], DTYPES[1:], variant="numpy_names"),
+    OpSpec("Tensor.add", lambda fw, a, b: a.add(x2=b), NUMPY_OPERANDS, DTYPES, variant="numpy_names",
+           errors=(ErrorCase("x_for_self", lambda fw, a, b: a.add(x=a, other=b), Sample("pair", (T(3), T(3))),
+                             TypeError),)),
+]

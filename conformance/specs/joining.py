@@ -441,3 +441,20 @@ for _mode in ("reflect", "replicate", "circular"):
         errors=tuple(e for e in COPY_PAD_ERRORS if e.label.startswith(_mode))))
 SPECS.append(OpSpec("nn.functional.pad", lambda fw, a: fw.nn.functional.pad(a, (2, 2), mode="circular"),
                     (Sample("batch_of_none", (T(0, 2, 3),)),), ("float64", "bool"), variant="circular_empty_batch"))
+
+# numpy's axis= for dim= (mtv2/_numpy_aliases.py): cat, concat, concatenate and stack are native bindings in torch
+NUMPY_AXIS = (Sample("axis0", (T(2, 3), T(1, 3)), {"axis": 0}), Sample("axis1", (T(3, 2), T(3, 4)), {"axis": 1}),
+              Sample("axis_negative", (T(2, 3, 1), T(2, 3, 2)), {"axis": -1}),
+              Sample("axis_transposed", (T(3, 4, layout="transposed"), T(3, 4)), {"axis": 1}))
+SPECS += [
+    OpSpec("cat", lambda fw, a, b, **kw: fw.cat([a, b], **kw), NUMPY_AXIS, DTYPES, variant="numpy_names",
+           errors=(E("dim_beside_axis", lambda fw, a, b: fw.cat([a, b], dim=0, axis=0), (T(2, 3), T(1, 3)),
+                     TypeError),
+                   E("positional_dim_and_axis", lambda fw, a, b: fw.cat([a, b], 0, axis=0), (T(2, 3), T(1, 3)),
+                     TypeError))),
+    OpSpec("concat", lambda fw, a, b, **kw: fw.concat([a, b], **kw), NUMPY_AXIS[:2], ("float64", "int64"),
+           variant="numpy_names"),
+    OpSpec("stack", lambda fw, a, b, **kw: fw.stack([a, b], **kw),
+           (Sample("axis0", (T(2, 3), T(2, 3)), {"axis": 0}), Sample("axis_last", (T(2, 3), T(2, 3)), {"axis": -1})),
+           DTYPES, variant="numpy_names"),
+]

@@ -295,3 +295,43 @@ SPECS += [OpSpec(_name, lambda fw, a, _name=_name: getattr(fw, _name)(a, dim=())
                                "reduces every dim; mtv2's gradient is the one finite differences give",
                                checks=("backward", "gradgrad")),))
           for _name in ("std", "var")]
+
+# ---- numpy's names: axis= for dim=, keepdims= for keepdim= (torch's argument parser takes them for every native
+# function and method; mtv2/_numpy_aliases.py); the parameter's own name beside its alias is a TypeError
+NUMPY_NAMES = (Sample("axis", (T(3, 4),), {"axis": 0}),
+               Sample("axis_keepdims", (T(3, 4),), {"axis": 1, "keepdims": True}),
+               Sample("dim_keepdims", (T(3, 4),), {"dim": -1, "keepdims": True}),
+               Sample("axis_keepdim", (T(2, 3, 4),), {"axis": -2, "keepdim": True}),
+               Sample("axis_transposed", (T(3, 4, layout="transposed"),), {"axis": 1}))
+NUMPY_NAMES_TUPLE = (Sample("axis_tuple_keepdims", (T(2, 3, 4),), {"axis": (0, 2), "keepdims": True}),)
+
+
+def numpy_name_errors(name):
+    call = lambda fw, a, **kw: getattr(fw, name)(a, **kw)
+    return (ErrorCase("dim_beside_axis", lambda fw, a: call(fw, a, dim=0, axis=0), Sample("3x4", (T(3, 4),)),
+                      TypeError),
+            ErrorCase("keepdim_beside_keepdims", lambda fw, a: call(fw, a, dim=0, keepdim=True, keepdims=True),
+                      Sample("3x4", (T(3, 4),)), TypeError),
+            ErrorCase("positional_dim_and_axis", lambda fw, a: getattr(fw, name)(a, 0, axis=0),
+                      Sample("3x4", (T(3, 4),)), TypeError))
+
+
+for _name, _domain, _tuples in (("sum", "real", True), ("mean", "real", True), ("amax", "distinct", True),
+                                ("max", "distinct", False), ("argmax", "distinct", False),
+                                ("std", "real", True), ("all", "small_int", True), ("logsumexp", "real", True)):
+    _grad = _name not in ("argmax", "all")
+    _dtypes = ("float16", "bfloat16", "float32", "float64") if _name in ("mean", "std", "logsumexp") else DTYPES
+    SPECS += [OpSpec(_name, function(_name), NUMPY_NAMES + (NUMPY_NAMES_TUPLE if _tuples else ()), _dtypes,
+                     variant="numpy_names", domain=_domain, grad=_grad,
+                     errors=numpy_name_errors(_name) if _name in ("sum", "max") else ()),
+              OpSpec(f"Tensor.{_name}", method(_name), NUMPY_NAMES[:3], _dtypes, variant="numpy_names",
+                     domain=_domain, grad=_grad)]
+# norm is written in Python in torch (torch/functional.py, torch/_tensor.py): its parser never sees the keywords
+SPECS += [OpSpec("norm", function("norm"), (), ("float32",), variant="numpy_names",
+                 errors=(ErrorCase("axis_refused", lambda fw, a: fw.norm(a, axis=0), Sample("3x4", (T(3, 4),)),
+                                   TypeError),
+                         ErrorCase("keepdims_refused", lambda fw, a: fw.norm(a, dim=0, keepdims=True),
+                                   Sample("3x4", (T(3, 4),)), TypeError))),
+          OpSpec("Tensor.norm", method("norm"), (), ("float32",), variant="numpy_names",
+                 errors=(ErrorCase("axis_refused", lambda fw, a: a.norm(axis=0), Sample("3x4", (T(3, 4),)),
+                                   TypeError),))]

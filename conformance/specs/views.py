@@ -241,3 +241,25 @@ SPECS += [
     OpSpec("broadcast_shapes", lambda fw, *shapes: fw.broadcast_shapes(*shapes), BROADCAST_SHAPES_SAMPLES, ("int64",),
            grad=False, errors=BROADCAST_SHAPES_ERRORS),
 ]
+
+# numpy's axis= for dim= (mtv2/_numpy_aliases.py): the native views take it; split (torch.split, Tensor.split) and
+# Tensor.unflatten are Python functions in torch and refuse it with a TypeError
+SPECS += [
+    view_spec("Tensor.unsqueeze", lambda fw, a, **kw: a.unsqueeze(**kw), (S("axis0", (3, 4), axis=0),
+                                                                         S("axis_negative", (3, 4), axis=-1)),
+              variant="numpy_names"),
+    view_spec("squeeze", lambda fw, a, **kw: fw.squeeze(a, **kw), (S("axis", (3, 1, 4), axis=1),
+                                                                  S("x_and_axis", (1, 3), axis=0)),
+              variant="numpy_names"),
+    view_spec("Tensor.chunk", lambda fw, a, chunks, **kw: a.chunk(chunks, **kw), (S("axis1", (3, 4), 2, axis=1),),
+              variant="numpy_names"),
+    view_spec("unbind", lambda fw, a, **kw: fw.unbind(a, **kw), (S("axis1", (3, 4), axis=1),), variant="numpy_names"),
+    view_spec("Tensor.select", lambda fw, a, **kw: a.select(**kw), (S("axis_index", (3, 4), axis=1, index=2),),
+              variant="numpy_names"),
+    view_spec("split", lambda fw, a: fw.split(a, 2), (), variant="numpy_names",
+              errors=(on_3x4("axis_refused", lambda fw, a: fw.split(a, 2, axis=1), TypeError),)),
+    view_spec("Tensor.split", lambda fw, a: a.split(2), (), variant="numpy_names",
+              errors=(on_3x4("axis_refused", lambda fw, a: a.split(2, axis=1), TypeError),)),
+    view_spec("Tensor.unflatten", lambda fw, a: a.unflatten(1, (2, 2)), (), variant="numpy_names",
+              errors=(on_3x4("axis_refused", lambda fw, a: a.unflatten(axis=1, sizes=(2, 2)), TypeError),)),
+]
