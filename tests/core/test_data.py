@@ -468,6 +468,52 @@ def loader_draws_its_base_seed_from_the_generator(fw):
     return [generator.get_state().tolist() == reference.get_state().tolist()]
 
 
+@SCENARIOS
+def random_calls_are_torchs(fw):
+    """Each sampler's indices are exactly the draws torch's makes, in the same order, from the same generator: the
+    streams then match torch's as soon as mtv2's generator does."""
+    D = data(fw)
+
+    def seeded():
+        return fw.Generator().manual_seed(13)
+
+    def draws_from_default(action):
+        fw.manual_seed(5)
+        action()
+        after_action = fw.get_rng_state()
+        fw.manual_seed(5)
+        return after_action
+
+    with_replacement = list(D.RandomSampler(range(6), replacement=True, num_samples=70, generator=seeded()))
+    generator = seeded()
+    chunks = [fw.randint(high=6, size=(size,), dtype=fw.int64, generator=generator).tolist() for size in (32, 32, 6)]
+    repeated = list(D.RandomSampler(range(4), num_samples=10, generator=seeded()))
+    generator = seeded()
+    permutations = [fw.randperm(4, generator=generator).tolist() for _ in range(3)]
+    weights = [0.5, 2.0, 1.0]
+    generator = seeded()
+    split = D.random_split(range(6), [2, 4], generator=seeded())
+    order = fw.randperm(6, generator=generator).tolist()
+    generator = seeded()
+    subset_order = [[9, 8, 7][i] for i in fw.randperm(3, generator=generator).tolist()]
+
+    def one_int64_draw():
+        fw.empty((), dtype=fw.int64).random_()
+
+    shuffled_epoch = draws_from_default(lambda: list(D.DataLoader(range(4), shuffle=True)))
+    two_draws = draws_from_default(lambda: [one_int64_draw(), one_int64_draw()])
+    plain_epoch = draws_from_default(lambda: list(D.DataLoader(range(4))))
+    one_draw = draws_from_default(one_int64_draw)
+    return [with_replacement == sum(chunks, []), repeated == permutations[0] + permutations[1] + permutations[2][:2],
+            list(D.WeightedRandomSampler(weights, 5, generator=seeded())) ==
+            fw.multinomial(fw.tensor(weights, dtype=fw.float64), 5, True, generator=seeded()).tolist(),
+            list(D.WeightedRandomSampler(weights, 2, replacement=False, generator=seeded())) ==
+            fw.multinomial(fw.tensor(weights, dtype=fw.float64), 2, False, generator=seeded()).tolist(),
+            [list(part) for part in split] == [order[:2], order[2:]],
+            list(D.SubsetRandomSampler([9, 8, 7], generator=seeded())) == subset_order,
+            fw.equal(shuffled_epoch, two_draws), fw.equal(plain_epoch, one_draw)]
+
+
 # ---------------------------------------------------------------- default_collate / default_convert
 
 @SCENARIOS
@@ -705,6 +751,42 @@ def test_torch_utils_data_under_the_shim():
         workers = [batch.tolist() for batch in DataLoader(range(5), batch_size=2, num_workers=2)]
         assert workers == [[0, 1], [2, 3], [4]], workers
         from transformers.trainer_pt_utils import DistributedSamplerWithLoop   # imports DistributedSampler
+        import math, transformers
+        from transformers.pipelines.pt_utils import PipelineDataset, PipelineIterator
+
+        # a training loop over a DataLoader with transformers' default_data_collator
+        config = transformers.BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                         intermediate_size=20, max_position_embeddings=16, num_labels=3)
+        model = transformers.BertForSequenceClassification(config)
+
+        class Examples(Dataset):
+            ids = torch.randint(1, 50, (6, 8))
+            def __len__(self):
+                return 6
+            def __getitem__(self, index):
+                return {"input_ids": self.ids[index], "attention_mask": torch.ones(8, dtype=torch.long),
+                        "labels": index % 3}
+
+        loader = DataLoader(Examples(), batch_size=4, shuffle=True, collate_fn=transformers.default_data_collator)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+        losses = []
+        for epoch in range(2):
+            for batch in loader:
+                assert batch["labels"].dtype == torch.int64 and tuple(batch["input_ids"].shape)[1] == 8
+                optimizer.zero_grad()
+                loss = model(**batch).loss
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+        assert len(losses) == 4 and all(math.isfinite(loss) for loss in losses), losses
+
+        # the pipelines' path: a PipelineDataset through a DataLoader, unbatched again by a PipelineIterator
+        dataset = PipelineDataset(list(range(5)), lambda i: {"input_ids": torch.full((1, 4), i + 1)}, {})
+        batched = DataLoader(dataset, batch_size=2,
+                             collate_fn=lambda items: {"input_ids": torch.cat([x["input_ids"] for x in items])})
+        outputs = list(PipelineIterator(batched, lambda b: {"logits": model(input_ids=b["input_ids"]).logits}, {},
+                                        loader_batch_size=2))
+        assert len(outputs) == 5 and tuple(outputs[0]["logits"].shape) == (1, 3)
         assert not any(getattr(m, "__file__", "") and "site-packages/torch/" in m.__file__
                        for m in list(sys.modules.values()))
         print("ok")
