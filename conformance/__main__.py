@@ -50,6 +50,9 @@ def main(argv=None):
     if arguments.command == "diff":
         from conformance.diff import run_diff
         return run_diff(arguments.old, arguments.new, arguments.drift, arguments.strict, arguments.limit)
+    if arguments.case_id.startswith("suite/"):
+        from conformance.suite import explain as explain_suite_case
+        return explain_suite_case(arguments.case_id)
     from conformance.explain import explain as run_explain
     run_explain(arguments.case_id, arguments.extra_specs)
     return 0

@@ -158,9 +158,7 @@ SUITES = {suite.label: suite for suite in (
 )}
 
 
-def run_suite(suite, workdir):
-    """Copy the suite's tree (the shared copy is read-only and the tests write), run it twice -> rows."""
-    tree = os.path.join(workdir, "tree")
+def _copy_tree(suite, tree):
     shutil.copytree(suite.source, tree, symlinks=True)
     for directory, _, files in os.walk(tree):
         for name in files + [""]:
@@ -169,6 +167,12 @@ def run_suite(suite, workdir):
                 os.chmod(path, os.stat(path).st_mode | 0o200)
     if suite.prepare:
         suite.prepare(tree)
+
+
+def run_suite(suite, workdir):
+    """Copy the suite's tree (the shared copy is read-only and the tests write), run it twice -> rows."""
+    tree = os.path.join(workdir, "tree")
+    _copy_tree(suite, tree)
     outcomes = run_both(list(suite.targets), tree, workdir, environment=suite.environment)
     return rows_of(suite.label, outcomes)
 
@@ -213,3 +217,33 @@ def run_command(paths, rootdir, label, pytest_args, results_dir):
           f"mtv2 passes {tally['pass']}, {tally['fail']} fail under mtv2 only, {tally['skip']} skipped "
           f"(by torch, or failing under torch too); rows in {results_dir}/parity.csv; logs in {workdir}")
     return 1 if tally["fail"] or tally["error"] else 0
+
+
+# ---------------------------------------------------------------- explain
+
+def explain(case_id):
+    """`python -m conformance explain suite/LABEL/NODEID`: rerun that one test under both frameworks."""
+    _, label, nodeid = case_id.split("/", 2)
+    if label not in SUITES:
+        print(f"{label} is not one of the conformance run's suites ({', '.join(SUITES)}); from the directory you ran "
+              f"`python -m conformance suite` in, reproduce it with:")
+        rootdir = "."
+    else:
+        workdir = tempfile.mkdtemp(prefix=f"explain-{label}-")
+        chosen = SUITES[label]
+        rootdir = os.path.join(workdir, "tree")
+        rows = rows_of(label, _run_one(chosen, nodeid, workdir))
+        for row in rows:
+            print(f"{row['case_id']}\n  status {row['status']}: {row['detail']}\n"
+                  f"  torch {row['torch_ms']} ms, mtv2 {row['mtv2_ms']} ms; logs in {workdir}")
+        print("reproduction (in a writable copy of the suite's tree, e.g. the one above):")
+    environment = " ".join(f"{key}={value}" for key, value in OFFLINE.items())
+    print(f"    cd {rootdir}\n    {environment} python -m pytest '{nodeid}' -p no:cacheprovider          # real torch\n"
+          f"    {environment} python -m mtv2.compat pytest '{nodeid}' -p no:cacheprovider   # mtv2 as torch")
+    return 0
+
+
+def _run_one(chosen, nodeid, workdir):
+    tree = os.path.join(workdir, "tree")
+    _copy_tree(chosen, tree)
+    return run_both([nodeid], tree, workdir, environment=chosen.environment)

@@ -74,3 +74,10 @@ def test_compat_pytest_passes_options_through(toy_tree):
     done = subprocess.run([sys.executable, "-m", "mtv2.compat", "pytest", "suite_toy.py", "-x", "-q",
                            "-p", "no:cacheprovider"], cwd=toy_tree, capture_output=True, text=True)
     assert done.returncode == 1 and "stopping after 1 failures" in done.stdout
+
+
+def test_explain_names_the_reproduction(capsys):
+    suite.explain("suite/my-suite/tests/test_x.py::Case::test_y")
+    out = capsys.readouterr().out
+    assert "not one of the conformance run's suites" in out
+    assert "python -m mtv2.compat pytest 'tests/test_x.py::Case::test_y'" in out
