@@ -14,6 +14,7 @@ from ._tensor_types import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, 
 from . import autograd, nn, testing
 from . import optim
 from . import utils
+from . import linalg
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
@@ -37,6 +38,7 @@ from .ops.scatter import (gather, index_add, index_select, masked_select, scatte
 from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack, masked_fill, repeat_interleave, roll,
                           row_stack, stack, tile, tril, triu, vstack)
 from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer, vdot)
+from .ops.linalg import cholesky_deprecated as cholesky  # torch.cholesky, deprecated in torch too
 from .ops.einsum import einsum
 from .ops.random_fill import bernoulli
 from .ops.sampling import multinomial

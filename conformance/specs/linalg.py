@@ -292,3 +292,149 @@ SPECS = [
     # one operand without a sum is a permutation or a diagonal: a view of the operand, as in torch
     OpSpec("einsum", _einsum, EINSUM_VIEWS, DTYPES, variant="views", alias=True),
 ]
+
+# ---------------------------------------------------------------- cholesky, cholesky_ex, solve_triangular
+# Inputs are made positive-definite inside the case, A A^T + n I, in float64 then cast to the case dtype (so both
+# frameworks factor the same matrix, and integer, bool and half cases reach the factorization to be refused).
+# torch reads only one triangle: the "one_triangle" variant puts garbage in the other; its gradient is torch's
+# formula (symmetric), not the derivative of the function, so it is compared with torch, not finite differences.
+import numpy as np  # noqa: E402
+
+
+def _spd(fw, a):
+    n = a.shape[-1]
+    wide = a.double()
+    return (wide @ wide.mT + n * fw.eye(n, dtype=fw.float64)).to(a.dtype)
+
+
+def _not_positive_definite(fw, a, order):
+    """A A^T + n I with the (order, order) entry set to -1: its leading minor of that order is not
+    positive-definite (the first `order - 1` are)."""
+    mask = np.ones(a.shape[-2:])
+    mask[order - 1, order - 1] = 0
+    spd = _spd(fw, a.double())
+    return (spd * fw.tensor(mask) - fw.tensor(1 - mask)).to(a.dtype)
+
+
+CHOLESKY_SAMPLES = (Sample("3x3", (T(3, 3),)),
+                    Sample("1x1", (T(1, 1),)),
+                    Sample("upper", (T(3, 3),), {"upper": True}),
+                    Sample("batched", (T(2, 4, 4),)),
+                    Sample("batched_upper", (T(2, 3, 3),), {"upper": True}),
+                    Sample("two_batch_dims", (T(2, 1, 3, 3),)),
+                    Sample("transposed", (T(3, 3, layout="transposed"),)),
+                    Sample("expanded_batch", (T(2, 3, 3, layout="expanded"),)),
+                    Sample("0x0", (T(0, 0),)),
+                    Sample("empty_batch", (T(0, 3, 3),)),
+                    Sample("batch_of_0x0", (T(2, 0, 0),)))
+NOT_POSITIVE_DEFINITE = (Sample("order_1", (T(3, 3), Arg(value=1))),
+                         Sample("order_3", (T(3, 3), Arg(value=3))),
+                         Sample("order_2_upper", (T(3, 3), Arg(value=2)), {"upper": True}),
+                         Sample("batched_order_2", (T(2, 4, 4), Arg(value=2))))
+
+
+def _cholesky_errors(name, call):
+    return (ErrorCase("not_positive_definite", lambda fw, a: call(fw, _not_positive_definite(fw, a, 2)),
+                      Sample("3x3", (T(3, 3),)), RuntimeError, dtypes=("float32", "float64")),
+            ErrorCase("batch_not_positive_definite",
+                      lambda fw, a: call(fw, fw.stack([_spd(fw, a), _not_positive_definite(fw, a, 3)])),
+                      Sample("3x3", (T(3, 3),)), RuntimeError),
+            ErrorCase("not_square", lambda fw, a: call(fw, a), Sample("2x3", (T(2, 3),)), RuntimeError),
+            ErrorCase("vector", lambda fw, a: call(fw, a), Sample("3", (T(3),)), RuntimeError),
+            ErrorCase("list_input", lambda fw: call(fw, [[1.0]]), Sample("none", ()), TypeError))
+
+
+def _factor_upper_garbage(fw, a):
+    return _spd(fw, a) + a.triu(1) * 5
+
+
+def _cholesky_ex_info_and_valid_factors(fw, a, order, **kw):
+    """On a failed factorization torch only promises info; the factors of the batch elements that succeeded are
+    compared too."""
+    L, info = fw.linalg.cholesky_ex(_not_positive_definite(fw, a, order), **kw)
+    return info, L[info == 0] if info.ndim else info
+
+
+SPECS += [
+    OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_spd(fw, a), **kw), CHOLESKY_SAMPLES, DTYPES,
+           errors=_cholesky_errors("linalg.cholesky", lambda fw, x: fw.linalg.cholesky(x)) + (
+               ErrorCase("upper_not_bool", lambda fw, a: fw.linalg.cholesky(_spd(fw, a), upper=1),
+                         Sample("3x3", (T(3, 3),)), TypeError),)),
+    OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_factor_upper_garbage(fw, a), **kw),
+           CHOLESKY_SAMPLES[:3], ("float32", "float64"), variant="one_triangle", gradcheck=False, gradgrad=False),
+    OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_spd(fw, a).mT, **kw), CHOLESKY_SAMPLES[:4],
+           ("float32", "float64"), variant="transposed_input"),
+    OpSpec("linalg.cholesky_ex", lambda fw, a, **kw: fw.linalg.cholesky_ex(_spd(fw, a), **kw), CHOLESKY_SAMPLES,
+           DTYPES, errors=_cholesky_errors("linalg.cholesky_ex",
+                                           lambda fw, x: fw.linalg.cholesky_ex(x, check_errors=True)) + (
+               ErrorCase("check_errors_not_bool", lambda fw, a: fw.linalg.cholesky_ex(_spd(fw, a), check_errors=1),
+                         Sample("3x3", (T(3, 3),)), TypeError),)),
+    OpSpec("linalg.cholesky_ex", _cholesky_ex_info_and_valid_factors, NOT_POSITIVE_DEFINITE, ("float32", "float64"),
+           variant="not_positive_definite", grad=False),
+    OpSpec("cholesky", lambda fw, a, *args: fw.cholesky(_spd(fw, a), *args),
+           (Sample("3x3", (T(3, 3),)), Sample("upper_positional", (T(3, 3), Arg(value=True))),
+            Sample("batched", (T(2, 3, 3),)), Sample("0x0", (T(0, 0),))), DTYPES,
+           errors=_cholesky_errors("cholesky", lambda fw, x: fw.cholesky(x))),
+]
+
+
+# solve_triangular: A's triangle plus n I is well conditioned; the other triangle is never read (its gradient is zero)
+def _solve(fw, a, b, transpose_a=False, **kw):
+    shifted = a + a.shape[-1] * fw.eye(a.shape[-1], dtype=a.dtype)
+    return fw.linalg.solve_triangular(shifted.mT if transpose_a else shifted, b, **kw)
+
+
+SOLVE_SAMPLES = (Sample("lower_left", (T(3, 3), T(3, 2)), {"upper": False}),
+                 Sample("upper_left", (T(3, 3), T(3, 2)), {"upper": True}),
+                 Sample("lower_right", (T(3, 3), T(2, 3)), {"upper": False, "left": False}),
+                 Sample("upper_right", (T(3, 3), T(2, 3)), {"upper": True, "left": False}),
+                 Sample("unitriangular_lower", (T(3, 3), T(3, 2)), {"upper": False, "unitriangular": True}),
+                 Sample("unitriangular_upper_right", (T(3, 3), T(2, 3)),
+                        {"upper": True, "left": False, "unitriangular": True}),
+                 Sample("batched", (T(2, 3, 3), T(2, 3, 2)), {"upper": False}),
+                 Sample("broadcast_A", (T(3, 3), T(2, 3, 2)), {"upper": True}),
+                 Sample("broadcast_both", (T(2, 1, 3, 3), T(4, 3, 1)), {"upper": False}),
+                 Sample("B_transposed", (T(3, 3), T(3, 3, layout="transposed")), {"upper": False}),
+                 Sample("B_strided", (T(3, 3), T(3, 4, layout="strided")), {"upper": True}),
+                 Sample("B_expanded", (T(3, 3), T(3, 4, layout="expanded")), {"upper": False}),
+                 Sample("B_offset", (T(3, 3), T(3, 2, layout="offset")), {"upper": True, "left": True}),
+                 Sample("0x0", (T(0, 0), T(0, 2)), {"upper": False}),
+                 Sample("B_no_columns", (T(3, 3), T(3, 0)), {"upper": False}),
+                 Sample("empty_batch", (T(0, 3, 3), T(0, 3, 2)), {"upper": True}),
+                 Sample("B_float64", (T(3, 3), T(3, 2, dtype="float64")), {"upper": False},
+                        only_dtypes=("float32", "float64")),   # X takes A's dtype, whatever B's
+                 Sample("B_int64", (T(3, 3), T(3, 2, dtype="int64")), {"upper": False},
+                        only_dtypes=("float32", "float64")))
+SOLVE_ERRORS = (
+    ErrorCase("A_vector", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("3_and_3x2", (T(3), T(3, 2))), RuntimeError),
+    ErrorCase("B_vector", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("3x3_and_3", (T(3, 3), T(3))), RuntimeError),
+    ErrorCase("A_not_square", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("3x4_and_3x2", (T(3, 4), T(3, 2))), RuntimeError),
+    ErrorCase("incompatible_left", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("3x3_and_4x2", (T(3, 3), T(4, 2))), RuntimeError),
+    ErrorCase("incompatible_right", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False, left=False),
+              Sample("3x3_and_2x4", (T(3, 3), T(2, 4))), RuntimeError),
+    ErrorCase("batch_mismatch", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("2_and_3_batches", (T(2, 3, 3), T(3, 3, 2))), RuntimeError),
+    ErrorCase("integer_A", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("int64", (T(3, 3, dtype="int64"), T(3, 2))), NotImplementedError),
+    ErrorCase("float16", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=False),
+              Sample("float16", (T(3, 3, dtype="float16"), T(3, 2, dtype="float16"))), NotImplementedError),
+    ErrorCase("upper_missing", lambda fw, a, b: fw.linalg.solve_triangular(a, b),
+              Sample("3x3_and_3x2", (T(3, 3), T(3, 2))), TypeError),
+    ErrorCase("upper_not_bool", lambda fw, a, b: fw.linalg.solve_triangular(a, b, upper=1),
+              Sample("3x3_and_3x2", (T(3, 3), T(3, 2))), TypeError),
+    ErrorCase("B_list", lambda fw, a: fw.linalg.solve_triangular(a, [[1.0]], upper=True),
+              Sample("3x3", (T(3, 3),)), TypeError))
+
+SPECS += [
+    OpSpec("linalg.solve_triangular", _solve, SOLVE_SAMPLES, DTYPES, errors=SOLVE_ERRORS),
+    OpSpec("linalg.solve_triangular", lambda fw, a, b, **kw: _solve(fw, a, b, transpose_a=True, **kw),
+           SOLVE_SAMPLES[:4], ("float32", "float64"), variant="A_transposed"),
+    # a zero on the diagonal: no error, inf and NaN as trsm computes them (no gradients: they are NaN)
+    OpSpec("linalg.solve_triangular", lambda fw, a, b, **kw: fw.linalg.solve_triangular(a.tril(-1), b, **kw),
+           (Sample("singular_lower", (T(3, 3), T(3, 2)), {"upper": False}),), ("float32", "float64"),
+           variant="singular", grad=False),
+]

@@ -1,15 +1,19 @@
 """Matrix products: matmul, mm, bmm, mv, dot, vdot, outer/ger, and the fused beta * input + alpha * product
-ops addmm, baddbmm, addmv.
+ops addmm, baddbmm, addmv; and the factorizations torch.linalg needs: cholesky, cholesky_ex, solve_triangular.
 
 Two primitives carry the derivatives: `matmul` and `addmm` (also registered as baddbmm and addmv, which differ
 only in their checks). The torch-level functions check shapes and dtypes the way torch's kernels do (each op
 has its own message) and then call one of the two.
 """
+import collections
+import warnings
+
 import numpy as np
+import scipy.linalg
 
 from .. import _dtype
 from .._tensor import Tensor
-from ._registry import op
+from ._registry import RAW, op
 
 # ---------------------------------------------------------------- checks shared by the products
 
@@ -325,3 +329,168 @@ def _fused_matrix_product(fused_op, kernel_name, input, first, second, *, inner,
         raise RuntimeError("result type Long can't be cast to the desired output type Bool")
     beta, alpha = _scale_factors(input.dtype, beta, alpha)
     return _with_out(fused_op(input, first, second, beta=beta, alpha=alpha), out)
+
+
+# ---------------------------------------------------------------- factorizations: cholesky, solve_triangular
+# LAPACK's potrf and BLAS's trsm through scipy, matrix by matrix: the routines torch's CPU kernels call, so a
+# failed factorization reports the same `info` and leaves the same partial factor.
+
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError (torch._C._LinAlgError): a RuntimeError raised when a factorization fails."""
+
+
+_CholeskyExResult = collections.namedtuple("linalg_cholesky_ex", ["L", "info"])
+_CholeskyExResult.__module__ = "mtv2.return_types"
+
+
+def _cholesky_kernel(a, upper=False, input_dtype=None):
+    """(factor, info): potrf on each matrix's lower (upper) triangle, the other triangle zero. info is LAPACK's: 0,
+    or the order of the leading minor that is not positive-definite (the factor is then partial, as torch's is).
+    `input_dtype` is for the rule only: an empty half matrix factors, and its backward refuses the half type."""
+    factor = np.triu(a) if upper else np.tril(a)   # torch copies the triangle first and factors it in place
+    info = np.zeros(a.shape[:-2], np.int32)
+    if factor.size == 0:
+        return factor, info
+    potrf = scipy.linalg.lapack.get_lapack_funcs("potrf", dtype=a.dtype)
+    matrices = factor.reshape(-1, *a.shape[-2:])
+    for index, matrix in enumerate(matrices):
+        matrices[index], info.flat[index] = potrf(matrix, lower=not upper, clean=True)
+    return factor, info
+
+
+def _cholesky_backward(g, factor, upper, input_dtype):
+    """torch's cholesky_backward (Iain Murray, arXiv 1602.07527), with mtv2 ops: differentiable again."""
+    _refuse_dtype("triangular_solve_cpu", input_dtype)   # the rule sees half gradients as float32
+    if upper:
+        factor, g = factor.mT, g.mT
+    grad = (factor.mT @ g).tril()
+    grad = 0.5 * (grad + grad.tril(-1).mT)   # 0.5 * (grad + grad^T - diag(grad)): the symmetric part
+    grad = _solve_triangular(factor.mT, grad, upper=True, left=True)
+    return _solve_triangular(factor, grad, upper=False, left=False)
+
+
+_cholesky_ex = op("linalg_cholesky_ex", promotion=RAW)(_cholesky_kernel)
+_cholesky_deprecated = op("cholesky", promotion=RAW)(_cholesky_kernel)   # torch.cholesky: its own node name
+for _factorization in (_cholesky_ex, _cholesky_deprecated):
+    _factorization.vjp(lambda g, out, upper, input_dtype: _cholesky_backward(g, out, upper, input_dtype))
+
+
+@op("linalg_solve_triangular", promotion=RAW)
+def _solve_triangular(a, b, upper=False, left=True, unitriangular=False):
+    """X with A X = B (left) or X A = B, reading only A's upper (lower) triangle: trsm, no singularity check (a
+    zero on the diagonal gives inf and NaN, as in torch). B is taken in A's dtype; batch dims broadcast."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b.astype(a.dtype, copy=False), batch + b.shape[-2:])
+    result = np.empty(b.shape, a.dtype)
+    if result.size == 0:
+        return result
+    trsm = scipy.linalg.blas.get_blas_funcs("trsm", dtype=a.dtype)
+    for index in np.ndindex(batch):
+        result[index] = trsm(1.0, a[index], b[index], side=0 if left else 1, lower=not upper, diag=int(unitriangular))
+    return result
+
+
+@_solve_triangular.vjp
+def _(g, a, out, upper, left, unitriangular):
+    """torch's linalg_solve_triangular_backward: gB solves with A^T; gA = -gB X^T (left) or -X^T gB, on A's
+    triangle (its diagonal excluded when unitriangular)."""
+    grad_b = _solve_triangular(a.mT, g, upper=not upper, left=left, unitriangular=unitriangular)
+    grad_a = -(grad_b @ out.mT) if left else -(out.mT @ grad_b)
+    grad_a = grad_a.triu(int(unitriangular)) if upper else grad_a.tril(-int(unitriangular))
+    return grad_a, grad_b
+
+
+def _check_bool(function, **flags):
+    for name, value in flags.items():
+        if type(value) is not bool:
+            raise TypeError(f"{function}(): argument '{name}' must be bool, not {type(value).__name__}")
+
+
+def _check_square_batches(name, **matrices):
+    for argument, matrix in matrices.items():
+        if matrix.ndim < 2:
+            raise RuntimeError(f"{name}: The input tensor {argument} must have at least 2 dimensions.")
+    first = next(iter(matrices.values()))
+    if first.shape[-1] != first.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {first.shape[-2]} by "
+                           f"{first.shape[-1]} matrices")
+
+
+def _refuse_dtype(kernel, dtype):
+    """torch's CPU factorizations have float32 and float64 kernels only."""
+    if dtype not in (_dtype.float32, _dtype.float64):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(dtype)}'")
+
+
+def _factor(name, A, upper, check_errors, factorization):
+    _check_square_batches(name, A=A)
+    if name.startswith("linalg.") and not A.dtype.is_floating_point:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_dtype.scalar_type_name(A.dtype)}")
+    if A.numel():   # an empty matrix of any dtype has nothing to refuse (torch.linalg's refused other dtypes above)
+        _refuse_dtype("cholesky_cpu", A.dtype)
+    factor, info = factorization(A, upper=upper, input_dtype=A.dtype)
+    if check_errors:
+        _raise_for_info(name, info)
+    return factor, info
+
+
+def _raise_for_info(name, info):
+    """torch's _linalg_check_errors for a positive-definiteness failure: names the first failing batch element."""
+    failed = np.flatnonzero(info._data.ravel())
+    if failed.size:
+        where = f"(Batch element {failed[0]}): " if info.ndim else ""
+        raise LinAlgError(f"{name}: {where}The factorization could not be completed because the input is not "
+                          f"positive-definite (the leading minor of order {info._data.ravel()[failed[0]]} is not "
+                          f"positive-definite).")
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """torch.linalg.cholesky_ex: (L, info), info 0 where A is positive-definite (L undefined elsewhere)."""
+    _check_tensors("linalg_cholesky_ex", input=A)
+    _check_bool("linalg_cholesky_ex", upper=upper, check_errors=check_errors)
+    factor, info = _factor("linalg.cholesky_ex", A, upper, check_errors, _cholesky_ex)
+    if out is not None:
+        factor, info = _with_out(factor, out[0]), _with_out(info, out[1])
+    return _CholeskyExResult(factor, info)
+
+
+def cholesky(A, *, upper=False, out=None):
+    """torch.linalg.cholesky: L with A = L L^T (upper: U with A = U^T U); LinAlgError where A is not
+    positive-definite."""
+    _check_tensors("linalg_cholesky", input=A)
+    _check_bool("linalg_cholesky", upper=upper)
+    return _with_out(_factor("linalg.cholesky", A, upper, True, _cholesky_ex)[0], out)
+
+
+def cholesky_deprecated(input, upper=False, *, out=None):
+    """torch.cholesky (deprecated in torch for torch.linalg.cholesky, with the same warning)."""
+    _check_tensors("cholesky", input=input)
+    _check_bool("cholesky", upper=upper)
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
+                  "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+                  "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
+                  UserWarning, stacklevel=2)
+    return _with_out(_factor("cholesky", input, upper, True, _cholesky_deprecated)[0], out)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """torch.linalg.solve_triangular: X with A X = B (left) or X A = B, A triangular."""
+    _check_tensors("linalg_solve_triangular", A=A, B=B)
+    _check_bool("linalg_solve_triangular", upper=upper, left=left, unitriangular=unitriangular)
+    name = "linalg.solve_triangular"
+    _check_square_batches(name, A=A, B=B)
+    inner = B.shape[-2] if left else B.shape[-1]
+    if inner != A.shape[-1]:
+        equation = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {equation} "
+                           f"({_dims_text(A.shape[-2:])} and {_dims_text(B.shape[-2:])})")
+    try:
+        np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"{name}: the batch dimensions of A {list(A.shape[:-2])} and B {list(B.shape[:-2])} "
+                           f"cannot be broadcast together") from None
+    _refuse_dtype("triangular_solve_cpu", A.dtype)
+    return _with_out(_solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular), out)
