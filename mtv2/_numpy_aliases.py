@@ -25,8 +25,9 @@ NATIVE_FUNCTIONAL = frozenset({"conv1d", "elu_", "gelu", "hardtanh_", "leaky_rel
                                "softplus"})
 
 
-def accepting_numpy_names(function):
-    """`function`, or a wrapper of it that takes numpy's names for the parameters it has."""
+def accepting_numpy_names(function, module=None):
+    """`function`, or a wrapper of it that takes numpy's names for the parameters it has. `module`: where the
+    wrapper is found by name (pickle looks functions up by __module__ and __qualname__)."""
     parameters = inspect.signature(function).parameters
     renames = {alias: name for alias, name in NUMPY_NAMES.items() if name in parameters and alias not in parameters}
     if not renames:
@@ -38,6 +39,7 @@ def accepting_numpy_names(function):
             kwargs = _renamed(function.__name__, renames, kwargs)
         return function(*args, **kwargs)
     call.numpy_names = renames
+    call.__module__ = module or function.__module__
     return call
 
 
@@ -54,13 +56,21 @@ def _renamed(function_name, renames, kwargs):
 
 def accept_numpy_names(namespace, tensor_class, functional):
     """Wrap, in place, the public functions of the mtv2 namespace (a module's dict), the methods of Tensor and its
-    method classes, and nn.functional's native ones."""
+    method classes, and nn.functional's native ones. One wrapper per function: names that alias one function
+    (concat = concatenate = cat, subtract = sub) still name one object."""
+    wrappers = {}
+
+    def wrapped(function, module=None):
+        if function not in wrappers:
+            wrappers[function] = accepting_numpy_names(function, module)
+        return wrappers[function]
+
     for name, value in list(namespace.items()):
         if inspect.isfunction(value) and not name.startswith("_") and name not in TORCH_PYTHON_FUNCTIONS:
-            namespace[name] = accepting_numpy_names(value)
+            namespace[name] = wrapped(value, namespace["__name__"])
     for cls in tensor_class.__mro__[:-1]:   # Tensor, TensorMethods, TensorPointwiseMethods (not object)
         for name, value in list(vars(cls).items()):
             if inspect.isfunction(value) and not name.startswith("_") and name not in TORCH_PYTHON_METHODS:
-                setattr(cls, name, accepting_numpy_names(value))
+                setattr(cls, name, wrapped(value))
     for name in NATIVE_FUNCTIONAL:
-        setattr(functional, name, accepting_numpy_names(getattr(functional, name)))
+        setattr(functional, name, wrapped(getattr(functional, name), functional.__name__))
