@@ -534,26 +534,8 @@ def _distributed():
                 get_rank=not_initialized, get_world_size=not_initialized)  # torch: ValueError
 
 
-# ---------------------------------------------------------------- torch.distributions, torch.nn.attention
-
-class _ConstraintStandIn:
-    """torch.distributions.constraints.<name>: modeling_utils imports the module; only the mean-resizing path of
-    resize_token_embeddings calls `positive_definite.check`, which needs a Cholesky mtv2 does not implement."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def check(self, value):
-        raise NotImplementedError(f"torch.distributions.constraints.{self.name}.check is not implemented in mtv2")
-
-
-def _distributions():
-    return {}
-
-
-def _constraints():
-    return dict(positive_definite=_ConstraintStandIn("positive_definite"))
-
+# ---------------------------------------------------------------- torch.nn.attention
+# (torch.distributions is mtv2.distributions, a real package)
 
 class BlockMask:
     """torch.nn.attention.flex_attention.BlockMask: only in annotations and isinstance checks (False for every mtv2
@@ -614,8 +596,6 @@ STAND_IN_MODULES = {
     "torch._dynamo._trace_wrapped_higher_order_op": _dynamo_trace_wrapped,
     "torch.library": _library,
     "torch.distributed": _distributed,
-    "torch.distributions": _distributions,
-    "torch.distributions.constraints": _constraints,
     "torch.nn.attention": _nn_attention,
     "torch.nn.attention.flex_attention": _flex_attention,
     "torch.utils._pytree": pytree_names,
@@ -639,7 +619,7 @@ STAND_IN_MODULES.update(EXPORT_MODULES)
 STAND_IN_SUBMODULES = {"torch.backends": ("cuda", "cudnn", "mps")}
 
 # Modules that `import torch` makes attributes of torch, as torch's __init__ imports them (torch.utils is mtv2.utils).
-TOP_LEVEL_MODULES = ("compiler", "_dynamo", "library", "distributed", "distributions", "utils", "cuda", "xpu",
+TOP_LEVEL_MODULES = ("compiler", "_dynamo", "library", "distributed", "utils", "cuda", "xpu",
                      "backends", "accelerator", "version", "jit", "fx", "export",
                      "ops")       # torch.ops is torch's op namespace, not mtv2's internal mtv2.ops package
 

@@ -200,9 +200,14 @@ PROBES = {
         "get_rank": ["torch.distributed.get_rank()"],
         "get_world_size": ["torch.distributed.get_world_size()"],
     },
-    "torch.distributions": {},
+    # real modules now (mtv2.distributions), probed here for what transformers calls on them
+    "torch.distributions": {
+        "multivariate_normal": ["torch.distributions.multivariate_normal.MultivariateNormal(torch.zeros(2), "
+                                "covariance_matrix=torch.eye(2)).sample(sample_shape=(3,)).shape"],
+    },
     "torch.distributions.constraints": {
-        "positive_definite": ["torch.distributions.constraints.positive_definite.check(torch.eye(2))"],
+        "positive_definite": ["torch.distributions.constraints.positive_definite.check(torch.eye(2))",
+                              "torch.distributions.constraints.positive_definite.check(-torch.eye(2))"],
     },
     "torch.nn.attention": {
         "SDPBackend": ["torch.nn.attention.SDPBackend.MATH.value", "torch.nn.attention.SDPBackend.MATH.name",
@@ -379,7 +384,6 @@ NOT_IMPLEMENTED = {
     "torch.onnx.export(torch.nn.Linear(2, 2), (torch.zeros(1, 2),))": "export needs torch's tracer; mtv2 is eager",
     "torch.utils._sympy.value_ranges.ValueRanges(0, 1)": "sympy value ranges exist for tracing only",
     "torch.fx.Proxy(None)": "torch.fx graphs are not in mtv2",
-    "torch.distributions.constraints.positive_definite.check(torch.eye(2))": "needs a Cholesky, not in mtv2",
     "torch.nn.attention.flex_attention.BlockMask(1)": "flex attention is not in mtv2",
     "torch.nn.attention.flex_attention.create_block_mask(None, 1, 1, 4, 4)": "flex attention is not in mtv2",
     "torch.nn.attention.flex_attention.flex_attention(torch.ones(1, 1, 4, 8), torch.ones(1, 1, 4, 8), "
