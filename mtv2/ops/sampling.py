@@ -20,8 +20,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not isinstance(replacement, bool):
         raise TypeError(f"multinomial(): argument 'replacement' (position 3) must be bool, not "
                         f"{type(replacement).__name__}")
+    num_samples = _sample_count(num_samples)
+    if out is not None and out.dtype is not _dtype.int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {_dtype.scalar_type_name(out.dtype)}")
     if input.ndim not in (1, 2):
-        raise RuntimeError("prob_dist must be 1 or 2 dim")
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got a {input.ndim}-dim input of shape "
+                           f"{list(input.shape)}")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_dtype.scalar_type_name(input.dtype)}")
@@ -45,6 +49,17 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             raise RuntimeError(f"multinomial: out has shape {list(out.shape)}, expected {list(shape)}")
         return out.copy_(result)
     return result
+
+
+def _sample_count(num_samples):
+    """torch's int argument: a Python or NumPy integer, or an integer tensor of one element; never a bool."""
+    if isinstance(num_samples, Tensor) and num_samples.numel() == 1 and not num_samples.dtype.is_floating_point \
+            and num_samples.dtype is not _dtype.bool:
+        return int(num_samples.item())
+    if isinstance(num_samples, (bool, np.bool_)) or not isinstance(num_samples, (int, np.integer)):
+        raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "
+                        f"{type(num_samples).__name__}")
+    return int(num_samples)
 
 
 def _empty_indices(shape):
