@@ -274,7 +274,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         mean_array = mean._data if isinstance(mean, Tensor) else mean
         std_array = std._data if isinstance(std, Tensor) else std
         like = mean if isinstance(mean, Tensor) else std
-        return _finish(rng.normal(mean_array, std_array), like.dtype)
+        return _finish(np.asarray(rng.normal(mean_array, std_array)), like.dtype)  # 0-d: numpy returns a float
     return _finish(rng.normal(mean, std, _size_arguments((size,))), _default(dtype))
 
 

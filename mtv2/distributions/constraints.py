@@ -32,9 +32,10 @@ class Constraint:
         return type(self).__name__[1:] + "()"
 
 
-def _all_over_last(result, count):
-    """result with its last `count` dims reduced by `all`."""
-    return result.reshape(result.shape[:result.ndim - count] + (-1,)).all(-1) if count else result
+def _min_over_matrix(result):
+    """A bool result over matrices reduced to one per matrix by `min`, as torch's matrix constraints reduce
+    (so an empty matrix raises IndexError, as in torch)."""
+    return result.reshape(result.shape[:-2] + (-1,)).min(-1)[0]
 
 
 # ---------------------------------------------------------------- dependent (not checkable)
@@ -346,7 +347,7 @@ class _LowerTriangular(Constraint):
     event_dim = 2
 
     def check(self, value):
-        return _all_over_last(value.tril() == value, 2)
+        return _min_over_matrix(value.tril() == value)
 
 
 class _LowerCholesky(Constraint):
@@ -354,8 +355,8 @@ class _LowerCholesky(Constraint):
     event_dim = 2
 
     def check(self, value):
-        positive_diagonal = (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
-        return _all_over_last(value.tril() == value, 2) & positive_diagonal
+        positive_diagonal = (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1)[0]
+        return _min_over_matrix(value.tril() == value) & positive_diagonal
 
 
 class _CorrCholesky(Constraint):
