@@ -34,15 +34,62 @@ def _size_arguments(size):
     return tuple(int(extent) for extent in size)
 
 
-def _inferred_dtype(array):
-    kind = array.dtype.kind
-    if kind == "b":
-        return _dtype.bool
-    if kind in "iu":
-        return _dtype.int64
-    if kind == "f":
-        return _dtype.get_default_dtype()
-    raise TypeError(f"Could not infer dtype of {array.dtype}")
+_PYTHON_NUMBERS = (bool, int, float)
+
+
+def _inferred_dtype(data):
+    """torch's infer_scalar_type for nested data: torch.promote_types over every leaf's own dtype (no special
+    rule for scalars here): a Python bool is bool, an int int64, a float the default dtype; a NumPy scalar or
+    array and a tensor keep theirs; an empty sequence counts as the default dtype. [np.int32(1)] is int32,
+    [np.int32(1), 1] int64, [np.float16(1), 1.0] float32, [np.float16(1), 1] float16."""
+    leaf_types, has_empty = set(), False
+    for leaf in _leaves(data):
+        if leaf is _EMPTY:
+            has_empty = True
+        elif isinstance(leaf, (Tensor, np.ndarray, np.generic)):   # first: np.float64 is a Python float too
+            leaf_types.add(leaf.dtype if isinstance(leaf, Tensor) else _dtype.from_numpy_dtype(leaf.dtype))
+        elif isinstance(leaf, _PYTHON_NUMBERS):   # bool before int: a bool is an int too
+            leaf_types.add(next(kind for kind in _PYTHON_NUMBERS if isinstance(leaf, kind)))
+        else:
+            raise TypeError(f"Could not infer dtype of {type(leaf).__name__}")
+    python_dtypes = {bool: _dtype.bool, int: _dtype.int64, float: _dtype.get_default_dtype()}
+    dtypes = [python_dtypes.get(kind, kind) for kind in leaf_types]
+    if has_empty or not dtypes:
+        dtypes.append(_dtype.get_default_dtype())
+    result = dtypes[0]
+    for other in dtypes[1:]:
+        result = _dtype.promote_types(result, other)
+    return result
+
+
+_EMPTY = object()   # stands for an empty sequence among the leaves
+
+
+def _leaves(data):
+    """Every non-sequence item of nested lists and tuples, and _EMPTY for each empty sequence."""
+    if not isinstance(data, (list, tuple)):
+        yield data
+    elif not data:
+        yield _EMPTY
+    else:
+        for item in data:
+            yield from _leaves(item)
+
+
+def _check_nested_numpy(data, dtype):
+    """Two quirks of torch reading NumPy values out of Python sequences: it takes the shape from the first
+    element at each level, and a 0-d array there has no len(); and it stores a NumPy bool (alone or in a bool
+    array) into an integer dtype through Python's index protocol, which refuses it."""
+    probe = data
+    while isinstance(probe, (list, tuple)) and probe:
+        probe = probe[0]
+        if isinstance(probe, np.ndarray) and probe.ndim == 0:
+            raise TypeError("len() of unsized object")
+    if dtype.is_floating_point or dtype is _dtype.bool:
+        return
+    for leaf in _leaves(data):
+        if isinstance(leaf, np.bool_) or isinstance(leaf, np.ndarray) and leaf.dtype == np.bool_:
+            raise TypeError("'numpy.bool' object cannot be interpreted as an integer")
 
 
 # ---------------------------------------------------------------- from data
@@ -60,7 +107,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         if isinstance(dtype, _dtype.dtype):
             _check_numbers_fit(data, dtype)
         if dtype is None:
-            dtype = _inferred_dtype(array) if not isinstance(data, np.generic) else _dtype.from_numpy_dtype(array.dtype)
+            dtype = _inferred_dtype(data)
+        if isinstance(dtype, _dtype.dtype):
+            _check_nested_numpy(data, dtype)
     return _finish(np.asarray(array), dtype, requires_grad, device)
 
 
