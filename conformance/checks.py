@@ -13,6 +13,7 @@ from conformance.frameworks import FLOATING, dtype_name, is_tensor, make_tensor,
 from conformance.inputs import build, draw, rng_for, seed_of
 from conformance.outcome import (Tol, compare_values, differentiable_outputs, exception_text,
                                  flatten_output, timed, tolerance)
+from conformance.validity import broken_detail
 
 
 @dataclass
@@ -72,13 +73,20 @@ def _raised(mtv2_ran, torch_ran=None, what="mtv2 raised"):
                        mtv2_ms=mtv2_ran.ms, torch_ms=torch_ran.ms if torch_ran else None)
 
 
+def broken_sample(ctx, exception, mtv2_ms=None, torch_ms=None):
+    """A fail row when torch rejects this case's sample in every dtype it runs in (conformance/validity.py):
+    a spec mistake, never a "both raise" pass. None when the sample runs in torch somewhere."""
+    detail = broken_detail(ctx.case, ctx.reference, exception)
+    return CheckResult("fail", detail, mtv2_ms=mtv2_ms, torch_ms=torch_ms) if detail else None
+
+
 def _on_both(ctx, run):
     """run(fw) timed on torch, then on mtv2: (mine, theirs, verdict). verdict is the row when either raised
     (torch refusing decides the check by exception class; mtv2 alone raising is an error); else None."""
     theirs = timed(lambda: run(ctx.reference))
     mine = timed(lambda: run(ctx.candidate))
     if theirs.exception:
-        return mine, theirs, refusal(theirs, mine)
+        return mine, theirs, broken_sample(ctx, theirs.exception, mine.ms, theirs.ms) or refusal(theirs, mine)
     if mine.exception:
         return mine, theirs, _raised(mine, theirs)
     return mine, theirs, None
@@ -173,7 +181,8 @@ def check_backward(ctx):
 def check_gradcheck(ctx):
     probe = timed(lambda: _first_order(ctx.reference, ctx, None))
     if probe.exception:
-        return CheckResult("skip", f"torch refuses the forward: {exception_text(probe.exception)}")
+        return broken_sample(ctx, probe.exception) or \
+            CheckResult("skip", f"torch refuses the forward: {exception_text(probe.exception)}")
     narrow = sorted({dtype_name(ctx.reference, t.dtype) for t in probe.value[0].values()} - {"float64"})
     if narrow:
         # Central differences need float64 outputs: through a cast to float32 they measure rounding.
@@ -210,6 +219,8 @@ def _second_order(fw, ctx, cotangents):
 
 def check_gradgrad(ctx):
     probe = timed(lambda: _first_order(ctx.reference, ctx, None))
+    if probe.exception and broken_sample(ctx, probe.exception):
+        return broken_sample(ctx, probe.exception)
     if probe.exception or not probe.value[0]:
         return CheckResult("skip", "no differentiable output in torch")
     cotangents = _cotangents(ctx, probe.value[0])

@@ -344,8 +344,9 @@ def _cholesky_errors(name, call):
             ErrorCase("list_input", lambda fw: call(fw, [[1.0]]), Sample("none", ()), TypeError))
 
 
-def _factor_upper_garbage(fw, a):
-    return _spd(fw, a) + a.triu(1) * 5
+def _garbage_in_unread_triangle(fw, a, upper=False):
+    """Garbage in the triangle torch does not read: the strict upper one, or the strict lower one for upper=True."""
+    return _spd(fw, a) + (a.tril(-1) if upper else a.triu(1)) * 5
 
 
 def _cholesky_ex_info_and_valid_factors(fw, a, order, **kw):
@@ -360,7 +361,8 @@ SPECS += [
            errors=_cholesky_errors("linalg.cholesky", lambda fw, x: fw.linalg.cholesky(x)) + (
                ErrorCase("upper_not_bool", lambda fw, a: fw.linalg.cholesky(_spd(fw, a), upper=1),
                          Sample("3x3", (T(3, 3),)), TypeError),)),
-    OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_factor_upper_garbage(fw, a), **kw),
+    OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(
+               _garbage_in_unread_triangle(fw, a, kw.get("upper", False)), **kw),
            CHOLESKY_SAMPLES[:3], ("float32", "float64"), variant="one_triangle", gradcheck=False, gradgrad=False),
     OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_spd(fw, a).mT, **kw), CHOLESKY_SAMPLES[:4],
            ("float32", "float64"), variant="transposed_input"),

@@ -84,9 +84,10 @@ DROPOUT_SPECS = [
            errors=(_probability_error("p_negative", -0.1), _probability_error("p_above_one", 1.5))),
     # p = 1: every element dropped; integers are refused in training mode as torch does
     OpSpec("nn.functional.dropout", _dropout, (Sample("p1", (T(3, 4),), {"p": 1.0}),
-                                               Sample("p1_strided", (T(3, 4, layout="strided"),), {"p": 1.0}),
-                                               Sample("p0.5_train", (T(3, 4),), {"p": 0.5}, only_dtypes=("int64",))),
-           FLOATS + ("int64",), variant="p1"),
+                                               Sample("p1_strided", (T(3, 4, layout="strided"),), {"p": 1.0})),
+           FLOATS + ("int64",), variant="p1",
+           errors=(ErrorCase("p0.5_train_integer", lambda fw, x: _dropout(fw, x, p=0.5), Sample("matrix", (T(3, 4),)),
+                             RuntimeError, ("int64",)),)),
     OpSpec("nn.functional.dropout", lambda fw, x, **kw: _dropout_facts(fw, x, **kw), MASK_SAMPLES, FLOATS,
            variant="train_mask", domain="nonzero", grad=False),
     *ModuleSpec("nn.Dropout", lambda fw: fw.nn.Dropout(0.0), (Sample("batch", (T(2, 3, 4),)),), FLOATS,

@@ -281,7 +281,9 @@ def _xavier_normal_expectation(shape, gain=1.0):
 
 def _kaiming_std(shape, a, mode, nonlinearity):
     fan_in, fan_out = _fans(shape)
-    return _gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
+    fan = fan_in if mode == "fan_in" else fan_out
+    # a zero fan comes only from an empty tensor, which torch leaves as it is (a no-op, with a warning)
+    return _gain(nonlinearity, a) / math.sqrt(fan) if fan else math.inf
 
 
 def _truncated_normal_expectation(mean, std, low, high):
@@ -314,6 +316,11 @@ def _kaiming_keywords(a, mode, nonlinearity):
     return {key: value for key, value in given.items() if value is not None}
 
 
+def _fanless_errors(call, variant=""):
+    """A 0-d tensor has no fans: torch refuses it in every dtype (ValueError), so an error row, not a sample."""
+    return (ErrorCase(f"{variant}-0d" if variant else "0d", call, SMALL[0], ValueError, FLOATS_AND_INT),)
+
+
 def _kaiming_specs():
     specs = []
     for variant, a, mode, nonlinearity in KAIMING_CASES:
@@ -321,15 +328,15 @@ def _kaiming_specs():
         a_, mode_, nonlinearity_ = a or 0, mode or "fan_in", nonlinearity or "leaky_relu"
         std = lambda shape, a_=a_, mode_=mode_, nonlinearity_=nonlinearity_: _kaiming_std(shape, a_, mode_,
                                                                                           nonlinearity_)
+        uniform = lambda fw, t, keywords=keywords: fw.nn.init.kaiming_uniform_(t, generator=_generator(fw), **keywords)
+        normal = lambda fw, t, keywords=keywords: fw.nn.init.kaiming_normal_(t, generator=_generator(fw), **keywords)
         specs.append(_random_init(
-            "kaiming_uniform_",
-            lambda fw, t, keywords=keywords: fw.nn.init.kaiming_uniform_(t, generator=_generator(fw), **keywords),
+            "kaiming_uniform_", uniform,
             lambda shape, std=std: _uniform_expectation(-math.sqrt(3) * std(shape), math.sqrt(3) * std(shape)),
-            variant))
+            variant, samples=BIG + SMALL[1:], errors=_fanless_errors(uniform, variant)))
         specs.append(_random_init(
-            "kaiming_normal_",
-            lambda fw, t, keywords=keywords: fw.nn.init.kaiming_normal_(t, generator=_generator(fw), **keywords),
-            lambda shape, std=std: dict(mean=0.0, std=std(shape)), variant))
+            "kaiming_normal_", normal, lambda shape, std=std: dict(mean=0.0, std=std(shape)), variant,
+            samples=BIG + SMALL[1:], errors=_fanless_errors(normal, variant)))
     return specs
 
 
@@ -346,14 +353,17 @@ INIT_RANDOM_SPECS = [
     _random_init("trunc_normal_", lambda fw, t: fw.nn.init.trunc_normal_(t, 1.0, 2.0, -1.0, 2.5,
                                                                           generator=_generator(fw)),
                  lambda shape: _truncated_normal_expectation(1.0, 2.0, -1.0, 2.5), "asymmetric"),
-    _random_init("xavier_uniform_", lambda fw, t: fw.nn.init.xavier_uniform_(t, generator=_generator(fw)),
-                 _xavier_uniform_expectation, errors=FAN_ERRORS),
-    _random_init("xavier_uniform_", lambda fw, t: fw.nn.init.xavier_uniform_(t, gain=2.5, generator=_generator(fw)),
-                 lambda shape: _xavier_uniform_expectation(shape, 2.5), "gain2.5"),
-    _random_init("xavier_normal_", lambda fw, t: fw.nn.init.xavier_normal_(t, generator=_generator(fw)),
-                 _xavier_normal_expectation, errors=FAN_ERRORS),
-    _random_init("xavier_normal_", lambda fw, t: fw.nn.init.xavier_normal_(t, gain=0.5, generator=_generator(fw)),
-                 lambda shape: _xavier_normal_expectation(shape, 0.5), "gain0.5"),
+    *(_random_init(f"xavier_{kind}_", call, expectation, variant, samples=BIG + SMALL[1:],
+                   errors=(FAN_ERRORS if not variant else ()) + _fanless_errors(call, variant))
+      for kind, variant, call, expectation in (
+          ("uniform", "", lambda fw, t: fw.nn.init.xavier_uniform_(t, generator=_generator(fw)),
+           _xavier_uniform_expectation),
+          ("uniform", "gain2.5", lambda fw, t: fw.nn.init.xavier_uniform_(t, gain=2.5, generator=_generator(fw)),
+           lambda shape: _xavier_uniform_expectation(shape, 2.5)),
+          ("normal", "", lambda fw, t: fw.nn.init.xavier_normal_(t, generator=_generator(fw)),
+           _xavier_normal_expectation),
+          ("normal", "gain0.5", lambda fw, t: fw.nn.init.xavier_normal_(t, gain=0.5, generator=_generator(fw)),
+           lambda shape: _xavier_normal_expectation(shape, 0.5)))),
     *_kaiming_specs(),
 ]
 

@@ -148,6 +148,18 @@ SPECS += [
 ]
 
 # ---- max / min / amax / amin / argmax / argmin ------------------------------------------------
+# Over everything, an empty input has no extremum: torch refuses it (in every dtype), so it is an error row here.
+NONEMPTY_FULL = tuple(s for s in FULL if s.name != "full_size0")
+
+
+def full_of_size0(name):
+    """ErrorCases of `name` over every element of a (0, 3) input, each dtype with torch's class."""
+    if name.startswith("arg"):   # argmax/argmin refuse bool before they look at the size
+        return (ErrorCase("full_size0", function(name), FULL[2], IndexError, DTYPES[1:]),
+                ErrorCase("full_size0_bool", function(name), FULL[2], RuntimeError, ("bool",)))
+    return (ErrorCase("full_size0", function(name), FULL[2], RuntimeError, DTYPES),)
+
+
 EXTREMA_ERRORS = (ErrorCase("full_of_empty", lambda fw, a: fw.max(a), Sample("empty", (T(0),)),
                             RuntimeError),
                   out_of_range("max"),
@@ -173,8 +185,8 @@ def named_fields(name):
 
 
 SPECS += [
-    *reduction("max", FULL + BY_DIM, domain="distinct", errors=EXTREMA_ERRORS),
-    *reduction("min", FULL + BY_DIM, domain="distinct"),
+    *reduction("max", NONEMPTY_FULL + BY_DIM, domain="distinct", errors=EXTREMA_ERRORS + full_of_size0("max")),
+    *reduction("min", NONEMPTY_FULL + BY_DIM, domain="distinct", errors=full_of_size0("min")),
     OpSpec("max", function("max"), TIES, DTYPES, variant="ties", domain="small_int", gradcheck=False),
     OpSpec("min", function("min"), TIES, DTYPES, variant="ties", domain="small_int", gradcheck=False),
     OpSpec("max", named_fields("max"), FULL[:1], DTYPES, variant="named_fields", domain="distinct"),
@@ -188,7 +200,7 @@ AMAX_ERRORS = (ErrorCase("full_of_empty", function("amax"), Sample("empty", (T(0
                ErrorCase("repeated_dim_of_size0", lambda fw, a: fw.amax(a, (0, 0)), Sample("empty", (T(0, 3),)),
                          IndexError),
                out_of_range("amax"))
-ARG_SAMPLES = FULL + BY_DIM + (Sample("full_keepdim", (T(3, 4),), {"keepdim": True}),
+ARG_SAMPLES = NONEMPTY_FULL + BY_DIM + (Sample("full_keepdim", (T(3, 4),), {"keepdim": True}),
                                Sample("full_keepdim_3d", (T(2, 3, 4),), {"keepdim": True}))
 ARG_TIES = TIES + (Sample("ties_full_keepdim", (T(3, 4),), {"keepdim": True}),)
 ARGMAX_ERRORS = (ErrorCase("full_of_empty", function("argmax"), Sample("empty", (T(0, 3),)), IndexError),
@@ -199,12 +211,13 @@ ARGMAX_ERRORS = (ErrorCase("full_of_empty", function("argmax"), Sample("empty", 
                            IndexError),
                  out_of_range("argmax"))
 for _name in ("amax", "amin"):
-    SPECS += [*reduction(_name, FULL + BY_DIM + DIM_TUPLES, domain="distinct",
-                         errors=AMAX_ERRORS if _name == "amax" else ()),
+    SPECS += [*reduction(_name, NONEMPTY_FULL + BY_DIM + DIM_TUPLES, domain="distinct",
+                         errors=(AMAX_ERRORS if _name == "amax" else ()) + full_of_size0(_name)),
               OpSpec(_name, function(_name), AMAX_TIES, DTYPES, variant="ties", domain="small_int",
                      gradcheck=False)]
 for _name in ("argmax", "argmin"):
-    SPECS += [*reduction(_name, ARG_SAMPLES, domain="distinct", errors=ARGMAX_ERRORS if _name == "argmax" else ()),
+    SPECS += [*reduction(_name, ARG_SAMPLES, domain="distinct",
+                         errors=(ARGMAX_ERRORS if _name == "argmax" else ()) + full_of_size0(_name)),
               OpSpec(_name, function(_name), ARG_TIES, DTYPES, variant="ties", domain="small_int")]
 
 # ---- logsumexp --------------------------------------------------------------------------------

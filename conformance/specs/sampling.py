@@ -45,11 +45,11 @@ def _facts(fw, weights, indices, num_samples, replacement, frequencies=None):
     draw of each row against them), or None (too few draws to say)."""
     categories = weights.shape[-1]
     rows = weights.detach().double().reshape(-1, categories)
-    drawn = indices.reshape(rows.shape[0], -1)
     facts = {"shape": tuple(indices.shape), "dtype": str(indices.dtype), "requires_grad": indices.requires_grad,
              "within_categories": bool(((indices >= 0) & (indices < categories)).all())}
     if indices.numel() == 0 or not facts["within_categories"]:
-        return facts
+        return facts   # (before the reshape below: 0 rows cannot infer a -1 size)
+    drawn = indices.reshape(rows.shape[0], -1)
     picked = rows.gather(1, drawn)
     # without replacement a row runs out of positive weights after `positive` draws; torch then draws zeros
     positive = drawn.shape[1] if replacement else int((rows > 0).sum(1).min())

@@ -59,11 +59,13 @@ SPECS = [
               (S("to_flat", (3, 4), (12,)), S("infer_dim", (3, 4), (2, -1)),
                S("add_size1_dims", (3, 4), (1, 3, 1, 4)), S("0d_to_1", (), (1,)),
                S("size0", (0, 4), (2, 0, 2)), S("storage_offset", (2, 3), (3, 2), layout="offset"),
-               # torch refuses these layouts: a view cannot express them.
-               S("transposed_to_flat", (3, 4), (12,), layout="transposed"),
+               # a view of the every-other-column layout is still one stride per dim: it flattens
                S("strided_to_flat", (3, 4), (12,), layout="strided")),
               errors=(ErrorCase("wrong_numel", lambda fw, a: a.view(5), Sample("3x4", (T(3, 4),)),
                                 RuntimeError),
+                      # torch refuses this layout: a view cannot express it
+                      ErrorCase("transposed_to_flat", lambda fw, a: a.view(12),
+                                Sample("transposed", (T(3, 4, layout="transposed"),)), RuntimeError, DTYPES),
                       ErrorCase("shape_is_str", lambda fw, a: a.view("x"), Sample("3x4", (T(3, 4),)),
                                 TypeError))),
     # reshape is a view when it can be and a copy when it must (transposed, strided inputs).
@@ -204,8 +206,9 @@ BROADCAST_TENSORS_SAMPLES = (
     Sample("mixed_dtypes", (T(3, 1), T(4, dtype="int64"))),
     Sample("transposed", (T(3, 4, layout="transposed"), T(2, 1, 1))), Sample("strided", (T(3, 4, layout="strided"), T(3, 1))),
     Sample("expanded", (T(3, 4, layout="expanded"), T(2, 1, 4))), Sample("storage_offset", (T(2, 3, layout="offset"), T(4, 1, 1))))
+NO_SHAPE = "None"   # Arg(value=None) means "draw a tensor": the spec function passes None in this one's place
 BROADCAST_SHAPES_SAMPLES = tuple(Sample(name, tuple(V(shape) for shape in shapes)) for name, shapes in (
-    ("two", ((3, 1), (4,))), ("three", ((2,), (3, 1), (1, 1, 1))), ("ints", (3, (1,))), ("none_skipped", (None, (2,))),
+    ("two", ((3, 1), (4,))), ("three", ((2,), (3, 1), (1, 1, 1))), ("ints", (3, (1,))), ("none_skipped", (NO_SHAPE, (2,))),
     ("lists_and_size0", ([0, 1], [4])), ("empty_shapes", ((), ())), ("same", ((2, 3), (2, 3))), ("nothing", ())))
 BROADCAST_SHAPES_ERRORS = tuple(
     ErrorCase(label, lambda fw, shapes=shapes: fw.broadcast_shapes(*shapes), Sample(label, ()), raises, ("int64",))
@@ -238,7 +241,8 @@ SPECS += [
     OpSpec("broadcast_tensors", lambda fw: fw.broadcast_tensors(), (Sample("none", ()),), ("float32",),
            variant="no_tensors", grad=False),
     # shapes are Python ints: one row per sample
-    OpSpec("broadcast_shapes", lambda fw, *shapes: fw.broadcast_shapes(*shapes), BROADCAST_SHAPES_SAMPLES, ("int64",),
+    OpSpec("broadcast_shapes", lambda fw, *shapes: fw.broadcast_shapes(*(None if s == NO_SHAPE else s for s in shapes)),
+           BROADCAST_SHAPES_SAMPLES, ("int64",),
            grad=False, errors=BROADCAST_SHAPES_ERRORS),
 ]
 
