@@ -34,49 +34,56 @@ def _size_arguments(size):
     return tuple(int(extent) for extent in size)
 
 
-_PYTHON_NUMBERS = (bool, int, float)
+def _leaf_kinds(data):
+    """The kinds of leaf in nested lists and tuples: Python types, the NumPy dtype of a NumPy scalar or array, the
+    dtype of a tensor, and _EMPTY for an empty sequence. Walked per distinct type, so a long list of numbers costs
+    one set(map(type, ...)) rather than a Python step per number."""
+    kinds, pending = set(), [data if isinstance(data, (list, tuple)) else [data]]
+    while pending:
+        sequence = pending.pop()
+        if not sequence:
+            kinds.add(_EMPTY)
+        for kind in set(map(type, sequence)):
+            if issubclass(kind, (list, tuple)):
+                pending.extend(item for item in sequence if type(item) is kind)
+            elif issubclass(kind, (Tensor, np.ndarray)):
+                kinds.update(item.dtype for item in sequence if type(item) is kind)
+            elif issubclass(kind, np.generic):   # before float: np.float64 is a Python float too
+                kinds.add(np.dtype(kind))
+            else:
+                kinds.add(kind)
+    return kinds
 
 
-def _inferred_dtype(data):
+_EMPTY = object()   # stands for an empty sequence among the leaf kinds
+
+
+def _inferred_dtype(kinds):
     """torch's infer_scalar_type for nested data: torch.promote_types over every leaf's own dtype (no special
     rule for scalars here): a Python bool is bool, an int int64, a float the default dtype; a NumPy scalar or
     array and a tensor keep theirs; an empty sequence counts as the default dtype. [np.int32(1)] is int32,
     [np.int32(1), 1] int64, [np.float16(1), 1.0] float32, [np.float16(1), 1] float16."""
-    leaf_types, has_empty = set(), False
-    for leaf in _leaves(data):
-        if leaf is _EMPTY:
-            has_empty = True
-        elif isinstance(leaf, (Tensor, np.ndarray, np.generic)):   # first: np.float64 is a Python float too
-            leaf_types.add(leaf.dtype if isinstance(leaf, Tensor) else _dtype.from_numpy_dtype(leaf.dtype))
-        elif isinstance(leaf, _PYTHON_NUMBERS):   # bool before int: a bool is an int too
-            leaf_types.add(next(kind for kind in _PYTHON_NUMBERS if isinstance(leaf, kind)))
+    result = None
+    for kind in kinds:
+        if isinstance(kind, _dtype.dtype):
+            dtype = kind
+        elif isinstance(kind, np.dtype):
+            dtype = _dtype.from_numpy_dtype(kind)
+        elif kind is _EMPTY or issubclass(kind, float):
+            dtype = _dtype.get_default_dtype()
+        elif issubclass(kind, bool):
+            dtype = _dtype.bool
+        elif issubclass(kind, int):
+            dtype = _dtype.int64
+        elif issubclass(kind, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{kind.__name__}'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(leaf).__name__}")
-    python_dtypes = {bool: _dtype.bool, int: _dtype.int64, float: _dtype.get_default_dtype()}
-    dtypes = [python_dtypes.get(kind, kind) for kind in leaf_types]
-    if has_empty or not dtypes:
-        dtypes.append(_dtype.get_default_dtype())
-    result = dtypes[0]
-    for other in dtypes[1:]:
-        result = _dtype.promote_types(result, other)
+            raise RuntimeError(f"Could not infer dtype of {kind.__name__}")
+        result = dtype if result is None else _dtype.promote_types(result, dtype)
     return result
 
 
-_EMPTY = object()   # stands for an empty sequence among the leaves
-
-
-def _leaves(data):
-    """Every non-sequence item of nested lists and tuples, and _EMPTY for each empty sequence."""
-    if not isinstance(data, (list, tuple)):
-        yield data
-    elif not data:
-        yield _EMPTY
-    else:
-        for item in data:
-            yield from _leaves(item)
-
-
-def _check_nested_numpy(data, dtype):
+def _check_nested_numpy(data, kinds, dtype):
     """Two quirks of torch reading NumPy values out of Python sequences: it takes the shape from the first
     element at each level, and a 0-d array there has no len(); and it stores a NumPy bool (alone or in a bool
     array) into an integer dtype through Python's index protocol, which refuses it."""
@@ -85,11 +92,8 @@ def _check_nested_numpy(data, dtype):
         probe = probe[0]
         if isinstance(probe, np.ndarray) and probe.ndim == 0:
             raise TypeError("len() of unsized object")
-    if dtype.is_floating_point or dtype is _dtype.bool:
-        return
-    for leaf in _leaves(data):
-        if isinstance(leaf, np.bool_) or isinstance(leaf, np.ndarray) and leaf.dtype == np.bool_:
-            raise TypeError("'numpy.bool' object cannot be interpreted as an integer")
+    if np.dtype(np.bool_) in kinds and not (dtype.is_floating_point or dtype is _dtype.bool):
+        raise TypeError("'numpy.bool' object cannot be interpreted as an integer")
 
 
 # ---------------------------------------------------------------- from data
@@ -103,13 +107,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         array = np.array(data)
         dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
     else:
+        kinds = _leaf_kinds(data)
+        if dtype is None:   # torch infers before it reads the shape: [[1, 2], [None]] cannot infer, not ragged
+            dtype = _inferred_dtype(kinds)
         array = _array_from_nested(data)
         if isinstance(dtype, _dtype.dtype):
             _check_numbers_fit(data, dtype)
-        if dtype is None:
-            dtype = _inferred_dtype(data)
-        if isinstance(dtype, _dtype.dtype):
-            _check_nested_numpy(data, dtype)
+            _check_nested_numpy(data, kinds, dtype)
     return _finish(np.asarray(array), dtype, requires_grad, device)
 
 

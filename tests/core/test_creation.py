@@ -29,8 +29,74 @@ SCENARIOS.update({
     "tensor_of_zero_d_tensors": lambda fw: [fw.tensor([fw.tensor(1.0), fw.tensor(2.0)]),
                                             fw.tensor([fw.tensor(1), fw.tensor(2)])],
     "tensor_bad_input": lambda fw: [raised(lambda: fw.tensor([[1, 2], [3]])), raised(lambda: fw.tensor("abc")),
-                                    raised(lambda: fw.tensor([1.0], dtype=fw.int64, requires_grad=True))],
+                                    raised(lambda: fw.tensor([1.0], dtype=fw.int64, requires_grad=True)),
+                                    raised(lambda: fw.tensor([None])), raised(lambda: fw.tensor([1, None])),
+                                    raised(lambda: fw.tensor([[1, 2], [None]])), raised(lambda: fw.tensor([object()])),
+                                    raised(lambda: fw.tensor([None], dtype=fw.float32)),
+                                    raised(lambda: fw.tensor([1, "a"])), raised(lambda: fw.tensor([[1], ["a"]]))],
 })
+
+
+def _numpy_values_in_sequences(fw):
+    """torch promotes every leaf's own dtype (torch.promote_types): a NumPy scalar, a NumPy array and a tensor
+    keep theirs, Python bool/int/float are bool/int64/the default dtype. Values are compared too."""
+    def data(fw):
+        return [
+            [np.bool_(True)], [np.int8(1)], [np.int16(1)], [np.int32(1)], [np.int64(1)], [np.uint8(1)],
+            [np.float16(3)], [np.float32(1)], [np.float64(1)], (np.int32(1), np.int32(2)),
+            [np.float64(1), np.float32(2)], [np.float32(0.1), np.float64(0.2)], [np.int32(1), np.float16(2)],
+            [np.uint8(200), np.int8(-3)], [np.uint8(1), np.int16(1)], [np.int64(2 ** 40), np.float16(1)],
+            [np.float16(1), np.bool_(False)], [np.bool_(True), np.bool_(False)],
+            # with Python numbers: no scalar rule, so a Python int is int64 and a float the default dtype
+            [np.int32(1), 1], [np.int32(1), 1.0], [np.int32(1), True], [np.uint8(1), True], [np.uint8(1), -1],
+            [np.int8(1), 300], [np.float16(1.5), 1], [np.float16(1), 1.0], [np.float16(1), 1e6], [np.float64(1), 1.0],
+            [np.float32(1), 1], [np.bool_(True), True], [np.bool_(True), 1.5], [True, np.int8(3)],
+            # nested
+            [[np.int16(1)], [np.int32(2)]], [[np.int8(1), 1], [2, 3]], [[np.float16(1)], [np.float16(2)]],
+            [[np.float16(1), 2.0], [3, 4]], ((np.int16(1),),), [[], [np.int16(1)]],
+            # arrays and tensors inside sequences
+            [1, np.array(2, dtype=np.int16)], [1.0, np.array(2.5)], [np.int16(1), np.array(2, dtype=np.int16)],
+            [[1], [np.array(2)]], [np.array([1, 2], dtype=np.int16), np.array([3, 4], dtype=np.int16)],
+            [np.array([1, 2], dtype=np.int16), [3, 4]], [np.array([1, 2], dtype=np.float32), [3.0, 4]],
+            [fw.tensor(1, dtype=fw.int32)], [fw.tensor(1, dtype=fw.int32), 1], [fw.tensor(1.0, dtype=fw.float16), 1.0],
+            [fw.tensor(1.5, dtype=fw.bfloat16)], [np.float16(1), fw.tensor(1.0, dtype=fw.bfloat16)],
+            [fw.tensor(True), 1], [[fw.tensor(1, dtype=fw.int8)] * 2] * 2]
+    made = [fw.tensor(item) for item in data(fw)]
+    made += [fw.as_tensor(item) for item in data(fw)[:20]] + [fw.asarray(item) for item in data(fw)[:20]]
+    made += [fw.tensor([np.int32(7)], dtype=fw.float16), fw.tensor([np.bool_(True)], dtype=fw.float32),
+             fw.tensor([np.int8(3)], dtype=fw.bool), fw.as_tensor([np.int32(1)], dtype=fw.float64)]
+    return made
+
+
+def _numpy_values_refused(fw):
+    """torch reads the shape from the first element at each level, and a 0-d array there has no len(); it stores
+    a NumPy bool into an integer dtype through the index protocol, which refuses it. TypeError both."""
+    return [raised(lambda: fw.tensor([np.array(1, dtype=np.int32)])), raised(lambda: fw.tensor([np.array(1), 2])),
+            raised(lambda: fw.tensor([[np.array(1)]])), raised(lambda: fw.as_tensor([np.array(1)])),
+            raised(lambda: fw.tensor([np.array(1)], dtype=fw.int64)), raised(lambda: fw.tensor([np.bool_(True), 1])),
+            raised(lambda: fw.tensor([np.bool_(True), np.uint8(1)])), raised(lambda: fw.tensor([[np.bool_(True)], [1]])),
+            raised(lambda: fw.tensor([np.bool_(True)], dtype=fw.int64)),
+            raised(lambda: fw.tensor([np.bool_(True)], dtype=fw.uint8)),
+            raised(lambda: fw.tensor(np.bool_(True), dtype=fw.int64)),
+            raised(lambda: fw.tensor([np.array([True, False])], dtype=fw.int64)),
+            raised(lambda: fw.tensor([np.longdouble(1)])), raised(lambda: fw.tensor([np.uint64(1)]))]
+
+
+def _numpy_values_under_default(fw, default):
+    previous = fw.get_default_dtype()
+    fw.set_default_dtype(getattr(fw, default))
+    try:
+        return [fw.tensor([np.float32(1), 1.0]), fw.tensor([np.float16(1)]), fw.tensor([np.int32(1), 1.0]),
+                fw.tensor([np.float16(1), 1.0]), fw.tensor([[], [np.int8(1)]]), fw.tensor([np.bool_(True), 2.5])]
+    finally:
+        fw.set_default_dtype(previous)
+
+
+SCENARIOS.update({"tensor_infers_numpy_values_in_sequences": _numpy_values_in_sequences,
+                  "tensor_refuses_numpy_values_as_torch_does": _numpy_values_refused})
+for _default in ("float64", "float16", "bfloat16"):
+    SCENARIOS[f"numpy_values_under_default_{_default}"] = (
+        lambda fw, _default=_default: _numpy_values_under_default(fw, _default))
 
 
 def _empty_tensors_under_default(fw, default):
