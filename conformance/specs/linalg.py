@@ -1,7 +1,11 @@
 """Matrix products: matmul, mm, bmm, mv, dot, vdot, outer/ger, addmm, baddbmm, addmv (beta, alpha, a broadcast
 input, beta=0 ignoring NaN in input, the in-place forms) and einsum (explicit and implicit output, ellipsis,
 repeated subscripts, several operands, both call forms). torch refuses bool (except where nothing is
-multiplied) and mixed dtypes in the products; outer and einsum's broadcast products promote instead."""
+multiplied) and mixed dtypes in the products; outer and einsum's broadcast products promote instead. Then the
+factorizations: linalg.cholesky, linalg.cholesky_ex (info on matrices that are not positive-definite), the
+deprecated torch.cholesky and linalg.solve_triangular (left/right, unitriangular, broadcast batches)."""
+import numpy as np
+
 from conformance.frameworks import DTYPES, FLOATING
 from conformance.inputs import Arg, Sample, T
 from conformance.spec import ErrorCase, OpSpec
@@ -298,9 +302,6 @@ SPECS = [
 # frameworks factor the same matrix, and integer, bool and half cases reach the factorization to be refused).
 # torch reads only one triangle: the "one_triangle" variant puts garbage in the other; its gradient is torch's
 # formula (symmetric), not the derivative of the function, so it is compared with torch, not finite differences.
-import numpy as np  # noqa: E402
-
-
 def _spd(fw, a):
     n = a.shape[-1]
     wide = a.double()
@@ -333,7 +334,7 @@ NOT_POSITIVE_DEFINITE = (Sample("order_1", (T(3, 3), Arg(value=1))),
                          Sample("batched_order_2", (T(2, 4, 4), Arg(value=2))))
 
 
-def _cholesky_errors(name, call):
+def _cholesky_errors(call):
     return (ErrorCase("not_positive_definite", lambda fw, a: call(fw, _not_positive_definite(fw, a, 2)),
                       Sample("3x3", (T(3, 3),)), RuntimeError, dtypes=("float32", "float64")),
             ErrorCase("batch_not_positive_definite",
@@ -358,7 +359,7 @@ def _cholesky_ex_info_and_valid_factors(fw, a, order, **kw):
 
 SPECS += [
     OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_spd(fw, a), **kw), CHOLESKY_SAMPLES, DTYPES,
-           errors=_cholesky_errors("linalg.cholesky", lambda fw, x: fw.linalg.cholesky(x)) + (
+           errors=_cholesky_errors(lambda fw, x: fw.linalg.cholesky(x)) + (
                ErrorCase("upper_not_bool", lambda fw, a: fw.linalg.cholesky(_spd(fw, a), upper=1),
                          Sample("3x3", (T(3, 3),)), TypeError),)),
     OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(
@@ -367,8 +368,7 @@ SPECS += [
     OpSpec("linalg.cholesky", lambda fw, a, **kw: fw.linalg.cholesky(_spd(fw, a).mT, **kw), CHOLESKY_SAMPLES[:4],
            ("float32", "float64"), variant="transposed_input"),
     OpSpec("linalg.cholesky_ex", lambda fw, a, **kw: fw.linalg.cholesky_ex(_spd(fw, a), **kw), CHOLESKY_SAMPLES,
-           DTYPES, errors=_cholesky_errors("linalg.cholesky_ex",
-                                           lambda fw, x: fw.linalg.cholesky_ex(x, check_errors=True)) + (
+           DTYPES, errors=_cholesky_errors(lambda fw, x: fw.linalg.cholesky_ex(x, check_errors=True)) + (
                ErrorCase("check_errors_not_bool", lambda fw, a: fw.linalg.cholesky_ex(_spd(fw, a), check_errors=1),
                          Sample("3x3", (T(3, 3),)), TypeError),)),
     OpSpec("linalg.cholesky_ex", _cholesky_ex_info_and_valid_factors, NOT_POSITIVE_DEFINITE, ("float32", "float64"),
@@ -376,7 +376,7 @@ SPECS += [
     OpSpec("cholesky", lambda fw, a, *args: fw.cholesky(_spd(fw, a), *args),
            (Sample("3x3", (T(3, 3),)), Sample("upper_positional", (T(3, 3), Arg(value=True))),
             Sample("batched", (T(2, 3, 3),)), Sample("0x0", (T(0, 0),))), DTYPES,
-           errors=_cholesky_errors("cholesky", lambda fw, x: fw.cholesky(x))),
+           errors=_cholesky_errors(lambda fw, x: fw.cholesky(x))),
 ]
 
 

@@ -333,7 +333,8 @@ def _fused_matrix_product(fused_op, kernel_name, input, first, second, *, inner,
 
 # ---------------------------------------------------------------- factorizations: cholesky, solve_triangular
 # LAPACK's potrf and BLAS's trsm through scipy, matrix by matrix: the routines torch's CPU kernels call, so a
-# failed factorization reports the same `info` and leaves the same partial factor.
+# failed factorization reports the same `info` (measured on 1200 random matrices). The partial factor it leaves is
+# LAPACK's and not torch's (MKL factors in blocks): torch promises nothing about it.
 
 class LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError (torch._C._LinAlgError): a RuntimeError raised when a factorization fails."""
@@ -345,7 +346,7 @@ _CholeskyExResult.__module__ = "mtv2.return_types"
 
 def _cholesky_kernel(a, upper=False, input_dtype=None):
     """(factor, info): potrf on each matrix's lower (upper) triangle, the other triangle zero. info is LAPACK's: 0,
-    or the order of the leading minor that is not positive-definite (the factor is then partial, as torch's is).
+    or the order of the leading minor that is not positive-definite (the factor is then partial).
     `input_dtype` is for the rule only: an empty half matrix factors, and its backward refuses the half type."""
     factor = np.triu(a) if upper else np.tril(a)   # torch copies the triangle first and factors it in place
     info = np.zeros(a.shape[:-2], np.int32)
