@@ -8,6 +8,7 @@ rows (a crashed worker, a setup error) gets error rows synthesized here, so no r
 import json
 import os
 import time
+import zlib
 
 # One BLAS thread per process: xdist already runs one process per core, and a fixed thread count
 # keeps float summation order, hence every number in parity.csv, identical between runs.
@@ -25,6 +26,38 @@ def pytest_addoption(parser):
                     help="seconds one conformance case may take before it becomes error rows")
     group.addoption("--extra-specs", action="append", default=[],
                     help="a Python file with SPECS to add to the case tables (harness self-tests)")
+    group.addoption("--shard", default=None, metavar="K/N",
+                    help="run only shard K of N (1 <= K <= N): the tests whose id hashes (crc32) to K - 1 "
+                         "modulo N; join the shards' --results-dir with `python -m conformance merge`")
+
+
+def parse_shard(text):
+    """'2/4' -> (2, 4); a usage error for anything but 1 <= K <= N."""
+    import pytest
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise pytest.UsageError(f"--shard takes K/N (e.g. 1/2), not {text!r}") from None
+    if not 1 <= index <= count:
+        raise pytest.UsageError(f"--shard {text}: K must be between 1 and N")
+    return index, count
+
+
+def in_shard(test_id, index, count):
+    """A stable hash of the test id, never of collection order: the same tests land in the same shard on any
+    machine, with any -n, and a -k selection's shards partition that selection."""
+    return zlib.crc32(test_id.encode()) % count == index - 1
+
+
+def pytest_collection_modifyitems(config, items):
+    shard = config.getoption("shard", None)
+    if not shard:
+        return
+    index, count = parse_shard(shard)
+    kept = [item for item in items if in_shard(item.nodeid, index, count)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not in_shard(item.nodeid, index, count)])
+        items[:] = kept
 
 
 def pytest_configure(config):
@@ -83,4 +116,6 @@ class RowGatherer:
         info = matrix.run_info(self.start_text, time.time() - self.start,
                                frameworks.candidate_name(), list(self.config.invocation_params.args),
                                str(self.config.rootpath))
+        if self.config.getoption("shard"):
+            info["shard"] = self.config.getoption("shard")
         matrix.write_results(list(self.rows.values()), self.config.getoption("results_dir"), info)

@@ -4,6 +4,7 @@
   diff OLD.csv NEW.csv   regressions, fixes, added/removed rows, err_ratio drift; exit 1 on a regression
   explain CASE_ID        rerun one case in-process and show why it passes or fails
   suite PATH [-- ARGS]   run a pytest suite under real torch and under mtv2; its kind=suite rows go to results/
+  merge DIR...           join the results dirs of shard runs (pytest --shard K/N) into one run's files
 """
 import argparse
 import os
@@ -36,6 +37,10 @@ def main(argv=None):
     suite.add_argument("--rootdir", help="the directory pytest runs in (default: the current directory)")
     suite.add_argument("--label", help="the suite's name in the case ids (default: the first path's name)")
     suite.add_argument("--results-dir", default="results", help="where parity.csv is (default: results)")
+    merge = commands.add_parser("merge", help="join the results dirs of `pytest conformance/ --shard K/N "
+                                              "--results-dir DIR` runs into the files a single run writes")
+    merge.add_argument("dirs", nargs="+", help="the shards' results dirs")
+    merge.add_argument("--results-dir", default="results", help="where the merged files go (default: results)")
     argv = sys.argv[1:] if argv is None else list(argv)
     pytest_args = argv[argv.index("--") + 1:] if "--" in argv else []
     argv = argv[:argv.index("--")] if "--" in argv else argv
@@ -47,6 +52,9 @@ def main(argv=None):
     if arguments.command == "report":
         from conformance.report import run_report
         return run_report(arguments.results_dir, arguments.baseline)
+    if arguments.command == "merge":
+        from conformance.merge import run_merge
+        return run_merge(arguments.dirs, arguments.results_dir)
     if arguments.command == "diff":
         from conformance.diff import run_diff
         return run_diff(arguments.old, arguments.new, arguments.drift, arguments.strict, arguments.limit)
