@@ -12,8 +12,12 @@ load the same weights (a safetensors file written by `safetensors.torch.save_fil
 - backward: every parameter gradient of the loss (BertModel: of a fixed random projection of its two outputs).
 - trajectory: the loss before, and every parameter after, each of 3 torch.optim.AdamW steps.
 
-Save/load cases (`hf/<Class>/save_load/float32`): save_pretrained on mtv2 then from_pretrained on real torch, and
-the reverse, each giving the source state dict bit for bit (every key, tied ones included).
+Save/load cases (`hf/<Class>/save_load/float32`): save_pretrained then from_pretrained across the frameworks (mtv2
+saves and torch loads, torch saves and mtv2 loads, mtv2 saves and loads). Each loaded model must hold the source
+state dict bit for bit (every key, tied ones included) and compute what torch's from_pretrained of torch's own
+files computes (forward outputs and every parameter gradient): a state dict leaves out the non-persistent buffers
+(BERT's position_ids and token_type_ids) that from_pretrained rebuilds after building the model on the meta
+device, so only the computation sees them.
 
 The mtv2 side: `python -m conformance.hf_cases WORKDIR CASE_ID...` writes WORKDIR/<slug>.npz per case.
 """
@@ -39,7 +43,7 @@ BATCH, SEQ_LEN = 3, 12
 LENGTHS = (12, 9, 5)            # rows 2 and 3 are padded
 ADAM_STEPS, LEARNING_RATE, WEIGHT_DECAY = 3, 1e-3, 0.01
 SAVE_LOAD = "save_load"          # the variant of the save_pretrained / from_pretrained cases
-SAVE_LOAD_CHECKS = ("mtv2_save_torch_load", "torch_save_mtv2_load")
+SAVE_LOAD_CHECKS = ("mtv2_save_torch_load", "torch_save_mtv2_load", "mtv2_save_mtv2_load")
 
 
 def case_ids():
@@ -136,9 +140,7 @@ def run_model(torch, transformers, case_id, state_dict):
     results, ms = {}, {}
 
     start = time.perf_counter()
-    with torch.no_grad():
-        results.update(_output_arrays(_forward(torch, name, model, batch, True)[0], ""))
-        results.update(_output_arrays(_forward(torch, name, model, batch, False)[0], ".no_token_type_ids"))
+    results.update(_forward_arrays(torch, name, model, batch))
     ms["forward"] = (time.perf_counter() - start) * 1e3
 
     start = time.perf_counter()
@@ -158,6 +160,14 @@ def run_model(torch, transformers, case_id, state_dict):
             results[f"trajectory.step{step}.{path}"] = _numpy(parameter)
     ms["trajectory"] = (time.perf_counter() - start) * 1e3
     return results, ms
+
+
+def _forward_arrays(torch, name, model, batch):
+    """The outputs with token_type_ids given and omitted (the buffered zeros path), without grad."""
+    with torch.no_grad():
+        arrays = _output_arrays(_forward(torch, name, model, batch, True)[0], "")
+        arrays.update(_output_arrays(_forward(torch, name, model, batch, False)[0], ".no_token_type_ids"))
+    return arrays
 
 
 def _gradients(torch, name, model, batch):
@@ -364,71 +374,116 @@ def compare_case(case, mine_run, theirs_run, exact):
 
 
 # ---- save_pretrained / from_pretrained across the frameworks -------------------------------------------
-EXACT_TOL = (0.0, 0.0, "exact: the weights are copied through the files, never computed")
+# Files: <base>.torch_saved (torch's save_pretrained), <base>.mtv2_saved (mtv2's). The reference is torch's
+# from_pretrained of torch's files. Arrays are keyed "<what>.state.<key>", "<what>.forward.<output>" and
+# "<what>.backward.<parameter>", <what> being "source", "reference" or a check name.
+EXACT_TOL = (0.0, 0.0, "exact")
+LOADED_BY = {"mtv2_save_torch_load": "torch from_pretrained of mtv2's save_pretrained",
+             "torch_save_mtv2_load": "mtv2 from_pretrained of torch's save_pretrained",
+             "mtv2_save_mtv2_load": "mtv2 from_pretrained of mtv2's save_pretrained"}
 
 
 def parse_variant(case_id):
     return case_id.split("/")[2]
 
 
-def _state_arrays(model, prefix):
-    return {f"{prefix}.{key}": _numpy(value) for key, value in model.state_dict().items()}
+def _prefixed(prefix, arrays):
+    return {f"{prefix}.{key}": value for key, value in arrays.items()}
+
+
+def _group(arrays, prefix):
+    return {key[len(prefix) + 1:]: value for key, value in arrays.items() if key.startswith(prefix + ".")}
+
+
+def _state_arrays(model):
+    return {f"state.{key}": _numpy(value) for key, value in model.state_dict().items()}
+
+
+def load_and_compute(torch, transformers, case_id, directory):
+    """from_pretrained of `directory`, then its state dict, outputs and gradients -> (arrays, ms of the load)."""
+    name, _, mode = parse(case_id)
+    start = time.perf_counter()
+    model = getattr(transformers, name).from_pretrained(directory)
+    ms = (time.perf_counter() - start) * 1e3
+    model.train(mode == "train")
+    batch = inputs_for(case_id)
+    arrays = _state_arrays(model)
+    arrays.update(_forward_arrays(torch, name, model, batch))
+    arrays.update(_gradients(torch, name, model, batch))
+    return arrays, ms
 
 
 def save_torch_side(torch, transformers, case_id, state, base):
-    """Real torch: the model holding `state` saved with save_pretrained (for mtv2 to load) -> (arrays, ms)."""
+    """Real torch: the model holding `state` saved with save_pretrained (for mtv2 to load), and what torch's
+    from_pretrained of those files computes (the reference) -> (arrays, ms)."""
     name, attention, _ = parse(case_id)
     model = build_model(transformers, name, attention)
     model.load_state_dict(state, strict=True)
     start = time.perf_counter()
     model.save_pretrained(base + ".torch_saved")
     ms = (time.perf_counter() - start) * 1e3
-    return _state_arrays(model, "source"), {"mtv2_save_torch_load": None, "torch_save_mtv2_load": ms}
+    reference, _ = load_and_compute(torch, transformers, case_id, base + ".torch_saved")
+    arrays = {**_prefixed("source", _state_arrays(model)), **_prefixed("reference", reference)}
+    return arrays, {"torch_save_mtv2_load": ms}
 
 
-def save_load_mtv2_side(transformers, case_id, state, base):
+def save_load_mtv2_side(torch, transformers, case_id, state, base):
     """mtv2: save_pretrained of the model holding `state` (for torch to load), and from_pretrained of torch's
-    files -> ({"loaded.<key>": array}, ms)."""
+    files and of its own -> (arrays, ms)."""
     name, attention, _ = parse(case_id)
     model = build_model(transformers, name, attention)
     model.load_state_dict(state, strict=True)
     start = time.perf_counter()
     model.save_pretrained(base + ".mtv2_saved")
-    saved_ms = (time.perf_counter() - start) * 1e3
-    start = time.perf_counter()
-    loaded = getattr(transformers, name).from_pretrained(base + ".torch_saved")
-    loaded_ms = (time.perf_counter() - start) * 1e3
-    return _state_arrays(loaded, "loaded"), {"mtv2_save_torch_load": saved_ms, "torch_save_mtv2_load": loaded_ms}
+    ms = {"mtv2_save_torch_load": (time.perf_counter() - start) * 1e3}
+    arrays = {}
+    for check, directory in (("torch_save_mtv2_load", base + ".torch_saved"),
+                             ("mtv2_save_mtv2_load", base + ".mtv2_saved")):
+        loaded, ms[check] = load_and_compute(torch, transformers, case_id, directory)
+        arrays.update(_prefixed(check, loaded))
+    return arrays, ms
 
 
 def load_torch_side(torch, transformers, case_id, base):
-    """Real torch: from_pretrained of mtv2's files -> ({"loaded.<key>": array}, ms)."""
-    name, _, _ = parse(case_id)
-    start = time.perf_counter()
-    loaded = getattr(transformers, name).from_pretrained(base + ".mtv2_saved")
-    return _state_arrays(loaded, "loaded"), (time.perf_counter() - start) * 1e3
+    """Real torch: from_pretrained of mtv2's files -> (arrays, ms)."""
+    loaded, ms = load_and_compute(torch, transformers, case_id, base + ".mtv2_saved")
+    return _prefixed("mtv2_save_torch_load", loaded), ms
 
 
 def compare_save_load(case, mine_run, theirs_run, torch_loaded):
-    """Both directions against the source state dict, key by key and bit for bit (same keys, tied ones too)."""
+    """{check: CheckResult}: each loaded model's state dict against the source's (exact), its outputs and
+    gradients against the reference's (float32 tolerances, as the other hf rows)."""
     from conformance.checks import CheckResult
     from conformance.compare import worst_of
-    (mine_loaded, mine_ms), (source, theirs_ms) = mine_run, theirs_run
-    source = {key.split(".", 1)[1]: value for key, value in source.items()}
-    directions = {"mtv2_save_torch_load": (torch_loaded[0], "torch from_pretrained of mtv2's save_pretrained",
-                                           mine_ms["mtv2_save_torch_load"], torch_loaded[1]),
-                  "torch_save_mtv2_load": (mine_loaded, "mtv2 from_pretrained of torch's save_pretrained",
-                                           mine_ms["torch_save_mtv2_load"], theirs_ms["torch_save_mtv2_load"])}
+    (mine, mine_ms), (theirs, theirs_ms) = mine_run, theirs_run
+    source, reference = _group(theirs, "source"), _group(theirs, "reference")
+    backward_tol = PROJECTION_BACKWARD_TOL if case.name == "BertModel" else DEFAULT_TOL
+    tolerances = {"state": lambda key: EXACT_TOL, "forward": lambda key: DEFAULT_TOL,
+                  "backward": lambda key: backward_tol}
+    # (what was loaded, mtv2's milliseconds, torch's): the save for mtv2_save_torch_load, the load otherwise
+    sides = {"mtv2_save_torch_load": (_group(torch_loaded[0], "mtv2_save_torch_load"),
+                                      mine_ms["mtv2_save_torch_load"], torch_loaded[1]),
+             "torch_save_mtv2_load": (_group(mine, "torch_save_mtv2_load"), mine_ms["torch_save_mtv2_load"],
+                                      theirs_ms["torch_save_mtv2_load"]),
+             "mtv2_save_mtv2_load": (_group(mine, "mtv2_save_mtv2_load"), mine_ms["mtv2_save_mtv2_load"], None)}
     results = {}
-    for check, (loaded, what, mtv2_ms, torch_ms) in directions.items():
-        loaded = {key.split(".", 1)[1]: value for key, value in loaded.items()}
-        comparisons, _ = _compare_group("state", {f"state.{k}": v for k, v in loaded.items()},
-                                        {f"state.{k}": v for k, v in source.items()}, lambda key: EXACT_TOL)
+    for check, (loaded, mtv2_ms, torch_ms) in sides.items():
+        comparisons, counts = [], {}
+        for group, expected in (("state", source), ("forward", reference), ("backward", reference)):
+            found, keys = _compare_group(group, loaded, expected, tolerances[group])
+            comparisons += found
+            counts[group] = len(keys)
         merged = worst_of(comparisons)
-        detail = "; ".join(part for part in (merged.detail, f"{what}: {len(loaded)} state-dict entries against the "
-                                                           f"{len(source)} of the source model") if part)
-        results[check] = CheckResult("pass" if merged.ok else "fail", detail, merged.max_abs_err, merged.max_rel_err,
-                                     merged.err_ratio, *EXACT_TOL, mtv2_ms, torch_ms)
+        summary = (f"{LOADED_BY[check]}: {counts['state']} state-dict entries against the source model's (exact), "
+                   f"{counts['forward']} outputs and {counts['backward']} gradients against torch's from_pretrained "
+                   f"of its own save_pretrained")
+        tol_source = "state dict exact; outputs at the float32 default; gradients " + (
+            "too" if backward_tol is DEFAULT_TOL else f"at atol {backward_tol[0]:g}, rtol {backward_tol[1]:g}, as "
+                                                      f"BertModel's backward rows (a random projection of all its "
+                                                      f"outputs)")
+        results[check] = CheckResult("pass" if merged.ok else "fail", "; ".join(filter(None, (merged.detail,
+                                     summary))), merged.max_abs_err, merged.max_rel_err, merged.err_ratio,
+                                     backward_tol[0], backward_tol[1], tol_source, mtv2_ms, torch_ms)
     return results
 
 
@@ -448,7 +503,7 @@ def run_mtv2_side(workdir, ids):
         try:
             state = load_safetensors(base + ".safetensors")
             if parse_variant(case_id) == SAVE_LOAD:
-                results, ms = save_load_mtv2_side(transformers, case_id, state, base)
+                results, ms = save_load_mtv2_side(torch, transformers, case_id, state, base)
             else:
                 results, ms = run_model(torch, transformers, case_id, state)
             np.savez(base + ".npz", **results)

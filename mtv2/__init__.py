@@ -1,6 +1,6 @@
 """mtv2: the PyTorch API on NumPy. Explicit re-exports only; torch's docs are the manual."""
 from . import _dtype
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._dtype import (bfloat16, bool, can_cast, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo,
                      int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
@@ -19,9 +19,9 @@ from . import distributions
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
-                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
-                       zeros_like)
+from .creation import (arange, as_tensor, empty, empty_like, empty_strided, eye, from_numpy, full, full_like, linspace,
+                       normal, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+                       tensor, zeros, zeros_like)
 from .ops.activation import log_softmax, relu_, softmax
 from .ops._parallel import get_num_threads, set_num_threads
 from .ops.conversion import clone, contiguous_format, memory_format, preserve_format
@@ -83,9 +83,6 @@ def is_floating_point(input):
 def numel(input):
     return input.numel()
 
-
-def get_default_device():
-    return device("cpu")
 
 
 # numpy's keyword names (axis=, keepdims=, x=, x2=) wherever torch's argument parser takes them (see _numpy_aliases)

@@ -1,4 +1,10 @@
-"""mtv2.device: only the CPU exists, but device objects compare and print like torch's."""
+"""mtv2.device: the CPU and the meta device (shapes without data); other device types are named, never used.
+
+torch.device as a context manager sets the default device of factory functions (torch.empty, zeros, arange,
+tensor, ...; not *_like, which follow their input, and not ops on existing tensors): `with device("meta")`
+makes them build meta tensors, which is how transformers' from_pretrained constructs a model before loading its
+weights (mtv2/_meta.py). Any device but the CPU and meta is refused.
+"""
 
 
 class device:
@@ -26,16 +32,13 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    # torch.device as a context manager sets the default device of factory functions. mtv2 has the CPU only:
-    # `with device("cpu")` is exact; `with device("meta")` (transformers' from_pretrained builds the model under it
-    # to skip allocation) keeps allocating CPU tensors, so the model is initialised for real and then overwritten by
-    # the checkpoint: the same weights, with more work. Any other device is refused.
     def __enter__(self):
-        if self.type not in ("cpu", "meta"):
-            check_cpu(self)
+        check_available(self)
+        _defaults.append(self)
         return self
 
     def __exit__(self, *exc_info):
+        _defaults.pop()
         return False
 
     def __repr__(self):
@@ -44,9 +47,41 @@ class device:
         return f"device(type='{self.type}', index={self.index})"
 
 
-def check_cpu(value):
-    """Accept a device argument that names the CPU; anything else is not available on mtv2."""
+CPU = device("cpu")
+META = device("meta")
+
+# the default device of factories: set_default_device's at the bottom, one entry per `with device(...)` above it
+_defaults = [CPU]
+
+
+def get_default_device():
+    return _defaults[-1]
+
+
+def set_default_device(value):
+    """torch.set_default_device (None restores the CPU)."""
+    value = CPU if value is None else device(value)
+    check_available(value)
+    _defaults[0] = value
+
+
+def check_available(value):
+    """Accept a device argument that names the CPU or meta; anything else is not available on mtv2."""
+    if value is not None and device(value).type not in ("cpu", "meta"):
+        raise RuntimeError(f"mtv2 runs on the CPU (and meta) only; device {value!r} is not available")
+
+
+def is_meta_target(value):
+    """Whether a factory given device=`value` makes a meta tensor (None: the default device decides)."""
     if value is None:
-        return
-    if device(value).type != "cpu":
+        return _defaults[-1] is META or _defaults[-1].type == "meta"
+    if value is CPU or value is META:   # Tensor.device's objects: the common case, without parsing
+        return value is META
+    check_available(value)
+    return device(value).type == "meta"
+
+
+def check_cpu(value):
+    """Accept a device argument that names the CPU; anything else is not available here."""
+    if value is not None and device(value).type != "cpu":
         raise RuntimeError(f"mtv2 runs on the CPU only; device {value!r} is not available")

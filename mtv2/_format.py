@@ -80,6 +80,8 @@ def _edge_list(array, summarize):
 
 def tensor_repr(tensor):
     array = tensor._data
+    if tensor.is_meta:
+        return _meta_repr(tensor)
     if array.dtype.kind == "f" and array.dtype != np.float64:
         array = array.astype(np.float64)
     suffixes = []
@@ -102,3 +104,15 @@ def tensor_repr(tensor):
     elif tensor.requires_grad:
         suffixes.append("requires_grad=True")
     return "tensor(" + ", ".join([body] + suffixes) + ")"
+
+
+def _meta_repr(tensor):
+    """torch's repr of a meta tensor: no values, its size, and the dtype unless it is the default float."""
+    suffixes = ["...", "device='meta'", f"size={tuple(tensor.shape)}"]
+    if tensor.dtype is not _dtype.get_default_dtype():
+        suffixes.append(f"dtype={tensor.dtype}")
+    if tensor.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{tensor.grad_fn.name()}>")
+    elif tensor.requires_grad:
+        suffixes.append("requires_grad=True")
+    return "tensor(" + ", ".join(suffixes) + ")"

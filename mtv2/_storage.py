@@ -1,6 +1,8 @@
 """Storage: the one flat NumPy buffer that a tensor and all of its views address."""
 import numpy as np
 
+from ._meta import is_meta, storage_layout
+
 
 class VersionCounter:
     """Shared by a tensor and its views; in-place writes bump it so autograd can spot stale saved tensors."""
@@ -20,7 +22,14 @@ class UntypedStorage:
         self.buffer = buffer  # 1-D ndarray whose first element is the storage's first element
 
     def data_ptr(self):
+        if is_meta(self.buffer):
+            return 0   # torch: a meta storage has no memory, its address is 0
         return self.buffer.__array_interface__["data"][0]
+
+    @property
+    def device(self):
+        from ._device import CPU, META
+        return META if is_meta(self.buffer) else CPU
 
     def nbytes(self):
         return self.buffer.nbytes
@@ -56,6 +65,8 @@ class UntypedStorage:
 
 def storage_of_fresh_array(array):
     """A flat buffer starting at the array's first element and covering all of its elements."""
+    if is_meta(array):
+        return UntypedStorage(storage_layout(array))
     if array.size == 0:
         return UntypedStorage(np.empty(0, array.dtype))
     itemsize = array.itemsize

@@ -6,13 +6,12 @@ writes through any view reach the storage. Methods and operators delegate to the
 import numpy as np
 
 from . import _dtype, _layout
-from ._device import device as _device_type
+from ._device import CPU as _CPU, META as _META
+from ._meta import NO_DATA, MetaArray
 from ._size import Size
 from ._storage import UntypedStorage, VersionCounter, storage_of_fresh_array
 from ._tensor_methods import TensorMethods
 from .autograd import grad_mode
-
-_CPU = _device_type("cpu")
 
 
 class Tensor(TensorMethods):
@@ -26,7 +25,8 @@ class Tensor(TensorMethods):
     def _from_fresh(cls, array, dtype=None):
         """A tensor owning a freshly allocated dense array (its storage is created on first use)."""
         tensor = object.__new__(cls)  # not cls.__new__: a subclass (Parameter) builds itself with this
-        tensor._data = _with_contiguous_strides(array) if array.size == 0 and array.ndim else array
+        tensor._data = _with_contiguous_strides(array) if array.size == 0 and array.ndim and \
+            type(array) is not MetaArray else array
         tensor._storage = None
         tensor._version_counter = VersionCounter()
         tensor._base = None
@@ -86,9 +86,13 @@ class Tensor(TensorMethods):
 
     def storage_offset(self):
         storage = self.untyped_storage()
+        if type(self._data) is MetaArray:
+            return (self._data.address - storage.buffer.address) // self._data.itemsize
         return (self.data_ptr() - storage.data_ptr()) // self._data.itemsize
 
     def data_ptr(self):
+        if type(self._data) is MetaArray:
+            return self.storage_offset() * self._data.itemsize   # torch: a meta storage starts at address 0
         if self._data.size == 0:
             return self.untyped_storage().data_ptr() if self._storage is not None else 0
         return self._data.__array_interface__["data"][0]
@@ -126,12 +130,15 @@ class Tensor(TensorMethods):
 
     @property
     def device(self):
-        return _CPU
+        return _META if type(self._data) is MetaArray else _CPU
+
+    @property
+    def is_meta(self):
+        return type(self._data) is MetaArray
 
     is_cuda = False
     is_sparse = False
     is_quantized = False
-    is_meta = False
     is_mps = False
     layout = _layout.strided   # safetensors compares tensor.layout with torch.strided
 
@@ -146,7 +153,8 @@ class Tensor(TensorMethods):
 
     def type(self, dtype=None):
         if dtype is None:
-            return _LEGACY_TYPE_NAMES[self.dtype.name]
+            name = _LEGACY_TYPE_NAMES[self.dtype.name]
+            return name.replace("torch.", "torch.meta.") if type(self._data) is MetaArray else name
         if isinstance(dtype, str):
             dtype = _dtype_from_type_name(dtype)
         return self.to(dtype)
@@ -264,16 +272,22 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ conversion to Python / NumPy
 
     def numpy(self, *, force=False):
+        if type(self._data) is MetaArray:
+            raise TypeError(_META_TO_NUMPY)
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        if type(self._data) is MetaArray:
+            raise TypeError(_META_TO_NUMPY)
         array = self._data if not self.requires_grad else self._data.copy()
         return array if dtype is None else array.astype(dtype)
 
     def tolist(self):
+        if type(self._data) is MetaArray:
+            raise NotImplementedError(NO_DATA)
         if self.dtype is _dtype.bfloat16 or self.dtype is _dtype.float16:
             return self._data.astype(np.float32).tolist()
         return self._data.tolist()
@@ -281,6 +295,8 @@ class Tensor(TensorMethods):
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        if type(self._data) is MetaArray:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         value = self._data.reshape(-1)[0]
         if self.dtype.is_floating_point:
             return float(value)
@@ -301,7 +317,7 @@ class Tensor(TensorMethods):
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._data.reshape(-1)[0])
+        return bool(self.item())
 
     def __float__(self):
         if self._data.size != 1:
@@ -329,34 +345,42 @@ class Tensor(TensorMethods):
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
+        if type(self._data) is MetaArray:
+            return (_rebuild_meta_tensor, (tuple(self.shape), self.stride(), self.dtype, self.requires_grad))
         return (_rebuild_tensor, (np.array(self._data), self.requires_grad))
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
                                "protocol at the moment.")
-        copy = Tensor._from_fresh(np.array(self._data), self.dtype)
+        data = self._data
+        copy = Tensor._from_fresh(MetaArray(data.layout) if type(data) is MetaArray else np.array(data), self.dtype)
         copy.requires_grad = self.requires_grad
         if self.grad is not None:
             copy.grad = self.grad.__deepcopy__(memo)
         memo[id(self)] = copy
         return copy
 
-    # new_* factories: same dtype as self unless given
+    # new_* factories: same dtype and device as self unless given
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return _creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                                requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return _creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+                               requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return _creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+                              requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return _creation.empty(*size, dtype=dtype or self.dtype, device=device or self.device,
+                               requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-        return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                              requires_grad=requires_grad)
 
 
 def _with_contiguous_strides(empty):
@@ -373,6 +397,15 @@ def _rebuild_tensor(array, requires_grad):
     tensor = Tensor._from_fresh(array)
     tensor.requires_grad = requires_grad
     return tensor
+
+
+def _rebuild_meta_tensor(shape, strides, dtype, requires_grad):
+    from ._meta import empty_tensor
+    return empty_tensor(shape, dtype, strides, requires_grad)
+
+
+_META_TO_NUMPY = ("can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+                  "memory first.")
 
 
 def _wrap_dim(dim, ndim, op_name):

@@ -269,13 +269,15 @@ class TensorMethods(TensorPointwiseMethods):
         a bit reinterpretation has no derivative, so the result carries no autograd history."""
         if dtype is self.dtype:
             return _ops.shape.view(self, self.shape)
+        from ._meta import MetaArray
+        meta = type(self._data) is MetaArray
         try:
-            array = self._data.view(dtype.numpy_type)
+            array = (self._data.layout if meta else self._data).view(dtype.numpy_type)
         except ValueError:
             raise RuntimeError(f"self.stride(-1) must be 1 to view {self.dtype} as {dtype} (different element sizes), "
                                f"but got shape {list(self.shape)} with strides {list(self.stride())}") from None
         from ._tensor import Tensor
-        result = Tensor._make_view(array, self)
+        result = Tensor._make_view(MetaArray(array) if meta else array, self)
         result.dtype = dtype
         return result
 
@@ -375,6 +377,9 @@ class TensorMethods(TensorPointwiseMethods):
         return _ops.conversion.to(self, *args, **kwargs)
 
     def cpu(self):
+        if self.is_meta:
+            from ._meta import NO_DATA
+            raise NotImplementedError(NO_DATA)
         return self
 
     def float(self):

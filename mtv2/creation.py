@@ -5,13 +5,15 @@ import math
 import numpy as np
 
 from . import _dtype
-from ._device import check_cpu
+from ._device import CPU, is_meta_target
+from ._meta import MetaArray, empty_tensor, preserved_strides
 from ._random import numpy_generator
 from ._tensor import Tensor
 
 
 def _finish(array, dtype, requires_grad=False, device=None):
-    check_cpu(device)
+    if is_meta_target(device):   # torch.tensor(data, device="meta"): the data's shape and dtype, not its values
+        return empty_tensor(array.shape, dtype or _dtype.from_numpy_dtype(array.dtype), requires_grad=requires_grad)
     if dtype is not None and array.dtype != dtype.numpy_type:
         array = array.astype(dtype.numpy_type)
     result = Tensor._from_fresh(array, dtype)
@@ -182,11 +184,20 @@ def _replace_tensors(data):
 def as_tensor(data, dtype=None, device=None):
     """Shares memory with a tensor or ndarray when no conversion is needed."""
     if isinstance(data, Tensor):
-        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+        return _on_device(data if dtype is None or dtype is data.dtype else data.to(dtype), device)
     if isinstance(data, np.ndarray):
         shared = from_numpy(data)
-        return shared if dtype is None or dtype is shared.dtype else shared.to(dtype)
+        return _on_device(shared if dtype is None or dtype is shared.dtype else shared.to(dtype), device)
     return tensor(data, dtype=dtype, device=device)
+
+
+def _on_device(result, device):
+    """as_tensor/asarray's result moved to `device` when it names another one (None: the default device)."""
+    if is_meta_target(device):
+        return result if result.is_meta else result.to("meta")
+    if device is not None and result.is_meta:
+        return result.to(device)   # raises: a meta tensor has no data to put on the CPU
+    return result
 
 
 def from_numpy(array):
@@ -206,20 +217,42 @@ def _default(dtype):
     return dtype or _dtype.get_default_dtype()
 
 
+# Each factory decides meta before it allocates or draws: a meta tensor gets no data and consumes no random numbers.
+
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    dtype = _default(dtype)
-    return _finish(np.zeros(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+    dtype, shape = _default(dtype), _size_arguments(size)
+    if is_meta_target(device):
+        return empty_tensor(shape, dtype, requires_grad=requires_grad)
+    return _finish(np.zeros(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    dtype = _default(dtype)
-    return _finish(np.ones(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+    dtype, shape = _default(dtype), _size_arguments(size)
+    if is_meta_target(device):
+        return empty_tensor(shape, dtype, requires_grad=requires_grad)
+    return _finish(np.ones(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
-    dtype = _default(dtype)
-    return _finish(np.empty(_size_arguments(size), dtype.numpy_type), dtype, requires_grad, device)
+    dtype, shape = _default(dtype), _size_arguments(size)
+    if is_meta_target(device):
+        return empty_tensor(shape, dtype, requires_grad=requires_grad)
+    return _finish(np.empty(shape, dtype.numpy_type), dtype, requires_grad, device)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A tensor with exactly these strides (uninitialised in torch; zeros here)."""
+    dtype, shape = _default(dtype), _size_arguments((size,))
+    stride = tuple(int(s) for s in stride)
+    if len(stride) != len(shape):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    if is_meta_target(device):
+        return empty_tensor(shape, dtype, stride, requires_grad=requires_grad)
+    span = 0 if 0 in shape else 1 + builtins.sum((n - 1) * s for n, s in zip(shape, stride))
+    itemsize = np.dtype(dtype.numpy_type).itemsize
+    array = np.lib.stride_tricks.as_strided(np.zeros(span, dtype.numpy_type), shape, [s * itemsize for s in stride])
+    return _finish(array, dtype, requires_grad, device)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -227,13 +260,18 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         fill_value = fill_value.item()
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value)
-    return _finish(np.full(_size_arguments((size,)), fill_value, dtype.numpy_type), dtype, requires_grad, device)
+    shape = _size_arguments((size,))
+    if is_meta_target(device):
+        return empty_tensor(shape, dtype, requires_grad=requires_grad)
+    return _finish(np.full(shape, fill_value, dtype.numpy_type), dtype, requires_grad, device)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
     dtype = _default(dtype)
+    if is_meta_target(device):
+        return empty_tensor((n, n if m is None else m), dtype, requires_grad=requires_grad)
     return _finish(np.eye(n, n if m is None else m, dtype=dtype.numpy_type), dtype, requires_grad, device)
 
 
@@ -254,6 +292,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         any_float = builtins.any(isinstance(v, (float, np.floating)) for v in (start, end, step))
         dtype = _dtype.get_default_dtype() if any_float else _dtype.int64
     count = builtins.max(0, math.ceil((end - start) / step))
+    if is_meta_target(device):
+        return empty_tensor((count,), dtype, requires_grad=requires_grad)
     if dtype.is_floating_point:
         values = start + np.arange(count, dtype=np.float64) * step
     else:
@@ -271,6 +311,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = _default(dtype)
+    if is_meta_target(device):
+        return empty_tensor((steps,), dtype, requires_grad=requires_grad)
     if steps == 1:
         values = np.array([start], dtype=np.float64)
     else:
@@ -293,6 +335,8 @@ def _check_floating(dtype, kernel):
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = _default(dtype)
     _check_floating(dtype, "check_uniform_bounds")
+    if is_meta_target(device):
+        return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
     values = numpy_generator(generator).random(_size_arguments(size))
     return _finish(values, dtype, requires_grad, device)
 
@@ -300,6 +344,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = _default(dtype)
     _check_floating(dtype, "normal_kernel_cpu")
+    if is_meta_target(device):
+        return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
     values = numpy_generator(generator).standard_normal(_size_arguments(size))
     return _finish(values, dtype, requires_grad, device)
 
@@ -311,6 +357,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = dtype or _dtype.int64
+    if is_meta_target(device):
+        return empty_tensor(_size_arguments((size,)), dtype, requires_grad=requires_grad)
     values = numpy_generator(generator).integers(low, high, _size_arguments((size,)))
     return _finish(values, dtype, requires_grad, device)
 
@@ -318,6 +366,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype = dtype or _dtype.int64
     _size_arguments((n,))
+    if is_meta_target(device):
+        return empty_tensor((n,), dtype, requires_grad=requires_grad)
     return _finish(numpy_generator(generator).permutation(n), dtype, requires_grad, device)
 
 
@@ -341,9 +391,17 @@ def _filled_like(input, fill_value, dtype, requires_grad, device):
     # order "K" keeps a dense input's strides, as torch's preserve_format does
     dtype = dtype or input.dtype
     data = input._data
+    # *_like follows its input's device, not the default one
+    if is_meta_target(device) if device is not None else type(data) is MetaArray:
+        return empty_tensor(data.shape, dtype, preserved_strides(data.shape, input.stride()), requires_grad)
+    if type(data) is MetaArray:
+        # a meta tensor's layout on the CPU (Module.to_empty; transformers' empty_like(meta, device="cpu")):
+        # uninitialised in torch, filled here
+        result = empty_strided(data.shape, preserved_strides(data.shape, input.stride()), dtype=dtype, device=CPU)
+        return result.fill_(fill_value).requires_grad_(requires_grad)
     dense = data.size == 0 or input.untyped_storage().buffer.size == data.size and input.storage_offset() == 0
     array = np.full_like(data, fill_value, dtype=dtype.numpy_type, order="K" if dense else "C")
-    return _finish(array, dtype, requires_grad, device)
+    return _finish(array, dtype, requires_grad, CPU)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -366,27 +424,28 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
-    return rand(input.shape, dtype=_like_dtype(input, dtype), requires_grad=requires_grad, generator=generator)
+    return rand(input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
+                requires_grad=requires_grad, generator=generator)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
-    return randn(input.shape, dtype=_like_dtype(input, dtype), requires_grad=requires_grad, generator=generator)
+    return randn(input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
+                 requires_grad=requires_grad, generator=generator)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None, generator=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=_like_dtype(input, dtype), generator=generator)
+    return randint(low, high, input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
+                   generator=generator)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """torch.asarray: shares memory with a tensor, ndarray or UntypedStorage when it can (a storage's bytes are
     read as `dtype`, as safetensors' loader does); otherwise a new tensor. copy=True always copies."""
     from ._storage import UntypedStorage
-    from ._device import check_cpu
-    check_cpu(device)
     if isinstance(obj, UntypedStorage):
         kind = dtype or _dtype.get_default_dtype()
         result = Tensor._from_fresh(obj.buffer.view(np.uint8).view(kind.numpy_type), kind)
@@ -396,5 +455,6 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         result = tensor(obj, dtype=dtype)
     if copy and result is obj:
         result = result.clone()
+    result = _on_device(result, device)
     return result.requires_grad_(requires_grad) if requires_grad else result
 

@@ -20,10 +20,9 @@ The tables:
 - top_level_names(): names on `torch` itself that mtv2 does not have (extra dtypes).
 - extra_attributes(): names added to a real mtv2 module, only while the shim is installed (torch.nn layer
   classes mtv2 lacks, torch.autograd.graph.save_on_cpu).
-One behaviour outside this file is of the same kind and is listed here so the list stays complete:
-- `with torch.device("meta")` (mtv2/_device.py): mtv2 has no meta tensors, so factories inside keep allocating
-  CPU memory; transformers' from_pretrained then initialises the weights for real before the checkpoint
-  overwrites them (same weights, more work; checked by the hf save_load rows).
+`with torch.device("meta")` is not a stand-in: mtv2 has meta tensors (mtv2/_meta.py; the context manager is in
+mtv2/_device.py), so transformers' from_pretrained builds the model without data and rebuilds its non-persistent
+buffers as on torch (the hf save_load rows compare what the loaded model computes).
 """
 import collections
 import contextlib

@@ -8,6 +8,12 @@ output: something the forward computes anyway that spares the backward recomputi
 of the kernel. `a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
 OpNode.apply, never inside a rule.
 
+Meta tensors (mtv2/_meta.py): while any exist, apply_op looks for a meta operand and hands such calls to
+apply_meta, which runs the kernel on stand-ins (a view kernel on the layouts, any other on zeros laid out like the
+operands) and keeps only the result's shape, dtype and strides. An op declared `fills=True` (a fill that ignores
+its first operand's values: the random fills, fill, copy_from) is not run at all on meta: no allocation, no
+random number drawn.
+
 Variadic ops (cat): a kernel written `def cat(*tensors, dim=0)` takes any number of operands, all promoted
 together. Its rule's parameter `tensors` receives the tuple of those operands (`tensors_shape`: the tuple of
 their shapes), and it returns one gradient per operand, in order.
@@ -16,8 +22,9 @@ import inspect
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _meta
 from .._dtype import FLOATING, get_default_dtype, result_type_of, scalar_dtype
+from .._meta import MetaArray, live as _live_meta_arrays
 from ..autograd import grad_mode
 from ..autograd.graph import Node, SavedTensor, edge_of
 
@@ -36,11 +43,12 @@ OPS = {}
 class Op:
     """One primitive: a NumPy kernel, its promotion mode and (optionally) its derivative rule."""
 
-    def __init__(self, name, kernel, promotion, view=False):
+    def __init__(self, name, kernel, promotion, view=False, fills=False):
         self.name = name
         self.kernel = kernel
         self.promotion = promotion
         self.view = view  # the kernel returns a NumPy view of its first operand; the result aliases it
+        self.fills = fills  # the result has the first operand's shape and dtype, whatever its values (meta: not run)
         self.operand_names = [p.name for p in inspect.signature(kernel).parameters.values()
                               if p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
         # the name of a `*tensors` parameter: every operand goes into it (see the module docstring)
@@ -74,12 +82,12 @@ class Op:
         return f"<mtv2 op {self.name}>"
 
 
-def op(name, promotion=SAME, view=False):
+def op(name, promotion=SAME, view=False, fills=False):
     """Decorator: register a NumPy kernel as the op `name`."""
     def register(kernel):
         if name in OPS:
             raise ValueError(f"op {name} registered twice")
-        OPS[name] = registered = Op(name, kernel, promotion, view)
+        OPS[name] = registered = Op(name, kernel, promotion, view, fills)
         return registered
     return register
 
@@ -159,6 +167,8 @@ _FAST_TYPES = {}
 
 
 def apply_op(op, operands, params):
+    if _live_meta_arrays.count and _has_meta_operand(operands, params):
+        return apply_meta(op, operands, params)
     if op.promotion == RAW:
         arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
         result_dtype = None
@@ -185,17 +195,22 @@ def apply_op(op, operands, params):
         outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
 
     if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
-        edges = None
-        for i, x in enumerate(operands):
-            if isinstance(x, Tensor) and x._requires_grad:
-                if edges is None:
-                    edges = [None] * len(operands)
-                edges[i] = edge_of(x)
-        if edges is not None:
-            node = OpNode(op, edges, operands, params, outputs)
-            differentiable._requires_grad = True
-            differentiable.grad_fn = node
+        _record(op, operands, params, outputs, differentiable)
     return outputs
+
+
+def _record(op, operands, params, outputs, differentiable):
+    """Attach the op's node to its differentiable output when an operand requires grad."""
+    edges = None
+    for i, x in enumerate(operands):
+        if isinstance(x, Tensor) and x._requires_grad:
+            if edges is None:
+                edges = [None] * len(operands)
+            edges[i] = edge_of(x)
+    if edges is not None:
+        node = OpNode(op, edges, operands, params, outputs)
+        differentiable._requires_grad = True
+        differentiable.grad_fn = node
 
 
 def _wrap_output(op, array, dtype, operands):
@@ -218,6 +233,87 @@ def _owned(array, operands):
     elif not (array.flags.c_contiguous or array.flags.f_contiguous):
         return np.ascontiguousarray(array)
     return array
+
+
+# ---------------------------------------------------------------- meta operands
+
+# ops whose result's shape depends on the data, which a meta tensor does not have (torch has no meta kernel)
+_DATA_DEPENDENT = {"nonzero"}
+
+
+def _has_meta_operand(operands, params):
+    return any(type(x._data if isinstance(x, Tensor) else x) is MetaArray
+               for x in (*operands, *params.values()))
+
+
+def apply_meta(op, operands, params):
+    """The op on meta operands: a meta result with the shape, dtype and strides of the CPU result, and its
+    autograd node (backward on meta tensors gives meta gradients, as in torch)."""
+    if op.name in _DATA_DEPENDENT:
+        raise NotImplementedError(f"{op.name}: the shape of its result depends on the data, and a meta tensor has "
+                                  f"none")
+    if op.promotion != RAW:
+        _check_one_device(operands)
+    if op.fills:
+        first = operands[0]
+        outputs = _meta.empty_tensor(first.shape, first.dtype)
+    else:
+        results = _run_on_stand_ins(op, operands, params)
+        if type(results) is tuple:
+            outputs = tuple(_as_meta(op, result, operands) for result in results)
+        else:
+            outputs = _as_meta(op, results, operands)
+    differentiable = outputs[0] if type(outputs) is tuple else outputs
+    if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
+        _record(op, operands, params, outputs, differentiable)
+    return outputs
+
+
+def _run_on_stand_ins(op, operands, params):
+    """The op's CPU result on stand-ins of its meta operands. A view kernel, which only computes strides, gets
+    their layouts; any other kernel gets zeros laid out like them, or ones when it rejects zeros (an integer
+    divisor): a meta tensor has no values for it to reject. An error raised with both is the op's own."""
+    if op.view:
+        return _run_with(op, operands, params, None)
+    try:
+        return _run_with(op, operands, params, 0)
+    except Exception as error:  # noqa: BLE001 - retried with ones; re-raised if they fail too
+        try:
+            return _run_with(op, operands, params, 1)
+        except Exception:  # noqa: BLE001
+            raise error from None
+
+
+def _run_with(op, operands, params, fill):
+    def stand_in(value):
+        if isinstance(value, Tensor) and type(value._data) is MetaArray:
+            return Tensor._from_fresh(_stand_in_array(value._data, fill), value.dtype)
+        return _stand_in_array(value, fill) if type(value) is MetaArray else value
+    with grad_mode.no_grad(), np.errstate(all="ignore"):
+        return apply_op(op, [stand_in(x) for x in operands], {k: stand_in(v) for k, v in params.items()})
+
+
+def _stand_in_array(array, fill):
+    # a view's layout keeps the layout's address, so a view of it stays comparable with its storage's layout
+    return array.layout if fill is None else _meta.stand_in(array, fill)
+
+
+def _as_meta(op, result, operands):
+    """The meta tensor with the stand-in result's layout: a view of operands[0] for a view op."""
+    if op.view:
+        return Tensor._make_view(MetaArray(result._data), operands[0])
+    return Tensor._from_fresh(_meta.array_like(result._data), result.dtype)
+
+
+def _check_one_device(operands):
+    """torch's rule for ops that combine their operands: one device, where a CPU 0-d tensor counts as a number."""
+    expected = None
+    for x in operands:
+        if isinstance(x, Tensor) and not (x.ndim == 0 and not x.is_meta):
+            if expected is None:
+                expected = x.device
+            elif x.device != expected:
+                raise RuntimeError(f"Tensor on device {x.device} is not on the expected device {expected}!")
 
 
 class SavedOperands(tuple):

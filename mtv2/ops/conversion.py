@@ -2,7 +2,8 @@
 import numpy as np
 
 from .. import _dtype
-from .._device import check_cpu
+from .. import _meta
+from .._device import check_available, is_meta_target
 from .._tensor import Tensor
 from ._registry import RAW, op
 
@@ -89,15 +90,21 @@ def _parse_to_arguments(args, kwargs):
 
 def to(input, *args, **kwargs):
     dtype, device, copy = _parse_to_arguments(args, dict(kwargs))
-    check_cpu(device)
+    check_available(device)
     if dtype is not None and not isinstance(dtype, _dtype.dtype):
         raise TypeError(f"to() received an invalid combination of arguments - got dtype={dtype!r}")
+    if device is not None and is_meta_target(device) != input.is_meta:
+        if input.is_meta:
+            raise NotImplementedError(_meta.NO_DATA)
+        # to("meta") keeps the layout (torch's preserve_format) and drops the data
+        strides = _meta.preserved_strides(tuple(input.shape), input.stride())
+        return _meta.empty_tensor(tuple(input.shape), dtype or input.dtype, strides)
     if (dtype is None or dtype is input.dtype) and not copy:
         return input
     return _to_copy(input, dtype=dtype or input.dtype)
 
 
-@op("copy_from", promotion=RAW)
+@op("copy_from", promotion=RAW, fills=True)
 def _copy_from(a, src, dtype=None):
     return np.broadcast_to(src, a.shape).astype(dtype.numpy_type)
 
@@ -115,7 +122,7 @@ def copy_(self, src, non_blocking=False):
     return apply_inplace(self, lambda a, s: _copy_from(a, s, dtype=self.dtype), "copy_", src)
 
 
-@op("fill", promotion=RAW)
+@op("fill", promotion=RAW, fills=True)
 def _fill(a, value, dtype=None):
     return np.full(a.shape, value, dtype=dtype.numpy_type)
 

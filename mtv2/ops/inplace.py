@@ -7,6 +7,7 @@ gradients reach the base the way torch routes them.
 import numpy as np
 
 from .. import _dtype
+from .._meta import MetaArray
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of
 from .._tensor import Tensor
@@ -28,7 +29,8 @@ def check_inplace_allowed(self, name, allow_overlap=False):
 
 def _snapshot(self):
     """Self's current value with self's autograd identity, for rules that need the value before the write."""
-    snapshot = Tensor._from_fresh(np.array(self._data), self.dtype)
+    data = self._data
+    snapshot = Tensor._from_fresh(MetaArray(data.layout) if type(data) is MetaArray else np.array(data), self.dtype)
     snapshot.requires_grad = self.requires_grad
     snapshot.grad_fn = self.grad_fn
     snapshot._output_nr = self._output_nr
@@ -66,7 +68,8 @@ def write_result_into(self, result, name):
             raise RuntimeError(f"out= expects a tensor of shape {list(result.shape)}, got {list(self.shape)}")
         raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
-    np.copyto(self._data, result._data, casting="unsafe")
+    if type(self._data) is not MetaArray:   # a meta tensor has no data to write
+        np.copyto(self._data, result._data, casting="unsafe")
     self._version_counter.value += 1
     if result.requires_grad and result.grad_fn is not None and self.dtype.is_floating_point:
         _rebase_history(self, result.grad_fn)

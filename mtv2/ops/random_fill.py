@@ -35,7 +35,7 @@ def _zero_derivative(g):
 
 # ---------------------------------------------------------------- uniform_
 
-@op("uniform", promotion=RAW)
+@op("uniform", promotion=RAW, fills=True)
 def _uniform(a, low=0.0, high=1.0, generator=None):
     values = numpy_generator(generator).uniform(low, high, a.shape)
     # as in torch, a draw just below `high` can round up to it in a narrow dtype
@@ -71,7 +71,7 @@ def uniform_(self, *args, generator=None, **kwargs):
 
 # ---------------------------------------------------------------- normal_
 
-@op("normal", promotion=RAW)
+@op("normal", promotion=RAW, fills=True)
 def _normal(a, mean=0.0, std=1.0, generator=None):
     return _as_type_of(numpy_generator(generator).normal(mean, std, a.shape), a)
 
@@ -90,7 +90,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 # ---------------------------------------------------------------- bernoulli_, bernoulli
 
-@op("bernoulli", promotion=RAW)
+@op("bernoulli", promotion=RAW, fills=True)
 def _bernoulli(a, p, generator=None):
     # uniforms in float32 for float32 and half tensors (a float64 draw of the tensor's size would double the memory
     # and the time of dropout), in float64 for float64
@@ -106,6 +106,8 @@ def _(g):
 
 
 def _check_probability(p, name):
+    if isinstance(p, Tensor) and p.is_meta:
+        return   # no values to check (torch's meta kernel does not either)
     if isinstance(p, Tensor):
         values = p.detach()._data
         if values.size and not (np.all(values >= 0) and np.all(values <= 1)):
@@ -117,7 +119,7 @@ def _check_probability(p, name):
 def bernoulli_(self, p=0.5, *, generator=None):
     """Tensor.bernoulli_: 0/1 draws with probability p (a number or a tensor broadcast to self's shape)."""
     _check_probability(p, "bernoulli_")
-    if isinstance(p, Tensor):
+    if isinstance(p, Tensor) and not p.is_meta:
         p = p.detach()._data.astype(np.float64)
         if np.broadcast_shapes(p.shape, self.shape) != tuple(self.shape):
             raise RuntimeError(f"bernoulli_: the probability tensor of shape {list(p.shape)} cannot be broadcast "
@@ -132,7 +134,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for '
                                       f'\'{_dtype.scalar_type_name(input.dtype)}\'')
         _check_probability(input, "bernoulli")
-        probability = input.detach()._data.astype(np.float64)
+        probability = 0.5 if input.is_meta else input.detach()._data.astype(np.float64)   # meta: not drawn
     else:
         _check_probability(p, "bernoulli")
         probability = p
@@ -144,7 +146,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 # ------------------------------------------------ random_, exponential_, log_normal_, geometric_, cauchy_
 
-@op("random", promotion=RAW)
+@op("random", promotion=RAW, fills=True)
 def _random(a, low=0, high=1, generator=None):
     return _as_type_of(numpy_generator(generator).integers(low, high, a.shape, dtype=np.int64, endpoint=False), a)
 
@@ -192,7 +194,7 @@ def _refuse_continuous_on_integers(self, distribution, type_name):
                            f"floating point but you specified {type_name}")
 
 
-@op("exponential", promotion=RAW)
+@op("exponential", promotion=RAW, fills=True)
 def _exponential(a, lambd=1.0, generator=None):
     return _as_type_of(numpy_generator(generator).exponential(1.0 / lambd, a.shape), a)
 
@@ -208,7 +210,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return apply_inplace(self, lambda a: _exponential(a, lambd=float(lambd), generator=generator), "exponential_")
 
 
-@op("log_normal", promotion=RAW)
+@op("log_normal", promotion=RAW, fills=True)
 def _log_normal(a, mean=1.0, std=2.0, generator=None):
     return _as_type_of(numpy_generator(generator).lognormal(mean, std, a.shape), a)
 
@@ -225,7 +227,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
                          "log_normal_")
 
 
-@op("geometric", promotion=RAW)
+@op("geometric", promotion=RAW, fills=True)
 def _geometric(a, p=0.5, generator=None):
     return _as_type_of(numpy_generator(generator).geometric(p, a.shape), a)
 
@@ -242,7 +244,7 @@ def geometric_(self, p, *, generator=None):
     return apply_inplace(self, lambda a: _geometric(a, p=float(p), generator=generator), "geometric_")
 
 
-@op("cauchy", promotion=RAW)
+@op("cauchy", promotion=RAW, fills=True)
 def _cauchy(a, median=0.0, sigma=1.0, generator=None):
     return _as_type_of(median + sigma * numpy_generator(generator).standard_cauchy(a.shape), a)
 

@@ -41,9 +41,10 @@ class Conv1d(Module):
         self.output_padding = (0,)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(creation.empty((out_channels, in_channels // groups, *self.kernel_size), dtype=dtype))
+        self.weight = Parameter(creation.empty((out_channels, in_channels // groups, *self.kernel_size), dtype=dtype,
+                                               device=device))
         if bias:
-            self.bias = Parameter(creation.empty(out_channels, dtype=dtype))
+            self.bias = Parameter(creation.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

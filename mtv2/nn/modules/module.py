@@ -7,6 +7,8 @@ from collections import OrderedDict, namedtuple
 import itertools
 
 from ... import _dtype
+from ..._device import check_available
+from ..._meta import NO_DATA
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ..parameter import Parameter, is_buffer_marked
@@ -364,35 +366,67 @@ class Module:
                     parameter.grad.requires_grad_(False)
                 parameter.grad.zero_()
 
-    def _apply(self, fn):
-        """fn on every parameter, gradient and buffer; a Parameter stays the same object (its .data swaps)."""
-        for module in self.children():
-            module._apply(fn)
+    def _apply(self, fn, recurse=True):
+        """fn on every parameter, gradient and buffer. A Parameter stays the same object (its .data swaps) unless fn
+        moves it between the CPU and meta: then it is a new Parameter, as in torch (the two are not
+        shallow-copy compatible there)."""
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
         with grad_mode.no_grad():
-            for parameter in self._parameters.values():
+            for key, parameter in self._parameters.items():
                 if parameter is None:
                     continue
-                parameter.data = fn(parameter)
+                applied = fn(parameter)
+                if applied.is_meta == parameter.is_meta:
+                    if applied is not parameter:   # Module.cpu() of a CPU module changes nothing
+                        parameter.data = applied
+                    if parameter.grad is not None:
+                        grad = fn(parameter.grad)
+                        if grad is not parameter.grad:
+                            parameter.grad.data = grad
+                    continue
+                moved = self._parameters[key] = Parameter(applied, parameter.requires_grad)
                 if parameter.grad is not None:
-                    parameter.grad.data = fn(parameter.grad)
+                    moved.grad = fn(parameter.grad).requires_grad_(parameter.grad.requires_grad)
             for name, buffer in self._buffers.items():
                 if buffer is not None:
                     self._buffers[name] = fn(buffer)
         return self
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.get("dtype")
+        """to(device=None, dtype=None, non_blocking=False), to(dtype), to(tensor): floating tensors take the dtype."""
+        dtype, device = kwargs.get("dtype"), kwargs.get("device")
         for argument in args:
             if isinstance(argument, _dtype.dtype):
                 dtype = argument
             elif isinstance(argument, Tensor):
-                dtype = argument.dtype
+                dtype, device = argument.dtype, argument.device
+            elif argument is not None and not isinstance(argument, bool):
+                device = argument
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
                             f"dtype={dtype}")
-        if dtype is None:
-            return self  # only a device was given: everything is on the CPU already
-        return self._apply(lambda t: t.to(dtype) if t.dtype.is_floating_point else t)
+        check_available(device)
+        if dtype is None and device is None:
+            return self
+
+        def convert(tensor):
+            try:
+                return tensor.to(device, dtype if tensor.dtype.is_floating_point else None)
+            except NotImplementedError as error:
+                if str(error) != NO_DATA:
+                    raise
+                raise NotImplementedError(f"{error} Please use torch.nn.Module.to_empty() instead of "
+                                          f"torch.nn.Module.to() when moving module from meta to a different "
+                                          f"device.") from None
+        return self._apply(convert)
+
+    def to_empty(self, *, device, recurse=True):
+        """Every parameter and buffer replaced by an uninitialised tensor of its shape on `device` (how a module
+        built on meta gets memory)."""
+        from ...creation import empty_like
+        return self._apply(lambda tensor: empty_like(tensor, device=device), recurse=recurse)
 
     def float(self):
         return self._apply(lambda t: t.float() if t.dtype.is_floating_point else t)
@@ -407,7 +441,7 @@ class Module:
         return self._apply(lambda t: t.bfloat16() if t.dtype.is_floating_point else t)
 
     def cpu(self):
-        return self
+        return self._apply(lambda tensor: tensor.cpu())
 
     def cuda(self, device=None):
         raise RuntimeError("mtv2 runs on the CPU only; Module.cuda() cannot move it to a CUDA device")

@@ -16,9 +16,9 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(creation.ones(self.normalized_shape, dtype=dtype))
+            self.weight = Parameter(creation.ones(self.normalized_shape, dtype=dtype, device=device))
             if bias:
-                self.bias = Parameter(creation.zeros(self.normalized_shape, dtype=dtype))
+                self.bias = Parameter(creation.zeros(self.normalized_shape, dtype=dtype, device=device))
             else:
                 self.register_parameter("bias", None)
         else:
