@@ -77,6 +77,30 @@ SPECS = [
                     ErrorCase("exponent_overflows_bfloat16", lambda fw, a: fw.pow(a, -1e39),
                               Sample("bfloat16", (T(3),)), RuntimeError, ("bfloat16",)))),
 ]
+# One tensor fed to an op twice: its gradient accumulates from both uses (x * x: 2x; x / x: 0 up to rounding;
+# x * x.mT on a square input: a view of it as the second operand).
+TWICE = (Sample("matrix", (T(3, 4),)), Sample("0d", (T(),)), Sample("transposed", (T(3, 4, layout="transposed"),)),
+         Sample("expanded", (T(3, 4, layout="expanded"),)))
+SPECS += [
+    OpSpec("mul", lambda fw, a: fw.mul(a, a), TWICE, DTYPES, variant="same_tensor_twice"),
+    OpSpec("mul", lambda fw, a: fw.mul(a, a.mT), (Sample("square", (T(3, 3),)),), DTYPES,
+           variant="same_tensor_and_its_transpose"),
+    OpSpec("add", lambda fw, a: fw.add(a, a, alpha=3), TWICE, DTYPES, variant="same_tensor_twice"),
+    OpSpec("sub", lambda fw, a: fw.sub(a, a, alpha=2), TWICE, DTYPES[1:], variant="same_tensor_twice"),
+    OpSpec("div", lambda fw, a: fw.div(a, a), TWICE, DTYPES, variant="same_tensor_twice", domain="nonzero"),
+    OpSpec("Tensor.__mul__", lambda fw, a: a * a, TWICE[:2], DTYPES, variant="same_tensor_twice"),
+]
+
+# remainder is x - floor(x / y) * y: continuous between the jumps, where x / y crosses an integer. Here |x| is in
+# [0.25, 2] and the divisor +-(y + 2) is at least 3.2 in size, so x / y stays within (-0.63, 0.63) and 0.25 / 5 away
+# from the only jump it could reach (x = 0): finite differences can judge both gradients (1 and -floor(x / y)),
+# which take both signs of the quotient's floor (0 and -1) through the two signs of x.
+SPECS.append(OpSpec("remainder", lambda fw, a, b, sign=1: fw.remainder(a, sign * (b + 2)),
+                    (Sample("positive_divisor", (T(3, 4), T(3, 4))),
+                     Sample("negative_divisor", (T(3, 4), T(3, 4)), {"sign": -1}),
+                     Sample("broadcast", (T(2, 3, 4), T(4)))),
+                    ("float32", "float64"), variant="away_from_jumps", domain=("nonzero", "above_one")))
+
 # Promotion: the rhs has a fixed dtype, the lhs runs over every dtype (torch's promotion table,
 # 0-d tensors and Python scalars promoting only across categories).
 _HALF_SUM_REASON = ("gradient of a wider 0-d operand when the result is a half type: torch sums it in the half "

@@ -37,7 +37,10 @@ INDICES = (("int", (3, 4), 1), ("negative_int", (3, 4), -1), ("two_ints", (3, 4)
            ("empty_slice", (3, 4), slice(2, 2)), ("0d_ellipsis", (), E), ("0d_none", (), (None,)),
            # found by conformance/fuzz: torch takes several Ellipses (each skips the unindexed dims)
            ("two_ellipses", (2, 3), (E, 0, E)), ("two_ellipses_none", (2, 3), (E, None, E)),
-           ("0d_two_ellipses", (), (E, E)))
+           ("0d_two_ellipses", (), (E, E)),
+           # the first valid negative int (-size) on each dim; -size - 1 is an error row (GETITEM_ERRORS)
+           ("int_minus_size", (3, 4), -3), ("int_minus_size_dim1", (3, 4), (slice(None), -4)),
+           ("two_ints_minus_size", (3, 4), (-3, -4)))
 
 
 MASK_3x4 = Ix(((True, False, True, True), (False, False, True, False), (True, True, False, False)), "bool")
@@ -103,6 +106,8 @@ def setitem_samples():
             Sample("empty_index", (T(3, 4), Arg(value=Ix((), "int64")), T(4))),
             Sample("negative_tensor", (T(3, 4), Arg(value=(Ix((-1,)), Ix((-4, 1)))), T(2))),
             Sample("tensor_into_transposed", (T(3, 4, layout="transposed"), Arg(value=(S, Ix((3, 0)))), T(3, 2))),
+            Sample("int_minus_size_number", (T(3, 4), Arg(value=-3), Arg(scalar=True))),
+            Sample("int_minus_size_dim1_tensor", (T(3, 4), Arg(value=(S, -4)), T(3))),
             # found by conformance/fuzz: writing to no element checks no index value
             Sample("out_of_range_into_empty", (T(0, 3), Arg(value=(S, [5])), Arg(scalar=True))))
 
@@ -154,6 +159,8 @@ def index_put_in_place(fw, a, indices, values, **kwargs):
 THREE_BY_FOUR = Sample("3x4", (T(3, 4),))
 GETITEM_ERRORS = (
     ErrorCase("index_out_of_range", getitem_error(5), THREE_BY_FOUR, IndexError),
+    ErrorCase("int_minus_size_minus_1", getitem_error(-4), THREE_BY_FOUR, IndexError),
+    ErrorCase("int_minus_size_minus_1_dim1", getitem_error((S, -5)), THREE_BY_FOUR, IndexError),
     ErrorCase("too_many_indices", getitem_error((0, 0, 0)), THREE_BY_FOUR, IndexError),
     ErrorCase("tensor_out_of_range", getitem_error(Ix((3,))), THREE_BY_FOUR, IndexError),
     ErrorCase("negative_tensor_out_of_range", getitem_error((S, Ix((-5,)))), THREE_BY_FOUR, IndexError),
@@ -182,6 +189,8 @@ SETITEM_ERRORS = (
     ErrorCase("advanced_value_dtype_differs", setitem_error(Ix((0,)), lambda fw: fw.ones(4, dtype=fw.float64)),
               THREE_BY_FOUR, RuntimeError),
     ErrorCase("tensor_out_of_range", setitem_error(Ix((3,)), 1.0), THREE_BY_FOUR, IndexError),
+    ErrorCase("int_minus_size_minus_1", setitem_error(-4, 1.0), THREE_BY_FOUR, IndexError),
+    ErrorCase("int_minus_size_minus_1_dim1", setitem_error((S, -5), 1.0), THREE_BY_FOUR, IndexError),
     # found by conformance/fuzz: a number is copied in, and copy_ refuses a target whose elements overlap
     ErrorCase("number_into_expanded", lambda fw, a: a.expand(3, 4).__setitem__(Ellipsis, 9),
               Sample("1x4", (T(1, 4),)),

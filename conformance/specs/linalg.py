@@ -266,6 +266,13 @@ SPECS = [
     OpSpec("matmul", lambda fw, a, b: fw.matmul(a, b), SAMPLES, DTYPES, errors=ERRORS),
     OpSpec("Tensor.matmul", lambda fw, a, b: a.matmul(b), SAMPLES[2:4], DTYPES),
     OpSpec("Tensor.__matmul__", lambda fw, a, b: a @ b, SAMPLES[:5], DTYPES),
+    # one tensor as both operands (a Gram matrix): its gradient is the sum of the two uses' gradients
+    OpSpec("matmul", lambda fw, a: fw.matmul(a, a.mT), (Sample("matrix", (T(3, 4),)), Sample("batched", (T(2, 3, 4),)),
+                                                       Sample("transposed", (T(3, 4, layout="transposed"),))),
+           DTYPES, variant="same_tensor_twice"),
+    OpSpec("Tensor.__matmul__", lambda fw, a: a @ a, (Sample("square", (T(3, 3),)),
+                                                      Sample("square_transposed", (T(3, 3, layout="transposed"),))),
+           DTYPES, variant="same_tensor_twice"),
 
     OpSpec("mm", lambda fw, a, b: fw.mm(a, b), MM_SAMPLES, DTYPES, errors=MM_ERRORS),
     OpSpec("Tensor.mm", lambda fw, a, b: a.mm(b), MM_SAMPLES[:2], DTYPES),
