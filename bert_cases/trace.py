@@ -6,13 +6,19 @@
 Both models get the same weights (torch's seeded initialisation, copied through the state dict) and the same
 batch. A forward hook on every module records its output, and a tensor hook on that output records the
 gradient of the MLM loss flowing back into it. Each module path gets a row: forward max abs error and
-err_ratio = max |mtv2 - torch| / (atol + rtol * |torch|), the same for the gradient. The run ends with
-`first divergence: <module path> (forward|backward)`, or `first divergence: none`.
+err_ratio = max |mtv2 - torch| / (atol + rtol * |torch|), the same for the gradient. Every parameter's gradient
+gets a row too, and the report names the first diverging one. The run ends with
+`first divergence: <module path> (forward|backward)`, `first divergence: <parameter name> (parameter gradient)`,
+or `first divergence: none`.
 
 Order: forward rows in the order outputs are produced (a child finishes before its parent, so the innermost
 module that goes wrong is met first); backward in the order torch's engine delivers the gradients. A backward
 divergence at module M means the gradient arriving at M's output is wrong: the fault is in the backward of
-whatever consumes that output (the module after M in the forward order).
+whatever consumes that output (the module after M in the forward order). Parameter gradients are ordered as
+torch's engine delivers them (tensor hooks on torch's parameters) and interleaved with the module gradients in
+that order: a parameter gradient is computed from the gradient at its module's output, so a wrong output
+gradient is met before the parameter gradients it spoils, and a parameter gradient that is wrong on its own
+(a fault in a weight-gradient rule, with every output gradient right) is named by its parameter.
 
 `--perturb OP` multiplies the result of one mtv2 op's NumPy kernel (`mtv2.ops._registry.OPS[OP].kernel`) by
 (1 + 1e-3) for this run only, to show the tracer names the first module that uses the op.
@@ -99,13 +105,18 @@ def named_tensors(label, value):
 
 class Recorder:
     """Forward hooks on every module of `model`: outputs by name in production order, and (via tensor hooks on
-    those outputs) the gradients arriving at them, in the order the engine delivers them."""
+    those outputs) the gradients arriving at them, in the order the engine delivers them. With parameters=True
+    (torch's side only: mtv2's engine is what is under test), hooks on the parameters record when each
+    parameter's gradient is delivered; backward_events interleaves both: ("output" | "parameter", name)."""
 
-    def __init__(self, model):
+    def __init__(self, model, parameters=False):
         self.outputs, self.gradients = {}, {}
-        self.forward_order, self.backward_order = [], []
+        self.forward_order, self.backward_order, self.backward_events = [], [], []
         self.handles = [module.register_forward_hook(functools.partial(self._record_output, path or "(model)"))
                         for path, module in model.named_modules()]
+        if parameters:
+            self.handles += [parameter.register_hook(functools.partial(self._record_parameter, name))
+                             for name, parameter in model.named_parameters()]
 
     def _record_output(self, path, module, args, output):
         for name, tensor in named_tensors(path, output):
@@ -119,6 +130,10 @@ class Recorder:
     def _record_gradient(self, name, gradient):
         self.gradients[name] = to_numpy(gradient)
         self.backward_order.append(name)
+        self.backward_events.append(("output", name))
+
+    def _record_parameter(self, name, gradient):
+        self.backward_events.append(("parameter", name))
 
     def remove(self):
         for handle in self.handles:
@@ -171,9 +186,9 @@ def perturbed(op_name):
         entry.kernel = original
 
 
-def run_model(fw, model, arrays, train, seed):
+def run_model(fw, model, arrays, train, seed, parameters=False):
     handles = share_dropout_masks(fw, model, seed) if train else []
-    recorder = Recorder(model)
+    recorder = Recorder(model, parameters)
     model.train(train)
     try:
         output = model(**as_tensors(fw, arrays))
@@ -211,7 +226,7 @@ def trace(config, batch=2, seq=16, train=False, perturb=None, seed=0):
     import mtv2
     torch_model, mtv2_model = build_models(config, seed)
     arrays = make_batch(config, batch, seq, seed)
-    torch_record, torch_output = run_model(torch, torch_model, arrays, train, seed)
+    torch_record, torch_output = run_model(torch, torch_model, arrays, train, seed, parameters=True)
     with perturbed(perturb):
         mtv2_record, mtv2_output = run_model(mtv2, mtv2_model, arrays, train, seed)
 
@@ -222,13 +237,22 @@ def trace(config, batch=2, seq=16, train=False, perturb=None, seed=0):
         backward = (compare(mtv2_record.gradients.get(name), torch_gradient, gradient_atol(torch_gradient))
                     if torch_gradient is not None else None)
         rows[name] = dict(shape=torch_record.outputs[name].shape, forward=forward, backward=backward)
+    delivered = [name for kind, name in torch_record.backward_events if kind == "parameter"]
+    parameter_order = delivered + [name for name, _ in torch_model.named_parameters() if name not in delivered]
+    parameters = _compare_parameter_gradients(torch_model, mtv2_model)
+    parameters = {name: parameters[name] for name in parameter_order}
     first = next(((name, "forward") for name in torch_record.forward_order
                   if rows[name]["forward"][1] > DIVERGENCE_RATIO), None)
     if first is None:
-        first = next(((name, "backward") for name in torch_record.backward_order
-                      if rows[name]["backward"][1] > DIVERGENCE_RATIO), None)
-    parameters = _compare_parameter_gradients(torch_model, mtv2_model)
-    return dict(rows=rows, first=first, parameters=parameters,
+        errors = {"output": lambda name: rows[name]["backward"][1], "parameter": lambda name: parameters[name][1]}
+        direction = {"output": "backward", "parameter": "parameter gradient"}
+        first = next(((name, direction[kind]) for kind, name in torch_record.backward_events
+                      if errors[kind](name) > DIVERGENCE_RATIO), None)
+    if first is None:   # a parameter whose gradient torch never delivered through a hook
+        first = next(((name, "parameter gradient") for name in parameter_order
+                      if parameters[name][1] > DIVERGENCE_RATIO), None)
+    first_parameter = next((name for name in parameter_order if parameters[name][1] > DIVERGENCE_RATIO), None)
+    return dict(rows=rows, first=first, parameters=parameters, first_parameter=first_parameter,
                 extra_mtv2=[n for n in mtv2_record.forward_order if n not in rows])
 
 
@@ -238,7 +262,7 @@ def _compare_parameter_gradients(torch_model, mtv2_model):
     shift of a whole score row, and hold only rounding noise of order 1e-12.)"""
     mtv2_parameters = dict(mtv2_model.named_parameters())
     expected = {name: to_numpy(parameter.grad) for name, parameter in torch_model.named_parameters()}
-    atol = ATOL * max(float(np.abs(gradient).max()) for gradient in expected.values())
+    atol = ATOL * max(float(np.abs(gradient).max()) if gradient.size else 0.0 for gradient in expected.values())
     results = {}
     for name, gradient in expected.items():
         mine = mtv2_parameters[name].grad
@@ -278,6 +302,11 @@ def format_report(result, config, options):
             flag = "  <-"
         lines.append(f"{name:<{width}}{str(tuple(row['shape'])):<16}{forward_error:13.3g}{_ratio(forward_ratio):>10}"
                      f"{backward_text}{flag}")
+    lines += ["", "parameter gradients, in the order torch's engine delivers them:",
+              f"{'parameter':<{width}}{'grad max|err|':>29}{'grad ratio':>10}"]
+    for name, (error, ratio) in result["parameters"].items():
+        flag = "  <-" if ratio > DIVERGENCE_RATIO else ""
+        lines.append(f"{name:<{width}}{error:29.3g}{_ratio(ratio):>10}{flag}")
     lines.append("")
     forward_worst = max(rows.items(), key=lambda item: item[1]["forward"][1])
     with_gradient = [(name, row["backward"]) for name, row in rows.items() if row["backward"] is not None]
@@ -286,6 +315,7 @@ def format_report(result, config, options):
     lines.append(f"worst forward err_ratio: {forward_worst[1]['forward'][1]:.3g} at {forward_worst[0]}")
     lines.append(f"worst backward err_ratio: {backward_worst[1][1]:.3g} at {backward_worst[0]}")
     lines.append(f"worst parameter-gradient err_ratio: {parameter_worst[1][1]:.3g} at {parameter_worst[0]}")
+    lines.append(f"first diverging parameter gradient: {result['first_parameter'] or 'none'}")
     if result["extra_mtv2"]:
         lines.append(f"outputs only mtv2 produced: {', '.join(result['extra_mtv2'])}")
     first = result["first"]

@@ -24,6 +24,9 @@ def test_clean_run_has_no_divergence(capsys, mode):
     assert result["rows"]["bert.encoder.layer.0.intermediate"]["backward"] is not None
     assert max(row["forward"][1] for row in result["rows"].values()) <= trace.DIVERGENCE_RATIO
     assert max(error_ratio for _, error_ratio in result["parameters"].values()) <= 1.0
+    # every parameter has a row, and none diverges
+    assert "bert.encoder.layer.0.attention.self.query.weight" in result["parameters"]
+    assert result["first_parameter"] is None and "first diverging parameter gradient: none" in printed
 
 
 def test_perturbed_gelu_names_the_intermediate_of_layer_0(capsys):
@@ -50,6 +53,30 @@ def test_perturbed_backward_kernel_is_a_backward_divergence(capsys):
     result, printed = run(capsys, "--perturb", "gelu_backward")
     assert result["first"] == ("cls.predictions.transform.dense", "backward")
     assert all(row["forward"][1] <= trace.DIVERGENCE_RATIO for row in result["rows"].values())
+
+
+def test_perturbed_parameter_gradient_kernel_names_the_parameter(capsys):
+    # embedding's backward kernel makes only the embedding tables' gradients: every module output and every
+    # gradient arriving at one is right, and the first wrong number is a parameter gradient
+    result, printed = run(capsys, "--perturb", "embedding_dense_backward")
+    embeddings = {f"bert.embeddings.{name}_embeddings.weight" for name in ("word", "position", "token_type")}
+    path, direction = result["first"]
+    assert direction == "parameter gradient" and path in embeddings
+    assert result["first_parameter"] == path
+    assert printed[-1] == f"first divergence: {path} (parameter gradient)"
+    assert f"first diverging parameter gradient: {path}" in printed
+    assert all(row["forward"][1] <= trace.DIVERGENCE_RATIO for row in result["rows"].values())
+    assert all(row["backward"] is None or row["backward"][1] <= trace.DIVERGENCE_RATIO
+               for row in result["rows"].values())
+    diverging = {name for name, (_, ratio) in result["parameters"].items() if ratio > trace.DIVERGENCE_RATIO}
+    assert diverging == embeddings
+
+
+def test_perturbed_backward_kernel_names_the_parameter_it_spoils_first(capsys):
+    # gelu's derivative spoils the gradient at the MLM transform's dense output, then that layer's parameters
+    result, _ = run(capsys, "--perturb", "gelu_backward")
+    assert result["first_parameter"] in ("cls.predictions.transform.dense.bias",
+                                         "cls.predictions.transform.dense.weight")
 
 
 def test_unknown_op_is_refused():
