@@ -16,6 +16,7 @@ from . import optim
 from . import utils
 from . import linalg
 from . import distributions
+from . import random
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)

@@ -1,0 +1,256 @@
+"""torch's CPU distribution kernels on mtv2's Generator, vectorised: each function takes a Generator and a count and
+returns the values torch's serial kernel writes, in the order it writes them (`fill_order` maps that order onto a
+strided output). Sources: ATen's DistributionsHelper.h, TransformationHelper.h, native/cpu/DistributionTemplates.h
+and TensorFactories.cpp, with every detail checked against torch 2.13's CPU wheel (tests/core/test_rng.py).
+
+Draws: `random()` is one 32-bit word, `random64()` two (the first in the high half). A float32 uniform keeps the low
+24 bits of a word, u = (w & (2**24 - 1)) / 2**24; a float64 uniform the low 53 bits of a random64. Half and bfloat16
+kernels compute in float32 (torch's opmath type) and round at the end.
+"""
+import math
+
+import numpy as np
+
+from ._fma import fma32, fma64
+from ._normal_avx2 import box_muller_blocks
+
+_FLOAT_MASK = np.uint32((1 << 24) - 1)
+_DOUBLE_MASK = np.uint64((1 << 53) - 1)
+
+
+def uniform_float(generator, count):
+    """float32 uniforms in [0, 1): one 32-bit draw each."""
+    return (generator.random(count) & _FLOAT_MASK).astype(np.float32) * np.float32(2.0 ** -24)
+
+
+def uniform_double(generator, count):
+    """float64 uniforms in [0, 1): one random64 draw each."""
+    return (generator.random64(count) & _DOUBLE_MASK).astype(np.float64) * 2.0 ** -53
+
+
+def _computes_in_double(dtype):
+    return np.dtype(dtype) == np.float64
+
+
+# ---------------------------------------------------------------- uniform_
+
+def uniform(generator, count, dtype, low, high):
+    """Tensor.uniform_(low, high): u * (high - low) + low fused (rounded once) in the opmath type; a value that
+    rounds up to `high` in the tensor's dtype becomes `low`, so the range stays [low, high)."""
+    if _computes_in_double(dtype):
+        values = fma64(uniform_double(generator, count), high - low, low)
+        low_, high_ = np.float64(low), np.float64(high)
+    else:
+        low32, high32 = np.float32(low), np.float32(high)
+        values = fma32(uniform_float(generator, count), high32 - low32, low32).astype(dtype, copy=False)
+        low_, high_ = low32.astype(dtype), high32.astype(dtype)
+    values[values == high_] = low_
+    return values
+
+
+# ---------------------------------------------------------------- normal_
+
+def normal(generator, count, dtype, mean, std, contiguous):
+    """Tensor.normal_(mean, std): torch's block kernel for a contiguous tensor of 16 or more elements, otherwise its
+    scalar Box-Muller (which also serves, and refills, the generator's cached normal)."""
+    if count < 16 or not contiguous:
+        return scalar_normal(generator, count, mean, std).astype(_via_float(dtype), copy=False).astype(dtype)
+    if _computes_in_double(dtype):
+        draw, transform = uniform_double, _box_muller_double_blocks
+    else:   # float32, and half/bfloat16 through a float32 buffer
+        draw, transform = uniform_float, box_muller_blocks
+    covered = count // 16 * 16
+    tail = 16 if count % 16 else 0
+    # float and double fill the whole tensor with uniforms first; half and bfloat16 draw block by block, so the
+    # uniforms of a partial last block are never drawn
+    drawn = count if np.dtype(dtype).itemsize >= 4 else covered
+    uniforms = draw(generator, drawn + tail)
+    values = np.empty(count, uniforms.dtype)
+    values[:covered] = transform(uniforms[:covered].reshape(-1, 16), mean, std).reshape(-1)
+    if tail:
+        # torch draws 16 more uniforms and transforms them into the last 16 places, overwriting the end of the last
+        # full block
+        values[count - 16:] = transform(uniforms[drawn:].reshape(1, 16), mean, std).reshape(-1)
+    return values.astype(dtype, copy=False)
+
+
+def _box_muller_double_blocks(uniforms, mean, std):
+    """normal_fill_16<double>: glibc's log, cos and sin (NumPy's float64 ones give the same values), the affine step
+    fused."""
+    radius = np.sqrt(-2.0 * np.log(1.0 - uniforms[:, :8]))
+    theta = (2.0 * math.pi) * uniforms[:, 8:]
+    out = np.empty_like(uniforms)
+    out[:, :8] = fma64(radius * np.cos(theta), std, mean)
+    out[:, 8:] = fma64(radius * np.sin(theta), std, mean)
+    return out
+
+
+def scalar_normal(generator, count, mean, std):
+    """at::normal_distribution<double>, one value at a time in torch: float64 values.
+
+    Each pair of random64 draws (u1, u2) gives r cos(theta) and r sin(theta) with r = sqrt(-2 log1p(-u2)) and
+    theta = 2 pi u1; the sine is cached in the generator and is the next value asked for, in this call or a later
+    one."""
+    values = np.empty(count, np.float64)
+    start = 0
+    if count and generator.next_double_normal is not None:
+        values[0] = generator.next_double_normal
+        generator.next_double_normal = None
+        start = 1
+    pairs = (count - start + 1) // 2
+    if pairs:
+        uniforms = uniform_double(generator, 2 * pairs)
+        radius = np.sqrt(-2.0 * np.log1p(-uniforms[1::2]))
+        theta = 2.0 * math.pi * uniforms[0::2]
+        normals = np.empty(2 * pairs)
+        normals[0::2] = radius * np.cos(theta)
+        normals[1::2] = radius * np.sin(theta)
+        if (count - start) % 2:
+            generator.next_double_normal = float(normals[-1])
+        values[start:] = normals[:count - start]
+    return fma64(values, std, mean)
+
+
+def _via_float(dtype):
+    """torch converts a double to half or bfloat16 through float."""
+    return np.float32 if np.dtype(dtype).itemsize == 2 else dtype
+
+
+# ---------------------------------------------------------------- bernoulli
+
+def bernoulli_scalar(generator, count, p):
+    """bernoulli_(p) for a number p: u < p with a float64 uniform (one random64) per element."""
+    return uniform_double(generator, count) < p
+
+
+def bernoulli_tensor(generator, probabilities):
+    """bernoulli_(p_tensor) / torch.bernoulli: `probabilities` holds each element's p in fill order. float64
+    probabilities are compared with float64 uniforms (random64 each); float32 ones with float32 uniforms (one
+    32-bit draw each)."""
+    if probabilities.dtype == np.float64:
+        return uniform_double(generator, probabilities.size) < probabilities
+    return uniform_float(generator, probabilities.size) < probabilities.astype(np.float32, copy=False)
+
+
+# ---------------------------------------------------------------- random_, randint
+
+# from this range up torch draws random64 (a 32-bit draw modulo a range near 2**32 would skew; the wheel's
+# threshold, measured; ATen's source keeps 2**32 only under an internal build flag)
+_RANDOM64_FROM_RANGE = 1 << 28
+
+
+def random_from_to(generator, count, range_, base, dtype):
+    """random_(from, to) and randint: (draw % range) + from, in int64 before the cast to the tensor's dtype."""
+    if range_ >= _RANDOM64_FROM_RANGE:
+        offsets = generator.random64(count) % np.uint64(range_)
+    else:
+        offsets = generator.random(count) % np.uint32(range_)
+    # (offset + base) wraps in uint64 and is read as int64, as torch's static_cast<int64_t> does
+    values = (offsets.astype(np.uint64) + np.uint64(base % (1 << 64))).view(np.int64)
+    return _cast_integers(values, dtype)
+
+
+def random_full_range(generator, count, dtype):
+    """random_(from=-2**63, to=None): every int64 is possible: random64 read as int64."""
+    return _cast_integers(generator.random64(count).view(np.int64), dtype)
+
+
+def random_default(generator, count, dtype):
+    """random_() with no bounds: integers in [0, 2**mantissa] for a floating dtype, [0, max] for an integer one,
+    0/1 (the low bit) for bool."""
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return (generator.random(count) & np.uint32(1)).astype(np.bool_)
+    if dtype in (np.int64, np.float64):
+        words = generator.random64(count)
+    else:
+        words = generator.random(count)
+    if dtype.kind == "f" or dtype.name == "bfloat16":
+        digits = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}[dtype.name]
+        modulus = (1 << digits) + 1
+    else:
+        modulus = int(np.iinfo(dtype).max) + 1
+    values = (words % words.dtype.type(modulus)).astype(np.int64)
+    return _cast_integers(values, dtype)
+
+
+def _cast_integers(values, dtype):
+    """static_cast<scalar_t>(int64_t): two's complement truncation for narrower integers, rounding for floats."""
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return values != 0
+    if dtype.kind in "iu":
+        return values.astype(dtype)   # NumPy's integer cast truncates to the low bits, as C's does
+    return values.astype(_via_float(dtype)).astype(dtype)
+
+
+# ---------------------------------------------------------------- exponential_, geometric_, log_normal_, cauchy_
+
+def exponential(generator, count, lambd):
+    """exponential_(lambd): -1/lambd * log1p(-u) in float64."""
+    return (-1.0 / lambd) * np.log1p(-uniform_double(generator, count))
+
+
+def geometric(generator, count, p):
+    """geometric_(p): ceil(log(u) / log1p(-p)) in float64."""
+    return np.ceil(np.log(uniform_double(generator, count)) / math.log1p(-p))
+
+
+def log_normal(generator, count, mean, std):
+    """log_normal_(mean, std): exp of the scalar normal (which shares the generator's cached normal)."""
+    return np.exp(scalar_normal(generator, count, mean, std))
+
+
+def cauchy(generator, count, median, sigma):
+    """cauchy_(median, sigma): median + sigma * tan(pi * (u - 0.5)) in float64."""
+    return median + sigma * np.tan(math.pi * (uniform_double(generator, count) - 0.5))
+
+
+# ---------------------------------------------------------------- randperm
+
+_SHUFFLE_LIMIT = 0xFFFFFFFF // 20   # torch's Fisher-Yates with 32-bit draws stops below this n
+
+
+def randperm(generator, n):
+    """torch's randperm for n < 214,748,364: start from 0..n-1 and for i = 0..n-2 swap positions i and
+    i + random() % (n - i). Computed without a loop over the swaps: position i ends holding what stood at its target
+    t_i = i + z_i just before step i, which is the value the last earlier swap into t_i carried there (or t_i itself
+    if none did); the value a step carries is, likewise, what the last earlier swap into its own position brought,
+    a chain that pointer jumping resolves in log2(n) vectorised passes."""
+    if n >= _SHUFFLE_LIMIT:
+        raise NotImplementedError(f"randperm: n={n} takes torch's 64-bit inside-out shuffle, which mtv2 does not "
+                                  f"implement (n < {_SHUFFLE_LIMIT} is supported)")
+    if n <= 1:
+        return np.arange(n, dtype=np.int64)
+    steps = np.arange(n - 1, dtype=np.int64)
+    targets = steps + (generator.random(n - 1) % np.arange(n, 1, -1, dtype=np.uint32)).astype(np.int64)
+    # carried[i]: the value at position i just before step i (what step i moves to its target)
+    previous_into = _last_earlier_swap_into(targets, n)         # per position: the last step k < i with t_k == i
+    carried = np.where(previous_into >= 0, previous_into, np.arange(n))
+    while True:   # follow the chain to a position no earlier swap reached: its own index is the value
+        jumped = carried[carried]
+        if np.array_equal(jumped, carried):
+            break
+        carried = jumped
+    # the value at t_i before step i: carried by the previous step with the same target, else t_i's original value
+    order = np.lexsort((steps, targets))
+    earlier_same_target = np.full(n - 1, -1, dtype=np.int64)
+    same = targets[order[1:]] == targets[order[:-1]]
+    earlier_same_target[order[1:][same]] = order[:-1][same]
+    result = np.empty(n, dtype=np.int64)
+    moved = np.where(earlier_same_target >= 0, carried[np.maximum(earlier_same_target, 0)], targets)
+    result[:n - 1] = np.where(targets == steps, carried[:n - 1], moved)
+    result[n - 1] = carried[n - 1]
+    return result
+
+
+def _last_earlier_swap_into(targets, n):
+    """For each position i, the last step k < i whose target is i (-1 if none)."""
+    steps = np.arange(targets.size)
+    earlier = targets != steps            # step i's swap into i itself happens at step i, not before it
+    last = np.full(n, -1, dtype=np.int64)
+    # the first occurrence of each target among the steps taken backwards is its last swap
+    backwards_targets, backwards_steps = targets[earlier][::-1], steps[earlier][::-1]
+    reached, first = np.unique(backwards_targets, return_index=True)
+    last[reached] = backwards_steps[first]
+    return last
