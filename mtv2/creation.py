@@ -7,7 +7,6 @@ import numpy as np
 from . import _dtype
 from ._device import CPU, is_meta_target
 from ._meta import MetaArray, empty_tensor, preserved_strides
-from ._random import numpy_generator
 from ._tensor import Tensor
 
 
@@ -333,25 +332,28 @@ def _check_floating(dtype, kernel):
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """torch.rand: empty(size).uniform_(0, 1) (torch's draws, see ops/random_fill.py)."""
     dtype = _default(dtype)
     _check_floating(dtype, "check_uniform_bounds")
     if is_meta_target(device):
         return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
-    values = numpy_generator(generator).random(_size_arguments(size))
-    return _finish(values, dtype, requires_grad, device)
+    result = empty(_size_arguments(size), dtype=dtype, device=device).uniform_(0, 1, generator=generator)
+    return _random_result(result, out, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """torch.randn: empty(size).normal_(0, 1)."""
     dtype = _default(dtype)
     _check_floating(dtype, "normal_kernel_cpu")
     if is_meta_target(device):
         return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
-    values = numpy_generator(generator).standard_normal(_size_arguments(size))
-    return _finish(values, dtype, requires_grad, device)
+    result = empty(_size_arguments(size), dtype=dtype, device=device).normal_(0, 1, generator=generator)
+    return _random_result(result, out, requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
+    """torch.randint: empty(size, dtype=int64).random_(low, high)."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
     if high <= low:
@@ -359,26 +361,48 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     dtype = dtype or _dtype.int64
     if is_meta_target(device):
         return empty_tensor(_size_arguments((size,)), dtype, requires_grad=requires_grad)
-    values = numpy_generator(generator).integers(low, high, _size_arguments((size,)))
-    return _finish(values, dtype, requires_grad, device)
+    result = empty(_size_arguments((size,)), dtype=dtype, device=device).random_(int(low), int(high),
+                                                                                 generator=generator)
+    return _random_result(result, out, requires_grad)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """torch.randperm: torch's Fisher-Yates on 32-bit draws (ops/_draws.py)."""
+    from ._random import generator_or_default
+    from .ops import _draws
     dtype = dtype or _dtype.int64
     _size_arguments((n,))
     if is_meta_target(device):
         return empty_tensor((n,), dtype, requires_grad=requires_grad)
-    return _finish(numpy_generator(generator).permutation(n), dtype, requires_grad, device)
+    result = _finish(_draws.randperm(generator_or_default(generator), int(n)), dtype, False, device)
+    return _random_result(result, out, requires_grad)
 
 
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None):
-    rng = numpy_generator(generator)
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
+    """torch.normal, all four overloads. With a tensor mean or std: a contiguous tensor of the broadcast shape
+    filled with normal_(0, 1), then mul_(std) and add_(mean), as torch's normal_out_impl does (not differentiable:
+    torch's gradients of mean and std are zeros)."""
+    from .autograd import grad_mode
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        mean_array = mean._data if isinstance(mean, Tensor) else mean
-        std_array = std._data if isinstance(std, Tensor) else std
         like = mean if isinstance(mean, Tensor) else std
-        return _finish(np.asarray(rng.normal(mean_array, std_array)), like.dtype)  # 0-d: numpy returns a float
-    return _finish(rng.normal(mean, std, _size_arguments((size,))), _default(dtype))
+        shapes = [tuple(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+        with grad_mode.no_grad():
+            result = empty(np.broadcast_shapes(*shapes), dtype=like.dtype).normal_(0, 1, generator=generator)
+            result.mul_(std.detach() if isinstance(std, Tensor) else std)
+            result.add_(mean.detach() if isinstance(mean, Tensor) else mean)
+        return _random_result(result, out, False)
+    dtype = _default(dtype)
+    if is_meta_target(device):
+        return empty_tensor(_size_arguments((size,)), dtype, requires_grad=requires_grad)
+    result = empty(_size_arguments((size,)), dtype=dtype, device=device).normal_(mean, std, generator=generator)
+    return _random_result(result, out, requires_grad)
+
+
+def _random_result(result, out, requires_grad):
+    if out is not None:
+        return out.copy_(result)
+    return result.requires_grad_(requires_grad) if requires_grad else result
 
 
 # ---------------------------------------------------------------- *_like
@@ -399,8 +423,7 @@ def _filled_like(input, fill_value, dtype, requires_grad, device):
         # uninitialised in torch, filled here
         result = empty_strided(data.shape, preserved_strides(data.shape, input.stride()), dtype=dtype, device=CPU)
         return result.fill_(fill_value).requires_grad_(requires_grad)
-    dense = data.size == 0 or input.untyped_storage().buffer.size == data.size and input.storage_offset() == 0
-    array = np.full_like(data, fill_value, dtype=dtype.numpy_type, order="K" if dense else "C")
+    array = np.full_like(data, fill_value, dtype=dtype.numpy_type, order="K" if _dense(input) else "C")
     return _finish(array, dtype, requires_grad, CPU)
 
 
@@ -422,24 +445,42 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     return _filled_like(input, fill_value, dtype, requires_grad, device)
 
 
+def _dense(input):
+    """torch's is_non_overlapping_and_dense: the elements fill a block of memory exactly, in some order of the
+    dims. empty_like and the other *_like keep such a tensor's strides (preserve_format), and give any other a
+    contiguous layout."""
+    shape, strides = tuple(input.shape), tuple(input.stride())
+    expected = 1
+    for axis in sorted(range(len(shape)), key=lambda axis: strides[axis]):
+        if shape[axis] == 1:
+            continue
+        if strides[axis] != expected:
+            return False
+        expected *= shape[axis]
+    return True
+
+
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
-    return rand(input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
-                requires_grad=requires_grad, generator=generator)
+    result = empty_like(input, dtype=_like_dtype(input, dtype), device=device).uniform_(0, 1, generator=generator)
+    return result.requires_grad_(requires_grad) if requires_grad else result
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
-    return randn(input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
-                 requires_grad=requires_grad, generator=generator)
+    result = empty_like(input, dtype=_like_dtype(input, dtype), device=device).normal_(0, 1, generator=generator)
+    return result.requires_grad_(requires_grad) if requires_grad else result
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None, generator=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=_like_dtype(input, dtype), device=device or input.device,
-                   generator=generator)
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    result = empty_like(input, dtype=_like_dtype(input, dtype), device=device)
+    result = result.random_(int(low), int(high), generator=generator)
+    return result.requires_grad_(requires_grad) if requires_grad else result
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):

@@ -1,15 +1,14 @@
-"""torch.nn.init: fill a tensor in place (under no_grad) and return it. Formulas, defaults and errors as torch's;
-the random streams are mtv2's own (see mtv2/_random.py), so values match torch's distributions, not its draws."""
+"""torch.nn.init: fill a tensor in place (under no_grad) and return it. Formulas, defaults, errors and the sequence
+of random calls are torch 2.13's, so after the same seed the values are torch's (mtv2's generator is torch's)."""
 import math
 import warnings
 
 import numpy as np
-from scipy import special
 
 from .. import _dtype
-from .._random import numpy_generator
 from ..autograd import no_grad
-from ..creation import tensor as _tensor
+from ..creation import empty, empty_like, randperm, tensor as _tensor
+from ..ops.elementwise import where
 
 _LINEAR_NONLINEARITIES = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                           "conv_transpose3d")
@@ -80,17 +79,49 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Normal(mean, std) restricted to [a, b], drawn by inverting the normal CDF on the allowed interval."""
+    """Normal(mean, std) restricted to [a, b] by rejection, with torch 2.13's calls: when [a, b] holds more than 30%
+    of the mass, normal_ and whole-tensor redraws while any value lies outside; otherwise uniform_ on [a, b] accepted
+    where log(u) <= the log density (relative to its peak), redrawing the rejected ones."""
+    if tensor.is_meta:
+        return tensor
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    if tensor.numel() > 0:  # torch draws with normal_, which checks the dtype of non-empty tensors only
-        _refuse_non_floating(tensor, "normal_kernel_cpu")
-    low_cdf = special.ndtr((a - mean) / std)
-    high_cdf = special.ndtr((b - mean) / std)
-    uniforms = numpy_generator(generator).uniform(2 * low_cdf - 1, 2 * high_cdf - 1, tuple(tensor.shape))
-    values = special.erfinv(uniforms) * (std * math.sqrt(2.0)) + mean
-    return _write(tensor, np.clip(values, a, b))
+    with no_grad():
+        mass = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
+        if mass > 0.3:
+            low, high = (_tensor(bound, dtype=tensor.dtype).item() for bound in (a, b))   # bounds as the dtype holds
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (result < low) | (result > high)
+                if not outside.any():
+                    break
+                result = where(outside, empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates, acceptance = empty_like(tensor), empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor)
+        candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)   # the log density less its peak
+        pending = acceptance.uniform_(generator=generator).log_().gt(candidates)
+        if pending.any():
+            result = tensor
+            while True:
+                candidates.uniform_(a, b, generator=generator)
+                result = where(pending, candidates, result)
+                candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                pending = where(pending, acceptance.uniform_(generator=generator).log_().gt(candidates), pending)
+                if not pending.any():
+                    break
+            tensor.copy_(result)
+    return tensor
+
+
+def _normal_cdf(x):
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
 
 def constant_(tensor, val):
@@ -132,18 +163,19 @@ def dirac_(tensor, groups=1):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """A 2-D tensor drawn from Normal(0, std) with ceil(sparsity * rows) zeros in each column."""
+    """A 2-D tensor drawn from Normal(0, std) with ceil(sparsity * rows) zeros in each column: torch's calls, whose
+    per-column randperm draws from the default generator whatever `generator` is."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if tensor.is_meta:
+        return tensor
     rows, columns = tensor.shape
     zeros_per_column = math.ceil(sparsity * rows)
-    rng = numpy_generator(generator)
-    values = rng.normal(0.0, std, (rows, columns))
-    for column in range(columns):
-        values[rng.permutation(rows)[:zeros_per_column], column] = 0
-    if tensor.numel() > 0:  # torch fills with normal_, which checks the dtype of non-empty tensors only
-        _refuse_non_floating(tensor, "normal_kernel_cpu")
-    return _write(tensor, values)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for column in range(columns):
+            tensor[randperm(rows)[:zeros_per_column], column] = 0
+    return tensor
 
 
 # ---------------------------------------------------------------- scaled by the fans
@@ -192,7 +224,11 @@ def orthogonal_(tensor, gain=1, generator=None):
         raise NotImplementedError(f'"geqrf_cpu" not implemented for \'{_dtype.scalar_type_name(tensor.dtype)}\'')
     rows = tensor.shape[0]
     columns = tensor.numel() // rows
-    flattened = numpy_generator(generator).standard_normal((rows, columns))
+    # torch's draw: new_empty((rows, cols)).normal_(0, 1); its QR is LAPACK's geqrf (MKL's in torch, OpenBLAS's
+    # here), so q agrees to rounding, not bit for bit
+    with no_grad():
+        flattened = empty((rows, columns), dtype=tensor.dtype).normal_(0, 1, generator=generator)
+    flattened = flattened._data.astype(np.float64 if tensor.dtype is _dtype.float64 else np.float32)
     if rows < columns:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
@@ -200,4 +236,6 @@ def orthogonal_(tensor, gain=1, generator=None):
     q = q * np.sign(np.diagonal(r))
     if rows < columns:
         q = q.T
-    return _write(tensor, (q * gain).reshape(tuple(tensor.shape)))
+    _write(tensor, q.reshape(tuple(tensor.shape)))
+    with no_grad():
+        return tensor.mul_(gain)

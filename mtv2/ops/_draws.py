@@ -13,9 +13,34 @@ import numpy as np
 
 from ._fma import fma32, fma64
 from ._normal_avx2 import box_muller_blocks
+from ._parallel import over_ranges
 
 _FLOAT_MASK = np.uint32((1 << 24) - 1)
 _DOUBLE_MASK = np.uint64((1 << 53) - 1)
+
+# Draws and transforms go block by block: the temporaries (float64 for a float32 fill, the raw words) stay the size
+# of a block, in cache, whatever the tensor's size. The draws stay in torch's order.
+BLOCK = 1 << 14
+
+
+def _blockwise(count, dtype, fill_block, block=BLOCK):
+    """An array of `count` values of `dtype`, filled by fill_block(n) block after block, in order."""
+    out = np.empty(count, dtype)
+    for start in range(0, count, block):
+        stop = min(count, start + block)
+        out[start:stop] = fill_block(stop - start)
+    return out
+
+
+def _transform_in_place(values, transform, block=BLOCK // 2):
+    """values[i] = transform(values[i]) over blocks of rows, the blocks shared among mtv2's threads (the draws were
+    made before, in order: only the arithmetic runs in parallel)."""
+    def blocks(first, stop):
+        for start in range(first * block, min(stop * block, values.shape[0]), block):
+            part = values[start:start + block]
+            part[...] = transform(part)
+    over_ranges(blocks, -(-values.shape[0] // block), cost_per_item=block * values[:1].size)
+    return values
 
 
 def uniform_float(generator, count):
@@ -38,12 +63,13 @@ def uniform(generator, count, dtype, low, high):
     """Tensor.uniform_(low, high): u * (high - low) + low fused (rounded once) in the opmath type; a value that
     rounds up to `high` in the tensor's dtype becomes `low`, so the range stays [low, high)."""
     if _computes_in_double(dtype):
-        values = fma64(uniform_double(generator, count), high - low, low)
         low_, high_ = np.float64(low), np.float64(high)
+        values = _transform_in_place(uniform_double(generator, count), lambda u: fma64(u, high - low, low))
     else:
         low32, high32 = np.float32(low), np.float32(high)
-        values = fma32(uniform_float(generator, count), high32 - low32, low32).astype(dtype, copy=False)
         low_, high_ = low32.astype(dtype), high32.astype(dtype)
+        values = _transform_in_place(uniform_float(generator, count), lambda u: fma32(u, high32 - low32, low32))
+        values = values.astype(dtype, copy=False)
     values[values == high_] = low_
     return values
 
@@ -54,23 +80,24 @@ def normal(generator, count, dtype, mean, std, contiguous):
     """Tensor.normal_(mean, std): torch's block kernel for a contiguous tensor of 16 or more elements, otherwise its
     scalar Box-Muller (which also serves, and refills, the generator's cached normal)."""
     if count < 16 or not contiguous:
-        return scalar_normal(generator, count, mean, std).astype(_via_float(dtype), copy=False).astype(dtype)
+        return cast_doubles(scalar_normal(generator, count, mean, std), dtype)
     if _computes_in_double(dtype):
         draw, transform = uniform_double, _box_muller_double_blocks
     else:   # float32, and half/bfloat16 through a float32 buffer
         draw, transform = uniform_float, box_muller_blocks
     covered = count // 16 * 16
-    tail = 16 if count % 16 else 0
-    # float and double fill the whole tensor with uniforms first; half and bfloat16 draw block by block, so the
-    # uniforms of a partial last block are never drawn
-    drawn = count if np.dtype(dtype).itemsize >= 4 else covered
-    uniforms = draw(generator, drawn + tail)
-    values = np.empty(count, uniforms.dtype)
-    values[:covered] = transform(uniforms[:covered].reshape(-1, 16), mean, std).reshape(-1)
-    if tail:
+    values = np.empty(count, np.float64 if _computes_in_double(dtype) else np.float32)
+    values[:covered] = draw(generator, covered)
+    _transform_in_place(values[:covered].reshape(-1, 16), lambda block: transform(block, mean, std),
+                        block=BLOCK // 32)
+    if count % 16:
+        # float and double fill the whole tensor with uniforms first, so the uniforms of the partial last block are
+        # drawn (and then overwritten); half and bfloat16 draw block by block and never draw them
+        if np.dtype(dtype).itemsize >= 4:
+            draw(generator, count - covered)
         # torch draws 16 more uniforms and transforms them into the last 16 places, overwriting the end of the last
         # full block
-        values[count - 16:] = transform(uniforms[drawn:].reshape(1, 16), mean, std).reshape(-1)
+        values[count - 16:] = transform(draw(generator, 16).reshape(1, 16), mean, std).reshape(-1)
     return values.astype(dtype, copy=False)
 
 
@@ -91,45 +118,58 @@ def scalar_normal(generator, count, mean, std):
     Each pair of random64 draws (u1, u2) gives r cos(theta) and r sin(theta) with r = sqrt(-2 log1p(-u2)) and
     theta = 2 pi u1; the sine is cached in the generator and is the next value asked for, in this call or a later
     one."""
-    values = np.empty(count, np.float64)
-    start = 0
-    if count and generator.next_double_normal is not None:
-        values[0] = generator.next_double_normal
-        generator.next_double_normal = None
-        start = 1
+    start = 1 if count and generator.next_double_normal is not None else 0
     pairs = (count - start + 1) // 2
-    if pairs:
-        uniforms = uniform_double(generator, 2 * pairs)
+
+    def pairs_block(n):
+        uniforms = uniform_double(generator, n)     # n is even: n / 2 pairs
         radius = np.sqrt(-2.0 * np.log1p(-uniforms[1::2]))
         theta = 2.0 * math.pi * uniforms[0::2]
-        normals = np.empty(2 * pairs)
+        normals = np.empty(n)
         normals[0::2] = radius * np.cos(theta)
         normals[1::2] = radius * np.sin(theta)
-        if (count - start) % 2:
-            generator.next_double_normal = float(normals[-1])
-        values[start:] = normals[:count - start]
+        return normals
+    normals = _blockwise(2 * pairs, np.float64, pairs_block)
+    values = np.empty(count, np.float64)
+    if start:
+        values[0] = generator.next_double_normal
+        generator.next_double_normal = None
+    if (count - start) % 2:
+        generator.next_double_normal = float(normals[-1])
+    values[start:] = normals[:count - start]
     return fma64(values, std, mean)
 
 
 def _via_float(dtype):
     """torch converts a double to half or bfloat16 through float."""
-    return np.float32 if np.dtype(dtype).itemsize == 2 else dtype
+    dtype = np.dtype(dtype)
+    return np.float32 if dtype.itemsize == 2 and (dtype.kind == "f" or dtype.name == "bfloat16") else dtype
 
 
 # ---------------------------------------------------------------- bernoulli
 
 def bernoulli_scalar(generator, count, p):
-    """bernoulli_(p) for a number p: u < p with a float64 uniform (one random64) per element."""
-    return uniform_double(generator, count) < p
+    """bernoulli_(p) for a number p: u < p with a float64 uniform (one random64) per element. u = k / 2**53 < p
+    exactly when the integer k < p * 2**53 (a power-of-two scaling, exact), so the comparison stays in integers."""
+    threshold = np.uint64(min(math.ceil(p * 2.0 ** 53), 1 << 53))
+    return _blockwise(count, np.bool_, lambda n: (generator.random64(n) & _DOUBLE_MASK) < threshold)
 
 
 def bernoulli_tensor(generator, probabilities):
     """bernoulli_(p_tensor) / torch.bernoulli: `probabilities` holds each element's p in fill order. float64
     probabilities are compared with float64 uniforms (random64 each); float32 ones with float32 uniforms (one
     32-bit draw each)."""
-    if probabilities.dtype == np.float64:
-        return uniform_double(generator, probabilities.size) < probabilities
-    return uniform_float(generator, probabilities.size) < probabilities.astype(np.float32, copy=False)
+    flat = probabilities.reshape(-1)
+    double = flat.dtype == np.float64
+    position = [0]
+
+    def block(n):
+        start = position[0]
+        position[0] += n
+        if double:
+            return uniform_double(generator, n) < flat[start:start + n]
+        return uniform_float(generator, n) < flat[start:start + n].astype(np.float32, copy=False)
+    return _blockwise(flat.size, np.bool_, block)
 
 
 # ---------------------------------------------------------------- random_, randint
@@ -141,18 +181,19 @@ _RANDOM64_FROM_RANGE = 1 << 28
 
 def random_from_to(generator, count, range_, base, dtype):
     """random_(from, to) and randint: (draw % range) + from, in int64 before the cast to the tensor's dtype."""
-    if range_ >= _RANDOM64_FROM_RANGE:
-        offsets = generator.random64(count) % np.uint64(range_)
-    else:
-        offsets = generator.random(count) % np.uint32(range_)
-    # (offset + base) wraps in uint64 and is read as int64, as torch's static_cast<int64_t> does
-    values = (offsets.astype(np.uint64) + np.uint64(base % (1 << 64))).view(np.int64)
-    return _cast_integers(values, dtype)
+    wide = range_ >= _RANDOM64_FROM_RANGE
+    modulus, offset = (np.uint64 if wide else np.uint32)(range_), np.uint64(base % (1 << 64))
+
+    def block(n):
+        words = generator.random64(n) if wide else generator.random(n)
+        # (offset + base) wraps in uint64 and is read as int64, as torch's static_cast<int64_t> does
+        return cast_integers(((words % modulus).astype(np.uint64) + offset).view(np.int64), dtype)
+    return _blockwise(count, dtype, block)
 
 
 def random_full_range(generator, count, dtype):
     """random_(from=-2**63, to=None): every int64 is possible: random64 read as int64."""
-    return _cast_integers(generator.random64(count).view(np.int64), dtype)
+    return _blockwise(count, dtype, lambda n: cast_integers(generator.random64(n).view(np.int64), dtype))
 
 
 def random_default(generator, count, dtype):
@@ -160,21 +201,21 @@ def random_default(generator, count, dtype):
     0/1 (the low bit) for bool."""
     dtype = np.dtype(dtype)
     if dtype == np.bool_:
-        return (generator.random(count) & np.uint32(1)).astype(np.bool_)
-    if dtype in (np.int64, np.float64):
-        words = generator.random64(count)
-    else:
-        words = generator.random(count)
+        return _blockwise(count, dtype, lambda n: (generator.random(n) & np.uint32(1)).astype(np.bool_))
+    wide = dtype in (np.int64, np.float64)
     if dtype.kind == "f" or dtype.name == "bfloat16":
-        digits = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}[dtype.name]
-        modulus = (1 << digits) + 1
+        modulus = (1 << {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}[dtype.name]) + 1
     else:
         modulus = int(np.iinfo(dtype).max) + 1
-    values = (words % words.dtype.type(modulus)).astype(np.int64)
-    return _cast_integers(values, dtype)
+    modulus = (np.uint64 if wide else np.uint32)(modulus)
+
+    def block(n):
+        words = generator.random64(n) if wide else generator.random(n)
+        return cast_integers((words % modulus).astype(np.int64), dtype)
+    return _blockwise(count, dtype, block)
 
 
-def _cast_integers(values, dtype):
+def cast_integers(values, dtype):
     """static_cast<scalar_t>(int64_t): two's complement truncation for narrower integers, rounding for floats."""
     dtype = np.dtype(dtype)
     if dtype == np.bool_:
@@ -184,26 +225,38 @@ def _cast_integers(values, dtype):
     return values.astype(_via_float(dtype)).astype(dtype)
 
 
+def cast_doubles(values, dtype):
+    """static_cast<scalar_t>(double): half and bfloat16 through float, integers truncated, bool = nonzero."""
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return values != 0
+    return values.astype(_via_float(dtype), copy=False).astype(dtype, copy=False)
+
+
 # ---------------------------------------------------------------- exponential_, geometric_, log_normal_, cauchy_
+# each computes in float64 and casts to the tensor's dtype
 
-def exponential(generator, count, lambd):
-    """exponential_(lambd): -1/lambd * log1p(-u) in float64."""
-    return (-1.0 / lambd) * np.log1p(-uniform_double(generator, count))
-
-
-def geometric(generator, count, p):
-    """geometric_(p): ceil(log(u) / log1p(-p)) in float64."""
-    return np.ceil(np.log(uniform_double(generator, count)) / math.log1p(-p))
+def exponential(generator, count, lambd, dtype=np.float64):
+    """exponential_(lambd): -1/lambd * log1p(-u)."""
+    return _blockwise(count, dtype, lambda n: cast_doubles(
+        (-1.0 / lambd) * np.log1p(-uniform_double(generator, n)), dtype))
 
 
-def log_normal(generator, count, mean, std):
+def geometric(generator, count, p, dtype=np.float64):
+    """geometric_(p): ceil(log(u) / log1p(-p))."""
+    return _blockwise(count, dtype, lambda n: cast_doubles(
+        np.ceil(np.log(uniform_double(generator, n)) / math.log1p(-p)), dtype))
+
+
+def log_normal(generator, count, mean, std, dtype=np.float64):
     """log_normal_(mean, std): exp of the scalar normal (which shares the generator's cached normal)."""
-    return np.exp(scalar_normal(generator, count, mean, std))
+    return cast_doubles(np.exp(scalar_normal(generator, count, mean, std)), dtype)
 
 
-def cauchy(generator, count, median, sigma):
-    """cauchy_(median, sigma): median + sigma * tan(pi * (u - 0.5)) in float64."""
-    return median + sigma * np.tan(math.pi * (uniform_double(generator, count) - 0.5))
+def cauchy(generator, count, median, sigma, dtype=np.float64):
+    """cauchy_(median, sigma): median + sigma * tan(pi * (u - 0.5))."""
+    return _blockwise(count, dtype, lambda n: cast_doubles(
+        median + sigma * np.tan(math.pi * (uniform_double(generator, n) - 0.5)), dtype))
 
 
 # ---------------------------------------------------------------- randperm

@@ -4,12 +4,13 @@ code where the compiler fused a multiply and an add.
 float32: the product of two floats is exact in float64 and the sum is rounded once to float64, so rounding that to
 float32 is right except when the float64 sum falls exactly halfway between two floats while the exact sum did not
 (a double rounding, about one case in 2**29): those few elements are redone with the sum's rounding error known.
+(A plain float32 +, -, * or sqrt computed in float64 and rounded to float32 is always right: 53 >= 2 * 24 + 2.)
 float64: Dekker's exact product and Knuth's exact sum, then the Boldo-Melquiond sum rounded to odd.
 """
 import numpy as np
 
-_HALF_FLOAT_ULP_MASK = np.uint64(0x1FFFFFFF)   # the 29 float64 mantissa bits a float32 drops
-_HALF_FLOAT_ULP = np.uint64(0x10000000)        # ... holding exactly half a float32 ulp
+_LOW_BITS_SHIFT = np.uint64(35)                # shifted left by this, the 29 mantissa bits a float32 drops lead
+_HALFWAY = np.uint64(1 << 63)                  # ... and read 100...0 exactly when the double is a float32 midpoint
 
 
 def _two_sum(a, b):
@@ -19,18 +20,25 @@ def _two_sum(a, b):
     return s, (a - (s - b_part)) + (b - b_part)
 
 
-def fma32(a, b, c):
-    """float32 a * b + c rounded once (float32 arrays or scalars; the result is a float32 array)."""
-    product = np.multiply(a, b, dtype=np.float64)
-    total = np.add(product, c, dtype=np.float64)
-    halfway = (total.view(np.uint64) & _HALF_FLOAT_ULP_MASK) == _HALF_FLOAT_ULP
+def fma32_wide(a, b, c):
+    """float32 a * b + c rounded once, for float32 values carried in float64 (arrays or scalars): the result is a
+    float64 array holding the float32 value. Kernels chaining several fused steps stay in float64 this way."""
+    total = np.multiply(a, b)
+    total += c
+    halfway = (total.view(np.uint64) << _LOW_BITS_SHIFT) == _HALFWAY
     if halfway.any():
-        exact_product = np.broadcast_to(product, total.shape)[halfway]
+        exact_product = np.broadcast_to(np.multiply(a, b), total.shape)[halfway]
         addend = np.broadcast_to(np.asarray(c, np.float64), total.shape)[halfway]
         rounded, error = _two_sum(exact_product, addend)
         # off the midpoint towards the exact sum, so the rounding to float32 goes the way a single rounding goes
         total[halfway] = np.where(error == 0, rounded, np.nextafter(rounded, np.copysign(np.inf, error)))
-    return total.astype(np.float32)
+    return total.astype(np.float32).astype(np.float64)
+
+
+def fma32(a, b, c):
+    """float32 a * b + c rounded once (float32 arrays or scalars; the result is a float32 array)."""
+    wide = [np.asarray(x, np.float64) if np.ndim(x) else np.float64(x) for x in (a, b, c)]
+    return fma32_wide(*wide).astype(np.float32)
 
 
 def _split(a):

@@ -2,14 +2,15 @@
 
 torch fills the tensor with uniforms, then turns each block of 16 into normals by Box-Muller on the pairs
 (j, j + 8), with the Cephes-style log and sincos polynomials of ATen's avx_mathfun.h (log256_ps, sincos256_ps).
-The compiler fused their multiply-adds: those are rounded once here too (`fma32`), and the other steps are the same
-float32 operations in the same order, so every value is torch's bit for bit (checked against torch 2.13's wheel
-on millions of values; plain NumPy float32 math agrees on only ~86%). Where a product is exact (a power of two, a
-constant of a few bits times a small integer) fusing changes nothing and the plain operations are used.
+The compiler fused their multiply-adds: those are rounded once here too (`fma32_wide`, on float32 values carried in
+float64 through each chain of fused steps), and the other steps are the same float32 operations in the same order,
+so every value is torch's bit for bit (checked against torch 2.13's wheel on millions of values; plain NumPy float32
+math agrees on only ~86%). Where a product is exact (a power of two, a constant of a few bits times a small
+integer) fusing changes nothing and the plain operations are used.
 """
 import numpy as np
 
-from ._fma import fma32
+from ._fma import fma32_wide
 
 _F = np.float32
 _ONE, _HALF, _MINUS_TWO = _F(1), _F(0.5), _F(-2)
@@ -28,11 +29,16 @@ _COS_POLYNOMIAL = (_F(2.443315711809948E-005), _F(-1.388731625493765E-003), _F(4
 
 
 def _polynomial(coefficients, x):
-    """Horner's rule with each step fused, as compiled: ((c0 x + c1) x + c2) ..."""
-    y = fma32(coefficients[0], x, coefficients[1])
+    """Horner's rule with each step fused, as compiled: ((c0 x + c1) x + c2) ... on float64-carried x; the result
+    is carried in float64 too."""
+    y = fma32_wide(np.float64(coefficients[0]), x, np.float64(coefficients[1]))
     for coefficient in coefficients[2:]:
-        y = fma32(y, x, coefficient)
+        y = fma32_wide(y, x, np.float64(coefficient))
     return y
+
+
+def _wide(x):
+    return x.astype(np.float64)
 
 
 def log256(x):
@@ -45,8 +51,9 @@ def log256(x):
     x = (mantissa - _ONE) + np.where(below, mantissa, _F(0))
     exponent = exponent - below.astype(_F)
     z = x * x
-    y = _polynomial(_LOG_POLYNOMIAL, x) * x
-    y = fma32(y, z, exponent * _LOG_Q1)
+    x_wide = _wide(x)
+    y = _polynomial(_LOG_POLYNOMIAL, x_wide) * x_wide        # the product rounded to float32 just below
+    y = fma32_wide(y.astype(_F), _wide(z), _wide(exponent * _LOG_Q1)).astype(_F)
     y = y - z * _HALF
     return (x + y) + exponent * _LOG_Q2
 
@@ -61,12 +68,14 @@ def sincos256(x):
     sine_polynomial_first = (octant & 2) == 0
     # the extended-precision reduction x - y pi/4 in three parts; y DP1 and y DP2 are exact products
     x = (x + y * _MINUS_DP1) + y * _MINUS_DP2
-    x = fma32(y, _MINUS_DP3, x)
+    x_wide = fma32_wide(_wide(y), np.float64(_MINUS_DP3), _wide(x))
+    x = x_wide.astype(_F)
     z = x * x
-    cosine = _polynomial(_COS_POLYNOMIAL, z) * z
-    cosine = fma32(cosine, z, -(z * _HALF)) + _ONE
-    sine = _polynomial(_SIN_POLYNOMIAL, z) * z
-    sine = fma32(sine, x, x)
+    z_wide = _wide(z)
+    cosine = _polynomial(_COS_POLYNOMIAL, z_wide) * z_wide
+    cosine = fma32_wide(cosine.astype(_F), z_wide, _wide(-(z * _HALF))).astype(_F) + _ONE
+    sine = _polynomial(_SIN_POLYNOMIAL, z_wide) * z_wide
+    sine = fma32_wide(sine.astype(_F), x_wide, x_wide).astype(_F)
     sin = np.where(sine_polynomial_first, sine, cosine)
     cos = np.where(sine_polynomial_first, cosine, sine)
     return np.where(sin_negative, -sin, sin), np.where(cos_negative, -cos, cos)
@@ -85,5 +94,5 @@ def box_muller_blocks(uniforms, mean, std):
         elif mean == 0:
             out[:, half] = scaled * std + mean  # fma(n, std, 0) rounds the product once, then adds +0
         else:
-            out[:, half] = fma32(scaled, std, mean)
+            out[:, half] = fma32_wide(_wide(scaled), np.float64(std), np.float64(mean))
     return out

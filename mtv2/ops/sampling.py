@@ -1,9 +1,9 @@
 """multinomial: category indices drawn from rows of (unnormalized) probabilities.
 
-The draws follow torch's CPU kernel call for call, so that once mtv2's generator reproduces torch's streams the
-indices do too: without replacement (or for a single sample) one exponential_ fill and the top `num_samples` of
-p / q (the Gumbel-max trick, exponentiated); with replacement one float64 uniform per sample, row by row, looked up
-in the row's normalized cumulative distribution.
+The draws follow torch's CPU kernel call for call on mtv2's generator (torch's streams), so the indices are
+torch's: without replacement (or for a single sample) one exponential_ fill and the top `num_samples` of p / q (the
+Gumbel-max trick, exponentiated); with replacement one float64 uniform per sample, row by row, looked up in the
+row's normalized cumulative distribution.
 """
 import numpy as np
 
@@ -102,8 +102,12 @@ def _sample_with_replacement(probabilities, num_samples, generator):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     uniforms = empty((rows.shape[0], num_samples), dtype=_dtype.float64).uniform_(0, 1, generator=generator)._data
     indices = np.empty((rows.shape[0], num_samples), dtype=np.int64)
-    for i, row in enumerate(rows):
-        cumulative = np.cumsum(row) / row.sum()
+    # torch accumulates in the input's dtype (float for half and bfloat16), one entry after the other, and divides by
+    # that running sum
+    accumulate = np.float64 if probabilities.dtype is _dtype.float64 else np.float32
+    for i, row in enumerate(probabilities._data.reshape(rows.shape)):
+        cumulative = np.cumsum(row, dtype=accumulate)
+        cumulative /= cumulative[-1]
         cumulative[-1] = 1.0   # rounding must not leave the last category unreachable
         # the first category whose cumulative probability reaches the draw: torch's binary search
         indices[i] = np.searchsorted(cumulative, uniforms[i], side="left")

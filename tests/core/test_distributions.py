@@ -1,10 +1,10 @@
 """torch.distributions on mtv2 against real torch: constraint checks, the distributions' shapes, dtypes, parameters,
-log_prob / cdf / entropy values and their gradients, validation errors, and sample shapes. Sample values cannot
-match torch's until mtv2's generator reproduces torch's stream, so samples are compared by shape and dtype with
-torch, and by their statistics with the parameters they were drawn from. Each scenario runs on both frameworks
-(see _compare.py)."""
+log_prob / cdf / entropy values and their gradients, validation errors, and sample shapes. Samples are compared by
+shape and dtype with torch, by their statistics with the parameters they were drawn from, and (mtv2's generator
+being torch's) the multivariate normal's draws by value. Each scenario runs on both frameworks (see _compare.py)."""
 import numpy as np
 import pytest
+import torch
 
 import mtv2
 
@@ -354,14 +354,19 @@ def test_normal_sample_statistics():
 
 @pytest.mark.parametrize("parameterization", PARAMETERIZATIONS)
 def test_multivariate_normal_sample_statistics(parameterization):
-    mtv2.manual_seed(1)
-    d = _mvn(mtv2, parameterization)
-    draws = d.sample((40000,)).numpy()
+    """The draws are torch's (mtv2's generator is torch's); they differ only by the rounding of the Cholesky factor
+    and the matmul. torch's own rsample from seed 1 has a sample variance 3 standard errors off (4.269 for 4.36),
+    so the statistics are checked on sample()."""
+    draws = {}
+    for fw in (torch, mtv2):
+        fw.manual_seed(1)
+        d = _mvn(fw, parameterization)
+        draws[fw] = d.sample((40000,)).numpy(), d.rsample((40000,)).numpy()
+    for ours, theirs in zip(draws[mtv2], draws[torch]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
     covariance = d.covariance_matrix.numpy()
-    np.testing.assert_allclose(draws.mean(0), d.loc.numpy(), atol=0.03)
-    np.testing.assert_allclose(np.cov(draws, rowvar=False), covariance, atol=0.06)
-    rsampled = d.rsample((40000,)).numpy()
-    np.testing.assert_allclose(np.cov(rsampled, rowvar=False), covariance, atol=0.06)
+    np.testing.assert_allclose(draws[mtv2][0].mean(0), d.loc.numpy(), atol=0.03)
+    np.testing.assert_allclose(np.cov(draws[mtv2][0], rowvar=False), covariance, atol=0.06)
 
 
 def test_categorical_sample_frequencies():
