@@ -425,7 +425,7 @@ AUTO_FAMILIES = ("arithmetic", "elementwise", "pointwise_math", "activation", "r
 # Domains that pin ties, kinks, zeros and out-of-domain values: the main variant runs the same kernel.
 SPECIAL_DOMAINS = ("halves", "small_int", "zero")
 # Spec variants whose function builds (3, 4)-shaped masks: special values, as above.
-SHAPE_BOUND_VARIANTS = ("minus_inf", "plus_inf", "all_minus_inf_row")
+SHAPE_BOUND_VARIANTS = ("minus_inf", "plus_inf", "all_minus_inf_row", "same_tensor_and_its_transpose")
 # Names of those families whose results are indices or bool: no float computation to keep in float32.
 NOT_FLOATING = ("argmax", "argmin", "argsort", "all", "any", "isnan", "isinf", "isposinf", "isneginf", "isfinite",
                 "sort", "topk")
@@ -544,6 +544,14 @@ HAND_CASES = (
                                                                                  In((255,)))),
     Case("baddbmm", lambda fw, c, a, b: fw.baddbmm(c, a, b, beta=0.5, alpha=2.0),
          (In((4, 64, 64)), In((4, 64, 127)), In((4, 127, 64)))),
+    # factorizations (scipy's LAPACK in the input's precision) on a symmetric positive definite a a^T + n I
+    Case("linalg.cholesky", lambda fw, a: fw.linalg.cholesky(a @ a.mT + 128 * fw.eye(128)), (In((128, 255)),),
+         ops=("linalg_cholesky_ex",)),
+    Case("cholesky", lambda fw, a: fw.cholesky(a @ a.mT + 128 * fw.eye(128)),
+         (In((128, 255)),)),
+    Case("linalg.solve_triangular",
+         lambda fw, a, b: fw.linalg.solve_triangular(a.tril() + 64 * fw.eye(128), b, upper=False),
+         (In((128, 128)), In((128, 255))), ops=("linalg_solve_triangular",)),
     # nn.functional: what a BERT training step runs
     Case(F + "linear", lambda fw, x, w, b: fw.nn.functional.linear(x, w, b), (In((2, 64, 255)), In((128, 255)),
                                                                                In((128,)))),
@@ -696,7 +704,8 @@ _VIEW = "a view: it allocates no buffer"
 OUT_OF_SCOPE = {
     **dict.fromkeys(("all", "any", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_not", "bitwise_or",
                      "bitwise_xor", "eq", "ne", "lt", "le", "gt", "ge", "isfinite", "isinf", "isnan", "isneginf",
-                     "isposinf", "logical_and", "logical_not", "logical_or", "logical_xor", "nonzero", "one_hot"),
+                     "isposinf", "logical_and", "logical_not", "logical_or", "logical_xor", "nonzero", "one_hot",
+                     "isin"),
                     _NOT_FLOAT),
     **dict.fromkeys(("as_strided", "diagonal", "expand", "getitem", "narrow", "permute", "select", "unfold", "view"),
                     _VIEW),
