@@ -182,15 +182,16 @@ SPECS.append(OpSpec("sub", lambda fw, a: fw.sub(fw.full_like(a, 88.8, dtype=fw.b
                                   "before computing; mtv2 does not (mtv2/ops/_registry.py promotion)",
                                   checks=("forward",)),)))
 
-# Found by conformance/fuzz, not fixed (mtv2/ops/_registry.py, reported): torch computes a half tensor with a Python
-# number in float32; mtv2 rounds the number to the half type first, so a number outside the half range changes
-# the result: inf * 1e-30 is inf in torch, inf * 0 = nan in mtv2.
+# Found by conformance/fuzz: torch's mul and div compute a half tensor with a Python number in float32, without
+# rounding the number to the half type first (inf * 1e-30 is inf, not inf * 0 = nan); mtv2's mul and div do the
+# same (opmath_scalars in mtv2/ops/_registry.py), which also gives dropout's half mask torch's 1 / (1 - p).
 SPECS.append(OpSpec("mul", lambda fw, a: fw.mul(fw.full_like(a, float("inf")), 1e-30),
                     (Sample("inf_times_1e-30", (T(3),)),), ("float16", "bfloat16"), variant="scalar_outside_half",
-                    grad=False,
-                    xfails=(XFail("torch computes a half tensor with a Python number in float32; mtv2 rounds the "
-                                  "number to the half type first (mtv2/ops/_registry.py)", checks=("forward",),
-                                  dtypes=("float16",)),)))
+                    grad=False))
+SPECS.append(OpSpec("mul", lambda fw, a: fw.mul(a, 0.7), (Sample("by_0.7", (T(64),)),), ("float16", "bfloat16"),
+                    variant="scalar_in_float", grad=False))
+SPECS.append(OpSpec("div", lambda fw, a: fw.div(a, 0.7), (Sample("by_0.7", (T(64),)),), ("float16", "bfloat16"),
+                    variant="scalar_in_float", grad=False))
 SPECS.append(OpSpec("pow", lambda fw, a: fw.pow(fw.full_like(a, float("nan")), 5e-324),
                     (Sample("nan_to_5e-324", (T(3),)),), ("float32",), variant="scalar_outside_float32", grad=False,
                     xfails=(XFail("torch takes pow's Python exponent in double (nan ** 5e-324 is nan); mtv2 rounds it "

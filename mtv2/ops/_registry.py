@@ -43,12 +43,15 @@ OPS = {}
 class Op:
     """One primitive: a NumPy kernel, its promotion mode and (optionally) its derivative rule."""
 
-    def __init__(self, name, kernel, promotion, view=False, fills=False):
+    def __init__(self, name, kernel, promotion, view=False, fills=False, opmath_scalars=False):
         self.name = name
         self.kernel = kernel
         self.promotion = promotion
         self.view = view  # the kernel returns a NumPy view of its first operand; the result aliases it
         self.fills = fills  # the result has the first operand's shape and dtype, whatever its values (meta: not run)
+        # a Python number beside half tensors goes to the kernel as a float32, not rounded to half first (torch's
+        # mul and div kernels read a CPU scalar as their float opmath value)
+        self.opmath_scalars = opmath_scalars
         self.operand_names = [p.name for p in inspect.signature(kernel).parameters.values()
                               if p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty]
         # the name of a `*tensors` parameter: every operand goes into it (see the module docstring)
@@ -82,12 +85,12 @@ class Op:
         return f"<mtv2 op {self.name}>"
 
 
-def op(name, promotion=SAME, view=False, fills=False):
+def op(name, promotion=SAME, view=False, fills=False, opmath_scalars=False):
     """Decorator: register a NumPy kernel as the op `name`."""
     def register(kernel):
         if name in OPS:
             raise ValueError(f"op {name} registered twice")
-        OPS[name] = registered = Op(name, kernel, promotion, view, fills)
+        OPS[name] = registered = Op(name, kernel, promotion, view, fills, opmath_scalars)
         return registered
     return register
 
@@ -176,7 +179,8 @@ def apply_op(op, operands, params):
         types = _fast_dtypes(op, operands) or _result_dtypes(op, operands)
         numpy_type, result_dtype, promoted_numpy_type = types
         arrays = [x._data if isinstance(x, Tensor) and x._data.dtype == numpy_type
-                  else _as_compute_array(x, numpy_type, promoted_numpy_type) for x in operands]
+                  else _as_compute_array(x, numpy_type, numpy_type if op.opmath_scalars else promoted_numpy_type)
+                  for x in operands]
 
     try:
         result = op.kernel(*arrays, **params)

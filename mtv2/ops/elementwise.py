@@ -30,7 +30,7 @@ def _(g, alpha):
     return g, -g if alpha == 1 else g * -alpha
 
 
-@op("mul")
+@op("mul", opmath_scalars=True)
 def _mul(a, b):
     return np.multiply(a, b)
 
@@ -40,7 +40,7 @@ def _(g, a, b):
     return g * b, g * a
 
 
-@op("div", promotion=TO_FLOAT)
+@op("div", promotion=TO_FLOAT, opmath_scalars=True)
 def _true_divide(a, b):
     return np.true_divide(a, b)
 
