@@ -663,24 +663,23 @@ class Upcast:
     variants: tuple | None = None
 
 
-def _draw(function, numpy_call, dtype="float64", more=""):
-    return (f"mtv2/ops/random_fill.py {function}: {numpy_call} draws a {dtype} array of the tensor's size, "
-            f"cast to the tensor's dtype afterwards{more} (a float32 tensor needs float32 draws only)")
+def _draw(function, what):
+    return (f"mtv2/ops/_draws.py {function}: {what}, as torch's kernel does per element; mtv2 works on blocks of "
+            f"16K elements, so the buffer is one block's (bounded), not the tensor's size")
 
 
 UPCASTS = (
     Upcast("mtv2/ops/reduction.py _variance: `a.astype(np.float64)` copies the input to float64, and the centered "
            "values and their squares are float64 arrays too (torch accumulates in double element by element, with "
            "no float64 buffer)", ("var", "std", "var_mean", "std_mean")),
-    Upcast(_draw("_uniform", "`generator.uniform(low, high, a.shape)`"), ("Tensor.uniform_",)),
-    Upcast(_draw("_normal", "`generator.normal(mean, std, a.shape)`"), ("Tensor.normal_",)),
-    Upcast(_draw("_exponential", "`generator.exponential(1 / lambd, a.shape)`"), ("Tensor.exponential_",)),
-    Upcast(_draw("_log_normal", "`generator.lognormal(mean, std, a.shape)`"), ("Tensor.log_normal_",)),
-    Upcast(_draw("_cauchy", "`generator.standard_cauchy(a.shape)`", more=", after `median + sigma * draws` in "
-                 "float64 (a second float64 array)"), ("Tensor.cauchy_",)),
-    Upcast(_draw("_geometric", "`generator.geometric(p, a.shape)`", "int64"), ("Tensor.geometric_",)),
-    Upcast(_draw("_random", "`generator.integers(low, high, a.shape, dtype=np.int64)`", "int64"),
-           ("Tensor.random_",)),
+    Upcast(_draw("bernoulli_scalar", "a 64-bit draw (random64) per element whatever the dtype"),
+           ("Tensor.bernoulli_", "nn.functional.dropout")),
+    Upcast(_draw("exponential", "computed in float64 (exponential_distribution<double>)"), ("Tensor.exponential_",)),
+    Upcast("mtv2/ops/_draws.py log_normal: exp of torch's scalar Box-Muller, which computes in double; mtv2 runs it "
+           "over the whole tensor at once (float64 arrays of the tensor's size)", ("Tensor.log_normal_",)),
+    Upcast(_draw("cauchy", "computed in float64 (cauchy_distribution<double>)"), ("Tensor.cauchy_",)),
+    Upcast(_draw("geometric", "computed in float64 (geometric_distribution<double>)"), ("Tensor.geometric_",)),
+    Upcast(_draw("random_from_to", "the draws widened to int64 for `% range + from`"), ("Tensor.random_",)),
 )
 
 
