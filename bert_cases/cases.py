@@ -10,8 +10,11 @@
   `mtv2_vs_transformers[_sdpa]` rows load transformers' weights into the mtv2 build and compare with it directly.
 - Mechanics rows (`bert/mechanics.<what>/.../float32`, bert_cases/mechanics_cases.py): a claim about BERT's mask
   and MLM-loss mechanics, checked in mtv2 AND in torch, with the values behind it compared between frameworks.
-- Training rows: AdamW steps of MLM in both frameworks from the same weights (check `trajectory`), and mtv2
-  alone with dropout on (check `forward`: loss finite and decreasing).
+- Training rows: AdamW steps of MLM in both frameworks from the same weights (check `trajectory`), with dropout off
+  and with dropout on (the models built from the same seed in each framework, the masks drawn by the seeded
+  generators, which are torch's in mtv2 too).
+- Seeded-weights rows (`bert/BertForMaskedLM/seeded_weights*`): the model built from the same seed in both
+  frameworks, nothing copied, has the same weights bit for bit.
 - A text row (`bert/text.BertTokenizerFast/...`): the shipped vocabulary and the tokenizer give BERT's format.
 
 Inputs are text: batches of the sample sentences tokenized with the project's WordPiece vocabulary
@@ -482,33 +485,81 @@ def run_training_parity(case):
     return {"trajectory": result_of(comparisons, DEFAULT_TOL, ran[mtv2].ms, ran[torch].ms, note=note)}
 
 
+def build_from_seed(fw, name, config, seed):
+    """bert_cases' class `name` built in fw from `seed` alone: construction (default init), transformers'
+    initialisation, then the drawn biases and LayerNorm weights, all from fw's generator. mtv2's generator being
+    torch's, the two frameworks' builds hold the same weights without any copying."""
+    saved = fw.get_rng_state()
+    try:
+        fw.manual_seed(seed)
+        module = bert(fw).init_weights(getattr(bert(fw), name)(config), config)
+        draw_biases_and_norm_weights(fw, module)
+        return module, bytes(np.asarray(to_numpy(fw, fw.get_rng_state())))
+    finally:
+        fw.set_rng_state(saved)
+
+
+def run_seeded_weights(case):
+    """The model built from the same seed in torch and in mtv2 (nothing copied): every parameter and buffer equal
+    bit for bit, and the generators left in the same state."""
+    torch, mtv2 = frameworks.reference(), frameworks.candidate()
+    config = base_config() if case.options.get("base") else small_config()
+    seed = seed_of(f"{case.case_id}#weights")
+    ran = {fw: timed(lambda fw=fw: build_from_seed(fw, "BertForMaskedLM", config, seed)) for fw in (torch, mtv2)}
+    if ran[torch].exception or ran[mtv2].exception:
+        return {"forward": _raised_result(ran[mtv2], ran[torch])}
+    (theirs, their_state), (mine, my_state) = ran[torch].value, ran[mtv2].value
+    mine_state_dict = mine.state_dict()
+    comparisons = [(name, compare(to_numpy(mtv2, mine_state_dict[name]) if name in mine_state_dict else None,
+                                  to_numpy(torch, value), EXACT_TOL))
+                   for name, value in theirs.state_dict().items()]
+    problems = [] if my_state == their_state else ["the generators' states differ after the build"]
+    note = (f"{len(comparisons)} tensors, {sum(p.numel() for p in theirs.parameters())} parameters, built from seed "
+            f"{seed} in each framework (hidden {config.hidden_size}, {config.num_hidden_layers} layers)")
+    return {"forward": result_of(comparisons, EXACT_TOL, ran[mtv2].ms, ran[torch].ms, note=note, problems=problems)}
+
+
 def run_training_with_dropout(case):
-    """mtv2 alone, dropout 0.1 on (train mode), the same batch every step: the loss stays finite and falls."""
-    mtv2 = frameworks.candidate()
-    config = small_config(hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1)
-    model = model_pair("BertForMaskedLM", config, seed_of(f"{case.case_id}#weights"))[mtv2]
-    batch = training_batches(case, 1)[0]
-    mtv2.manual_seed(seed_of(f"{case.case_id}#dropout"))
-    ran = timed(lambda: [float(loss) for loss, _ in train(mtv2, model, [batch] * TRAIN_STEPS)])
-    if ran.exception:
-        return {"forward": CheckResult("error", f"mtv2 raised {exception_text(ran.exception)}", mtv2_ms=ran.ms)}
-    losses = np.array(ran.value)
-    problems = []
-    if not np.all(np.isfinite(losses)):
-        problems.append("a loss is not finite")
-    if not losses[-1] < losses[0]:
-        problems.append("the last loss is not below the first")
-    if not losses[-3:].mean() < losses[:3].mean():
-        problems.append("the mean of the last 3 losses is not below the mean of the first 3")
-    detail = "; ".join(problems + [f"mtv2 alone (dropout draws differ from torch's); losses "
-                                   f"{', '.join(f'{loss:.4f}' for loss in losses)}"])
-    return {"forward": CheckResult("fail" if problems else "pass", detail, tol_source="claims: finite, decreasing",
-                                   mtv2_ms=ran.ms)}
+    """Both models built from the same seed (no copying), dropout 0.1 on (hidden and attention), the generators
+    seeded alike before training: the masks are the same draws in both frameworks, so the losses and every
+    parameter after every AdamW step agree within float32 tolerance, as with dropout off."""
+    torch, mtv2 = frameworks.reference(), frameworks.candidate()
+    config = small_config(hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
+                          attention=case.options.get("attention", "eager"))
+    seed = seed_of(f"{case.case_id}#weights")
+    models = {fw: build_from_seed(fw, "BertForMaskedLM", config, seed)[0] for fw in (torch, mtv2)}
+    batches = training_batches(case)
+
+    def train_seeded(fw):
+        saved = fw.get_rng_state()
+        try:
+            fw.manual_seed(seed_of(f"{case.case_id}#dropout"))
+            return train(fw, models[fw], batches)
+        finally:
+            fw.set_rng_state(saved)
+    ran = {fw: timed(lambda fw=fw: train_seeded(fw)) for fw in (torch, mtv2)}
+    if ran[torch].exception or ran[mtv2].exception:
+        return {"trajectory": _raised_result(ran[mtv2], ran[torch])}
+    comparisons = []
+    for step, (mine_step, their_step) in enumerate(zip(ran[mtv2].value, ran[torch].value)):
+        (mine_loss, mine_params), (their_loss, their_params) = mine_step, their_step
+        comparisons.append((f"step {step + 1} loss", compare(mine_loss, their_loss)))
+        comparisons += [(f"step {step + 1} {name}", compare(mine_params.get(name), value))
+                        for name, value in their_params.items()]
+    losses = ", ".join(f"{float(loss):.4f}" for loss, _ in ran[torch].value)
+    note = (f"dropout 0.1 on, masks from the seeded generators; {len(batches)} AdamW steps (lr {LEARNING_RATE}, "
+            f"weight_decay {WEIGHT_DECAY}); torch losses {losses}")
+    return {"trajectory": result_of(comparisons, DEFAULT_TOL, ran[mtv2].ms, ran[torch].ms, note=note)}
 
 
 def training_cases():
     return [BertCase("BertForMaskedLM", "train_adamw_10_steps", ("trajectory",), run_training_parity),
-            BertCase("BertForMaskedLM", "train_adamw_dropout_mtv2_only", ("forward",), run_training_with_dropout)]
+            BertCase("BertForMaskedLM", "train_adamw_10_steps_dropout", ("trajectory",), run_training_with_dropout),
+            BertCase("BertForMaskedLM", "train_adamw_10_steps_dropout_sdpa", ("trajectory",),
+                     run_training_with_dropout, options={"attention": "sdpa"}),
+            BertCase("BertForMaskedLM", "seeded_weights", ("forward",), run_seeded_weights),
+            BertCase("BertForMaskedLM", "seeded_weights_base_layer", ("forward",), run_seeded_weights,
+                     options={"base": True})]
 
 # ---- text ----------------------------------------------------------------------------------
 def run_text_case(case):

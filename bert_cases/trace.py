@@ -3,8 +3,9 @@
     python -m bert_cases.trace [--hidden 64 --intermediate 128 --layers 2 --heads 4 --batch 2 --seq 16
                                 --eval|--train --attn eager|sdpa --perturb OP --seed 0]
 
-Both models get the same weights (torch's seeded initialisation, copied through the state dict) and the same
-batch. A forward hook on every module records its output, and a tensor hook on that output records the
+Both models are built from the same seed, each by its own framework (construction and transformers'
+initialisation; mtv2's generator is torch's, so nothing is copied), and get the same batch. In training mode
+(--train) dropout is on in both, its masks drawn by each framework's generator seeded alike: the same masks. A forward hook on every module records its output, and a tensor hook on that output records the
 gradient of the MLM loss flowing back into it. Each module path gets a row: forward max abs error and
 err_ratio = max |mtv2 - torch| / (atol + rtol * |torch|), the same for the gradient. Every parameter's gradient
 gets a row too, and the report names the first diverging one. The run ends with
@@ -46,15 +47,14 @@ MASK_TOKEN_FRACTION = 0.25
 # ---------------------------------------------------------------- the models and the batch
 
 def build_models(config, seed=0):
-    """(torch model, mtv2 model) with the same weights: torch's seeded init, copied through the state dict."""
+    """(torch model, mtv2 model), each built from `seed` by its own framework: the same weights, nothing copied."""
     import torch
     import mtv2
-    torch.manual_seed(seed)
-    torch_model = bert(torch).init_weights(bert(torch).BertForMaskedLM(config), config)
-    mtv2_model = bert(mtv2).BertForMaskedLM(config)
-    state = {name: mtv2.tensor(value.detach().numpy().copy()) for name, value in torch_model.state_dict().items()}
-    mtv2_model.load_state_dict(state)
-    return torch_model, mtv2_model
+    models = []
+    for fw in (torch, mtv2):
+        fw.manual_seed(seed)
+        models.append(bert(fw).init_weights(bert(fw).BertForMaskedLM(config), config))
+    return tuple(models)
 
 
 def make_batch(config, batch, seq, seed=0, padded_rows=None):
@@ -140,24 +140,6 @@ class Recorder:
             handle.remove()
 
 
-def share_dropout_masks(fw, model, seed):
-    """Training mode: the two frameworks' random streams differ, so every nn.Dropout's output is replaced (in
-    both) by input * noise, noise = keep / (1 - p) drawn from one NumPy generator — as torch's kernel computes
-    it. Registered before the Recorder, so the recorded output is the replaced one."""
-    rng = np.random.default_rng(seed + 1)
-    handles = []
-    for module in model.modules():
-        if isinstance(module, fw.nn.Dropout):
-            def replace(module, args, output):
-                if not module.training or module.p == 0.0:
-                    return None
-                keep = rng.random(tuple(args[0].shape)) >= module.p
-                noise = fw.tensor(keep.astype(np.float32)) / (1.0 - module.p)
-                return args[0] * noise
-            handles.append(module.register_forward_hook(replace))
-    return handles
-
-
 @contextlib.contextmanager
 def perturbed(op_name):
     """Multiply one mtv2 op kernel's (first) result by PERTURB_FACTOR until the block ends."""
@@ -187,16 +169,16 @@ def perturbed(op_name):
 
 
 def run_model(fw, model, arrays, train, seed, parameters=False):
-    handles = share_dropout_masks(fw, model, seed) if train else []
+    """Forward and backward with the recorder on; the generator seeded first, so training mode's dropout masks
+    are the same draws in both frameworks."""
     recorder = Recorder(model, parameters)
     model.train(train)
+    fw.manual_seed(seed + 1)
     try:
         output = model(**as_tensors(fw, arrays))
         output["loss"].backward()
     finally:
         recorder.remove()
-        for handle in handles:
-            handle.remove()
     return recorder, output
 
 
@@ -284,7 +266,7 @@ def format_report(result, config, options):
              f"{'train' if options.train else 'eval'}, attn {config.attn_implementation}"
              + (f", perturbed op: {options.perturb} (x {PERTURB_FACTOR})" if options.perturb else ""),
              *([f"dropout: hidden p={config.hidden_dropout_prob}, attention p={config.attention_probs_dropout_prob}; "
-                "every nn.Dropout output replaced by input * (the same NumPy mask) / (1 - p) in both frameworks"]
+                "masks drawn by each framework's generator, seeded alike (the same draws)"]
                if options.train else []),
              f"tolerance: float32 atol {ATOL:g} rtol {RTOL:g}; a row diverges when err_ratio > "
              f"{DIVERGENCE_RATIO:g} (no per-depth allowance); gradients: atol x max|torch gradient| of the tensor "
@@ -343,14 +325,11 @@ def parse_arguments(argv):
 
 
 def config_from(options):
-    # Inside sdpa, attention dropout is drawn by each framework's own generator: it cannot be shared, so it is
-    # off in training mode on that path (hidden-state dropout still runs, with shared masks).
-    attention_dropout = 0.0 if options.train and options.attn == "sdpa" else 0.1
     return BertConfig.small(hidden_size=options.hidden, num_hidden_layers=options.layers,
                             num_attention_heads=options.heads,
                             intermediate_size=options.intermediate or 2 * options.hidden,
                             max_position_embeddings=max(64, options.seq), attn_implementation=options.attn,
-                            attention_probs_dropout_prob=attention_dropout)
+                            attention_probs_dropout_prob=0.1)
 
 
 def main(argv=None):
