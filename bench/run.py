@@ -10,6 +10,10 @@ Entries (issue 11), each {"mtv2": ..., "torch": ..., "ratio": mtv2 / torch} with
                        batch 8, seq 128; seconds
   bert_base_step       the same at BERT-base size (hidden 768, 12 layers, 12 heads, vocab 30522), batch 8, seq 128
                        (--quick: batch 4, seq 128); seconds
+  rng                  BERT-base construction with each module's default initialisation (kaiming-uniform Linear
+                       weights, normal embeddings: ~110M draws), then the dropout masks of one training step at
+                       batch 8, seq 128 (bernoulli_(0.9) on the embeddings' output and, per layer, the attention
+                       probabilities and two hidden states: ~38M draws); seconds, with the two parts beside it
   peak_rss             peak resident memory (MiB) of a process that builds BERT-base and runs two steps, each
                        framework in its own subprocess (only that framework imported)
   flop_bound           bert_base_step time / (the step's matmul FLOPs / the measured NumPy float32 sgemm rate)
@@ -130,6 +134,31 @@ def bert_step(fw, sizes, batch, seq, seed=0):
     return step
 
 
+def rng_construction(fw, sizes):
+    """BERT-base built with each module's default initialisation (no init_weights), from a fixed seed."""
+    from bert_cases.model import BertConfig, bert
+
+    def build():
+        fw.manual_seed(0)
+        return bert(fw).BertForMaskedLM(BertConfig(**sizes))
+    return build
+
+
+def rng_dropout_masks(fw, sizes, batch, seq):
+    """The dropout masks of one BERT training step: the embeddings' output, then per layer the attention
+    probabilities, the attention output and the feed-forward output, each bernoulli_(1 - 0.1) of its shape."""
+    hidden = fw.empty(batch, seq, sizes["hidden_size"])
+    probabilities = fw.empty(batch, sizes["num_attention_heads"], seq, seq)
+
+    def draw():
+        hidden.bernoulli_(0.9)
+        for _ in range(sizes["num_hidden_layers"]):
+            probabilities.bernoulli_(0.9)
+            hidden.bernoulli_(0.9)
+            hidden.bernoulli_(0.9)
+    return draw
+
+
 def matmul_flops(sizes, batch, seq):
     """Multiply-add FLOPs (2 per multiply-add) of the step's matmuls: forward, then twice that for backward."""
     tokens, hidden, inter = batch * seq, sizes["hidden_size"], sizes["intermediate_size"]
@@ -212,6 +241,16 @@ def main():
         medians = _interleaved_medians({"mtv2": builder(mtv2), "torch": builder(torch)}, repeats, inner)
         results[name] = _entry(medians["mtv2"], medians["torch"])
 
+    if run("rng"):
+        repeats = 2 if quick else 5
+        medians = _interleaved_medians({"mtv2_build": rng_construction(mtv2, BASE),
+                                        "torch_build": rng_construction(torch, BASE),
+                                        "mtv2_masks": rng_dropout_masks(mtv2, BASE, 8, 128),
+                                        "torch_masks": rng_dropout_masks(torch, BASE, 8, 128)}, repeats, 1)
+        results["rng"] = _entry(medians["mtv2_build"] + medians["mtv2_masks"],
+                                medians["torch_build"] + medians["torch_masks"])
+        results["rng"].update(construction={"mtv2": medians["mtv2_build"], "torch": medians["torch_build"]},
+                              dropout_masks={"mtv2": medians["mtv2_masks"], "torch": medians["torch_masks"]})
     if run("bert_mini_step"):
         repeats = 3 if quick else 7
         medians = _interleaved_medians({"mtv2": bert_step(mtv2, MINI, 8, 128),

@@ -32,25 +32,39 @@ def _blockwise(count, dtype, fill_block, block=BLOCK):
     return out
 
 
-def _transform_in_place(values, transform, block=BLOCK // 2):
-    """values[i] = transform(values[i]) over blocks of rows, the blocks shared among mtv2's threads (the draws were
-    made before, in order: only the arithmetic runs in parallel)."""
-    def blocks(first, stop):
-        for start in range(first * block, min(stop * block, values.shape[0]), block):
-            part = values[start:start + block]
-            part[...] = transform(part)
-    over_ranges(blocks, -(-values.shape[0] // block), cost_per_item=block * values[:1].size)
-    return values
-
-
 def uniform_float(generator, count):
     """float32 uniforms in [0, 1): one 32-bit draw each."""
-    return (generator.random(count) & _FLOAT_MASK).astype(np.float32) * np.float32(2.0 ** -24)
+    return _to_uniform(generator.random(count), double=False)
 
 
 def uniform_double(generator, count):
     """float64 uniforms in [0, 1): one random64 draw each."""
-    return (generator.random64(count) & _DOUBLE_MASK).astype(np.float64) * 2.0 ** -53
+    return _to_uniform(generator.random64(count), double=True)
+
+
+def _to_uniform(words, double):
+    if double:
+        return (words & _DOUBLE_MASK).astype(np.float64) * 2.0 ** -53
+    uniforms = (words & _FLOAT_MASK).astype(np.float32)
+    uniforms *= np.float32(2.0 ** -24)
+    return uniforms
+
+
+def _transform_draws(generator, count, double, transform, row=1, block=BLOCK):
+    """transform(uniforms) over the uniforms of `count` draws (random64 if double, else random), block by block,
+    each block's float result written over its own raw words (float32 over uint32, float64 over uint64): no other
+    buffer of the tensor's size. The draws are made first, in order; the arithmetic is shared among the threads."""
+    words = generator.random64(count) if double else generator.random(count)
+    out = words.view(np.float64 if double else np.float32)
+    words, rows = words.reshape(-1, row), out.reshape(-1, row)
+    rows_per_block = max(1, block // row)
+
+    def blocks(first, stop):
+        for start in range(first * rows_per_block, min(stop * rows_per_block, rows.shape[0]), rows_per_block):
+            part = slice(start, start + rows_per_block)
+            rows[part] = transform(_to_uniform(words[part], double))
+    over_ranges(blocks, -(-rows.shape[0] // rows_per_block), cost_per_item=block)
+    return out
 
 
 def _computes_in_double(dtype):
@@ -64,11 +78,11 @@ def uniform(generator, count, dtype, low, high):
     rounds up to `high` in the tensor's dtype becomes `low`, so the range stays [low, high)."""
     if _computes_in_double(dtype):
         low_, high_ = np.float64(low), np.float64(high)
-        values = _transform_in_place(uniform_double(generator, count), lambda u: fma64(u, high - low, low))
+        values = _transform_draws(generator, count, True, lambda u: fma64(u, high - low, low))
     else:
         low32, high32 = np.float32(low), np.float32(high)
         low_, high_ = low32.astype(dtype), high32.astype(dtype)
-        values = _transform_in_place(uniform_float(generator, count), lambda u: fma32(u, high32 - low32, low32))
+        values = _transform_draws(generator, count, False, lambda u: fma32(u, high32 - low32, low32))
         values = values.astype(dtype, copy=False)
     values[values == high_] = low_
     return values
@@ -81,16 +95,13 @@ def normal(generator, count, dtype, mean, std, contiguous):
     scalar Box-Muller (which also serves, and refills, the generator's cached normal)."""
     if count < 16 or not contiguous:
         return cast_doubles(scalar_normal(generator, count, mean, std), dtype)
-    if _computes_in_double(dtype):
-        draw, transform = uniform_double, _box_muller_double_blocks
-    else:   # float32, and half/bfloat16 through a float32 buffer
-        draw, transform = uniform_float, box_muller_blocks
+    double = _computes_in_double(dtype)
+    transform = _box_muller_double_blocks if double else box_muller_blocks   # half/bfloat16: through float32
     covered = count // 16 * 16
-    values = np.empty(count, np.float64 if _computes_in_double(dtype) else np.float32)
-    values[:covered] = draw(generator, covered)
-    _transform_in_place(values[:covered].reshape(-1, 16), lambda block: transform(block, mean, std),
-                        block=BLOCK // 32)
+    values = _transform_draws(generator, covered, double, lambda uniforms: transform(uniforms, mean, std), row=16)
     if count % 16:
+        values = np.concatenate([values, np.empty(count - covered, values.dtype)])
+        draw = uniform_double if double else uniform_float
         # float and double fill the whole tensor with uniforms first, so the uniforms of the partial last block are
         # drawn (and then overwritten); half and bfloat16 draw block by block and never draw them
         if np.dtype(dtype).itemsize >= 4:

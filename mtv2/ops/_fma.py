@@ -26,7 +26,7 @@ def fma32_wide(a, b, c):
     total = np.multiply(a, b)
     total += c
     halfway = (total.view(np.uint64) << _LOW_BITS_SHIFT) == _HALFWAY
-    if halfway.any():
+    if np.count_nonzero(halfway):   # (faster than any() on a bool array)
         exact_product = np.broadcast_to(np.multiply(a, b), total.shape)[halfway]
         addend = np.broadcast_to(np.asarray(c, np.float64), total.shape)[halfway]
         rounded, error = _two_sum(exact_product, addend)
