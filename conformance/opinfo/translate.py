@@ -1,0 +1,106 @@
+"""The same code on both frameworks: torch's OpInfo callables rebound to mtv2.
+
+Many OpInfos call their op through a small lambda (`lambda x, *args: x.sum_to_size(*args)`,
+`lambda weight, idx, **kw: torch.nn.functional.embedding(idx, weight, **kw)`). `rebind(fn, mtv2)` is that
+lambda's own code with its global `torch` bound to mtv2: contract 1's "one function, two frameworks". Only code
+whose globals are `torch` and builtins (and whose closure holds plain values) is rebound; anything else (a helper
+that reaches real torch, such as wrapper_set_seed) is refused with the reason, never half-translated.
+"""
+import builtins
+import dis
+import types
+
+SAFE_MODULES = {"math", "operator", "numpy", "itertools", "functools"}
+
+
+class NotRebindable(Exception):
+    pass
+
+
+def _global_names(code):
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def _portable_value(value, torch, fw):
+    """A default or closure value as fw sees it: torch's dtypes and memory formats by name."""
+    if isinstance(value, torch.dtype):
+        return getattr(fw, str(value).rsplit(".", 1)[-1])
+    if isinstance(value, torch.memory_format):
+        name = str(value).rsplit(".", 1)[-1]
+        if not hasattr(fw, name):
+            raise NotRebindable(f"{fw.__name__} has no {name}")
+        return getattr(fw, name)
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)) or isinstance(value, torch.Tensor):
+        raise NotRebindable(f"it captures {value!r}")
+    return value
+
+
+def rebind(fn, torch, fw):
+    """fn's code running against fw (fn itself when fw is torch). Raises NotRebindable with the reason."""
+    if fw is torch:
+        return fn
+    if not isinstance(fn, types.FunctionType):
+        raise NotRebindable(f"{fn!r} is not Python code")
+    namespace = {"__builtins__": builtins}
+    for name in sorted(_global_names(fn.__code__)):
+        if name == "torch":
+            namespace[name] = fw
+        elif hasattr(builtins, name):
+            continue
+        elif isinstance(fn.__globals__.get(name), types.ModuleType) and \
+                fn.__globals__[name].__name__.split(".")[0] in SAFE_MODULES:
+            namespace[name] = fn.__globals__[name]
+        else:
+            raise NotRebindable(f"{fn.__qualname__} calls {name}, which is torch-side code")
+    closure = None
+    if fn.__closure__:
+        closure = tuple(types.CellType(_portable_value(cell.cell_contents, torch, fw)) for cell in fn.__closure__)
+    defaults = tuple(_portable_value(v, torch, fw) for v in fn.__defaults__) if fn.__defaults__ else None
+    rebound = types.FunctionType(fn.__code__, namespace, fn.__name__, defaults, closure)
+    if fn.__kwdefaults__:
+        rebound.__kwdefaults__ = {k: _portable_value(v, torch, fw) for k, v in fn.__kwdefaults__.items()}
+    return rebound
+
+
+def missing_names(fn, torch, fw):
+    """What fn's code reaches that fw lacks: `torch.a.b` chains resolved in fw, and attributes torch.Tensor has
+    (x.mH, x.resize_) looked up on fw.Tensor. A lambda calling torch.polygamma does not map to an mtv2 without one."""
+    missing = []
+
+    def resolve(chain):
+        target = fw
+        for part in chain:
+            target = getattr(target, part, None)
+        if target is None:
+            missing.append(".".join(chain))
+
+    def scan(code):
+        chain = None      # the attribute names after a `torch` global, while they last
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                if chain is not None:
+                    chain.append(instruction.argval)
+                elif hasattr(torch.Tensor, instruction.argval) and not hasattr(fw.Tensor, instruction.argval):
+                    missing.append(f"Tensor.{instruction.argval}")
+                continue
+            if chain:
+                resolve(chain)
+            chain = [] if instruction.opname == "LOAD_GLOBAL" and instruction.argval == "torch" else None
+        if chain:
+            resolve(chain)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                scan(const)
+    scan(fn.__code__)
+    return sorted(set(missing))
+
+
+def is_identity(fn):
+    """`lambda x: x` (SampleInput's default output_process_fn_grad), recognised by its code."""
+    code = getattr(fn, "__code__", None)
+    return code is not None and code.co_argcount == 1 and \
+        [i.opname for i in dis.get_instructions(code) if i.opname not in ("RESUME",)] == ["LOAD_FAST", "RETURN_VALUE"]
