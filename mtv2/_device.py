@@ -79,9 +79,3 @@ def is_meta_target(value):
         return value is META
     check_available(value)
     return device(value).type == "meta"
-
-
-def check_cpu(value):
-    """Accept a device argument that names the CPU; anything else is not available here."""
-    if value is not None and device(value).type != "cpu":
-        raise RuntimeError(f"mtv2 runs on the CPU only; device {value!r} is not available")

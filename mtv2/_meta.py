@@ -46,7 +46,7 @@ class MetaArray:
         self.layout = layout
         live.count += 1
 
-    def __del__(self):
+    def __del__(self, live=live):   # bound at definition: module globals may be gone at interpreter exit
         live.count -= 1
 
     @property
@@ -93,9 +93,16 @@ class MetaArray:
         raise NotImplementedError(NO_DATA)
 
     def __array_function__(self, function, types, args, kwargs):
-        # np.reshape(copy=False) only computes strides: Tensor.reshape asks it whether a view is possible
+        # The NumPy functions mtv2 calls on a tensor's array that need no values, answered from the layout:
         if function is np.reshape and kwargs.get("copy") is False and args[0] is self:
-            return MetaArray(np.reshape(self.layout, *args[1:], **kwargs))
+            return MetaArray(np.reshape(self.layout, *args[1:], **kwargs))   # can Tensor.reshape make a view?
+        if function is np.may_share_memory or function is np.shares_memory:
+            return False   # autograd's gradient ownership: a meta array has no memory to share
+        if function is np.empty_like and args[0] is self and len(args) == 1 and set(kwargs) <= {"order"}:
+            return array_like(self) if kwargs.get("order", "K") == "K" else MetaArray(
+                layout(self.shape, contiguous_strides(self.shape), self.dtype))   # a gradient laid out like its leaf
+        if function is np.copyto and args[0] is self:
+            return None    # writing into a meta array: nothing to write (reading from one still raises)
         raise NotImplementedError(NO_DATA)
 
     def __getattr__(self, name):

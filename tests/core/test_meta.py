@@ -227,6 +227,26 @@ def meta_fills_draw_no_random_numbers(fw):
     return fw.rand(3).tolist() == expected
 
 
+# ---- autograd: backward on meta tensors gives meta gradients ------------------------------------
+
+@SCENARIOS
+def backward(fw):
+    weight = fw.nn.Parameter(meta(fw, 3, 4))
+    transposed_leaf = fw.nn.Parameter(meta(fw, 4, 3).t())
+    loss = ((meta(fw, 2, 4) @ weight.t()).relu() + transposed_leaf.sum()).sum()
+    loss.backward()
+    (transposed_leaf * 3).sum().backward()     # accumulates into the existing gradient
+    return [facts(loss), loss.grad_fn is not None, facts(weight.grad), facts(transposed_leaf.grad)]
+
+
+@SCENARIOS
+def module_backward_and_double_backward(fw):
+    linear = fw.nn.Linear(4, 3, device="meta")
+    (gradient,) = fw.autograd.grad((linear(meta(fw, 5, 4)) ** 2).sum(), linear.weight, create_graph=True)
+    gradient.sum().backward()
+    return [facts(gradient), gradient.requires_grad, facts(linear.weight.grad), linear.bias.grad is None]
+
+
 # ---- moving between devices ----------------------------------------------------------------------
 
 SCENARIOS.update({
