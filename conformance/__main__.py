@@ -28,7 +28,8 @@ def main(argv=None):
                       help="also fail when a passing row became an expected failure or a skip")
     diff.add_argument("--limit", type=int, default=50, help="lines shown per section (default: 50)")
     explain = commands.add_parser("explain", help="rerun one case in-process and show why it passes or fails")
-    explain.add_argument("case_id", help="e.g. op/add/broadcast_rhs/float32 (a case_id of parity.csv)")
+    explain.add_argument("case_id", help="a case_id of parity.csv, of any kind: op/add/broadcast_rhs/float32, "
+                                         "opinfo/add/method/3/float32, optim/AdamW/amsgrad/float32, fuzz/...")
     explain.add_argument("--extra-specs", action="append", default=[],
                          help="a Python file with more SPECS (as for pytest --extra-specs)")
     suite = commands.add_parser("suite", help="run a pytest test file or directory under torch and under mtv2 "
@@ -58,12 +59,8 @@ def main(argv=None):
     if arguments.command == "diff":
         from conformance.diff import run_diff
         return run_diff(arguments.old, arguments.new, arguments.drift, arguments.strict, arguments.limit)
-    if arguments.case_id.startswith("suite/"):
-        from conformance.suite import explain as explain_suite_case
-        return explain_suite_case(arguments.case_id)
-    from conformance.explain import explain as run_explain
-    run_explain(arguments.case_id, arguments.extra_specs)
-    return 0
+    from conformance.explain import explain_case
+    return explain_case(arguments.case_id, arguments.extra_specs)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,32 @@ def _input_lines(drawn, names, explicit_grad=False):
     return lines
 
 
+def module_reproduction(case, drawn):
+    """A module case (module_spec.py): build the layer, put the drawn parameters in its slots, call it."""
+    closure = inspect.getclosurevars(case.spec.fn).nonlocals
+    names = [f"x{i}" for i in range(len(drawn))]
+    count = closure["input_count"]
+    kwargs = ", ".join(f"{k}={_value_source(v)}" for k, v in case.sample.kwargs.items())
+    inputs = ", ".join(names[:count] + ([kwargs] if kwargs else []))
+    lines = ["import numpy as np", "import torch as fw    # the same lines run mtv2 after: import mtv2 as fw",
+             function_source(closure["build"]).replace("fn = ", "build = ", 1)]
+    if closure["call"] is not None:
+        lines.append(function_source(closure["call"]).replace("fn = ", "call = ", 1))
+    lines += _input_lines(drawn, names)
+    floating = next((item.dtype for item in drawn if item.is_tensor and item.dtype in FLOATING), None)
+    lines += ["module = build(fw)" + (f".to(fw.{floating})" if floating else ""),
+              f"module.train({closure['mode'] == 'train'})",
+              f"for name, value in zip({closure['parameter_names']!r}, [{', '.join(names[count:])}]):",
+              "    owner, _, key = name.rpartition('.')",
+              "    module.get_submodule(owner)._parameters[key] = value   # the drawn parameters, as the case does",
+              f"out = {'call(module, ' if closure['call'] is not None else 'module('}{inputs})",
+              "print(out, dict(module.named_buffers()))"]
+    return "\n".join(lines)
+
+
 def reproduction(case, drawn):
+    if case.kind == "module" and not case.error and "parameter_names" in inspect.getclosurevars(case.spec.fn).nonlocals:
+        return module_reproduction(case, drawn)
     fn = case.error.fn if case.error else case.spec.fn
     names = [f"x{i}" for i in range(len(drawn))]
     kwargs = case.sample.kwargs
@@ -145,7 +170,7 @@ def explain(case_id, extra_spec_files=()):
                                        reference, runs["torch"].value)
         print("worst elements (index, mtv2, torch, err_ratio):")
         for index, mine, theirs, ratio in comparison.worst or []:
-            print(f"  {index}: {mine!r} {theirs!r} {ratio:.3g}")
+            print(f"  {index}: {float(mine)!r} {float(theirs)!r} {ratio:.3g}")
         if not comparison.worst:
             print("  none: every element is identical" if comparison.ok else f"  {comparison.detail}")
 
@@ -164,3 +189,66 @@ def explain(case_id, extra_spec_files=()):
             print(f"gradcheck ({mode}, float64): mtv2's backward {verdict} central differences "
                   f"(err_ratio {comparison.err_ratio:.3g}) {comparison.detail}")
     print("\nreproduction:\n" + textwrap.indent(reproduction(case, drawn), "    "))
+
+
+# ---- every kind ---------------------------------------------------------------------------
+def explain_bert(case_id):
+    """bert/...: rerun the case's checks and print its rows; for a layer or model class, the tracer command that
+    finds the first diverging module of a comparable run."""
+    from bert_cases.cases import all_bert_cases, run_bert_case
+    case = next((c for c in all_bert_cases() if c.case_id == case_id), None)
+    if case is None:
+        raise KeyError(f"no bert case {case_id!r}; list them with: pytest conformance/test_bert.py --collect-only -q")
+    print(f"case {case_id}: {case.name} variant {case.variant} options {case.options or '-'}")
+    print("rows:")
+    for row in run_bert_case(case):
+        ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
+        print(f"  {row['check']:10s} {row['status']:5s}{ratio} {row['detail']}")
+    lines = ["from bert_cases.cases import all_bert_cases, run_bert_case",
+             f"case = next(c for c in all_bert_cases() if c.case_id == {case_id!r})",
+             "for row in run_bert_case(case):", "    print(row)"]
+    print("\nreproduction:\n" + "\n".join("    " + line for line in lines))
+    options = case.options
+    if options.get("size") in ("small", "base"):
+        size = "" if options["size"] == "small" else " --hidden 768 --heads 12 --intermediate 3072 --layers 1"
+        attention = " --attn sdpa" if options.get("attention") == "sdpa" else ""
+        print(f"module by module (the first diverging module, forward and backward):\n"
+              f"    python -m bert_cases.trace --train{size}{attention}")
+    return 0
+
+
+def _explainer(kind):
+    """The explain function of each kind of case id (its first path component)."""
+    if kind in ("opinfo", "moduleinfo"):
+        from conformance.opinfo.explain import explain as explain_sample
+        return explain_sample
+    if kind == "optim":
+        from conformance.optim_checks import explain as explain_optim
+        return explain_optim
+    if kind == "bert":
+        return explain_bert
+    if kind == "hf":
+        from conformance.hf_cases import explain as explain_hf
+        return explain_hf
+    if kind == "fuzz":
+        from conformance.fuzz.harness import explain as explain_fuzz
+        return explain_fuzz
+    if kind == "suite":
+        from conformance.suite import explain as explain_suite
+        return explain_suite
+    return None
+
+
+def explain_case(case_id, extra_spec_files=()):
+    """`python -m conformance explain CASE_ID` for any kind: op and module cases here, the others beside their
+    own case code. -> exit status (2: no such case)."""
+    kind = case_id.split("/", 1)[0]
+    try:
+        explainer = _explainer(kind)
+        if explainer is None:
+            explain(case_id, extra_spec_files)
+            return 0
+        return explainer(case_id) or 0
+    except KeyError as unknown:
+        print(unknown.args[0] if unknown.args else f"no case {case_id!r}")
+        return 2

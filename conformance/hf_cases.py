@@ -249,14 +249,14 @@ def all_hf_cases():
             for case_id in case_ids()]
 
 
-def run_all(workdir):
-    """Every case on real torch here and on mtv2 in one shim subprocess -> {case_id: rows}."""
+def run_all(workdir, ids=None):
+    """Every case (or those of `ids`) on real torch here and on mtv2 in one shim subprocess -> {case_id: rows}."""
     import transformers
     from conformance import frameworks
     from conformance.checks import CheckResult
     from conformance.run import make_row
     torch = frameworks.reference()
-    cases = all_hf_cases()
+    cases = [case for case in all_hf_cases() if ids is None or case.case_id in ids]
     theirs, exact = {}, {}
     for case in cases:
         base = os.path.join(workdir, slug(case.case_id))
@@ -280,6 +280,37 @@ def run_all(workdir):
             results = compare_case(case, mine, theirs[case.case_id], exact[case.case_id])
         rows[case.case_id] = [make_row(case, check, results[check]) for check in case.checks]
     return rows
+
+
+def explain(case_id):
+    """`python -m conformance explain hf/...`: rerun that case (torch here, mtv2 in the shim subprocess), print its
+    rows and how to rerun either side."""
+    import tempfile
+    if case_id not in case_ids():
+        raise KeyError(f"no hf case {case_id!r}; they are: {', '.join(case_ids())}")
+    workdir = tempfile.mkdtemp(prefix="explain-hf-")
+    name, attention, mode = parse(case_id)
+    print(f"case {case_id}: transformers.{name} (BertConfig {CONFIG}, attn_implementation={attention!r}), {mode} "
+          f"mode; weights and mtv2's arrays in {workdir}")
+    print("rows:")
+    for row in run_all(workdir, [case_id])[case_id]:
+        ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
+        print(f"  {row['check']:21s} {row['status']:5s}{ratio} {row['detail']}")
+    script = ["import numpy as np", "import torch, transformers   # under `python -m mtv2.compat run`, torch is mtv2",
+              "from conformance.hf_cases import build_model, inputs_for, _forward",
+              "from safetensors.numpy import load_file",
+              f"case_id = {case_id!r}",
+              f"model = build_model(transformers, {name!r}, {attention!r})",
+              f"state = load_file({os.path.join(workdir, slug(case_id) + '.safetensors')!r})",
+              "model.load_state_dict({k: torch.tensor(v) for k, v in state.items()}, strict=True)",
+              f"model.train({mode == 'train'})",
+              "output, scalar = _forward(torch, model.__class__.__name__, model, inputs_for(case_id), True)",
+              "scalar.backward()",
+              "print(output, {n: p.grad for n, p in model.named_parameters()})"]
+    print("\nreproduction (save as repro.py; `python repro.py` runs torch, `python -m mtv2.compat run repro.py` "
+          "mtv2, from the repository root):\n" + "\n".join("    " + line for line in script))
+    print(f"the harness's own mtv2 side: python -m conformance.hf_cases {workdir} {case_id}")
+    return 0
 
 
 def _run_subprocess(workdir, ids):

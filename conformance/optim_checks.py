@@ -444,3 +444,60 @@ def _results(case):
 def run_optim_case(case, time_limit_seconds=60.0):
     """Every planned check yields exactly one row, whatever happens."""
     return rows_from_results(case, _results, time_limit_seconds)
+
+
+# ---- explain ------------------------------------------------------------------------------
+def _optimizer_source(case):
+    """The constructor call of the case's optimizer, as Python source over `params`."""
+    options = ", ".join(f"{key}={value!r}" for key, value in case.options.items())
+    if not case.groups:
+        return f"opt = fw.optim.{case.optimizer}(params{', ' + options if options else ''})"
+    groups, start = [], 0
+    for size, group in zip(TWO_GROUPS, case.groups):
+        extra = "".join(f", {key!r}: {value!r}" for key, value in group.items())
+        groups.append(f"{{'params': params[{start}:{start + size}]{extra}}}")
+        start += size
+    return f"opt = fw.optim.{case.optimizer}([{', '.join(groups)}]{', ' + options if options else ''})"
+
+
+def explain(case_id):
+    """`python -m conformance explain optim/...`: rerun the case, show every step's worst difference, and print a
+    reproduction (the case's parameters and gradients come from its seed through the harness's helpers)."""
+    from conformance.optim_cases import all_optim_cases
+    case = next((c for c in all_optim_cases() if c.case_id == case_id), None)
+    if case is None:
+        raise KeyError(f"no optim case {case_id!r}; list them with: pytest conformance/test_optim.py --collect-only -q")
+    print(f"case {case_id}: {case.name} options {case.options} groups {case.groups or '-'} dtype {case.dtype}"
+          f"{' (float64 parameters 1 and 3)' if case.mixed else ''}")
+    rows = run_optim_case(case)
+    print("rows:")
+    for row in rows:
+        ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
+        print(f"  {row['check']:10s} {row['status']:5s}{ratio} {row['detail']}")
+    header = ["import numpy as np", "import torch as fw    # the same lines run mtv2 after: import mtv2 as fw",
+              "from conformance.optim_cases import all_optim_cases",
+              f"case = next(c for c in all_optim_cases() if c.case_id == {case_id!r})"]
+    if case.error is not None or case.scheduler is not None or case.seed_check:
+        what = ("case.error(fw)   # torch and mtv2 must raise the same class" if case.error is not None else
+                "from conformance.optim_checks import scheduler_run\nsnapshots, _ = scheduler_run(fw, case)\n"
+                "print(snapshots)" if case.scheduler is not None else
+                "from conformance.optim_checks import check_seed\nprint(check_seed(case))")
+        print("\nreproduction:\n" + "\n".join("    " + line for line in header + what.split("\n")))
+        return 0
+    torch, mtv2 = frameworks.reference(), frameworks.candidate()
+    grads = gradient_sequence(case)
+    theirs, mine = full_run(torch, case, grads)[0], full_run(mtv2, case, grads)[0]
+    print("per step (worst err_ratio over parameters, state slots and options; where):")
+    for step, (a, b) in enumerate(zip(mine, theirs), 1):
+        results = compare_snapshots(a, b, case.dtype)
+        label, worst = max(results, key=lambda r: (not r[1].ok, r[1].err_ratio or 0.0))
+        flag = "" if worst.ok else "  <- differs: " + worst.detail
+        print(f"  step {step:2d}: {worst.err_ratio or 0.0:.3g} at {label}{flag}")
+    lines = header + ["from conformance.optim_checks import gradient_sequence, initial_values, make_params, set_grads",
+                      "params = make_params(fw, initial_values(case))   # the case's seeded parameters",
+                      _optimizer_source(case),
+                      "for step, grads in enumerate(gradient_sequence(case), 1):   # None: no gradient that step",
+                      "    set_grads(fw, params, grads)", "    opt.step()", "    opt.zero_grad()",
+                      "    print(step, [p.detach().numpy() for p in params])", "print(opt.state_dict())"]
+    print("\nreproduction:\n" + "\n".join("    " + line for line in lines))
+    return 0

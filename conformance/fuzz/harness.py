@@ -220,3 +220,27 @@ def run_property(prop):
         row.update(max_abs_err=worst.max_abs_err, max_rel_err=worst.max_rel_err, err_ratio=worst.err_ratio,
                    atol=STATS.worst_tolerance[0], rtol=STATS.worst_tolerance[1])
     return row
+
+
+# ---- explain ------------------------------------------------------------------------------
+def explain(case_id):
+    """`python -m conformance explain fuzz/...`: rerun the property (derandomized: the same examples as the
+    matrix run) and print its row, the minimal counterexample when it fails, and how to rerun it."""
+    from conformance.fuzz import PROPERTIES
+    prop = next((p for p in PROPERTIES if p.case_id == case_id), None)
+    if prop is None:
+        raise KeyError(f"no fuzz case {case_id!r}; they are: {', '.join(p.case_id for p in PROPERTIES)}")
+    body = " ".join((prop.body.__doc__ or "").split())
+    print(f"case {case_id}: property {prop.name} ({prop.check}), {budget(prop)} derandomized examples"
+          f"{': ' + body if body else ''}")
+    row = run_property(prop)
+    ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
+    print(f"row:\n  {row['check']:8s} {row['status']:5s}{ratio} {row['detail']}")
+    if row["status"] == "fail":
+        print("the counterexample above is the reproduction: label(args) names the op and each drawn input "
+              "(TensorInput: values, dtype, layout)")
+    lines = ["from conformance.fuzz import PROPERTIES", "from conformance.fuzz.harness import run_property",
+             f"prop = next(p for p in PROPERTIES if p.case_id == {case_id!r})",
+             "print(run_property(prop))   # MTV2_FUZZ_DEEP=20 in the environment: 20x the examples"]
+    print("\nreproduction:\n" + "\n".join("    " + line for line in lines))
+    return 0
