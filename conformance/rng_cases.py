@@ -386,9 +386,34 @@ def _forked(fw):
         return fw.randn(4)
 
 
+def _data(fw):
+    import importlib
+    return importlib.import_module(f"{fw.__name__}.utils.data")
+
+
+def _built_on_cases():
+    """torch.utils.data's samplers and torch.distributions draw through the ops above, in torch's order."""
+    D = _data
+    return [
+        RngCase("utils.data.RandomSampler", "shuffle_20", "int64", lambda fw: list(D(fw).RandomSampler(range(20)))),
+        RngCase("utils.data.RandomSampler", "replacement_15_of_10", "int64",
+                lambda fw: list(D(fw).RandomSampler(range(10), replacement=True, num_samples=15))),
+        RngCase("utils.data.random_split", "3_7", "int64",
+                lambda fw: [list(part) for part in D(fw).random_split(range(10), [3, 7])]),
+        RngCase("utils.data.WeightedRandomSampler", "9_of_4", "int64",
+                lambda fw: list(D(fw).WeightedRandomSampler([0.1, 0.5, 0.4, 2.0], 9))),
+        RngCase("utils.data.DataLoader", "shuffle_batch_5", "int64", lambda fw: [
+            batch for batch in D(fw).DataLoader(list(range(12)), batch_size=5, shuffle=True)]),
+        RngCase("distributions.Normal", "sample_1000", "float32", lambda fw: fw.distributions.Normal(
+            fw.tensor([0.5, -1.0]), fw.tensor([2.0, 0.3])).sample((500,))),
+        RngCase("distributions.Categorical", "sample_1000", "int64", lambda fw: fw.distributions.Categorical(
+            probs=fw.tensor([0.1, 0.2, 0.7])).sample((1000,))),
+    ]
+
+
 def all_cases():
     return (_stream_cases() + _factory_cases() + _multinomial_cases() + _fill_cases() + _init_cases()
-            + _module_cases() + _dropout_cases())
+            + _module_cases() + _dropout_cases() + _built_on_cases())
 
 
 def grouped_cases():

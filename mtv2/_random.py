@@ -207,10 +207,3 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
     finally:
         default_generator.load_state_bytes(state)
 
-
-def numpy_generator(generator=None):
-    """The NumPy Generator over a generator's engine, for the fills not yet drawn as torch draws (they advance the
-    same stream, with NumPy's transforms)."""
-    generator = generator_or_default(generator)
-    generator._torch_next = None
-    return generator._numpy
