@@ -187,7 +187,8 @@ def is_random(variants, samples, torch):
     return False
 
 
-RANDOM = CheckResult("skip", "random op: torch's output changes with the seed, and mtv2's streams are not torch's")
+RANDOM = CheckResult("skip", "nondeterministic op: torch's output changes with the seed (a random op: mtv2's streams "
+                             "are not torch's) or from run to run (uninitialised memory: empty)")
 
 
 def run_sample_rows(op, variants, index, sample, dtype, torch, mtv2, note="", time_limit_seconds=60.0, only=None,

@@ -8,6 +8,7 @@ that reaches real torch, such as wrapper_set_seed) is refused with the reason, n
 """
 import builtins
 import dis
+import functools
 import types
 
 SAFE_MODULES = {"math", "operator", "numpy", "itertools", "functools"}
@@ -25,6 +26,15 @@ def _global_names(code):
     return names
 
 
+def describe(fn):
+    """A name for OpInfo code that is the same in every process (a repr would carry a memory address)."""
+    if isinstance(fn, functools.partial):
+        keywords = ", ".join(f"{k}={v!r}" for k, v in sorted(fn.keywords.items()))
+        return f"functools.partial({describe(fn.func)}{', ' + keywords if keywords else ''})"
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__
+    return f"{getattr(fn, '__module__', None) or type(fn).__module__}.{name}"
+
+
 def _portable_value(value, torch, fw):
     """A default or closure value as fw sees it: torch's dtypes and memory formats by name."""
     if isinstance(value, torch.dtype):
@@ -35,7 +45,7 @@ def _portable_value(value, torch, fw):
             raise NotRebindable(f"{fw.__name__} has no {name}")
         return getattr(fw, name)
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)) or isinstance(value, torch.Tensor):
-        raise NotRebindable(f"it captures {value!r}")
+        raise NotRebindable(f"it captures {describe(value) if callable(value) else 'a tensor'}")
     return value
 
 
@@ -44,7 +54,7 @@ def rebind(fn, torch, fw):
     if fw is torch:
         return fn
     if not isinstance(fn, types.FunctionType):
-        raise NotRebindable(f"{fn!r} is not Python code")
+        raise NotRebindable(f"{describe(fn)} is not Python code")
     namespace = {"__builtins__": builtins}
     for name in sorted(_global_names(fn.__code__)):
         if name == "torch":
