@@ -1,9 +1,10 @@
 """Random in-place fills (Tensor.uniform_, normal_, bernoulli_, torch.bernoulli) and torch.nn.init.
 
-mtv2's random streams are NumPy's, not torch's, so random rows cannot compare values. Their function returns
-instead the same summary in both frameworks: shape, dtype, whether the call returned self and bumped its
-version, whether every value lies in the distribution's support, and whether the sample mean and standard
-deviation are those the distribution's formula predicts. The thresholds are wide enough that a sample of
+Every call gets its own seeded Generator, and mtv2's streams are torch's, so the rows compare the drawn values
+themselves (`values`, within the dtype's tolerance; conformance/test_rng.py checks them bit for bit). Beside them
+the function returns a summary of facts in both frameworks: shape, dtype, whether the call returned self and
+bumped its version, whether every value lies in the distribution's support, and whether the sample mean and
+standard deviation are those the distribution's formula predicts. The thresholds are wide enough that a sample of
 24,000 values from the right distribution always passes (means within 6 standard errors, standard deviations
 within 3%, about 6 standard errors), and narrow enough that a wrong formula fails: a std off by sqrt(2), a bound
 off by sqrt(3), fan_in taken for fan_out. Every call gets its own seeded Generator, so each row is deterministic
@@ -48,6 +49,7 @@ def _summary(fw, tensor, *, mean, std, low=-math.inf, high=math.inf, reaches=Non
             facts["reaches_bounds"] = bool(values.max() >= high - reaches) and bool(values.min() <= low + reaches)
     if integers:
         facts["integer_valued"] = bool((values == values.round()).all())
+    facts["values"] = tensor.detach()   # torch's draws from the same seeded generator: compared too
     return facts
 
 
@@ -391,8 +393,10 @@ def _sparse(fw, tensor, sparsity=0.1, std=0.5):
     values = tensor.detach().double()
     zeros = (values == 0)
     nonzero = values[zeros.logical_not()]
+    nonzero_summary = _summary(fw, nonzero, mean=0.0, std=std)
+    del nonzero_summary["values"]   # the zeros' places come from randperm on the default generator, not `generator`
     return {"returns_self": result is tensor, "zeros_per_column": sorted(set(zeros.sum(0).tolist())),
-            "nonzero": _summary(fw, nonzero, mean=0.0, std=std)}
+            "nonzero": nonzero_summary}
 
 
 # ---------------------------------------------------------------- nn.init: deterministic, compared exactly
