@@ -131,6 +131,12 @@ class Generator:
         # tells it afterwards)
         self._torch_next = torch_next
 
+    def get_offset(self):
+        raise RuntimeError("CPU Generator does not use offset")   # an offset is the CUDA generators' (Philox) notion
+
+    def set_offset(self, offset):
+        raise RuntimeError("CPU Generator does not use offset")
+
     def clone_state(self):
         clone = Generator(self.device)
         clone.load_state_bytes(self.state_bytes())

@@ -132,6 +132,13 @@ def test_set_state_refuses_what_torch_refuses():
             fw.set_rng_state(broken)
 
 
+def test_offset_is_refused_on_the_cpu():
+    for generator in (torch.Generator(), mtv2.Generator()):
+        for call in (lambda: generator.get_offset(), lambda: generator.set_offset(1)):
+            with pytest.raises(RuntimeError, match="CPU Generator does not use offset"):
+                call()
+
+
 def test_generator_pickles_and_clones():
     generator = mtv2.Generator().manual_seed(11)
     generator.random(10)
