@@ -41,6 +41,10 @@ class Known:
             return False
 
 
+# Found with 24 samples for every dtype; with today's cap of 8 for uint8/int8/int16/int32/float16/bfloat16
+# (op_cases.SECONDARY_CAP) no row runs these samples: the entries for linspace (uint8, half), add/sub/rsub (uint8
+# alpha=-3, half alpha=-3.125), nansum (bfloat16), prod (float16) and arange's sample 14 in the narrow integer types
+# wait for a larger cap (they are mtv2 divergences all the same).
 KNOWN = (
     # ---- dtype conversion methods ------------------------------------------------------------
     *(Known(name, f"Tensor.{name}(memory_format=...): mtv2's dtype-conversion methods refuse the keyword "
