@@ -236,6 +236,9 @@ def _explainer(kind):
     if kind == "suite":
         from conformance.suite import explain as explain_suite
         return explain_suite
+    if kind == "rng":
+        from conformance.rng_cases import explain as explain_rng
+        return explain_rng
     return None
 
 

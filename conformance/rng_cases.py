@@ -523,3 +523,35 @@ def _ulp_distance(ours, theirs):
         return np.where(bits < 0, np.iinfo(width).min - bits - 1, bits)
     distance = np.abs(ordered(ours) - ordered(theirs))
     return int(np.where(both_nan, 0, distance).max())
+
+
+def explain(case_id):
+    """`python -m conformance explain rng/...`: rerun the case, print its rows, the first values of both sides and
+    a reproduction."""
+    from conformance.frameworks import candidate
+    case = next((c for c in all_cases() if c.case_id == case_id), None)
+    if case is None:
+        raise KeyError(f"no rng case {case_id!r}; list them with: pytest conformance/test_rng.py --collect-only -q "
+                       f"(one test per name; case ids are rng/<name>/<variant>/<dtype>)")
+    mtv2, torch = candidate(), reference()
+    print(f"case {case_id}: {case.name} variant {case.variant}, seed {seed_of(case_id)}"
+          + (f"; {case.reason}" if case.reason else ""))
+    for row in run_rng_case(case, mtv2):
+        ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
+        print(f"  {row['check']:8s} {row['status']:5s}{ratio} {row['detail']}")
+    for fw in (torch, mtv2):
+        saved = fw.get_rng_state()
+        try:
+            fw.manual_seed(seed_of(case_id))
+            leaves = flatten_output(fw, case.call(fw))
+        finally:
+            fw.set_rng_state(saved)
+        print(f"{fw.__name__}:")
+        for path, leaf in leaves[:6]:
+            shown = to_numpy(fw, leaf).reshape(-1)[:8] if is_tensor(fw, leaf) else leaf
+            print(f"  {path}: {shown}")
+    print("\nreproduction:\n    from conformance.rng_cases import all_cases, run_rng_case\n"
+          "    from conformance.frameworks import candidate\n"
+          f"    case = next(c for c in all_cases() if c.case_id == {case_id!r})\n"
+          "    for row in run_rng_case(case, candidate()): print(row)")
+    return 0
