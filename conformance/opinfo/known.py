@@ -167,15 +167,6 @@ KNOWN = (
                     "returns a value", checks=("error",), samples=("error6",)),
     *(Known(name, "linspace(0, 10, 2.5): torch refuses a non-integer steps (TypeError); mtv2 accepts it",
             checks=("error",), samples=("error1",)) for name in ("linspace", "linspace.tensor_overload")),
-    Known("movedim", "movedim with source and destination of different lengths or a repeated dim: torch raises "
-                     "RuntimeError naming it; mtv2 returns a value or leaks numpy's ValueError (axes don't match "
-                     "array)", checks=("error",), samples=("error0", "error1", "error2", "error3", "error4")),
-    Known("narrow", "narrow with a start tensor that is not a 0-dim integer tensor (bool, float, 1-D): torch raises "
-                    "RuntimeError (start must be an 0-dim integral Tensor); mtv2 accepts it or leaks ValueError",
-          checks=("error",), samples=("error7", "error8")),
-    Known("nn.functional.conv1d", "conv1d with a 2-D weight: torch raises RuntimeError (weight should have at least "
-                                  "three dimensions); mtv2 leaks ValueError (not enough values to unpack)",
-          checks=("error",), samples=("error5",)),
     *(Known(name, f"{name} on a 65-dim tensor: torch raises RuntimeError (only tensors with up to 64 dims); mtv2 leaks "
                   f"numpy's ValueError", checks=("error",), samples=("error1", "error2")) for name in ("amax", "amin")),
     *(Known(name, f"{name}(..., out=) with an out of another dtype: torch raises RuntimeError (Expected the dtype for "

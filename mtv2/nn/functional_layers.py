@@ -298,6 +298,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError("dilation should be greater than zero")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
     batched = input.ndim == 3
     x = input if batched else input.unsqueeze(0)
     out_channels, group_in_channels, kernel_size = weight.shape

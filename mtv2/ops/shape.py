@@ -204,8 +204,14 @@ def t(input):
 def movedim(input, source, destination):
     source = [source] if isinstance(source, int) else list(source)
     destination = [destination] if isinstance(destination, int) else list(destination)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({source} dims) should contain the "
+                           f"same number of dims as destination ({destination} dims)")
     source = [_wrap_dim(d, input.ndim, "movedim") for d in source]
     destination = [_wrap_dim(d, input.ndim, "movedim") for d in destination]
+    for name, dims in (("source", source), ("destination", destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
     if input.ndim == 0:
         return _permute(input, dims=())   # a 0-d tensor takes dim 0 / -1 and is returned as a view of itself
     order = [d for d in range(input.ndim) if d not in source]
@@ -345,6 +351,12 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, input.ndim, "narrow")
     size = input.shape[dim]
+    if isinstance(start, Tensor):
+        if start.ndim != 0 or start.dtype.is_floating_point or start.dtype.name == "bool":
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = start.item()
+    elif isinstance(start, bool):
+        raise TypeError("narrow(): argument 'start' must be int or an 0-dim integral Tensor, not bool")
     start = int(start)
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
