@@ -382,35 +382,35 @@ class TensorMethods(TensorPointwiseMethods):
             raise NotImplementedError(NO_DATA)
         return self
 
-    def float(self):
-        return self.to(_dtype.float32)
+    def float(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.float32, memory_format, "float")
 
-    def double(self):
-        return self.to(_dtype.float64)
+    def double(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.float64, memory_format, "double")
 
-    def half(self):
-        return self.to(_dtype.float16)
+    def half(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.float16, memory_format, "half")
 
-    def bfloat16(self):
-        return self.to(_dtype.bfloat16)
+    def bfloat16(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.bfloat16, memory_format, "bfloat16")
 
-    def long(self):
-        return self.to(_dtype.int64)
+    def long(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.int64, memory_format, "long")
 
-    def int(self):
-        return self.to(_dtype.int32)
+    def int(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.int32, memory_format, "int")
 
-    def short(self):
-        return self.to(_dtype.int16)
+    def short(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.int16, memory_format, "short")
 
-    def char(self):
-        return self.to(_dtype.int8)
+    def char(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.int8, memory_format, "char")
 
-    def byte(self):
-        return self.to(_dtype.uint8)
+    def byte(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.uint8, memory_format, "byte")
 
-    def bool(self):
-        return self.to(_dtype.bool)
+    def bool(self, *, memory_format=None):
+        return _ops.conversion.convert(self, _dtype.bool, memory_format, "bool")
 
     def type_as(self, other):
         return self.to(other.dtype)

@@ -9,8 +9,8 @@ from ._registry import RAW, op
 
 
 @op("to_copy", promotion=RAW)
-def _to_copy(a, dtype=None):
-    return a.astype(dtype.numpy_type, copy=True)
+def _to_copy(a, dtype=None, order="K"):
+    return a.astype(dtype.numpy_type, order=order, copy=True)
 
 
 @_to_copy.vjp
@@ -102,6 +102,20 @@ def to(input, *args, **kwargs):
     if (dtype is None or dtype is input.dtype) and not copy:
         return input
     return _to_copy(input, dtype=dtype or input.dtype)
+
+
+def convert(input, dtype, memory_format, method):
+    """Tensor.float() and its kin: to(dtype), laying a converted copy out in memory_format."""
+    if memory_format is None or memory_format is preserve_format:
+        return to(input, dtype)
+    if not isinstance(memory_format, type(preserve_format)):
+        raise TypeError(f"{method}(): argument 'memory_format' must be torch.memory_format, not "
+                        f"{type(memory_format).__name__}")
+    if memory_format is not contiguous_format:
+        raise NotImplementedError(f"{method}(): memory_format={memory_format!r} is not supported by mtv2")
+    if dtype is input.dtype or input.is_meta:
+        return to(input, dtype)   # torch returns self when no conversion is needed, whatever the format
+    return _to_copy(input, dtype=dtype, order="C")
 
 
 @op("copy_from", promotion=RAW, fills=True)
