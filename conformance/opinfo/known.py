@@ -109,11 +109,6 @@ KNOWN = (
                     "so the gradient lands on different elements", checks=("backward",), dtypes=dtypes,
             samples=samples) for dtypes, samples in ((("float16",), (2,)), (("bfloat16",), (3, 5)))),
     # ---- indexing ----------------------------------------------------------------------------
-    Known("scatter", "scatter(..., reduce='add'/'multiply'): mtv2 raises NotImplementedError (reduce= is not "
-                     "supported); torch reduces into self", when=lambda s: "reduce" in s.kwargs),
-    Known("gather", "gather with an empty uint8 index: torch accepts it (an empty result), mtv2 raises RuntimeError "
-                    "(Expected dtype int64/int32 for index)", checks=("forward", "backward", "gradcheck", "gradgrad"),
-          samples=(3, 4)),
     # ---- nn ----------------------------------------------------------------------------------
     Known("nn.functional.batch_norm", "batch_norm on an empty 1-D input (0,) with empty running statistics: torch "
                                       "returns an empty tensor, mtv2 raises IndexError (training) / ValueError "

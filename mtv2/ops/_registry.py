@@ -71,10 +71,11 @@ class Op:
         self.has_gradient = True
         return rule
 
-    def no_derivative(self):
-        """Declare the op not differentiable: its result still records, and backward raises naming the op."""
+    def no_derivative(self, torch_name=None):
+        """Declare the op not differentiable: its result still records, and backward raises naming the op
+        (torch's name for it, when given)."""
         def rule(g):
-            raise RuntimeError(f"derivative for {self.name} is not implemented")
+            raise RuntimeError(f"derivative for {torch_name or self.name} is not implemented")
         self.rule = rule
         self.has_gradient = True
 

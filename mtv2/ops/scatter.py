@@ -5,6 +5,8 @@ index_select <-> index-add into zeros; so double backward needs no extra rule. I
 NumPy int64 arrays in the ops' keyword params (they are not differentiable operands). As in torch, a 0-d
 self, index or source counts as a 1-d tensor of size 1.
 """
+import warnings
+
 import numpy as np
 
 from .. import _dtype
@@ -38,10 +40,11 @@ def _size(shape, dim):
     return shape[dim] if shape else 1
 
 
-def _index_array(name, index, dtypes=(_dtype.int64, _dtype.int32), expected="int32/int64"):
+def _index_array(name, index, dtypes=(_dtype.int64, _dtype.int32), expected="int32/int64", empty_any_dtype=False):
     if not isinstance(index, Tensor):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    if index.dtype not in dtypes:
+    # gather/scatter check the index dtype only when the index has elements: an empty uint8/float index passes
+    if index.dtype not in dtypes and not (empty_any_dtype and index._data.size == 0):
         raise RuntimeError(f"{name}(): Expected dtype {expected} for index")
     return np.array(index._data, dtype=np.int64)
 
@@ -66,8 +69,13 @@ def _check_same_dtype(name, input, other, what):
 def _gather_scatter_index(name, input, dim, index, src=None):
     """torch's checks for gather/scatter: same rank, index no larger than self (except along dim) nor src."""
     dim = _wrap_dim(dim, input.ndim, name)
-    array = _index_array(name, index)
+    array = _index_array(name, index, empty_any_dtype=True)
     rank = max(input.ndim, 1)
+    if array.size == 0:
+        # torch checks nothing more for an empty index (any rank): gather gives an index-shaped empty result,
+        # scatter returns self unchanged
+        keep = name == "gather" or max(array.ndim, 1) == rank
+        return dim, array if keep else array.reshape((0,) * rank)
     if max(array.ndim, 1) != rank:
         raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions as input tensor")
     if src is not None and max(src.ndim, 1) != rank:
@@ -87,12 +95,16 @@ def _gather_scatter_index(name, input, dim, index, src=None):
 
 @op("gather", promotion=RAW)
 def _gather(a, dim=0, index=None):
+    if index.size == 0:
+        return np.zeros(index.shape, dtype=a.dtype)
     return _as_1d(a)[_positions(_as_1d(index), dim)].reshape(index.shape)
 
 
 @op("gather_backward", promotion=RAW)
 def _gather_backward(g, input_shape=(), dim=0, index=None):
     grad = np.zeros(input_shape or (1,), dtype=g.dtype)
+    if index.size == 0:
+        return grad.reshape(input_shape)
     np.add.at(grad, _positions(_as_1d(index), dim), _as_1d(g))   # repeated indices accumulate
     return grad.reshape(input_shape)
 
@@ -179,6 +191,30 @@ _scatter_add_src_larger = _src_larger_than_index(_scatter_add.kernel, "scatter_a
                                                  "ScatterAddBackward0")
 
 
+_REDUCE_UFUNCS = {"add": np.add, "multiply": np.multiply}
+
+
+@op("scatter_reduce_two", promotion=RAW)
+def _scatter_reduce_two(a, src, dim=0, index=None, reduce="add"):
+    result = np.array(_as_1d(a))
+    shape = _as_1d(index).shape
+    _REDUCE_UFUNCS[reduce].at(result, _positions(_as_1d(index), dim), _leading(_as_1d(src), shape))
+    return result.reshape(a.shape)
+
+
+@op("scatter_value_reduce", promotion=RAW)
+def _scatter_value_reduce(a, value=0, dim=0, index=None, reduce="add"):
+    result = np.array(_as_1d(a))
+    value = np.asarray(value).astype(result.dtype)   # cast to self's dtype first, as torch does
+    _REDUCE_UFUNCS[reduce].at(result, _positions(_as_1d(index), dim), value)
+    return result.reshape(a.shape)
+
+
+# torch has no derivative for scatter with reduce= (backward raises naming aten::scatter)
+_scatter_reduce_two.no_derivative("aten::scatter")
+_scatter_value_reduce.no_derivative("aten::scatter")
+
+
 def _scatter_arguments(name, input, dim, index, src, value):
     if (src is None) == (value is None):
         raise TypeError(f"{name}() expects exactly one of src (a Tensor) or value (a number)")
@@ -192,9 +228,16 @@ def _scatter_arguments(name, input, dim, index, src, value):
 
 
 def _scatter_function(input, dim, index, src, value, reduce):
-    if reduce is not None:
-        raise NotImplementedError("scatter(): reduce= is not supported by mtv2")
+    if reduce is not None and reduce not in _REDUCE_UFUNCS:
+        raise RuntimeError("reduce argument must be either add or multiply.")
     (dim, array), src = _scatter_arguments("scatter", input, dim, index, src, value)
+    if reduce is not None:
+        if isinstance(src, Tensor):
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in "
+                          "a future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                          UserWarning, stacklevel=3)
+            return lambda a, s: _scatter_reduce_two(a, s, dim=dim, index=array, reduce=reduce), (src,)
+        return lambda a: _scatter_value_reduce(a, value=src, dim=dim, index=array, reduce=reduce), ()
     if isinstance(src, Tensor):
         kernel = _scatter_op(src, array, _scatter, _scatter_src_larger)
         return lambda a, s: kernel(a, s, dim=dim, index=array), (src,)
