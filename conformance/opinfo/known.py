@@ -52,9 +52,6 @@ KNOWN = (
             checks=("forward", "backward", "gradcheck", "gradgrad"),
             when=lambda s: str(s.kwargs.get("memory_format")) == "torch.channels_last")
       for name in ("bfloat16", "bool", "byte", "char", "double", "float", "half", "int", "long", "short")),
-    Known("sum_to_size", "sum_to_size on bool and on integer types narrower than int64 that reduces: torch sums into "
-                         "int64 (as sum does), mtv2 keeps the input dtype (bool / uint8 / int8 / int16 / int32)",
-          dtypes=("bool", "uint8", "int8", "int16", "int32"), samples=(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)),
     # ---- creation ----------------------------------------------------------------------------
     Known("arange", "arange with an integer dtype and non-integer start/end/step: torch truncates them to the dtype "
                     "first (arange(-0.9, 2.1, 2.0, dtype=int8) is [0, 2], arange(0., -8.000001, -4., dtype=int64) "

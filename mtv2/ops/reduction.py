@@ -608,6 +608,8 @@ def _sum_to_size(a, shape=()):
     leading = a.ndim - len(shape)
     dims = tuple(range(leading)) + tuple(leading + i for i, extent in enumerate(shape)
                                          if extent == 1 and a.shape[leading + i] != 1)
+    if a.dtype.kind in "biu":   # bool and integers sum into int64, as sum does
+        return np.sum(a, axis=dims, keepdims=True, dtype=np.int64).reshape(shape)
     accumulate = compute_numpy_type(_dtype.from_numpy_dtype(a.dtype))  # half types (bfloat16 too) sum in float32
     result = np.sum(a, axis=dims, keepdims=True, dtype=accumulate) if dims else a
     return result.reshape(shape).astype(a.dtype, copy=False)
@@ -622,7 +624,7 @@ def sum_to_size(input, *size):
     shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     if not _expandable(shape, input.shape):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input.shape)}}}.")
-    if tuple(input.shape) == shape:
+    if tuple(input.shape) == shape and shape:   # torch's sum_to sums a 0-d target even when nothing reduces
         return input
     return _sum_to_size(input, shape=shape)
 
