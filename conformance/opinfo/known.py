@@ -107,17 +107,10 @@ KNOWN = (
             samples=samples) for dtypes, samples in ((("float16",), (2,)), (("bfloat16",), (3, 5)))),
     # ---- indexing ----------------------------------------------------------------------------
     # ---- nn ----------------------------------------------------------------------------------
-    Known("nn.functional.batch_norm", "batch_norm on an empty 1-D input (0,) with empty running statistics: torch "
-                                      "returns an empty tensor, mtv2 raises IndexError (training) / ValueError "
-                                      "(Expected 2D or higher input)",
-          checks=("forward", "backward", "gradcheck", "gradgrad"), samples=(3, 4)),
     Known("nn.functional.batch_norm", "batch_norm in float16: the updated running_mean is one half ulp from torch's "
                                       "(torch updates in float32 and rounds once)", dtypes=("float16",), samples=(0,)),
     Known("nn.functional.batch_norm", "batch_norm in bfloat16: 3 of 72 normalised outputs are a few bfloat16 ulps "
                                       "from torch's", dtypes=("bfloat16",), samples=(5,)),
-    Known("nn.BatchNorm1d", "BatchNorm1d on an empty batch (0, 5, 9) in train mode: torch leaves running_mean and "
-                            "running_var as they were, mtv2 updates them with the NaN mean of zero elements",
-          variants=("train",), samples=(6,)),
     # ---- half-precision gradients beyond even the widened tolerance --------------------------
     *(Known(name, f"{name}'s gradient in float16 overflows in torch: its half-precision intermediates give inf (or "
                   f"0 * inf = nan) where mtv2 computes in float32 and rounds once to a finite value (finite "
@@ -169,9 +162,6 @@ KNOWN = (
             checks=("error",), samples=samples)
       for name, samples in (("cat", ("error0", "error6", "error7", "error8")), ("gather", ("error5", "error6", "error7")),
                             ("index_select", ("error0",)), ("masked_select", ("error0", "error1", "error2")))),
-    Known("nn.BatchNorm1d", "BatchNorm1d(eps=-1.0 / 0.0) in train mode: torch raises ValueError (batch_norm eps must "
-                            "be positive during training); mtv2 computes", checks=("error",),
-          samples=("error0", "error1")),
 )
 
 # float16/bfloat16 backward rows beyond torch.testing's half tolerances, measured on every OpInfo sample

@@ -3,6 +3,7 @@
 embedding and layer_norm are primitives with their own rules (embedding's gradient drops the padding row and may be
 scaled by frequency; layer_norm is fused for speed and computes half types in float32), written with mtv2 ops so
 double backward works. The others are composites of mtv2 ops: autograd comes from the ops they are made of."""
+import math
 import warnings
 
 import numpy as np
@@ -207,11 +208,22 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Training normalizes with the batch's biased variance and moves the running variance towards the unbiased one.
     """
     _check_tensor(input, "batch_norm", "input", 1)
+    if training and math.prod(input.shape[:1] + input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if input.numel() == 0:
+        # torch returns a copy (scaled by weight[0], shifted by bias[0]) and leaves the running statistics alone
+        output = input.clone()
+        if weight is not None:
+            output = output * weight[0]
+        if bias is not None:
+            output = output + bias[0]
+        return output
     if training:
-        size = input.numel() // input.size(1)   # a 1-D input raises IndexError here, as in torch
-        if size == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"{input.shape}")
+        input.size(1)   # a 1-D input raises IndexError here, as in torch
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input to batch_norm, got {input.ndim}D input")
     channels = input.shape[1]
