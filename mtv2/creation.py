@@ -279,25 +279,34 @@ def _scalar_value(value):
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """Values start + i*step computed in float64 and cast, with torch's element count."""
+    """torch's arange_out: the values start + i*step; an integer dtype truncates start and step first, and int64
+    also counts in integers (arange(0., -8.000001, -4., dtype=int64) has 2 elements, not 3)."""
     if end is None:
         start, end = 0, start
     start, end, step = _scalar_value(start), _scalar_value(end), _scalar_value(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0 and end != start:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         any_float = builtins.any(isinstance(v, (float, np.floating)) for v in (start, end, step))
-        dtype = _dtype.get_default_dtype() if any_float else _dtype.int64
+        dtype = out.dtype if out is not None else _dtype.get_default_dtype() if any_float else _dtype.int64
     count = builtins.max(0, math.ceil((end - start) / step))
+    if not dtype.is_floating_point:
+        start, step = int(start), int(step)   # truncated toward zero, as C++ converts to the accumulate type
+        if dtype is _dtype.int64:   # torch counts int64 in integers, from the truncated end too
+            if step == 0:
+                raise ValueError("step must be nonzero")
+            span = int(end) - start + step - (1 if step > 0 else -1)
+            count = builtins.max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
     if is_meta_target(device):
         return empty_tensor((count,), dtype, requires_grad=requires_grad)
     if dtype.is_floating_point:
         values = start + np.arange(count, dtype=np.float64) * step
     else:
-        values = np.arange(count, dtype=np.int64) * int(step) + int(start) if all_int(start, step) else \
-            np.floor(start + np.arange(count, dtype=np.float64) * step)
+        values = np.arange(count, dtype=np.int64) * step + start
     return _finish(values, dtype, requires_grad, device)
 
 
