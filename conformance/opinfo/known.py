@@ -142,14 +142,6 @@ KNOWN = (
             checks=("error",), samples=("error1",)) for name in ("linspace", "linspace.tensor_overload")),
     *(Known(name, f"{name} on a 65-dim tensor: torch raises RuntimeError (only tensors with up to 64 dims); mtv2 leaks "
                   f"numpy's ValueError", checks=("error",), samples=("error1", "error2")) for name in ("amax", "amin")),
-    *(Known(name, f"{name}(..., out=) with an out of another dtype: torch raises RuntimeError (Expected the dtype for "
-                  f"input and out to match); mtv2 has no out= (TypeError)", checks=("error",), samples=(index,))
-      for name, index in (("amax", "error5"), ("amin", "error5"), ("gather", "error1"))),
-    *(Known(name, f"{name}(..., out=) where out overlaps itself or an input: torch raises RuntimeError (unsupported "
-                  f"operation: ... refer to a single memory location); mtv2 does not check overlap and writes",
-            checks=("error",), samples=samples)
-      for name, samples in (("cat", ("error0", "error6", "error7", "error8")), ("gather", ("error5", "error6", "error7")),
-                            ("index_select", ("error0",)), ("masked_select", ("error0", "error1", "error2")))),
 )
 
 # float16/bfloat16 backward rows beyond torch.testing's half tolerances, measured on every OpInfo sample

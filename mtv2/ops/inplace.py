@@ -76,6 +76,24 @@ def write_result_into(self, result, name):
     return self
 
 
+def write_out_checked(out, result, inputs, dtype_error=None):
+    """`out=` for ops torch checks strictly: `dtype_error` (a message) when out's dtype is not the result's, and
+    torch's overlap errors when out has repeated elements or shares memory with one of `inputs` (None: no overlap
+    checks)."""
+    if inputs is not None and any(extent > 1 and stride == 0 for extent, stride in zip(out.shape, out.stride())):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+    for tensor in inputs or ():
+        if tensor is out or (isinstance(tensor, Tensor) and type(out._data) is np.ndarray
+                             and type(tensor._data) is np.ndarray and np.may_share_memory(tensor._data, out._data)):
+            raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                               "refer to a single memory location. Please clone() the tensor before performing the "
+                               "operation.")
+    if dtype_error is not None and out.dtype is not result.dtype:
+        raise RuntimeError(dtype_error)
+    return write_result_into(out, result, "out=")
+
+
 def _rebase_history(self, node):
     base = self._base
     if base is None:

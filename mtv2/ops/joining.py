@@ -60,8 +60,16 @@ def _(g, tensors_shape, dim):
     return tuple(grads)
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim=0, *, out=None):
     """torch.cat: dtypes promote across the inputs; 1-d empty tensors (shape (0,)) are skipped."""
+    result = _cat_checked(tensors, dim)
+    if out is None:
+        return result
+    from .inplace import write_out_checked
+    return write_out_checked(out, result, tensors)   # torch's cat casts into out's dtype
+
+
+def _cat_checked(tensors, dim):
     _check_tensor_sequence(tensors, "cat")
     dim = _check_int(dim, "cat", "dim")
     if not tensors:

@@ -403,12 +403,22 @@ def _amax_amin(input, dim, keepdim, name, kernel):
     return kernel(input, dims=dims, keepdim=keepdim)
 
 
-def amax(input, dim=(), keepdim=False):
-    return _amax_amin(input, dim, keepdim, "amax", _amax)
+def _extremum_out(result, input, out):
+    if out is None:
+        return result
+    from .inplace import write_out_checked
+    # torch's amax/amin check no overlap, only the dtype
+    return write_out_checked(out, result, None, f"Expected the dtype for input and out to match, but got "
+                                                f"{_dtype.scalar_type_name(input.dtype)} for input's dtype and "
+                                                f"{_dtype.scalar_type_name(out.dtype)} for out's dtype.")
 
 
-def amin(input, dim=(), keepdim=False):
-    return _amax_amin(input, dim, keepdim, "amin", _amin)
+def amax(input, dim=(), keepdim=False, *, out=None):
+    return _extremum_out(_amax_amin(input, dim, keepdim, "amax", _amax), input, out)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    return _extremum_out(_amax_amin(input, dim, keepdim, "amin", _amin), input, out)
 
 
 def _arg_extremum(a, dim, keepdim, arg_function):

@@ -13,6 +13,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
 from .indexing import _index
+from .inplace import write_out_checked
 
 _HALF_TYPES = (np.float16, _dtype.bfloat16.numpy_type)
 
@@ -119,9 +120,20 @@ def _(gg, dim, index):
     return _gather(gg, dim=dim, index=index)
 
 
-def gather(input, dim, index, *, sparse_grad=False):
+# the C type names torch's gather prints for a mismatched out= dtype
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
     dim, array = _gather_scatter_index("gather", input, dim, index)
-    return _gather(input, dim=dim, index=array)
+    result = _gather(input, dim=dim, index=array)
+    if out is None:
+        return result
+    names = [_C_TYPE_NAMES.get(str(t.dtype).removeprefix("torch."), str(t.dtype)) for t in (input, out)]
+    return write_out_checked(out, result, (input, index),
+                             f"Expected out tensor to have dtype {names[0]}, but got {names[1]} instead")
 
 
 # ---------------------------------------------------------------- scatter (src tensor or value), scatter_add
@@ -314,11 +326,15 @@ def _vector_index(name, input, dim, index, expected):
     return dim, array
 
 
-def index_select(input, dim, index):
+def index_select(input, dim, index, *, out=None):
     dim, array = _vector_index("index_select", input, dim, index, "int32 or int64")
     if input.ndim == 0 and array.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {array.size} value(s)")
-    return _index_select(input, dim=dim, index=array)
+    result = _index_select(input, dim=dim, index=array)
+    if out is None:
+        return result
+    return write_out_checked(out, result, (input, index), "index_select(): self and result must have the same "
+                                                          "scalar type")
 
 
 @op("index_add", promotion=RAW)
@@ -327,6 +343,8 @@ def _index_add(a, source, dim=0, index=None, alpha=1):
     result = np.array(_as_1d(a), dtype=compute_type)
     if a.dtype.kind in "iub":
         alpha = int(alpha)   # torch truncates alpha for integer tensors (alpha=2.5 adds twice the source)
+        if a.dtype.kind in "iu":
+            alpha = _dtype.checked_integer(alpha, a.dtype)   # alpha=-1 wraps to 255 in uint8
     values = _as_1d(source).astype(compute_type, copy=False)
     _add_along(result, dim, index, values if alpha == 1 else values * alpha)
     return result.astype(a.dtype, copy=False).reshape(a.shape)
@@ -407,12 +425,16 @@ def take_along_dim(input, indices, dim=None):
     return _gather(expanded, dim=dim, index=array)
 
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = _broadcast_shape("masked_select", input.shape, mask.shape)
     expanded = input if tuple(input.shape) == shape else input.expand(shape)
-    return _index(expanded, index=(np.broadcast_to(mask._data, shape),))
+    result = _index(expanded, index=(np.broadcast_to(mask._data, shape),))
+    if out is None:
+        return result
+    return write_out_checked(out, result, (input, mask), "masked_select(): self and result must have the same "
+                                                         "scalar type")
 
 
 # ---------------------------------------------------------------- one_hot (nn.functional)
