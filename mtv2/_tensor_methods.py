@@ -13,6 +13,13 @@ from . import ops as _ops
 from ._tensor_pointwise_methods import TensorPointwiseMethods
 
 
+def _check_self(self, name):
+    # Tensor.__radd__(2, t) called unbound: torch's method descriptor refuses a non-Tensor self
+    if not isinstance(self, TensorMethods):
+        raise TypeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects doesn't apply to a "
+                        f"'{type(self).__name__}' object")
+
+
 class TensorMethods(TensorPointwiseMethods):
     __slots__ = ()
 
@@ -658,12 +665,14 @@ class TensorMethods(TensorPointwiseMethods):
     __ge__ = ge
 
     def __radd__(self, other):
+        _check_self(self, "__radd__")
         return _ops.elementwise.add(other, self)
 
     def __rsub__(self, other):
         return _ops.elementwise.sub(other, self)
 
     def __rmul__(self, other):
+        _check_self(self, "__rmul__")
         return _ops.elementwise.mul(other, self)
 
     def __rtruediv__(self, other):
@@ -693,6 +702,7 @@ class TensorMethods(TensorPointwiseMethods):
         return _ops.elementwise.bitwise_and(self, other)
 
     def __rand__(self, other):
+        _check_self(self, "__rand__")
         return _ops.elementwise.bitwise_and(other, self)
 
     def __iand__(self, other):
@@ -702,6 +712,7 @@ class TensorMethods(TensorPointwiseMethods):
         return _ops.elementwise.bitwise_or(self, other)
 
     def __ror__(self, other):
+        _check_self(self, "__ror__")
         return _ops.elementwise.bitwise_or(other, self)
 
     def __ior__(self, other):
@@ -711,6 +722,7 @@ class TensorMethods(TensorPointwiseMethods):
         return _ops.elementwise.bitwise_xor(self, other)
 
     def __rxor__(self, other):
+        _check_self(self, "__rxor__")
         return _ops.elementwise.bitwise_xor(other, self)
 
     def __ixor__(self, other):

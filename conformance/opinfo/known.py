@@ -127,17 +127,6 @@ KNOWN = (
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),
     # ---- error inputs: mtv2 computes what torch refuses ----------------------------------------
-    *(Known(name, f"{name} on two Python numbers: torch's argument parser refuses them (TypeError); mtv2 computes the "
-                  f"Python result", checks=("error",), samples=(index,))
-      for name, index in (("remainder", "error0"), ("pow", "error0"), ("bitwise_and", "error0"),
-                          ("bitwise_or", "error0"), ("bitwise_xor", "error0"), ("max.binary", "error2"),
-                          ("min.binary", "error2"), ("rsub", "error1"))),
-    Known("rsub", "rsub(Python number, tensor): torch's parser refuses a number as input (TypeError); mtv2 computes it",
-          checks=("error",), samples=("error0",)),
-    *(Known(name, f"Tensor.{name} called on a Python number (Tensor.{name}(2, ...)): torch's method descriptor refuses "
-                  f"a non-Tensor self (TypeError); mtv2's methods are plain functions and compute",
-            checks=("error",), samples=("error0", "error1"))
-      for name in ("__radd__", "__rmul__", "__rand__", "__ror__", "__rxor__")),
     *(Known(name, "linspace(0, 10, 2.5): torch refuses a non-integer steps (TypeError); mtv2 accepts it",
             checks=("error",), samples=("error1",)) for name in ("linspace", "linspace.tensor_overload")),
     *(Known(name, f"{name} on a 65-dim tensor: torch raises RuntimeError (only tensors with up to 64 dims); mtv2 leaks "

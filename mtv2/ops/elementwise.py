@@ -12,7 +12,13 @@ from .._tensor import Tensor
 
 @op("add")
 def _add(a, b, alpha=1):
-    return np.add(a, b) if alpha == 1 else np.add(a, np.multiply(b, alpha))
+    if alpha == 1:
+        return np.add(a, b)
+    return np.add(a, np.multiply(b, _integer_alpha(alpha, b.dtype)))
+
+
+def _integer_alpha(alpha, numpy_type):
+    return _dtype.checked_integer(alpha, numpy_type) if numpy_type.kind in "iu" and isinstance(alpha, int) else alpha
 
 
 @_add.vjp
@@ -22,7 +28,7 @@ def _(g, alpha):
 
 @op("sub")
 def _sub(a, b, alpha=1):
-    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, alpha))
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, _integer_alpha(alpha, b.dtype)))
 
 
 @_sub.vjp
@@ -435,6 +441,7 @@ def sub(input, other, *, alpha=1, out=None):
 
 
 def rsub(input, other, *, alpha=1):
+    _require_tensor_input("rsub", input)
     return sub(other, input, alpha=alpha)
 
 
@@ -464,6 +471,7 @@ def true_divide(input, other, *, out=None):
 
 
 def remainder(input, other, *, out=None):
+    _refuse_two_numbers("remainder", input, other)
     if not isinstance(input, Tensor):
         return _with_out(_remainder_scalar_dividend(input, other), out)
     return _with_out(_remainder(input, other), out)
@@ -475,6 +483,7 @@ def fmod(input, other, *, out=None):
 
 
 def pow(input, exponent, *, out=None):
+    _refuse_two_numbers("pow", input, exponent)
     if isinstance(exponent, Tensor) and promoted_dtype((input, exponent)) is _dtype.bool:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")  # a Python scalar exponent is fine
     if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool) and exponent < 0 \
@@ -515,6 +524,14 @@ def _require_tensor_input(name, input):
         raise TypeError(f"{name}() received an invalid combination of arguments - got "
                         f"({type(input).__name__}, ...), but expected (Tensor input, Tensor other) or "
                         f"(Tensor input, Number other)")
+
+
+def _refuse_two_numbers(name, input, other):
+    """torch's (Tensor, Tensor) and (Number self, Tensor other) overloads: two Python numbers match neither."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(other).__name__}), but expected (Tensor input, Tensor other) or "
+                        f"(Number self, Tensor other)")
 
 
 def where(condition, input=None, other=None):
@@ -632,14 +649,17 @@ def logical_xor(input, other, *, out=None):
 
 
 def bitwise_and(input, other, *, out=None):
+    _refuse_two_numbers("bitwise_and", input, other)
     return _with_out(_bitwise_and(input, other), out)
 
 
 def bitwise_or(input, other, *, out=None):
+    _refuse_two_numbers("bitwise_or", input, other)
     return _with_out(_bitwise_or(input, other), out)
 
 
 def bitwise_xor(input, other, *, out=None):
+    _refuse_two_numbers("bitwise_xor", input, other)
     return _with_out(_bitwise_xor(input, other), out)
 
 

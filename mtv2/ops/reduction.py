@@ -355,6 +355,9 @@ def _(g, a, dim, keepdim):
 
 
 def _extremum(input, dim, keepdim, name, elementwise, full_op, dim_op, result_type):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, ...), "
+                        f"but expected (Tensor input) or (Tensor input, Tensor other) or (Tensor input, int dim)")
     if isinstance(dim, Tensor):  # max(input, other) is the elementwise maximum
         return elementwise(input, dim)
     if dim is None:
