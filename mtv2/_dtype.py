@@ -126,6 +126,15 @@ def set_default_dtype(d):
     _default_dtype = d
 
 
+def checked_integer(value, numpy_type):
+    """torch's checked conversion of a Python int into an integer type: a value out of range raises, except that a
+    negative one wraps into an unsigned type as two's complement (alpha=-3 multiplies a uint8 tensor by 253)."""
+    info = np.iinfo(numpy_type)
+    if value > info.max or value < (-int(info.max) if info.min == 0 else info.min):
+        raise RuntimeError(f"value cannot be converted to type {np.dtype(numpy_type).name}_t without overflow")
+    return np.array(value).astype(numpy_type)[()]
+
+
 def scalar_dtype(value):
     """The dtype a Python scalar stands for when it takes part in promotion (a 'wrapped number')."""
     if isinstance(value, builtins.bool) or isinstance(value, np.bool_):

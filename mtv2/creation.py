@@ -432,6 +432,8 @@ def _filled_like(input, fill_value, dtype, requires_grad, device):
         # uninitialised in torch, filled here
         result = empty_strided(data.shape, preserved_strides(data.shape, input.stride()), dtype=dtype, device=CPU)
         return result.fill_(fill_value).requires_grad_(requires_grad)
+    if isinstance(fill_value, int) and np.dtype(dtype.numpy_type).kind in "iu":
+        fill_value = _dtype.checked_integer(fill_value, dtype.numpy_type)   # -2 wraps to 254 in uint8
     array = np.full_like(data, fill_value, dtype=dtype.numpy_type, order="K" if _dense(input) else "C")
     return _finish(array, dtype, requires_grad, CPU)
 

@@ -14,11 +14,14 @@ from .._tensor import Tensor
 def _add(a, b, alpha=1):
     if alpha == 1:
         return np.add(a, b)
-    return np.add(a, np.multiply(b, _integer_alpha(alpha, b.dtype)))
+    return np.add(a, np.multiply(b, _integer_alpha(alpha, b)))
 
 
-def _integer_alpha(alpha, numpy_type):
-    return _dtype.checked_integer(alpha, numpy_type) if numpy_type.kind in "iu" and isinstance(alpha, int) else alpha
+def _integer_alpha(alpha, b):
+    """An int alpha converts to an integer b's type as torch does (-3 wraps to 253 in uint8)."""
+    if isinstance(alpha, int) and isinstance(b, np.ndarray) and b.dtype.kind in "iu":
+        return _dtype.checked_integer(alpha, b.dtype)
+    return alpha
 
 
 @_add.vjp
@@ -28,7 +31,7 @@ def _(g, alpha):
 
 @op("sub")
 def _sub(a, b, alpha=1):
-    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, _integer_alpha(alpha, b.dtype)))
+    return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, _integer_alpha(alpha, b)))
 
 
 @_sub.vjp
