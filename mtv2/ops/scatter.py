@@ -345,8 +345,6 @@ def _index_add(a, source, dim=0, index=None, alpha=1):
         alpha = int(alpha)   # torch truncates alpha for integer tensors (alpha=2.5 adds twice the source)
         if a.dtype.kind in "iu":
             alpha = _dtype.checked_integer(alpha, a.dtype)   # alpha=-1 wraps to 255 in uint8
-        if a.dtype.kind in "iu":
-            alpha = _dtype.checked_integer(alpha, a.dtype)   # alpha=-1 wraps to 255 in uint8
     values = _as_1d(source).astype(compute_type, copy=False)
     _add_along(result, dim, index, values if alpha == 1 else values * alpha)
     return result.astype(a.dtype, copy=False).reshape(a.shape)
