@@ -321,6 +321,10 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dtype = _default(dtype)
     if is_meta_target(device):
         return empty_tensor((steps,), dtype, requires_grad=requires_grad)
+    if np.dtype(dtype.numpy_type).kind in "iu":
+        # torch converts start and end to the integer dtype first (4.3 -> 4, -3 -> 253 in uint8), then steps in float64
+        _check_numbers_fit([start, end], dtype)
+        start, end = (float(np.array(value).astype(dtype.numpy_type)) for value in (start, end))
     if steps == 1:
         values = np.array([start], dtype=np.float64)
     else:

@@ -42,7 +42,7 @@ class Known:
 
 
 # Found with 24 samples for every dtype; with today's cap of 8 for uint8/int8/int16/int32/float16/bfloat16
-# (op_cases.SECONDARY_CAP) no row runs these samples: the entries for linspace (uint8, half), add/sub/rsub (half
+# (op_cases.SECONDARY_CAP) no row runs these samples: the entries for linspace (half), add/sub/rsub (half
 # alpha=-3.125), nansum (bfloat16) and prod (float16) wait for a larger cap (they are mtv2 divergences all the
 # same).
 KNOWN = (
@@ -53,9 +53,6 @@ KNOWN = (
             when=lambda s: str(s.kwargs.get("memory_format")) == "torch.channels_last")
       for name in ("bfloat16", "bool", "byte", "char", "double", "float", "half", "int", "long", "short")),
     # ---- creation ----------------------------------------------------------------------------
-    Known("linspace", "linspace into uint8 with a non-integer start (4.3 -> 0, 50 steps): torch computes the steps in "
-                      "integer arithmetic after converting start/end, mtv2 rounds float64 values (off by one in 8-9 "
-                      "of 50 elements)", dtypes=("uint8",), samples=(14, 17, 23)),
     Known("linspace", "linspace in float16/bfloat16: torch's CPU kernel computes start + i*step for the first half "
                       "and end - (n-1-i)*step for the second in float32 and rounds; mtv2's values differ by a few "
                       "half-precision ulps in 1-6 of 50 elements", dtypes=("float16", "bfloat16"),
