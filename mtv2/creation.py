@@ -310,10 +310,6 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _finish(values, dtype, requires_grad, device)
 
 
-def all_int(*values):
-    return builtins.all(isinstance(v, (int, np.integer)) for v in values)
-
-
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     start, end = _scalar_value(start), _scalar_value(end)
     if steps < 0:
