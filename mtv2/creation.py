@@ -262,6 +262,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     shape = _size_arguments((size,))
     if is_meta_target(device):
         return empty_tensor(shape, dtype, requires_grad=requires_grad)
+    if isinstance(fill_value, int) and np.dtype(dtype.numpy_type).kind in "iu":
+        fill_value = _dtype.checked_integer(fill_value, dtype.numpy_type)   # -2 wraps to 254 in uint8
     return _finish(np.full(shape, fill_value, dtype.numpy_type), dtype, requires_grad, device)
 
 
