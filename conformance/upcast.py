@@ -624,6 +624,12 @@ HAND_CASES = (
     Case("scatter_add", lambda fw, a, i, s: fw.scatter_add(a, 1, i, s),
          (MATRIX, In((R, 64), dtype="int64", high=C), In((R, 128))), "src_larger_than_index", grad=False,
          ops=("scatter_add_src_larger_than_index",)),
+    # scatter with reduce= has no derivative in torch (forward only)
+    Case("scatter", lambda fw, a, i, s: fw.scatter(a, 1, i, s, reduce="multiply"),
+         (MATRIX, In((R, 64), dtype="int64", high=C), In((R, 64))), "src_reduce_multiply", grad=False,
+         ops=("scatter_reduce_two",)),
+    Case("scatter", lambda fw, a, i: fw.scatter(a, 1, i, 0.5, reduce="add"), (MATRIX, In((R, 64), dtype="int64", high=C)),
+         "value_reduce_add", grad=False, ops=("scatter_value_reduce",)),
     Case("Tensor.view", lambda fw, x: x.view(C, R) * 2.0, (MATRIX,), "times_python_float", ops=("view_backward",)),
     Case("Tensor.unfold", lambda fw, x: x.unfold(1, 10, 5).sum(-1), (MATRIX,), "overlapping_windows",
          ops=("unfold_backward",)),
@@ -674,6 +680,8 @@ UPCASTS = (
            "no float64 buffer)", ("var", "std", "var_mean", "std_mean")),
     Upcast(_draw("bernoulli_scalar", "a 64-bit draw (random64) per element whatever the dtype"),
            ("Tensor.bernoulli_", "nn.functional.dropout")),
+    Upcast(_draw("normal (box_muller_blocks)", "torch's AVX2 float32 normal kernel rounds each fused multiply-add "
+                 "once; mtv2 carries those chains in float64 to round them the same way"), ("Tensor.normal_",)),
     Upcast(_draw("exponential", "computed in float64 (exponential_distribution<double>)"), ("Tensor.exponential_",)),
     Upcast("mtv2/ops/_draws.py log_normal: exp of torch's scalar Box-Muller, which computes in double; mtv2 runs it "
            "over the whole tensor at once (float64 arrays of the tensor's size)", ("Tensor.log_normal_",)),
