@@ -93,3 +93,37 @@ SPECS.append(OpSpec("tensor", _from_data,
                                       Sample("list", ()), RuntimeError),
                             ErrorCase("ragged", lambda fw: _from_data(fw, [[1], []]), Sample("list", ()),
                                       ValueError))))
+
+
+# torch.tensor([]) and friends under every default dtype (transformers' tests build empty tensors with the default
+# set to bfloat16): each call infers its dtype from the default, which is restored afterwards.
+def _under_default_dtype(default):
+    def build(fw):
+        previous = fw.get_default_dtype()
+        fw.set_default_dtype(getattr(fw, default))
+        try:
+            return [fw.tensor([]), fw.tensor([[]]), fw.tensor([1.5, 2]), fw.tensor(0.25), fw.as_tensor([]),
+                    fw.zeros(0), fw.tensor([], dtype=fw.int64), fw.tensor([True])]
+        finally:
+            fw.set_default_dtype(previous)
+    return build
+
+
+SPECS += [OpSpec("tensor", _under_default_dtype(default), (Sample("empties_and_numbers", ()),), ("float32",),
+                 variant=f"default_{default}", grad=False)
+          for default in ("float16", "bfloat16", "float32", "float64")]
+
+
+# Module.to_empty: a module built on the meta device gets real (uninitialised) storage of the same layout.
+def _to_empty_facts(fw, recurse=True):
+    module = fw.nn.Sequential(fw.nn.Linear(3, 4, device="meta"), fw.nn.LayerNorm(4, device="meta"))
+    result = module.to_empty(device="cpu", recurse=recurse)
+    return [result is module] + [(name, tuple(value.shape), value.stride(), str(value.dtype), str(value.device),
+                                  value.is_meta, type(value).__name__, value.requires_grad)
+                                 for name, value in module.state_dict(keep_vars=True).items()]
+
+
+SPECS += [OpSpec("nn.Module.to_empty", _to_empty_facts, (Sample("meta_to_cpu", ()),), ("float32",), grad=False,
+                 errors=(ErrorCase("meta_module_to_cpu",
+                                   lambda fw: fw.nn.Linear(3, 4, device="meta").to("cpu"), Sample("linear", ()),
+                                   NotImplementedError),))]
