@@ -471,6 +471,13 @@ def run_training_parity(case):
     models = model_pair("BertForMaskedLM", small_config(), seed_of(f"{case.case_id}#weights"))
     batches = training_batches(case)
     ran = {fw: timed(lambda fw=fw: train(fw, models[fw], batches)) for fw in (torch, mtv2)}
+    return _trajectory_rows(ran, torch, mtv2, lambda theirs: (
+        f"{len(batches)} AdamW steps (lr {LEARNING_RATE}, weight_decay {WEIGHT_DECAY}), {len(theirs[0][1])} parameters"))
+
+
+def _trajectory_rows(ran, torch, mtv2, describe):
+    """The trajectory row of two training runs: the loss and every parameter after every step; the note is
+    describe(torch's trajectory) and torch's losses."""
     if ran[torch].exception or ran[mtv2].exception:
         return {"trajectory": _raised_result(ran[mtv2], ran[torch])}
     comparisons = []
@@ -480,8 +487,7 @@ def run_training_parity(case):
         comparisons += [(f"step {step + 1} {name}", compare(mine_params.get(name), value))
                         for name, value in their_params.items()]
     losses = ", ".join(f"{float(loss):.4f}" for loss, _ in ran[torch].value)
-    note = (f"{len(batches)} AdamW steps (lr {LEARNING_RATE}, weight_decay {WEIGHT_DECAY}), "
-            f"{len(ran[torch].value[0][1])} parameters; torch losses {losses}")
+    note = f"{describe(ran[torch].value)}; torch losses {losses}"
     return {"trajectory": result_of(comparisons, DEFAULT_TOL, ran[mtv2].ms, ran[torch].ms, note=note)}
 
 
@@ -538,18 +544,9 @@ def run_training_with_dropout(case):
         finally:
             fw.set_rng_state(saved)
     ran = {fw: timed(lambda fw=fw: train_seeded(fw)) for fw in (torch, mtv2)}
-    if ran[torch].exception or ran[mtv2].exception:
-        return {"trajectory": _raised_result(ran[mtv2], ran[torch])}
-    comparisons = []
-    for step, (mine_step, their_step) in enumerate(zip(ran[mtv2].value, ran[torch].value)):
-        (mine_loss, mine_params), (their_loss, their_params) = mine_step, their_step
-        comparisons.append((f"step {step + 1} loss", compare(mine_loss, their_loss)))
-        comparisons += [(f"step {step + 1} {name}", compare(mine_params.get(name), value))
-                        for name, value in their_params.items()]
-    losses = ", ".join(f"{float(loss):.4f}" for loss, _ in ran[torch].value)
-    note = (f"dropout 0.1 on, masks from the seeded generators; {len(batches)} AdamW steps (lr {LEARNING_RATE}, "
-            f"weight_decay {WEIGHT_DECAY}); torch losses {losses}")
-    return {"trajectory": result_of(comparisons, DEFAULT_TOL, ran[mtv2].ms, ran[torch].ms, note=note)}
+    return _trajectory_rows(ran, torch, mtv2, lambda theirs: (
+        f"dropout 0.1 on, masks from the seeded generators; {len(batches)} AdamW steps (lr {LEARNING_RATE}, "
+        f"weight_decay {WEIGHT_DECAY})"))
 
 
 def training_cases():
