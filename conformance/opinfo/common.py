@@ -11,7 +11,7 @@ import numpy as np
 
 from conformance.checks import CheckResult, builtin_class, refusal
 from conformance.compare import GRADCHECK_TOLERANCE, Comparison, compare_arrays, worst_of
-from conformance.frameworks import FLOATING, dtype_name, is_tensor, make_tensor, to_numpy
+from conformance.frameworks import dtype_name, is_tensor, make_tensor, to_numpy
 from conformance.inputs import draw, rng_for
 from conformance.opinfo.portable import plain
 from conformance.outcome import Tol, compare_values, differentiable_outputs, exception_text, flatten_output, timed

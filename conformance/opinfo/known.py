@@ -12,7 +12,7 @@ Measured on every OpInfo/ModuleInfo row on 2026-11-24 (torch 2.13.0); grouped by
 from dataclasses import dataclass
 from typing import Callable
 
-from conformance.frameworks import FLOATING, INTEGRAL
+from conformance.frameworks import INTEGRAL
 from conformance.spec import HALF_PRECISION_BACKWARD
 
 

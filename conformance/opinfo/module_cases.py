@@ -48,17 +48,15 @@ def group_ids():
     return groups
 
 
+CASE_ID_FORM = "moduleinfo/nn.<Name>/<train|eval>/<index>/<dtype>"
+
+
 def parse_case_id(case_id):
-    parts = case_id.split("/")
-    if len(parts) != 5 or parts[0] != KIND:
-        raise KeyError(f"not a moduleinfo case id: {case_id!r} (moduleinfo/nn.<Name>/<train|eval>/<index>/<dtype>)")
-    return parts[1], parts[2], parts[3], parts[4]
+    return sources.parse_case_id(KIND, case_id, CASE_ID_FORM)
 
 
 def group_of(case_id):
-    name, _, index, dtype = parse_case_id(case_id)
-    other = index.startswith("error") or dtype not in frameworks.DTYPES
-    return f"{KIND}/{name}/{'other' if other else dtype}"
+    return sources.group_of(KIND, case_id, CASE_ID_FORM)
 
 
 def modes_of(info):

@@ -55,19 +55,16 @@ def group_ids():
     return groups
 
 
+CASE_ID_FORM = "opinfo/<OpInfo name>/<variant>/<index>/<dtype>"
+
+
 def parse_case_id(case_id):
     """opinfo/<full name>/<variant>/<index>/<dtype> -> (full name, variant label, index, dtype)."""
-    parts = case_id.split("/")
-    if len(parts) != 5 or parts[0] != KIND:
-        raise KeyError(f"not an opinfo case id: {case_id!r} (opinfo/<OpInfo name>/<variant>/<index>/<dtype>)")
-    return parts[1], parts[2], parts[3], parts[4]
+    return sources.parse_case_id(KIND, case_id, CASE_ID_FORM)
 
 
 def group_of(case_id):
-    """The test id that writes this case's rows."""
-    full_name, _, index, dtype = parse_case_id(case_id)
-    other = index.startswith("error") or dtype not in frameworks.DTYPES
-    return f"{KIND}/{full_name}/{'other' if other else dtype}"
+    return sources.group_of(KIND, case_id, CASE_ID_FORM)
 
 
 # ---- samples ------------------------------------------------------------------------------

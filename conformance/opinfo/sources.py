@@ -250,3 +250,20 @@ def torch_tolerance(info, dtype, torch, tests=TORCH_TESTS):
     atol, rtol = max([atol] + [f[0] for f in found]), max([rtol] + [f[1] for f in found])
     return Tolerance(atol, rtol, "OpInfo " + ", ".join(f[2] for f in found), dtypes=(dtype,),
                      checks=("forward", "backward"))
+
+
+def parse_case_id(kind, case_id, form):
+    """<kind>/<source name>/<variant or mode>/<index>/<dtype> -> its four parts; `form` names them in the error."""
+    parts = case_id.split("/")
+    if len(parts) != 5 or parts[0] != kind:
+        raise KeyError(f"not a {kind} case id: {case_id!r} ({form})")
+    return parts[1], parts[2], parts[3], parts[4]
+
+
+def group_of(kind, case_id, form):
+    """The test id that writes this case's rows: one per (source, dtype); error inputs and dtypes outside
+    mtv2's table go to <kind>/<source>/other."""
+    name, _, index, dtype = parse_case_id(kind, case_id, form)
+    other = index.startswith("error") or dtype not in DTYPES
+    return f"{kind}/{name}/{'other' if other else dtype}"
+
