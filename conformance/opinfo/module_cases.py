@@ -36,16 +36,9 @@ def _name(info):
 
 def group_ids():
     """{test id: ("moduleinfo", name, dtype or "other")}, in module_db order."""
-    torch, mtv2 = frameworks.reference(), frameworks.candidate()
-    groups = {}
-    for info in sources.mapped_modules():
-        dtypes = sources.dtype_names(torch, info.supported_dtypes("cpu"))
-        for dtype in dtypes:
-            if sources.runnable(dtype, mtv2):
-                groups[f"{KIND}/{_name(info)}/{dtype}"] = (KIND, _name(info), dtype)
-        if info.module_error_inputs_func is not None or not all(sources.runnable(d, mtv2) for d in dtypes):
-            groups[f"{KIND}/{_name(info)}/other"] = (KIND, _name(info), "other")
-    return groups
+    entries = ((_name(info), info.supported_dtypes("cpu"), info.module_error_inputs_func is not None)
+               for info in sources.mapped_modules())
+    return sources.group_ids(KIND, entries, frameworks.reference(), frameworks.candidate())
 
 
 CASE_ID_FORM = "moduleinfo/nn.<Name>/<train|eval>/<index>/<dtype>"

@@ -43,16 +43,9 @@ ERROR_CAP = 40
 def group_ids():
     """{test id: ("opinfo", full name, dtype or "other")}, in op_db order."""
     from conformance.frameworks import candidate, reference
-    torch, mtv2 = reference(), candidate()
-    groups = {}
-    for op, _ in sources.mapped_ops():
-        dtypes = sources.dtype_names(torch, op.supported_dtypes("cpu"))
-        for dtype in dtypes:
-            if sources.runnable(dtype, mtv2):
-                groups[f"{KIND}/{op.full_name}/{dtype}"] = (KIND, op.full_name, dtype)
-        if op.error_inputs_func is not None or not all(sources.runnable(d, mtv2) for d in dtypes):
-            groups[f"{KIND}/{op.full_name}/other"] = (KIND, op.full_name, "other")
-    return groups
+    entries = ((op.full_name, op.supported_dtypes("cpu"), op.error_inputs_func is not None)
+               for op, _ in sources.mapped_ops())
+    return sources.group_ids(KIND, entries, reference(), candidate())
 
 
 CASE_ID_FORM = "opinfo/<OpInfo name>/<variant>/<index>/<dtype>"

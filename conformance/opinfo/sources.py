@@ -267,3 +267,17 @@ def group_of(kind, case_id, form):
     other = index.startswith("error") or dtype not in DTYPES
     return f"{kind}/{name}/{'other' if other else dtype}"
 
+
+def group_ids(kind, entries, torch, mtv2):
+    """{test id: (kind, name, dtype or "other")} for entries (name, torch's CPU dtypes, has error inputs): one test
+    per dtype mtv2 can run, and <kind>/<name>/other for error inputs and dtypes mtv2 lacks."""
+    groups = {}
+    for name, supported, has_error_inputs in entries:
+        dtypes = dtype_names(torch, supported)
+        for dtype in dtypes:
+            if runnable(dtype, mtv2):
+                groups[f"{kind}/{name}/{dtype}"] = (kind, name, dtype)
+        if has_error_inputs or not all(runnable(d, mtv2) for d in dtypes):
+            groups[f"{kind}/{name}/other"] = (kind, name, "other")
+    return groups
+
