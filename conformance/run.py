@@ -47,12 +47,18 @@ def apply_xfail(case, row):
     # op and module cases carry their xfails on the spec; optim, bert and hf cases declare none
     for xfail in getattr(getattr(case, "spec", None), "xfails", ()):
         if xfail.matches(row["check"], row["dtype"], row["variant"]):
-            if row["status"] in ("fail", "error"):
-                row["status"], row["detail"] = "xfail", f"xfail: {xfail.reason} | {row['detail']}"
-            elif row["status"] == "pass":
-                row["status"] = "xpass"
-                row["detail"] = f"unexpected pass; remove the xfail: {xfail.reason}"
-            break
+            return mark_expected_failure(row, xfail.reason, "remove the xfail")
+    return row
+
+
+def mark_expected_failure(row, reason, how_to_retire):
+    """A declared expected failure on its row: a failing row becomes xfail, a passing one xpass (a failure that
+    says `how_to_retire` the declaration), so a declaration cannot go stale."""
+    if row["status"] in ("fail", "error"):
+        row["status"], row["detail"] = "xfail", f"xfail: {reason} | {row['detail']}"
+    elif row["status"] == "pass":
+        row["status"] = "xpass"
+        row["detail"] = f"unexpected pass; {how_to_retire}: {reason}"
     return row
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from conformance.frameworks import INTEGRAL
+from conformance.run import mark_expected_failure
 from conformance.spec import HALF_PRECISION_BACKWARD
 
 
@@ -151,10 +152,5 @@ for _known in KNOWN:
 def apply_known(source, row, sample):
     for known in BY_SOURCE.get(source, ()):
         if known.matches(source, row, sample):
-            if row["status"] in ("fail", "error"):
-                row["status"], row["detail"] = "xfail", f"xfail: {known.reason} | {row['detail']}"
-            elif row["status"] == "pass":
-                row["status"] = "xpass"
-                row["detail"] = f"unexpected pass; remove the entry in conformance/opinfo/known.py: {known.reason}"
-            break
+            return mark_expected_failure(row, known.reason, "remove the entry in conformance/opinfo/known.py")
     return row
