@@ -179,24 +179,14 @@ def run_suite(suite, workdir):
 
 # ---------------------------------------------------------------- the command
 
-def _typed(row):
-    """A parity.csv row read back: its number columns as numbers again, so the files are rewritten unchanged."""
-    from conformance.matrix import NUMBER_FORMATS
-    return {column: (float(value) if value else None) if column in NUMBER_FORMATS else value
-            for column, value in row.items()}
-
-
 def merge_into_results(rows, results_dir, label):
     """parity.csv keeps its other rows; this suite's earlier rows are replaced by these."""
-    import csv
     from conformance import matrix
+    from conformance.merge import read_parity
     path = os.path.join(results_dir, "parity.csv")
-    kept = []
-    if os.path.exists(path):
-        with open(path, newline="", encoding="utf-8") as handle:
-            prefix = f"suite/{label}"
-            kept = [_typed(row) for row in csv.DictReader(handle)
-                    if not (row["case_id"] == prefix or row["case_id"].startswith(prefix + "/"))]
+    prefix = f"suite/{label}"
+    kept = [row for row in (read_parity(path) if os.path.exists(path) else [])
+            if not (row["case_id"] == prefix or row["case_id"].startswith(prefix + "/"))]
     info = matrix.run_info(time.strftime("%Y-%m-%dT%H:%M:%S%z"), 0.0, "mtv2", ["suite", label], ROOT)
     matrix.write_results(kept + rows, results_dir, info)
 
