@@ -312,7 +312,21 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _finish(values, dtype, requires_grad, device)
 
 
+def _steps_argument(function, start, end, steps):
+    """torch's parser takes `int steps`: a Python or NumPy integer, or a 0-dim integer tensor; a float, a bool or
+    anything else matches none of the signatures."""
+    if isinstance(steps, Tensor):
+        if steps.ndim == 0 and not steps.dtype.is_floating_point and steps.dtype is not _dtype.bool:
+            return int(steps.item())
+    elif isinstance(steps, (int, np.integer)) and not isinstance(steps, (bool, np.bool_)):
+        return int(steps)
+    got = ", ".join(type(value).__name__ for value in (start, end, steps))
+    raise TypeError(f"{function}() received an invalid combination of arguments - got ({got}), but expected "
+                    f"(Number start, Number end, int steps, ...)")
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    steps = _steps_argument("linspace", start, end, steps)
     start, end = _scalar_value(start), _scalar_value(end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

@@ -117,11 +117,6 @@ KNOWN = (
     Known("nn.functional.layer_norm", "layer_norm over one element in float32: the input's gradient is exactly 0 "
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),
-    # ---- error inputs: mtv2 computes what torch refuses ----------------------------------------
-    *(Known(name, "linspace(0, 10, 2.5): torch refuses a non-integer steps (TypeError); mtv2 accepts it",
-            checks=("error",), samples=("error1",)) for name in ("linspace", "linspace.tensor_overload")),
-    *(Known(name, f"{name} on a 65-dim tensor: torch raises RuntimeError (only tensors with up to 64 dims); mtv2 leaks "
-                  f"numpy's ValueError", checks=("error",), samples=("error1", "error2")) for name in ("amax", "amin")),
 )
 
 # float16/bfloat16 backward rows beyond torch.testing's half tolerances, measured on every OpInfo sample

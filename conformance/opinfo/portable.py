@@ -59,6 +59,9 @@ class _Snapshot:
             return self.tensors[self._tensor_ids[id(tensor)]]
         if tensor.layout != torch.strided:
             raise Untranslatable(f"a {tensor.layout} tensor (mtv2 has strided tensors only)")
+        if tensor.dim() > 64:
+            raise Untranslatable(f"a {tensor.dim()}-dim tensor (an mtv2 tensor holds a NumPy array, which has at most "
+                                 f"64 dims)")
         dtype = dtype_name(torch, tensor.dtype)
         if dtype not in DTYPES:
             raise Untranslatable(f"a {tensor.dtype} tensor (mtv2 has no such dtype)")
