@@ -70,9 +70,6 @@ KNOWN = (
                                 "form agrees with torch)", dtypes=("bfloat16",), variants=("function", "method"),
           samples=(6, 7)),
     # ---- reductions and sorting --------------------------------------------------------------
-    Known("norm.nuc", "norm(p='nuc'): mtv2 raises RuntimeError (linalg.matrix_norm: Order nuc not supported); torch "
-                      "returns the nuclear norm (sum of singular values)",
-          checks=("forward", "backward", "gradcheck", "gradgrad")),
     Known("nansum", "nansum over dims (0, -1) in bfloat16: torch accumulates in float32 in its own order and rounds "
                     "once (0.9375), mtv2 gives 0.984375", dtypes=("bfloat16",), samples=(22,)),
     Known("prod", "prod over dim 0 of 5 float16 values: torch multiplies in float32 and rounds once; mtv2 is one "

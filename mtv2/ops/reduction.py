@@ -548,14 +548,19 @@ def _(g, a, out, ord, dims, keepdim):
     return scaled * where(norm == 0, 0.0, g / norm ** (ord - 1))
 
 
+def check_norm_dtype(name, input_dtype, dtype):
+    """torch's check_linalg_norm_dtype: a dtype= the input's dtype converts to without narrowing."""
+    if dtype is not None and _dtype.promote_types(input_dtype, dtype) is not dtype:
+        raise RuntimeError(f"{name}: the dtype of the input ({_dtype.scalar_type_name(input_dtype)}) should be "
+                           f"convertible without narrowing to the specified dtype ({_dtype.scalar_type_name(dtype)})")
+
+
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm."""
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_dtype.scalar_type_name(x.dtype)}")
-    if dtype is not None and _dtype.promote_types(x.dtype, dtype) is not dtype:
-        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_dtype.scalar_type_name(x.dtype)}) should be "
-                           f"convertible without narrowing to the specified dtype ({_dtype.scalar_type_name(dtype)})")
+    check_norm_dtype("linalg.vector_norm", x.dtype, dtype)
     dims = reduced_dims(dim, x.ndim, "linalg.vector_norm")
     if ord < 0 or math.isinf(ord):
         label = f"{ord:g}" if isinstance(ord, float) else ord
@@ -573,11 +578,13 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: every vector p-norm ('fro' over at most two dims is the 2-norm), as torch routes it."""
+    from .linalg import _with_out
     if isinstance(p, str):
         if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
-            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")  # 'nuc' included: no SVD in mtv2 yet
-    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+            return _with_out(vector_norm(input, 2, dim, keepdim, dtype=dtype), out)
+        from .linalg_svd import matrix_norm   # the nuclear norm and the refused orders, as torch routes them
+        return matrix_norm(input, p, list(range(input.ndim)) if dim is None else dim, keepdim, dtype=dtype, out=out)
+    return _with_out(vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype), out)
 
 
 # ---------------------------------------------------------------- all / any (not differentiable)

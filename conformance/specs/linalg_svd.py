@@ -1,0 +1,91 @@
+"""The singular values and the norms built on them (mtv2/ops/linalg_svd.py): linalg.svdvals, linalg.matrix_norm for
+every order ('fro', 'nuc', +-2, +-1, +-inf; dim pairs in either order, keepdim, dtype=, empty matrices and batches),
+and torch.norm / Tensor.norm with p='nuc'. Random matrices have distinct singular values, where the SVD's derivative
+is defined (an expanded matrix repeats rows: rank-deficient, forward only). torch refuses half and integer types for
+the SVD ('fro', +-1 and +-inf take half)."""
+import math
+
+from conformance.frameworks import DTYPES
+from conformance.inputs import Sample, T
+from conformance.spec import ErrorCase, OpSpec
+
+MATRICES = (Sample("wide", (T(3, 4),)),
+            Sample("tall", (T(4, 3),)),
+            Sample("square", (T(4, 4),)),
+            Sample("batched", (T(2, 3, 4),)),
+            Sample("transposed", (T(4, 3, layout="transposed"),)),
+            Sample("strided", (T(3, 4, layout="strided"),)),
+            Sample("offset", (T(2, 3, layout="offset"),)),
+            Sample("one_by_one", (T(1, 1),)),
+            Sample("empty_rows", (T(0, 3),)),
+            Sample("empty_batch", (T(0, 3, 3),)))
+RANK_DEFICIENT = (Sample("expanded", (T(3, 4, layout="expanded"),)),)
+
+ORDERS = (("fro", "fro"), ("nuc", "nuc"), ("2", 2), ("minus2", -2), ("1", 1), ("minus1", -1), ("inf", math.inf),
+          ("minus_inf", -math.inf))
+ORDER_SAMPLES = tuple(sample for label, ord in ORDERS for sample in (
+    Sample(f"{label}_wide", (T(3, 4),), {"ord": ord}),
+    Sample(f"{label}_tall_transposed", (T(4, 3, layout="transposed"),), {"ord": ord}),
+    Sample(f"{label}_dims_swapped_keepdim", (T(2, 3, 4),), {"ord": ord, "dim": (-1, 0), "keepdim": True}),
+    Sample(f"{label}_dims_0_2", (T(2, 3, 4),), {"ord": ord, "dim": (0, 2)})))
+# the smallest column (row) sum exists when the matrix has columns (rows), however many elements they hold
+SMALLEST_DEFINED = ((-1, "0x4"), (-1, "2x0x3"), (-math.inf, "4x0"))
+# the largest norm of an empty matrix is 0 (no history); the smallest is refused (amin's IndexError, error rows
+# below) unless only the batch is empty
+EMPTY_SAMPLES = tuple(Sample(f"{label}_{shape_label}", (T(*shape),), {"ord": ord})
+                      for label, ord in ORDERS
+                      for shape_label, shape in (("0x4", (0, 4)), ("4x0", (4, 0)), ("batch_2x0x3", (2, 0, 3)),
+                                                 ("batch_0x3x3", (0, 3, 3)))
+                      if isinstance(ord, str) or ord > 0 or shape_label == "batch_0x3x3"
+                      or (ord, shape_label.removeprefix("batch_")) in SMALLEST_DEFINED)
+
+
+def _matrix_norm(fw, a, **kw):
+    return fw.linalg.matrix_norm(a, **kw)
+
+
+MATRIX_NORM_ERRORS = (
+    ErrorCase("order_3", lambda fw, a: fw.linalg.matrix_norm(a, 3), Sample("3x4", (T(3, 4),)), RuntimeError),
+    ErrorCase("order_string", lambda fw, a: fw.linalg.matrix_norm(a, "foo"), Sample("3x4", (T(3, 4),)), RuntimeError),
+    ErrorCase("vector", lambda fw, a: fw.linalg.matrix_norm(a, "nuc"), Sample("4", (T(4),)), RuntimeError),
+    ErrorCase("same_dims", lambda fw, a: fw.linalg.matrix_norm(a, "nuc", dim=(0, -2)), Sample("3x4", (T(3, 4),)), RuntimeError),
+    ErrorCase("three_dims", lambda fw, a: fw.linalg.matrix_norm(a, "fro", dim=(0, 1, 2)),
+             Sample("2x3x4", (T(2, 3, 4),)), RuntimeError),
+    ErrorCase("dim_out_of_range", lambda fw, a: fw.linalg.matrix_norm(a, "nuc", dim=(0, 3)),
+             Sample("3x4", (T(3, 4),)), IndexError),
+    ErrorCase("integer_input", lambda fw, a: fw.linalg.matrix_norm(a, 1), Sample("ints", (T(3, 4),)),
+             RuntimeError, ("int64",)),
+    ErrorCase("half_nuclear", lambda fw, a: fw.linalg.matrix_norm(a, "nuc"), Sample("3x4", (T(3, 4),)),
+             RuntimeError, ("float16", "bfloat16")),
+    ErrorCase("narrowing_dtype", lambda fw, a: fw.linalg.matrix_norm(a, "nuc", dtype=fw.float32),
+             Sample("3x4", (T(3, 4),)), RuntimeError, ("float64",)),
+    *(ErrorCase(f"smallest_of_empty_{label}_{shape_label}", lambda fw, a, ord=ord: fw.linalg.matrix_norm(a, ord),
+                Sample(shape_label, (T(*shape),)), IndexError)
+      for label, ord in ORDERS if not isinstance(ord, str) and ord < 0
+      for shape_label, shape in (("0x4", (0, 4)), ("4x0", (4, 0)), ("2x0x3", (2, 0, 3)))
+      if (ord, shape_label) not in SMALLEST_DEFINED))
+SVDVALS_ERRORS = (
+    ErrorCase("vector", lambda fw, a: fw.linalg.svdvals(a), Sample("4", (T(4),)), RuntimeError),
+    ErrorCase("driver_on_cpu", lambda fw, a: fw.linalg.svdvals(a, driver="gesvd"), Sample("3x4", (T(3, 4),)),
+             RuntimeError),
+    ErrorCase("list_input", lambda fw: fw.linalg.svdvals([[1.0, 2.0]]), Sample("none", ()), TypeError,
+             ("float32",)))
+NORM_NUC_ERRORS = (
+    ErrorCase("nuclear_of_3d_without_dim", lambda fw, a: fw.norm(a, "nuc"), Sample("2x3x4", (T(2, 3, 4),)), RuntimeError),
+    ErrorCase("nuclear_of_vector", lambda fw, a: fw.norm(a, "nuc"), Sample("4", (T(4),)), RuntimeError))
+
+SPECS = [
+    OpSpec("linalg.svdvals", lambda fw, a, **kw: fw.linalg.svdvals(a, **kw), MATRICES, DTYPES,
+           errors=SVDVALS_ERRORS),
+    OpSpec("linalg.svdvals", lambda fw, a, **kw: fw.linalg.svdvals(a, **kw), RANK_DEFICIENT, DTYPES,
+           variant="rank_deficient", grad=False),
+    OpSpec("linalg.matrix_norm", _matrix_norm, ORDER_SAMPLES, DTYPES, errors=MATRIX_NORM_ERRORS),
+    OpSpec("linalg.matrix_norm", _matrix_norm, EMPTY_SAMPLES, ("float32", "float64"), variant="empty"),
+    OpSpec("linalg.matrix_norm", lambda fw, a, **kw: fw.linalg.matrix_norm(a, dtype=fw.float64, **kw),
+           ORDER_SAMPLES[:8], DTYPES, variant="dtype_float64"),
+    OpSpec("norm", lambda fw, a, **kw: fw.norm(a, "nuc", **kw),
+           (Sample("wide", (T(3, 4),)), Sample("dims_keepdim", (T(2, 3, 4),), {"dim": (0, 2), "keepdim": True}),
+            Sample("transposed", (T(4, 3, layout="transposed"),))), DTYPES, variant="nuc", errors=NORM_NUC_ERRORS),
+    OpSpec("Tensor.norm", lambda fw, a, **kw: a.norm("nuc", **kw), (Sample("wide", (T(3, 4),)),), DTYPES,
+           variant="nuc"),
+]
