@@ -114,6 +114,17 @@ def promote_types(type1, type2):
 
 _default_dtype = float32
 
+# Caches of promotion results (the op registry's plans per operand signature), which depend on the default dtype: it
+# is a Python float's dtype and an integer division's result. set_default_dtype empties them.
+_default_dependent_caches = []
+
+
+def default_dependent_cache():
+    """A new dict that set_default_dtype empties."""
+    cache = {}
+    _default_dependent_caches.append(cache)
+    return cache
+
 
 def get_default_dtype():
     return _default_dtype
@@ -124,6 +135,8 @@ def set_default_dtype(d):
     if not isinstance(d, dtype) or not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default_dtype = d
+    for cache in _default_dependent_caches:
+        cache.clear()
 
 
 def checked_integer(value, numpy_type):

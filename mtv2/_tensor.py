@@ -22,13 +22,14 @@ class Tensor(TensorMethods):
     # ------------------------------------------------------------ construction (internal)
 
     @classmethod
-    def _from_fresh(cls, array, dtype=None):
-        """A tensor owning a freshly allocated dense array (its storage is created on first use)."""
+    def _from_fresh(cls, array, dtype=None, version_counter=None):
+        """A tensor owning a freshly allocated dense array (its storage is created on first use). Views and aliases
+        pass the version counter they share."""
         tensor = object.__new__(cls)  # not cls.__new__: a subclass (Parameter) builds itself with this
         tensor._data = _with_contiguous_strides(array) if array.size == 0 and array.ndim and \
             type(array) is not MetaArray else array
         tensor._storage = None
-        tensor._version_counter = VersionCounter()
+        tensor._version_counter = version_counter or VersionCounter()
         tensor._base = None
         tensor.dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
         tensor._requires_grad = False
@@ -44,18 +45,20 @@ class Tensor(TensorMethods):
     @classmethod
     def _make_view(cls, array, base):
         """A tensor viewing `base`'s storage through `array`: same storage, same version counter."""
-        tensor = cls._from_fresh(array, base.dtype)
+        tensor = cls._from_fresh(array, base.dtype, base._version_counter)
         tensor._data = array   # a view keeps the strides the view op gave it, even when empty
         tensor._storage = base.untyped_storage()
-        tensor._version_counter = base._version_counter
         tensor._base = base._base if base._base is not None else base
         return tensor
 
     def _alias_without_history(self):
         """Same data and version counter, no autograd history (used for saved outputs and .data)."""
-        alias = Tensor._from_fresh(self._data, self.dtype)
-        alias._storage = self.untyped_storage()
-        alias._version_counter = self._version_counter
+        alias = Tensor._from_fresh(self._data, self.dtype, self._version_counter)
+        data = self._data
+        if self._storage is not None or data.size == 0 or type(data) is MetaArray:
+            alias._storage = self.untyped_storage()
+        # else left to be made on first use, from the same array: a storage over the same memory as self's (an empty
+        # or meta array's storage is a new buffer each time it is made, so those are shared at once)
         return alias
 
     def __init__(self, *args, **kwargs):
@@ -361,6 +364,22 @@ class Tensor(TensorMethods):
         memo[id(self)] = copy
         return copy
 
+    # ------------------------------------------------------------ the commonest operators, straight to their ops
+    # (TensorMethods' add/mul/div check alpha, rounding_mode and out=, which these calls cannot get wrong)
+
+    def __add__(self, other, *, alpha=1):
+        if type(alpha) is int and alpha == 1:
+            return _elementwise._add(self, other)   # the kernel's default alpha
+        return self.add(other, alpha=alpha)
+
+    def __mul__(self, other):
+        return _elementwise._mul(self, other)
+
+    def __truediv__(self, other, *, rounding_mode=None):
+        if rounding_mode is None:
+            return _elementwise._true_divide(self, other)
+        return self.div(other, rounding_mode=rounding_mode)
+
     # new_* factories: same dtype and device as self unless given
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
         return _creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
@@ -435,4 +454,5 @@ def _dtype_from_type_name(name):
 # The ops need Tensor, so they are imported after it is defined (Tensor's methods reach them as mtv2.ops.*).
 from . import creation as _creation  # noqa: E402
 from .ops import conversion as _conversion  # noqa: E402
+from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, random_fill, reduction, scan_sort, scatter, shape  # noqa: E402,F401

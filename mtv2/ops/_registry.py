@@ -26,7 +26,7 @@ from .. import _dtype, _meta
 from .._dtype import FLOATING, get_default_dtype, result_type_of, scalar_dtype
 from .._meta import MetaArray, live as _live_meta_arrays
 from ..autograd import grad_mode
-from ..autograd.graph import Node, SavedTensor, edge_of
+from ..autograd.graph import Node, SavedTensor, _sequence, grad_accumulator
 
 # Promotion modes: how operand dtypes become the dtype the kernel computes in and the result's dtype.
 SAME = "same"          # every operand converted to the promoted dtype; the result has it too
@@ -63,6 +63,19 @@ class Op:
         self.rule_arguments = ()
         self.has_gradient = False  # set by vjp() or no_derivative()
         self.node_name = "".join(part.capitalize() for part in name.strip("_").split("_")) + "Backward0"
+        # {operand signature: promotion plan}: each entry what _type_plan (the general rule) worked out on the first
+        # call with that signature; emptied when the default dtype changes
+        self.type_plans = _dtype.default_dependent_cache()
+
+    @property
+    def rule_arguments(self):
+        return self._rule_arguments
+
+    @rule_arguments.setter
+    def rule_arguments(self, names):
+        """The rule's parameters after `g`; also works out once where each comes from (see _save_plan)."""
+        self._rule_arguments = tuple(names)
+        self.save_plan = tuple(_save_plan(self, name) for name in self._rule_arguments)
 
     def vjp(self, rule):
         """Register the derivative rule; its parameter names say what the op saves for backward."""
@@ -79,9 +92,7 @@ class Op:
         self.rule = rule
         self.has_gradient = True
 
-    def __call__(self, *operands, **params):
-        return apply_op(self, operands, params)
-
+    # __call__ is apply_op (assigned below it): the call path
     def __repr__(self):
         return f"<mtv2 op {self.name}>"
 
@@ -97,6 +108,13 @@ def op(name, promotion=SAME, view=False, fills=False, opmath_scalars=False):
 
 
 # ---------------------------------------------------------------- dtypes
+
+def _signature(operand):
+    """All that promotion sees of an operand: a tensor's dtype (paired with "0-d" for a 0-d tensor: it promotes only
+    across categories), else the operand's type (a Python or NumPy number; None, which promotion ignores)."""
+    if isinstance(operand, Tensor):
+        return operand.dtype if operand._data.ndim else (operand.dtype, "0-d")
+    return type(operand)
 
 def promoted_dtype(operands):
     """torch.result_type over tensors and Python scalars (None operands are ignored)."""
@@ -140,48 +158,42 @@ def _result_dtypes(op, operands):
     return compute_numpy_type(dtype), result, dtype.numpy_type
 
 
+def _type_plan(op, operands, key):
+    """The promotion plan for operands with signature `key`, from the general rule (_result_dtypes), kept in the
+    op's cache: (NumPy type to compute in, result dtype, whether every operand is a tensor already stored in the
+    compute type, the NumPy type a Python number is converted to first). The signature decides all four."""
+    numpy_type, result_dtype, promoted_numpy_type = _result_dtypes(op, operands)
+    direct = all(isinstance(x, Tensor) and x.dtype.numpy_type == numpy_type for x in operands)
+    plan = (numpy_type, result_dtype, direct, numpy_type if op.opmath_scalars else promoted_numpy_type)
+    op.type_plans[key] = plan
+    return plan
+
+
 # ---------------------------------------------------------------- the call path
 
-def _fast_dtypes(op, operands):
-    """The common case without torch's full promotion walk: every operand a tensor of one dtype, or a Python
-    int/float beside floating tensors (a wrapped number never changes a floating tensor's dtype). None when
-    the full rule is needed."""
-    dtype = None
-    for x in operands:
-        if type(x) is Tensor or isinstance(x, Tensor):
-            if dtype is None:
-                dtype = x.dtype
-            elif x.dtype is not dtype:
-                return None
-        elif type(x) is not float and type(x) is not int:
-            return None
-    if dtype is None or (dtype.category != FLOATING and len(operands) > 1 and
-                         any(not isinstance(x, Tensor) for x in operands)):
-        return None
-    cached = _FAST_TYPES.get((op.promotion, dtype))
-    if cached is None:
-        if op.promotion == TO_FLOAT and dtype.category != FLOATING:
-            return None  # follows the default dtype, which can change: not cached
-        result = _dtype.bool if op.promotion == COMPARE else dtype
-        cached = _FAST_TYPES[(op.promotion, dtype)] = (compute_numpy_type(dtype), result, dtype.numpy_type)
-    return cached
-
-
-_FAST_TYPES = {}
-
-
-def apply_op(op, operands, params):
+def apply_op(op, *operands, **params):
+    """Op.__call__, the call path: promote, run the kernel, wrap its result, record the autograd node."""
     if _live_meta_arrays.count and _has_meta_operand(operands, params):
         return apply_meta(op, operands, params)
-    if op.promotion == RAW:
+    if op.promotion is RAW:
         arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
         result_dtype = None
     else:
-        types = _fast_dtypes(op, operands) or _result_dtypes(op, operands)
-        numpy_type, result_dtype, promoted_numpy_type = types
-        arrays = [x._data if isinstance(x, Tensor) and x._data.dtype == numpy_type
-                  else _as_compute_array(x, numpy_type, numpy_type if op.opmath_scalars else promoted_numpy_type)
-                  for x in operands]
+        # written out for two operands, the common case, to spare the per-operand calls
+        if len(operands) == 2:
+            a, b = operands
+            key = (a.dtype if type(a) is Tensor and a._data.ndim else _signature(a),
+                   b.dtype if type(b) is Tensor and b._data.ndim else _signature(b))
+        else:
+            key = tuple(map(_signature, operands))
+        numpy_type, result_dtype, direct, scalar_type = op.type_plans.get(key) or _type_plan(op, operands, key)
+        if not direct:
+            arrays = [x._data if isinstance(x, Tensor) and x._data.dtype == numpy_type
+                      else _as_compute_array(x, numpy_type, scalar_type) for x in operands]
+        elif len(operands) == 2:
+            arrays = (a._data, b._data)
+        else:
+            arrays = [x._data for x in operands]
 
     try:
         result = op.kernel(*arrays, **params)
@@ -196,26 +208,39 @@ def apply_op(op, operands, params):
         outputs = tuple(_wrap_output(op, r, result_dtype if i == 0 else None, operands)
                         for i, r in enumerate(result))
         differentiable = outputs[0]
+    elif (type(result) is np.ndarray and result.base is None and result_dtype is not None
+          and result.dtype is result_dtype.numpy_type and result.flags.num & _FRESH_FLAGS > _WRITEABLE and not op.view):
+        # a fresh array of the result's dtype, writable and C- or F-contiguous: nothing for _wrap_output to do
+        outputs = differentiable = Tensor._from_fresh(result, result_dtype)
     else:
         outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
 
     if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
-        _record(op, operands, params, outputs, differentiable)
+        for x in operands:
+            if isinstance(x, Tensor) and x._requires_grad:
+                _record(op, operands, params, outputs, differentiable)
+                break
     return outputs
 
 
+Op.__call__ = apply_op
+
+
+# numpy's flags.num bits: a result is kept as it is when it is writable and C- or F-contiguous (see _owned)
+_WRITEABLE = 0x400
+_FRESH_FLAGS = _WRITEABLE | 0x1 | 0x2
+
+
 def _record(op, operands, params, outputs, differentiable):
-    """Attach the op's node to its differentiable output when an operand requires grad."""
-    edges = None
+    """Attach the op's node to its differentiable output (some operand requires grad)."""
+    edges = [None] * len(operands)
+    input_meta = [None] * len(operands)
     for i, x in enumerate(operands):
         if isinstance(x, Tensor) and x._requires_grad:
-            if edges is None:
-                edges = [None] * len(operands)
-            edges[i] = edge_of(x)
-    if edges is not None:
-        node = OpNode(op, edges, operands, params, outputs)
-        differentiable._requires_grad = True
-        differentiable.grad_fn = node
+            edges[i] = (x.grad_fn, x._output_nr) if x.grad_fn is not None else (grad_accumulator(x), 0)
+            input_meta[i] = (x._data.shape, x.dtype)
+    differentiable.grad_fn = OpNode(op, edges, input_meta, operands, params, outputs)
+    differentiable._requires_grad = True
 
 
 def _wrap_output(op, array, dtype, operands):
@@ -269,7 +294,8 @@ def apply_meta(op, operands, params):
         else:
             outputs = _as_meta(op, results, operands)
     differentiable = outputs[0] if type(outputs) is tuple else outputs
-    if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
+    if (op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING
+            and any(isinstance(x, Tensor) and x._requires_grad for x in operands)):
         _record(op, operands, params, outputs, differentiable)
     return outputs
 
@@ -295,7 +321,7 @@ def _run_with(op, operands, params, fill):
             return Tensor._from_fresh(_stand_in_array(value._data, fill), value.dtype)
         return _stand_in_array(value, fill) if type(value) is MetaArray else value
     with grad_mode.no_grad(), np.errstate(all="ignore"):
-        return apply_op(op, [stand_in(x) for x in operands], {k: stand_in(v) for k, v in params.items()})
+        return apply_op(op, *[stand_in(x) for x in operands], **{k: stand_in(v) for k, v in params.items()})
 
 
 def _stand_in_array(array, fill):
@@ -321,6 +347,31 @@ def _check_one_device(operands):
                 raise RuntimeError(f"Tensor on device {x.device} is not on the expected device {expected}!")
 
 
+# Where a rule's parameter comes from (see the module docstring): worked out once per op by _save_plan
+_OUT, _OUT1, _PARAM, _DEFAULT, _OPERAND, _SHAPE, _VARIADIC, _VARIADIC_SHAPES = (
+    "out", "out1", "param", "default", "operand", "shape", "variadic", "variadic_shapes")
+
+
+def _save_plan(op, name):
+    """(name, source, key) for one parameter of the op's rule: a keyword given in the call wins over all but
+    `out`/`out1`, then its default, then an operand (key: its position), its shape, or the variadic operands."""
+    if name == "out":
+        return name, _OUT, None
+    if name == "out1":
+        return name, _OUT1, None
+    if name in op.param_defaults:
+        return name, _DEFAULT, op.param_defaults[name]
+    if name == op.variadic:
+        return name, _VARIADIC, None
+    if op.variadic and name == op.variadic + "_shape":
+        return name, _VARIADIC_SHAPES, None
+    if name.endswith("_shape") and name[:-len("_shape")] in op.operand_names:
+        return name, _SHAPE, op.operand_names.index(name[:-len("_shape")])
+    if name in op.operand_names:
+        return name, _OPERAND, op.operand_names.index(name)
+    return name, _PARAM, None   # a keyword-only parameter without default: must be given
+
+
 class SavedOperands(tuple):
     """The operands of a variadic op, saved for its rule (unpacked one by one)."""
 
@@ -330,30 +381,37 @@ class OpNode(Node):
 
     __slots__ = ("op", "saved", "input_meta")
 
-    def __init__(self, op, edges, operands, params, outputs):
-        super().__init__(edges)
+    def __init__(self, op, edges, input_meta, operands, params, outputs):
+        # Node.__init__ written out (the hot path)
+        self.edges = edges
+        self.sequence_nr = next(_sequence)
+        self.tensor_pre_hooks = None
+        self.retained = None
         self.op = op
-        self.input_meta = [(x.shape, x.dtype) if isinstance(x, Tensor) else None for x in operands]
+        self.input_meta = input_meta  # (shape, dtype) of each operand with an edge
         saved = []
-        for name in op.rule_arguments:
-            if name == "out":
+        for name, source, key in op.save_plan:
+            if source is _OUT:
                 saved.append(SavedTensor(outputs[0] if type(outputs) is tuple else outputs, is_output=True))
-            elif name == "out1":   # None when this call returned a single output
+            elif source is _OUT1:   # None when this call returned a single output
                 saved.append(SavedTensor(outputs[1]) if type(outputs) is tuple else None)
             elif name in params:
                 saved.append(params[name])
-            elif name in op.param_defaults:
-                saved.append(op.param_defaults[name])
-            elif name == op.variadic:
-                saved.append(SavedOperands(SavedTensor(x) if isinstance(x, Tensor) else x for x in operands))
-            elif op.variadic and name == op.variadic + "_shape":
-                saved.append(tuple(tuple(x.shape) if isinstance(x, Tensor) else () for x in operands))
-            elif name.endswith("_shape"):  # only the operand's shape: nothing saved, nothing version-checked
-                operand = operands[op.operand_names.index(name[:-len("_shape")])]
-                saved.append(tuple(operand.shape) if isinstance(operand, Tensor) else ())
-            else:
-                value = operands[op.operand_names.index(name)]
+            elif source is _DEFAULT:
+                saved.append(key)
+            elif source is _OPERAND:
+                value = operands[key]
                 saved.append(SavedTensor(value) if isinstance(value, Tensor) else value)
+            elif source is _SHAPE:  # only the operand's shape: nothing saved, nothing version-checked
+                operand = operands[key]
+                saved.append(tuple(operand.shape) if isinstance(operand, Tensor) else ())
+            elif source is _VARIADIC:
+                saved.append(SavedOperands(SavedTensor(x) if isinstance(x, Tensor) else x for x in operands))
+            elif source is _VARIADIC_SHAPES:
+                saved.append(tuple(tuple(x.shape) if isinstance(x, Tensor) else () for x in operands))
+            else:
+                raise TypeError(f"{op.name}: its derivative rule's parameter {name!r} is not a keyword argument "
+                                f"of this call")
         self.saved = saved
 
     def name(self):
@@ -396,8 +454,13 @@ class OpNode(Node):
         result_dtype = g.dtype
         if g.dtype in _COMPUTE_TYPE:
             g = g.float()  # torch's backward kernels for half types compute in float32 and round once
-        arguments = [tuple(self._argument(s, g.dtype) for s in saved) if isinstance(saved, SavedOperands)
-                     else self._argument(saved, g.dtype) for saved in self.saved]
+        dtype = g.dtype
+        arguments = []
+        for saved in self.saved:
+            if type(saved) is SavedOperands:
+                arguments.append(tuple(self._argument(s, dtype) for s in saved))
+            else:
+                arguments.append(self._argument(saved, dtype))
         grads = self.op.rule(g, *arguments)
         if not isinstance(grads, tuple):
             grads = (grads,)
@@ -409,7 +472,7 @@ class OpNode(Node):
             shape, dtype = meta
             if grad.dtype is not result_dtype:
                 grad = grad.to(result_dtype)  # torch reduces and rounds in the result dtype, then casts
-            if grad.shape != shape:
+            if grad._data.shape != shape:
                 grad = grad.sum_to_size(shape)
             if grad.dtype is not dtype:
                 grad = grad.to(dtype)
