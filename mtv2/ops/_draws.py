@@ -8,11 +8,12 @@ Draws: `random()` is one 32-bit word, `random64()` two (the first in the high ha
 kernels compute in float32 (torch's opmath type) and round at the end.
 """
 import math
+from fractions import Fraction
 
 import numpy as np
 
-from ._fma import fma32, fma64
-from ._normal_avx2 import box_muller_blocks
+from ._fma import Fma32, fma32, fma64
+from ._normal_avx2 import BoxMuller
 from ._parallel import over_ranges
 
 _FLOAT_MASK = np.uint32((1 << 24) - 1)
@@ -50,21 +51,31 @@ def _to_uniform(words, double):
     return uniforms
 
 
-def _transform_draws(generator, count, double, transform, row=1, block=BLOCK):
-    """transform(uniforms) over the uniforms of `count` draws (random64 if double, else random), block by block,
-    each block's float result written over its own raw words (float32 over uint32, float64 over uint64): no other
-    buffer of the tensor's size. The draws are made first, in order; the arithmetic is shared among the threads."""
+def _transform_draws(generator, count, double, make_transform, row=1, block=BLOCK):
+    """The values of `count` draws (random64 if double, else random), block by block: make_transform(rows) gives a
+    transform(words, out) for blocks of up to `rows` rows of `row` words, which writes each block's float values
+    over its own raw words (float32 over uint32, float64 over uint64): no other buffer of the tensor's size. The
+    draws are made first, in order; the arithmetic is shared among the threads (one transform, with its scratch
+    arrays, per thread)."""
     words = generator.random64(count) if double else generator.random(count)
     out = words.view(np.float64 if double else np.float32)
     words, rows = words.reshape(-1, row), out.reshape(-1, row)
     rows_per_block = max(1, block // row)
 
     def blocks(first, stop):
+        transform = make_transform(min(rows_per_block, rows.shape[0]))
         for start in range(first * rows_per_block, min(stop * rows_per_block, rows.shape[0]), rows_per_block):
             part = slice(start, start + rows_per_block)
-            rows[part] = transform(_to_uniform(words[part], double))
+            transform(words[part], rows[part])
     over_ranges(blocks, -(-rows.shape[0] // rows_per_block), cost_per_item=block)
     return out
+
+
+def _on_uniforms(function, double):
+    """A make_transform for _transform_draws from function(uniforms) -> values."""
+    def transform(words, out):
+        out[...] = function(_to_uniform(words, double))
+    return lambda rows: transform
 
 
 def _computes_in_double(dtype):
@@ -78,14 +89,49 @@ def uniform(generator, count, dtype, low, high):
     rounds up to `high` in the tensor's dtype becomes `low`, so the range stays [low, high)."""
     if _computes_in_double(dtype):
         low_, high_ = np.float64(low), np.float64(high)
-        values = _transform_draws(generator, count, True, lambda u: fma64(u, high - low, low))
-    else:
-        low32, high32 = np.float32(low), np.float32(high)
-        low_, high_ = low32.astype(dtype), high32.astype(dtype)
-        values = _transform_draws(generator, count, False, lambda u: fma32(u, high32 - low32, low32))
-        values = values.astype(dtype, copy=False)
-    values[values == high_] = low_
+        values = _transform_draws(generator, count, True, _on_uniforms(lambda u: fma64(u, high - low, low), True))
+        values[values == high_] = low_
+        return values
+    low32, high32 = np.float32(low), np.float32(high)
+    span32 = high32 - low32
+    # u * span with u = k / 2**24 is k * (span / 2**24): a scaling by a power of two, exact in float64
+    scale = np.float64(span32) * 2.0 ** -24
+    check = not _scaled_sum_is_exact(scale, low32)
+    values = _transform_draws(generator, count, False, lambda rows: _UniformFloat(rows, scale, low32, check))
+    values = values.astype(dtype, copy=False)
+    low_, high_ = low32.astype(dtype), high32.astype(dtype)
+    # rounding is monotonic: no value reaches `high` when the largest possible one (k = 2**24 - 1) stays below it
+    if not fma32(np.float64(_FLOAT_MASK), scale, low32).astype(dtype) < high_:
+        values[values == high_] = low_
     return values
+
+
+class _UniformFloat:
+    """The float32 uniform_ transform of a block of draws: (w & 0xffffff) * scale + low rounded once to float32."""
+
+    def __init__(self, rows, scale, low, check):
+        self.scale, self.low, self.check = scale, np.float64(low), check
+        self.masked = np.empty(rows, np.uint32)
+        self.wide = np.empty(rows, np.float64)
+        self.fma = Fma32(rows)
+
+    def __call__(self, words, out):
+        words, out = words.reshape(-1), out.reshape(-1)
+        masked = self.masked[:words.shape[0]]
+        np.bitwise_and(words, _FLOAT_MASK, out=masked)
+        self.fma(masked, self.scale, self.low, out=self.wide[:words.shape[0]], check=self.check, single=out)
+
+
+def _scaled_sum_is_exact(scale, low):
+    """Whether k * scale + low is exact in float64 for every k in [0, 2**24): then rounding it to float32 is the
+    single rounding of a fused multiply-add, with no double rounding to look for. Every term is an integer multiple
+    of the lowest bit of scale or of low, so the sum is exact while its magnitude stays below 2**53 of those."""
+    terms = [Fraction(float(x)) for x in (scale, low) if x != 0]
+    if not terms:
+        return True
+    lowest_bit = min(Fraction(x.numerator & -x.numerator, x.denominator) for x in terms)   # denominators: 2**n
+    largest = max(abs(Fraction(float(low))), abs(Fraction(float(low)) + ((1 << 24) - 1) * Fraction(float(scale))))
+    return largest < lowest_bit * 2 ** 53
 
 
 # ---------------------------------------------------------------- normal_
@@ -96,19 +142,23 @@ def normal(generator, count, dtype, mean, std, contiguous):
     if count < 16 or not contiguous:
         return cast_doubles(scalar_normal(generator, count, mean, std), dtype)
     double = _computes_in_double(dtype)
-    transform = _box_muller_double_blocks if double else box_muller_blocks   # half/bfloat16: through float32
+    if double:
+        make_transform = _on_uniforms(lambda uniforms: _box_muller_double_blocks(uniforms, mean, std), True)
+    else:   # half/bfloat16: through float32
+        def make_transform(rows):
+            return BoxMuller(mean, std, rows)
     covered = count // 16 * 16
-    values = _transform_draws(generator, covered, double, lambda uniforms: transform(uniforms, mean, std), row=16)
+    values = _transform_draws(generator, covered, double, make_transform, row=16)
     if count % 16:
         values = np.concatenate([values, np.empty(count - covered, values.dtype)])
-        draw = uniform_double if double else uniform_float
+        draw = generator.random64 if double else generator.random
         # float and double fill the whole tensor with uniforms first, so the uniforms of the partial last block are
         # drawn (and then overwritten); half and bfloat16 draw block by block and never draw them
         if np.dtype(dtype).itemsize >= 4:
-            draw(generator, count - covered)
+            draw(count - covered)
         # torch draws 16 more uniforms and transforms them into the last 16 places, overwriting the end of the last
         # full block
-        values[count - 16:] = transform(draw(generator, 16).reshape(1, 16), mean, std).reshape(-1)
+        make_transform(1)(draw(16).reshape(1, 16), values[count - 16:].reshape(1, 16))
     return values.astype(dtype, copy=False)
 
 

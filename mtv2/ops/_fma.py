@@ -9,8 +9,8 @@ float64: Dekker's exact product and Knuth's exact sum, then the Boldo-Melquiond 
 """
 import numpy as np
 
-_LOW_BITS_SHIFT = np.uint64(35)                # shifted left by this, the 29 mantissa bits a float32 drops lead
-_HALFWAY = np.uint64(1 << 63)                  # ... and read 100...0 exactly when the double is a float32 midpoint
+_DROPPED_BITS = np.uint64((1 << 29) - 1)       # the 29 mantissa bits of a double that a float32 drops
+_MIDPOINT = np.uint64(1 << 28)                 # ... read 100...0 exactly when the double is a float32 midpoint
 
 
 def _two_sum(a, b):
@@ -20,25 +20,63 @@ def _two_sum(a, b):
     return s, (a - (s - b_part)) + (b - b_part)
 
 
+class Fma32:
+    """float32 a * b + c rounded once, over 1-D float64 arrays carrying float32 values, with the scratch arrays made
+    once for a block size: a kernel of many fused steps, run block after block, allocates nothing per step."""
+
+    def __init__(self, size):
+        self._bits = np.empty(size, np.uint64)
+        self._midpoints = np.empty(size, np.bool_)
+        self._single = np.empty(size, np.float32)
+
+    def __call__(self, a, b, c, out, check=True, single=None):
+        """out = a * b + c rounded once to float32, held in float64 (a, b, c: arrays or scalars whose products are
+        exact in float64, none of them `out`); with `single` (a float32 array) the result goes there instead.
+        check=False skips the search for double roundings: only where the float64 sum is known to be exact (or
+        every possible input has been tried)."""
+        np.multiply(a, b, out=out)
+        np.add(out, c, out=out)
+        if check:
+            size = out.shape[0]
+            bits, midpoints = self._bits[:size], self._midpoints[:size]
+            np.bitwise_and(out.view(np.uint64), _DROPPED_BITS, out=bits)
+            np.equal(bits, _MIDPOINT, out=midpoints)
+            if np.count_nonzero(midpoints):   # (faster than any() on a bool array)
+                _off_midpoints(a, b, c, out, midpoints)
+        return self.round(out, out if single is None else single)
+
+    def round(self, wide, out):
+        """out = the float64 values of `wide` rounded to float32 (out may be wide itself, or a float32 array)."""
+        if out.dtype == np.float32:
+            np.copyto(out, wide, casting="unsafe")
+            return out
+        single = self._single[:wide.shape[0]]
+        np.copyto(single, wide, casting="unsafe")
+        np.copyto(out, single)
+        return out
+
+
+def _off_midpoints(a, b, c, total, midpoints):
+    """Moves the float64 sums sitting on a float32 midpoint off it, towards the exact sum, so that the rounding to
+    float32 goes the way a single rounding goes."""
+    def picked(x):
+        return x[midpoints] if np.ndim(x) else x
+    rounded, error = _two_sum(np.multiply(picked(a), picked(b), dtype=np.float64), picked(c))
+    total[midpoints] = np.where(error == 0, rounded, np.nextafter(rounded, np.copysign(np.inf, error)))
+
+
 def fma32_wide(a, b, c):
-    """float32 a * b + c rounded once, for float32 values carried in float64 (arrays or scalars): the result is a
-    float64 array holding the float32 value. Kernels chaining several fused steps stay in float64 this way."""
-    total = np.multiply(a, b)
-    total += c
-    halfway = (total.view(np.uint64) << _LOW_BITS_SHIFT) == _HALFWAY
-    if np.count_nonzero(halfway):   # (faster than any() on a bool array)
-        exact_product = np.broadcast_to(np.multiply(a, b), total.shape)[halfway]
-        addend = np.broadcast_to(np.asarray(c, np.float64), total.shape)[halfway]
-        rounded, error = _two_sum(exact_product, addend)
-        # off the midpoint towards the exact sum, so the rounding to float32 goes the way a single rounding goes
-        total[halfway] = np.where(error == 0, rounded, np.nextafter(rounded, np.copysign(np.inf, error)))
-    return total.astype(np.float32).astype(np.float64)
+    """float32 a * b + c rounded once, for float32 values carried in float64 (arrays or scalars, broadcast): a
+    float64 array holding the float32 values."""
+    a, b, c = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64))
+    out = np.empty(a.size, np.float64)
+    flat = [np.ascontiguousarray(x).reshape(-1) for x in (a, b, c)]
+    return Fma32(a.size)(*flat, out=out).reshape(a.shape)
 
 
 def fma32(a, b, c):
     """float32 a * b + c rounded once (float32 arrays or scalars; the result is a float32 array)."""
-    wide = [np.asarray(x, np.float64) if np.ndim(x) else np.float64(x) for x in (a, b, c)]
-    return fma32_wide(*wide).astype(np.float32)
+    return fma32_wide(a, b, c).astype(np.float32)
 
 
 def _split(a):

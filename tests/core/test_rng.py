@@ -181,11 +181,36 @@ def test_float32_normal_on_many_blocks():
                 lambda g: _draws.normal(g, 1 << 20, np.float32, mean, std, contiguous=True))
 
 
+def test_avx2_log_and_sincos_need_no_double_rounding_search():
+    """_normal_avx2 skips the search for double roundings in the fused steps of log256 and sincos256: over every
+    input they can get (1 - k / 2**24 and 2 pi k / 2**24 for each k < 2**24) the search changes no value."""
+    from mtv2.ops import _normal_avx2
+    chunk = 1 << 20
+    scratch = _normal_avx2._Scratch(chunk)
+    for start in range(0, 1 << 24, chunk):
+        k = np.arange(start, start + chunk, dtype=np.uint32)
+        u1 = (np.uint32(1 << 24) - k).astype(np.float32) * np.float32(2.0 ** -24)
+        theta = k.astype(np.float32) * np.float32(2.0 ** -24) * np.float32(2 * np.pi)
+        searched = [_normal_avx2.log256(u1, scratch, check=True).copy()]
+        searched += [a.copy() for a in _normal_avx2.sincos256(theta, scratch, check=True)]
+        skipped = [_normal_avx2.log256(u1, scratch)] + list(_normal_avx2.sincos256(theta, scratch))
+        for mine, theirs in zip(skipped, searched):
+            assert_bitwise_equal(mine, theirs)
+
+
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)
 @pytest.mark.parametrize("low, high", [(0, 1), (-2, 3), (0.1, 0.7), (-1e-3, 1e-3), (1000.5, 1000.75), (-3.3, 1.7e3)])
 def test_uniform(dtype, low, high):
     in_step(lambda g: torch.empty(20000, dtype=dtype).uniform_(low, high, generator=g),
             lambda g: _draws.uniform(g, 20000, NUMPY_TYPE[dtype], low, high))
+
+
+@pytest.mark.parametrize("dtype", (torch.float32, torch.float64, torch.bfloat16), ids=str)
+def test_uniform_whose_float64_sum_can_round_twice(dtype):
+    """A range whose u * (high - low) + low is not always exact in float64: the float32 kernel looks for double
+    roundings."""
+    in_step(lambda g: torch.empty(20000, dtype=dtype).uniform_(-1e-30, 1e38, generator=g),
+            lambda g: _draws.uniform(g, 20000, NUMPY_TYPE[dtype], -1e-30, 1e38))
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)
