@@ -16,8 +16,13 @@ from .autograd import grad_mode
 
 class Tensor(TensorMethods):
     __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "_requires_grad", "_grad",
-                 "grad_fn", "_output_nr", "_grad_accumulator", "_leaf_hooks", "_retains_grad", "_inference",
-                 "__weakref__", "__dict__")
+                 "grad_fn", "__weakref__", "__dict__")
+    # Rarely set, so not set for every new tensor: these class-level defaults hold until a tensor sets its own
+    _output_nr = 0              # which output of grad_fn this tensor is
+    _grad_accumulator = None    # weak reference to a leaf's AccumulateGrad
+    _leaf_hooks = None          # a leaf's register_hook hooks
+    _retains_grad = False
+    _inference = False          # created in inference mode
 
     # ------------------------------------------------------------ construction (internal)
 
@@ -35,11 +40,8 @@ class Tensor(TensorMethods):
         tensor._requires_grad = False
         tensor._grad = None
         tensor.grad_fn = None
-        tensor._output_nr = 0
-        tensor._grad_accumulator = None
-        tensor._leaf_hooks = None
-        tensor._retains_grad = False
-        tensor._inference = grad_mode.state.inference
+        if grad_mode.inference_contexts and grad_mode.state.inference:  # the thread's state, read only when needed
+            tensor._inference = True
         return tensor
 
     @classmethod

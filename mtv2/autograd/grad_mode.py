@@ -1,16 +1,24 @@
-"""Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode (context managers and decorators)."""
+"""Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode (context managers and decorators).
+
+The modes are per thread, as in torch: a new thread starts with grad enabled and inference mode off, whatever the
+thread that started it is in.
+"""
 import functools
+import threading
 
 
-class _GradState:
-    __slots__ = ("enabled", "inference")
-
-    def __init__(self):
-        self.enabled = True
-        self.inference = False
+class _GradState(threading.local):
+    # class-level defaults: what every thread sees until it changes its own mode
+    enabled = True
+    inference = False
 
 
 state = _GradState()
+
+# How many inference_mode(True) contexts are open, in all threads: while none is, no thread is in inference mode, and
+# Tensor creation skips reading the thread's state (see Tensor._from_fresh).
+inference_contexts = 0
+_inference_lock = threading.Lock()
 
 
 def is_grad_enabled():
@@ -112,8 +120,16 @@ class inference_mode(_GradModeContext):
 
     def _enter_mode(self):
         # inference_mode(False) inside inference mode turns it off and records graphs again, as torch does
+        if self.mode:
+            _count_inference_context(1)
         state.enabled = not self.mode
         state.inference = self.mode
+
+    def __exit__(self, *exc_info):
+        super().__exit__(*exc_info)
+        if self.mode:
+            _count_inference_context(-1)
+        return False
 
     def __call__(self, function):
         if isinstance(function, bool):  # @inference_mode(False) style is handled by __init__
@@ -122,3 +138,9 @@ class inference_mode(_GradModeContext):
 
     def clone(self):
         return inference_mode(self.mode)
+
+
+def _count_inference_context(step):
+    global inference_contexts
+    with _inference_lock:
+        inference_contexts += step

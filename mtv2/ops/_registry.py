@@ -215,10 +215,11 @@ def apply_op(op, *operands, **params):
     else:
         outputs = differentiable = _wrap_output(op, result, result_dtype, operands)
 
-    if op.has_gradient and grad_mode.state.enabled and differentiable.dtype.category == FLOATING:
+    if op.has_gradient and differentiable.dtype.category == FLOATING:
         for x in operands:
             if isinstance(x, Tensor) and x._requires_grad:
-                _record(op, operands, params, outputs, differentiable)
+                if grad_mode.state.enabled:   # the thread's grad mode, read only when it matters
+                    _record(op, operands, params, outputs, differentiable)
                 break
     return outputs
 

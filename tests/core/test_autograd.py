@@ -271,6 +271,37 @@ def grad_mode_restored_after_an_exception(fw):
 
 
 @SCENARIOS
+def grad_mode_is_per_thread(fw):
+    # no_grad / inference_mode in the main thread leave another thread's mode alone, and the reverse; a thread started
+    # inside no_grad starts with grad enabled (torch's grad mode is thread-local, not inherited)
+    import threading
+    seen = {}
+    main_inside, other_inside, other_done = threading.Event(), threading.Event(), threading.Event()
+
+    def other():
+        main_inside.wait(10)
+        x = fw.ones(2, requires_grad=True)
+        seen["other"] = [fw.is_grad_enabled(), fw.is_inference_mode_enabled(), (x * 2).requires_grad]
+        with fw.no_grad():
+            other_inside.set()
+            other_done.wait(10)
+            seen["other_in_no_grad"] = [fw.is_grad_enabled(), (x * 2).requires_grad]
+
+    x = fw.ones(2, requires_grad=True)
+    with fw.no_grad():
+        thread = threading.Thread(target=other)
+        thread.start()
+        with fw.inference_mode():
+            main_inside.set()
+            other_inside.wait(10)
+            in_main = [fw.is_grad_enabled(), fw.is_inference_mode_enabled(), (x * 2).requires_grad]
+    after_main = [fw.is_grad_enabled(), fw.is_inference_mode_enabled(), (x * 2).requires_grad]
+    other_done.set()
+    thread.join(10)
+    return [seen["other"], seen["other_in_no_grad"], in_main, after_main]
+
+
+@SCENARIOS
 def inplace_on_leaf_is_allowed_under_no_grad(fw):
     x = leaf(fw)
     with fw.no_grad():
