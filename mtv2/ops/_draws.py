@@ -21,7 +21,7 @@ _DOUBLE_MASK = np.uint64((1 << 53) - 1)
 
 # Draws and transforms go block by block: the temporaries (float64 for a float32 fill, the raw words) stay the size
 # of a block, in cache, whatever the tensor's size. The draws stay in torch's order.
-BLOCK = 1 << 14
+BLOCK = 1 << 15
 
 
 def _blockwise(count, dtype, fill_block, block=BLOCK):

@@ -56,11 +56,12 @@ class _Scratch:
 
 def _polynomial(coefficients, x, scratch, name, check):
     """Horner's rule with each step fused, as compiled: ((c0 x + c1) x + c2) ... on float64-carried x; the result
-    is carried in float64 too (in one of two scratch arrays the steps take in turn)."""
-    buffers = [scratch(name + str(i), np.float64, x.shape[0]) for i in (0, 1)]
-    y = scratch.fma(coefficients[0], x, coefficients[1], out=buffers[0], check=check)
-    for step, coefficient in enumerate(coefficients[2:], 1):
-        y = scratch.fma(y, x, coefficient, out=buffers[step % 2], check=check)
+    is a float32 scratch array (each step's exact product and sum in another, float64, one)."""
+    y = scratch(name, _F, x.shape[0])
+    wide = scratch(name + "_wide", np.float64, x.shape[0])
+    scratch.fma(coefficients[0], x, coefficients[1], out=wide, check=check, single=y)
+    for coefficient in coefficients[2:]:
+        scratch.fma(y, x, coefficient, out=wide, check=check, single=y)
     return y
 
 
@@ -92,17 +93,17 @@ def log256(x, scratch, check=False):
     np.multiply(x, x, out=z)
     x_wide = scratch("log_x_wide", np.float64, size)
     np.copyto(x_wide, x)
-    y_wide = _polynomial(_LOG_POLYNOMIAL, x_wide, scratch, "log_y", check)
-    np.multiply(y_wide, x_wide, out=y_wide)                   # the float32 product, rounded just below
-    scratch.fma.round(y_wide, y_wide)
+    y = _polynomial(_LOG_POLYNOMIAL, x_wide, scratch, "log_polynomial", check)
+    wide = scratch("log_polynomial_wide", np.float64, size)
+    np.multiply(y, x_wide, out=wide)                          # the float32 product, rounded just below
+    scratch.fma.round(wide, y)
     z_wide = scratch("log_z_wide", np.float64, size)
     np.copyto(z_wide, z)
     addend = scratch("log_addend", _F, size)
     np.multiply(exponent, _LOG_Q1, out=addend)
     addend_wide = scratch("log_addend_wide", np.float64, size)
     np.copyto(addend_wide, addend)
-    y = scratch.fma(y_wide, z_wide, addend_wide, out=scratch("log_fused", np.float64, size), check=check,
-                    single=scratch("log_y", _F, size))
+    scratch.fma(y, z_wide, addend_wide, out=wide, check=check, single=y)
     np.multiply(z, _HALF, out=z)
     np.subtract(y, z, out=y)
     np.add(x, y, out=x)
@@ -156,17 +157,17 @@ def sincos256(x, scratch, check=False):
     np.multiply(z, -_HALF, out=scaled)
     np.copyto(minus_half_z, scaled)
 
-    cosine = _polynomial(_COS_POLYNOMIAL, z_wide, scratch, "trig_cos", check)
-    np.multiply(cosine, z_wide, out=cosine)
-    scratch.fma.round(cosine, cosine)
-    fused = scratch("trig_fused", np.float64, size)
-    cos = scratch.fma(cosine, z_wide, minus_half_z, out=fused, check=check, single=scratch("trig_cos", _F, size))
+    wide = scratch("trig_wide", np.float64, size)
+    cos = _polynomial(_COS_POLYNOMIAL, z_wide, scratch, "trig_cos", check)
+    np.multiply(cos, z_wide, out=wide)
+    scratch.fma.round(wide, cos)
+    scratch.fma(cos, z_wide, minus_half_z, out=wide, check=check, single=cos)
     np.add(cos, _ONE, out=cos)
 
-    sine = _polynomial(_SIN_POLYNOMIAL, z_wide, scratch, "trig_sin", check)
-    np.multiply(sine, z_wide, out=sine)
-    scratch.fma.round(sine, sine)
-    sin = scratch.fma(sine, x_wide, x_wide, out=fused, check=check, single=scratch("trig_sin", _F, size))
+    sin = _polynomial(_SIN_POLYNOMIAL, z_wide, scratch, "trig_sin", check)
+    np.multiply(sin, z_wide, out=wide)
+    scratch.fma.round(wide, sin)
+    scratch.fma(sin, x_wide, x_wide, out=wide, check=check, single=sin)
 
     sin_bits, cos_bits = sin.view(np.int32), cos.view(np.int32)
     difference = scratch("trig_difference", np.int32, size)
