@@ -552,6 +552,11 @@ HAND_CASES = (
     Case("linalg.solve_triangular",
          lambda fw, a, b: fw.linalg.solve_triangular(a.tril() + 64 * fw.eye(128), b, upper=False),
          (In((128, 128)), In((128, 255))), ops=("linalg_solve_triangular",)),
+    # the SVD (NumPy's gesdd in the input's precision); the backward runs the U and Vh ops, a tall and a wide matrix
+    # take the two branches of their rules
+    Case("linalg.svdvals", lambda fw, a: fw.linalg.svdvals(a), (In((128, 64)),), "tall",
+         ops=("linalg_svd", "linalg_svd_u", "linalg_svd_vh")),
+    Case("linalg.matrix_norm", lambda fw, a: fw.linalg.matrix_norm(a, "nuc"), (In((64, 128)),), "nuclear_wide"),
     # nn.functional: what a BERT training step runs
     Case(F + "linear", lambda fw, x, w, b: fw.nn.functional.linear(x, w, b), (In((2, 64, 255)), In((128, 255)),
                                                                                In((128,)))),

@@ -9,6 +9,7 @@ backward of svdvals, and so of the nuclear norm). The factors are only public th
 NumPy (OpenBLAS) on tall matrices, so mtv2 does not expose linalg.svd yet.
 """
 import numpy as np
+import scipy.linalg
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
@@ -22,9 +23,14 @@ def _reduced_svd(a, part):
     if a.size == 0:
         shape = (a.shape[:-2] + (m, k), a.shape[:-2] + (k,), a.shape[:-2] + (k, n))[part]
         return np.zeros(shape, a.dtype)
+    # scipy's gesdd in the input's precision, matrix by matrix (NumPy's svd computes float32 in float64)
+    batch = a.shape[:-2]
+    matrices = a.reshape(-1, m, n)
     if part == 1:
-        return np.linalg.svd(a, compute_uv=False)
-    return np.linalg.svd(a, full_matrices=False)[0 if part == 0 else 2]
+        return np.stack([scipy.linalg.svd(x, compute_uv=False, check_finite=False) for x in matrices]).reshape(
+            batch + (k,))
+    factors = [scipy.linalg.svd(x, full_matrices=False, check_finite=False)[0 if part == 0 else 2] for x in matrices]
+    return np.stack(factors).reshape(batch + factors[0].shape)
 
 
 @op("linalg_svd", promotion=RAW)   # torch names the node of svdvals LinalgSvdBackward0 too
