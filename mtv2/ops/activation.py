@@ -41,44 +41,35 @@ def _along(kernel, a, dim):
     return kernel(a, dim)
 
 
-def _shifted(a, dim):
+def _shifted(a, dim, out=None):
     # Subtract the row max before exp so it never overflows. A row of -inf (or one holding +inf) becomes NaN,
     # which is what torch gives.
     with np.errstate(invalid="ignore"):
-        return a - np.max(a, axis=dim, keepdims=True)
+        return np.subtract(a, np.max(a, axis=dim, keepdims=True), out=out)
 
 
-# The kernels below work in their own fresh buffers (in-place ufuncs, out=): the same operations in the same
-# order as the written-out formulas, so the same values, with fewer full-size temporaries.
+# One kernel each, used whole (along any dim: `out` None, a fresh buffer laid out as `a - max` is) and by
+# _parallel.over_rows on groups of rows of the last dim (written into `out`; NumPy's error state is per thread, hence
+# set inside). In-place ufuncs: the same operations in the same order as the written-out formulas, so the same
+# values, with fewer full-size temporaries.
 
-def _softmax_rows(a, dim):
-    exponentials = _shifted(a, dim)
+def _softmax_rows(a, dim, out=None):
+    exponentials = _shifted(a, dim, out)
     np.exp(exponentials, out=exponentials)
     exponentials /= np.sum(exponentials, axis=dim, keepdims=True)
     return exponentials
 
 
-def _log_softmax_rows(a, dim):
-    shifted = _shifted(a, dim)
+def _log_softmax_rows(a, dim, out=None):
+    shifted = _shifted(a, dim, out)
     with np.errstate(divide="ignore"):
         shifted -= np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         return shifted
 
 
-# The same kernels over rows of the last dim written into `out`, for _parallel.over_rows (NumPy's error state is
-# per thread, hence set inside)
-
-def _softmax_last_dim_into(out, a):
-    with np.errstate(invalid="ignore"):
-        np.subtract(a, np.max(a, axis=-1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= np.sum(out, axis=-1, keepdims=True)
-
-
-def _log_softmax_last_dim_into(out, a):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.subtract(a, np.max(a, axis=-1, keepdims=True), out=out)
-        out -= np.log(np.sum(np.exp(out), axis=-1, keepdims=True))
+def _last_dim_into(kernel):
+    """kernel(a, dim, out) as over_rows calls it: out first, rows of the last dim."""
+    return lambda out, a: kernel(a, -1, out)
 
 
 def _rows_in_parallel(kernel_into, whole, a, dim, *others):
@@ -100,7 +91,7 @@ def _softmax(a, dim):
     if a.size == 0:
         return a.copy()  # torch returns an empty input before dispatching on its dtype (even an integer one)
     _refuse_non_floating(a, _softmax_kernel_name(a, dim, "softmax"))
-    return _rows_in_parallel(_softmax_last_dim_into, lambda: _along(_softmax_rows, a, dim), a, dim)
+    return _rows_in_parallel(_last_dim_into(_softmax_rows), lambda: _along(_softmax_rows, a, dim), a, dim)
 
 
 @_softmax.vjp
@@ -126,7 +117,8 @@ def _log_softmax(a, dim):
     if not _dtype.from_numpy_dtype(a.dtype).is_floating_point:
         _refuse_non_floating(a, _softmax_kernel_name(a, dim, "log_softmax"))
     if a.dtype.itemsize > 2:
-        return _rows_in_parallel(_log_softmax_last_dim_into, lambda: _along(_log_softmax_rows, a, dim), a, dim)
+        return _rows_in_parallel(_last_dim_into(_log_softmax_rows), lambda: _along(_log_softmax_rows, a, dim), a,
+                                 dim)
     computed = a.astype(np.float32)  # half types compute in float32, as torch's kernels do
     if dim == max(a.ndim - 1, 0):
         return _along(functools.partial(_log_softmax_rows_half_lastdim, half_type=a.dtype), computed,
@@ -149,20 +141,14 @@ def _log_softmax_backward(g, log_probabilities, dim):
                       log_probabilities, dim)
     if g.dtype != log_probabilities.dtype:
         return whole()
-    return _rows_in_parallel(lambda out, rows, g_rows: _log_softmax_backward_last_dim_into(out, g_rows, rows),
+    return _rows_in_parallel(lambda out, rows, g_rows: _log_softmax_backward_rows(g_rows, rows, -1, out),
                              whole, log_probabilities, dim, g)
 
 
-def _log_softmax_backward_rows(g, log_probabilities, dim):
-    scaled = np.exp(log_probabilities)
+def _log_softmax_backward_rows(g, log_probabilities, dim, out=None):
+    scaled = np.exp(log_probabilities, out=out)
     scaled *= np.sum(g, axis=dim, keepdims=True)
     return np.subtract(g, scaled, out=scaled)
-
-
-def _log_softmax_backward_last_dim_into(out, g, log_probabilities):
-    np.exp(log_probabilities, out=out)
-    out *= np.sum(g, axis=-1, keepdims=True)
-    np.subtract(g, out, out=out)
 
 
 @_log_softmax_backward.vjp
