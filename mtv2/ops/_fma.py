@@ -21,8 +21,9 @@ def _two_sum(a, b):
 
 
 class Fma32:
-    """float32 a * b + c rounded once, over 1-D float64 arrays carrying float32 values, with the scratch arrays made
-    once for a block size: a kernel of many fused steps, run block after block, allocates nothing per step."""
+    """float32 a * b + c rounded once, over 1-D arrays of float32 values (float32, or float64 carrying them), with
+    the scratch arrays made once for a block size: a kernel of many fused steps, run block after block, allocates
+    nothing per step."""
 
     def __init__(self, size):
         self._bits = np.empty(size, np.uint64)
@@ -31,7 +32,8 @@ class Fma32:
 
     def __call__(self, a, b, c, out, check=True, single=None):
         """out = a * b + c rounded once to float32, held in float64 (a, b, c: arrays or scalars whose products are
-        exact in float64, none of them `out`); with `single` (a float32 array) the result goes there instead.
+        exact in float64, none of them `out`); with `single` (a float32 array, which may be `a`) the result goes
+        there instead, `out` keeping the unrounded sum.
         check=False skips the search for double roundings: only where the float64 sum is known to be exact (or
         every possible input has been tried)."""
         np.multiply(a, b, out=out)
