@@ -7,6 +7,7 @@ Draws: `random()` is one 32-bit word, `random64()` two (the first in the high ha
 24 bits of a word, u = (w & (2**24 - 1)) / 2**24; a float64 uniform the low 53 bits of a random64. Half and bfloat16
 kernels compute in float32 (torch's opmath type) and round at the end.
 """
+import functools
 import math
 from fractions import Fraction
 
@@ -93,17 +94,26 @@ def uniform(generator, count, dtype, low, high):
         values[values == high_] = low_
         return values
     low32, high32 = np.float32(low), np.float32(high)
-    span32 = high32 - low32
+    scale, check, may_reach_high = _uniform_float_plan(float(low32), float(high32), np.dtype(dtype))
+    values = _transform_draws(generator, count, False, lambda rows: _UniformFloat(rows, scale, low32, check))
+    values = values.astype(dtype, copy=False)
+    if may_reach_high:
+        values[values == high32.astype(dtype)] = low32.astype(dtype)
+    return values
+
+
+@functools.lru_cache(maxsize=256)
+def _uniform_float_plan(low, high, dtype):
+    """For float32 bounds: the scale of the draws' 24 bits, whether the kernel must look for double roundings, and
+    whether a value can round up to `high` in `dtype` (the same for every call with these bounds; cached because
+    the exact arithmetic deciding it costs more than a small tensor's fill)."""
+    low32, span32 = np.float32(low), np.float32(high) - np.float32(low)
     # u * span with u = k / 2**24 is k * (span / 2**24): a scaling by a power of two, exact in float64
     scale = np.float64(span32) * 2.0 ** -24
     check = not _scaled_sum_is_exact(scale, low32)
-    values = _transform_draws(generator, count, False, lambda rows: _UniformFloat(rows, scale, low32, check))
-    values = values.astype(dtype, copy=False)
-    low_, high_ = low32.astype(dtype), high32.astype(dtype)
     # rounding is monotonic: no value reaches `high` when the largest possible one (k = 2**24 - 1) stays below it
-    if not fma32(np.float64(_FLOAT_MASK), scale, low32).astype(dtype) < high_:
-        values[values == high_] = low_
-    return values
+    largest = fma32(np.float64(_FLOAT_MASK), scale, low32).astype(dtype)
+    return scale, check, bool(not largest < np.float32(high).astype(dtype))
 
 
 class _UniformFloat:
