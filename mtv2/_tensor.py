@@ -49,18 +49,27 @@ class Tensor(TensorMethods):
         """A tensor viewing `base`'s storage through `array`: same storage, same version counter."""
         tensor = cls._from_fresh(array, base.dtype, base._version_counter)
         tensor._data = array   # a view keeps the strides the view op gave it, even when empty
-        tensor._storage = base.untyped_storage()
+        tensor._storage = base._shared_storage()
         tensor._base = base._base if base._base is not None else base
         return tensor
+
+    def _shared_storage(self):
+        """What a view or alias of this tensor keeps as its storage: the storage itself, or, while none was asked for,
+        a cell [array] that this tensor and its views share, holding the array the storage will be made from, and
+        the storage once untyped_storage made it (on first use; one object for all of them, as serialization keys
+        storages by identity). An empty or meta array's storage is made at once."""
+        storage = self._storage
+        if storage is None:
+            data = self._data
+            if data.size == 0 or type(data) is MetaArray:
+                return self.untyped_storage()
+            storage = self._storage = [data]
+        return storage
 
     def _alias_without_history(self):
         """Same data and version counter, no autograd history (used for saved outputs and .data)."""
         alias = Tensor._from_fresh(self._data, self.dtype, self._version_counter)
-        data = self._data
-        if self._storage is not None or data.size == 0 or type(data) is MetaArray:
-            alias._storage = self.untyped_storage()
-        # else left to be made on first use, from the same array: a storage over the same memory as self's (an empty
-        # or meta array's storage is a new buffer each time it is made, so those are shared at once)
+        alias._storage = self._shared_storage()
         return alias
 
     def __init__(self, *args, **kwargs):
@@ -85,9 +94,14 @@ class Tensor(TensorMethods):
         return strides[_wrap_dim(dim, self._data.ndim, "stride")]
 
     def untyped_storage(self):
-        if self._storage is None:
-            self._storage = storage_of_fresh_array(self._data)
-        return self._storage
+        storage = self._storage
+        if storage is None:
+            storage = self._storage = storage_of_fresh_array(self._data)
+        elif type(storage) is list:   # a cell shared with views and aliases (see _shared_storage)
+            if isinstance(storage[0], np.ndarray):
+                storage[0] = storage_of_fresh_array(storage[0])
+            storage = self._storage = storage[0]
+        return storage
 
     def storage_offset(self):
         storage = self.untyped_storage()
