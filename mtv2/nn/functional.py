@@ -14,8 +14,9 @@ from ..ops.activation import functional_relu as relu
 from ..ops.activation import functional_softmax as softmax
 from ..ops.elementwise import sigmoid, tanh
 
-# ---- layers: linear, embedding, normalization, convolution, attention (nn/functional_layers.py)
-from .functional_layers import batch_norm, conv1d, embedding, layer_norm, linear, normalize
+# ---- layers: linear, embedding, normalization, convolution (ops/nn_layers.py, nn/functional_layers.py)
+from ..ops.nn_layers import batch_norm, embedding, layer_norm
+from .functional_layers import conv1d, linear, normalize
 
 # ---- losses (nn/functional_losses.py)
 from .functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, kl_div,

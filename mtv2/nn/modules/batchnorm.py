@@ -1,7 +1,7 @@
 """nn.BatchNorm1d: per-channel normalization of (N, C) or (N, C, L) input, with running statistics as buffers."""
 from ... import _dtype, creation
 from ...autograd import no_grad
-from ..functional_layers import batch_norm
+from ...ops.nn_layers import batch_norm
 from ..parameter import Parameter
 from .module import Module
 

@@ -2,7 +2,7 @@
 import numbers
 
 from ... import creation
-from ..functional_layers import layer_norm
+from ...ops.nn_layers import layer_norm
 from ..parameter import Parameter
 from .module import Module
 

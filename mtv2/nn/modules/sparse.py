@@ -2,7 +2,7 @@
 from ... import creation
 from ...autograd import no_grad
 from .. import init
-from ..functional_layers import _check_padding_idx, embedding
+from ...ops.nn_layers import _check_padding_idx, embedding
 from ..parameter import Parameter
 from .module import Module
 
