@@ -1,6 +1,6 @@
 """The shim's stand-ins (mtv2/compat/stand_ins.py) answer as torch 2.13's CPU wheel does, name by name.
 
-Each probe is an expression evaluated under the real torch in this process and under the shim in a subprocess (the
+Each probe is an expression evaluated under the real torch and under the shim, each in a fresh subprocess (the
 shim is never installed where the real torch is loaded). Its outcome, the value returned (plain values compared as
 they are, other objects by their class name) or the builtin class of the exception raised, and the categories of
 the warnings it emits must be the same. Every name a stand-in module defines must have a probe, so a stand-in cannot
@@ -458,8 +458,17 @@ def shim():
 
 @pytest.fixture(scope="module")
 def wheel():
-    torch = pytest.importorskip("torch")
-    return outcomes(torch)
+    # in a fresh process too: a test in this process may have imported torch.testing._internal, which switches off
+    # torch.backends.cudnn's global flags (setting one then raises), and a user's torch has not
+    pytest.importorskip("torch")
+    done = run_python("""
+        import json
+        import torch
+        from tests.hf.test_stand_ins import outcomes
+        print(json.dumps(outcomes(torch)))
+    """, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _comparable(outcome):
