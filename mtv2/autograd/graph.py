@@ -42,7 +42,7 @@ class SavedTensor:
                 "gradient.")
         if self.is_output:
             tensor = tensor._alias_without_history()
-            tensor.requires_grad = True
+            tensor._requires_grad = True   # a recorded output is floating: nothing for the setter to check
             tensor.grad_fn = node
         return tensor
 
@@ -93,7 +93,11 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable):
-        super().__init__([])
+        # Node.__init__ written out: a leaf's accumulator is made anew whenever the graph holding the last one died
+        self.edges = []
+        self.sequence_nr = next(_sequence)
+        self.tensor_pre_hooks = None
+        self.retained = None
         self.variable = variable
 
     def apply(self, output_grads, create_graph, owned=False):
@@ -153,7 +157,8 @@ def is_dense(array):
 
 def grad_accumulator(leaf):
     """The one AccumulateGrad of a leaf (held weakly by the leaf, strongly by the graph)."""
-    node = leaf._grad_accumulator() if leaf._grad_accumulator is not None else None
+    reference = leaf._grad_accumulator
+    node = reference() if reference is not None else None
     if node is None:
         node = AccumulateGrad(leaf)
         leaf._grad_accumulator = weakref.ref(node)

@@ -433,14 +433,23 @@ class OpNode(Node):
         # own, with a saved tensor or with another result is not.
         seen = [] if owned else [output_grads[0]._data]
         for argument in arguments:
-            seen.extend(a._data for a in (argument if isinstance(argument, tuple) else (argument,))
-                        if isinstance(a, Tensor))
+            if isinstance(argument, Tensor):
+                seen.append(argument._data)
+            elif isinstance(argument, tuple):
+                seen.extend(a._data for a in argument if isinstance(a, Tensor))
         results_owned = []
         for grad in results:
-            results_owned.append(grad is not None and not any(np.may_share_memory(grad._data, other)
-                                                              for other in seen))
-            if grad is not None:
-                seen.append(grad._data)
+            if grad is None:
+                results_owned.append(False)
+                continue
+            data = grad._data
+            for other in seen:
+                if np.may_share_memory(data, other):
+                    results_owned.append(False)
+                    break
+            else:
+                results_owned.append(True)
+            seen.append(data)
         return results, results_owned
 
     def _gradients(self, output_grads):
@@ -458,7 +467,11 @@ class OpNode(Node):
         dtype = g.dtype
         arguments = []
         for saved in self.saved:
-            if type(saved) is SavedOperands:
+            if type(saved) is SavedTensor:   # the common case, written out
+                value = saved.unpack(self)
+                arguments.append(value.to(dtype) if value.dtype is not dtype and value.dtype.category == FLOATING
+                                 else value)
+            elif type(saved) is SavedOperands:
                 arguments.append(tuple(self._argument(s, dtype) for s in saved))
             else:
                 arguments.append(self._argument(saved, dtype))
