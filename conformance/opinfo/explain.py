@@ -168,14 +168,20 @@ def explain_opinfo(case_id):
     print("inputs:")
     show_portable(torch, portable)
 
+    random = op_cases.is_random(variants, samples, torch)
+    seed = op_cases.sample_seed(op, int(index)) if random == op_cases.SEEDED else None
+
     def run(fw):
         (value, args, kwargs), _ = materialize(fw, portable, grad=False)
+        if seed is not None:
+            fw.manual_seed(seed)
         return variant.fn(fw, torch)(value, *args, **kwargs)
     compare_runs(timed(lambda: run(torch)), timed(lambda: run(mtv2)), torch, mtv2,
                  type("Spec", (), {"tolerances": ()})())
     print_rows(op_cases.run_sample_rows(op, variants, int(index), sample, dtype, torch, mtv2, only=case_id,
-                                        random=op_cases.is_random(variants, samples, torch)))
+                                        random=random))
     print_reproduction(HEADER + tensor_lines(portable, grad=False)
+                       + ([f"fw.manual_seed({seed})"] if seed is not None else [])
                        + variant_call(variant, sample_arguments(portable)) + ["print(out)"])
     return 0
 

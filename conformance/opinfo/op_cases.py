@@ -10,7 +10,8 @@ runs every mapped variant on it. Rows (case id `opinfo/<full name>/<variant>/<sa
   of every sample tensor that requires grad, random cotangents (after OpInfo's output_process_fn_grad);
 - gradcheck and gradgrad, float64 only, on the first variant, where OpInfo says torch supports them (through
   OpInfo's gradcheck_wrapper);
-- a random op (torch's output changes with the seed) gets skip rows: mtv2's streams are not torch's.
+- a random op (torch's output changes with the seed) runs after the same manual_seed in both (mtv2 draws torch's
+  CPU streams); an op whose output changes under one seed too (empty: uninitialised memory) gets skip rows.
 One more test per OpInfo, `opinfo/<full name>/other`, has the rows of its error_inputs
 (`opinfo/<full name>/<variant>/error<i>/<dtype>`, check=error: torch's declared class, then mtv2 raising the
 class torch raised) and a skip row for each dtype OpInfo declares that mtv2 lacks (complex, ...).
@@ -18,6 +19,7 @@ At most SAMPLE_CAP / SECONDARY_CAP samples per (OpInfo, dtype) run (torch's orde
 row's detail.
 """
 import itertools
+import zlib
 
 from conformance import frameworks
 from conformance.checks import CheckResult
@@ -87,9 +89,9 @@ def _fn_for(fn, torch, fw, what):
         raise Untranslatable(f"OpInfo's {what} is torch-side code: {reason}") from None
 
 
-def subject_for(op, variant, sample, portable, torch, spec, wrapped=False, processed=False):
+def subject_for(op, variant, sample, portable, torch, spec, wrapped=False, processed=False, seed=None):
     """The Subject of one (variant, sample): the call on either framework, optionally through OpInfo's
-    gradcheck_wrapper and output_process_fn_grad (gradient checks)."""
+    gradcheck_wrapper and output_process_fn_grad (gradient checks), after manual_seed(seed) when given."""
     adapt = {}
     for fw in (torch, frameworks.candidate()):
         wrapper = _fn_for(op.gradcheck_wrapper, torch, fw, "gradcheck_wrapper") if wrapped else None
@@ -101,6 +103,8 @@ def subject_for(op, variant, sample, portable, torch, spec, wrapped=False, proce
         (value, args, kwargs), built = materialize(fw, portable, grad=grad, leaf_values=values)
         fn = variant.fn(fw, torch)
         wrapper, process = adapt[fw]
+        if seed is not None:
+            fw.manual_seed(seed)
         output = wrapper(fn, value, *args, **kwargs) if wrapper else fn(value, *args, **kwargs)
         output = process(output) if process else output
         leaves = {f"t{r.index}": built[r.index] for r in portable.grad_refs()} if grad else {}
@@ -138,8 +142,8 @@ def planned(op, variants, index, dtype, torch):
     return plan
 
 
-def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype):
-    """One check of one (variant, sample) -> CheckResult."""
+def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype, seed=None):
+    """One check of one (variant, sample) -> CheckResult (seed: a random op's, given to both before each call)."""
     verdict = sources.torch_verdict(op, check, variant.label, dtype, torch)
     if verdict:
         return CheckResult("skip", verdict)
@@ -147,7 +151,7 @@ def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype)
     spec = common.Spec(tolerances_for(op.full_name) + ((tolerance,) if tolerance else ()), variant.name)
     try:
         subject = subject_for(op, variant, sample, portable, torch, spec, wrapped=check in ("gradcheck", "gradgrad"),
-                              processed=check != "forward")
+                              processed=check != "forward", seed=seed)
     except Untranslatable as reason:
         return CheckResult("skip", str(reason))
     if check == "forward":
@@ -159,9 +163,14 @@ def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype)
     return common.gradgrad(subject, torch, mtv2, case_id)
 
 
+SEEDED, UNSEEDED = "seeded", "unseeded"
+
+
 def is_random(variants, samples, torch):
-    """Does torch's output depend on the seed? Asked of the first samples whose output is not empty (an op is random
-    or not; a degenerate sample, p=0 or an empty tensor, cannot tell)."""
+    """Does torch's output depend on the seed? None (no), SEEDED (a random op: it repeats under one seed, and mtv2
+    draws torch's streams, so both run after the same manual_seed) or UNSEEDED (it changes under one seed too:
+    uninitialised memory, empty). Asked of the first samples whose output is not empty (an op is random or not; a
+    degenerate sample, p=0 or an empty tensor, cannot tell)."""
     variant = next(v for v in variants if v.mtv2_fn is not None)
     for sample in samples[:3]:
         try:
@@ -171,19 +180,29 @@ def is_random(variants, samples, torch):
                 (value, args, kwargs), _ = materialize(torch, portable, grad=False)
                 return variant.torch_fn(value, *args, **kwargs)
             if common.outputs_differ(torch, once):
-                return True
+                return UNSEEDED if common.outputs_differ(torch, once, seeds=(1, 1)) else SEEDED
         except Exception:
             continue
-    return False
+    return None
 
 
-RANDOM = CheckResult("skip", "nondeterministic op: torch's output changes with the seed (a random op: mtv2's streams "
-                             "are not torch's) or from run to run (uninitialised memory: empty)")
+UNINITIALISED = CheckResult("skip", "nondeterministic op: torch's output changes from run to run under one seed "
+                                    "(uninitialised memory: empty)")
+
+
+def sample_seed(op, index):
+    """The seed both frameworks are given before each call of a random op's sample."""
+    return zlib.crc32(f"{op.full_name}/{index}".encode()) % 2**31
 
 
 def run_sample_rows(op, variants, index, sample, dtype, torch, mtv2, note="", time_limit_seconds=60.0, only=None,
                     random=None):
     """Every planned row of one sample (only: a case id, for explain; random: is_random of the group)."""
+    if random is None:
+        random = is_random(variants, [sample], torch)
+    seed = sample_seed(op, index) if random == SEEDED else None
+    if seed is not None:
+        note = "; ".join(filter(None, (note, f"seeded: manual_seed({seed}) in both before each call")))
     rows = [( _row(op, v, index, dtype, check, sample, note), v, check)
             for v, check in planned(op, variants, index, dtype, torch)]
     if only is not None:
@@ -194,15 +213,13 @@ def run_sample_rows(op, variants, index, sample, dtype, torch, mtv2, note="", ti
         require_markers(portable, mtv2)
     except Untranslatable as reason:
         return [row.make(CheckResult("skip", f"the sample holds {reason}")) for row, _, _ in rows]
-    if random is None:
-        random = is_random(variants, [sample], torch)
-    if random:
-        return [row.make(RANDOM) for row, _, _ in rows]
+    if random == UNSEEDED:
+        return [row.make(UNINITIALISED) for row, _, _ in rows]
     try:
         with time_limit(time_limit_seconds):
             for row, variant, check in rows:
                 try:
-                    result = run_check(op, variant, check, sample, portable, row.case_id, torch, mtv2, dtype)
+                    result = run_check(op, variant, check, sample, portable, row.case_id, torch, mtv2, dtype, seed)
                 except CaseTimeout:
                     raise
                 except Exception as exception:
