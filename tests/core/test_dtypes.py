@@ -129,12 +129,23 @@ def observed_under_default(fw):
             (fw.ones(2, dtype=fw.float16) + 1.5).dtype, fw.finfo().bits, fw.tensor([True]).dtype]
 
 
+def promotion_under_default(fw):
+    integers, floats = fw.tensor([3, 4]), fw.tensor([1.0, 2.0])
+    return [(integers / integers).dtype, (integers + 1.5).dtype, (integers * 2.5).dtype, (floats + 1.5).dtype,
+            (fw.tensor(3) / 2).dtype, fw.sqrt(integers).dtype, (integers < 2.5).dtype]
+
+
 SCENARIOS.update({
     "default_dtype": lambda fw: observed_under_default(fw),
     "default_dtype_float64": lambda fw: with_default_dtype(fw, fw.float64, lambda: observed_under_default(fw)),
     "default_dtype_float16": lambda fw: with_default_dtype(fw, fw.float16, lambda: observed_under_default(fw)),
     "default_dtype_is_restored": lambda fw: [with_default_dtype(fw, fw.float64, lambda: 0), fw.get_default_dtype(),
                                              fw.tensor([1.5]).dtype],
+    # the same expressions before, under and after another default: promotion results cached for the first default
+    # must not leak into the second (mtv2's dispatcher caches plans per operand signature)
+    "promotion_follows_a_changed_default": lambda fw: [
+        promotion_under_default(fw), with_default_dtype(fw, fw.float64, lambda: promotion_under_default(fw)),
+        promotion_under_default(fw)],
     "set_default_dtype_refuses_integers": lambda fw: [raised(lambda: fw.set_default_dtype(fw.int64)),
                                                       raised(lambda: fw.set_default_dtype(fw.bool)),
                                                       fw.get_default_dtype()],
