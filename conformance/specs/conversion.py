@@ -95,6 +95,33 @@ SPECS.append(OpSpec("tensor", _from_data,
                                       ValueError))))
 
 
+# Into a half type torch converts through float32 (C++: double -> float -> Half): a float64 just above the midpoint
+# of two half values rounds to the midpoint in float32, then to the even neighbour, where a direct cast goes up; a
+# large int64 likewise in bfloat16. Compared bit for bit (viewed as int16): one half ulp is within the tolerances.
+DOUBLE_ROUNDING = {"float16": [1 + 2**-11 + 2**-40, -(3 + 2**-10 + 2**-38), 0.1, 1e-6, 7e4],
+                   "bfloat16": [1 + 2**-8 + 2**-40, -(3 + 2**-7 + 2**-38), 0.1, 1e-30, 3e38]}
+LARGE_INTEGERS = [2**25 + 2**17 + 1, -(2**25 + 2**17 + 1), 7]
+
+
+def _into_half(fw, values, source, target, path):
+    half = getattr(fw, target)
+    if path == "tensor":
+        result = fw.tensor(values, dtype=half)
+    elif path == "copy_":
+        result = fw.empty(len(values), dtype=half).copy_(fw.tensor(values, dtype=getattr(fw, source)))
+    else:
+        result = fw.tensor(values, dtype=getattr(fw, source)).to(half)
+    return result.view(fw.int16)
+
+
+SPECS.append(OpSpec("Tensor.to", _into_half, tuple(
+    Sample(f"{source}_to_{target}_{path}", (Arg(value=values),), {"source": source, "target": target, "path": path})
+    for source, target, values in (("float64", "float16", DOUBLE_ROUNDING["float16"]),
+                                   ("float64", "bfloat16", DOUBLE_ROUNDING["bfloat16"]),
+                                   ("int64", "bfloat16", LARGE_INTEGERS))
+    for path in ("to", "copy_", "tensor")), ("float32",), variant="double_rounding_into_half", grad=False))
+
+
 # torch.tensor([]) and friends under every default dtype (transformers' tests build empty tensors with the default
 # set to bfloat16): each call infers its dtype from the default, which is restored afterwards.
 def _under_default_dtype(default):

@@ -10,7 +10,7 @@ from ._registry import RAW, op
 
 @op("to_copy", promotion=RAW)
 def _to_copy(a, dtype=None, order="K"):
-    return a.astype(dtype.numpy_type, order=order, copy=True)
+    return _dtype.cast(a, dtype.numpy_type, order=order, copy=True)
 
 
 @_to_copy.vjp
@@ -120,7 +120,7 @@ def convert(input, dtype, memory_format, method):
 
 @op("copy_from", promotion=RAW, fills=True)
 def _copy_from(a, src, dtype=None):
-    return np.broadcast_to(src, a.shape).astype(dtype.numpy_type)
+    return _dtype.cast(np.broadcast_to(src, a.shape), dtype.numpy_type)
 
 
 @_copy_from.vjp
