@@ -36,7 +36,7 @@ from .ops.pointwise_math import (acos, acosh, addcdiv, addcmul, arctan2, asin, a
                                  reciprocal, round, rsqrt, sgn, sinh, square, tan, trunc)
 from .ops.pointwise_math import allclose, equal, isclose
 from .ops.indexing import index_put, nonzero
-from .ops.scatter import (gather, index_add, index_select, masked_select, scatter, scatter_add, take_along_dim)
+from .ops.gather_scatter import (gather, index_add, index_select, masked_select, scatter, scatter_add, take_along_dim)
 from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack, masked_fill, repeat_interleave, roll,
                           row_stack, stack, tile, tril, triu, vstack)
 from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer, vdot)
@@ -47,10 +47,10 @@ from .ops.sampling import multinomial
 from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, nanmean, nansum, norm,
                             prod, std, std_mean, sum, var, var_mean)
 from .ops.scan_sort import argsort, cumprod, cumsum, isin, sort, topk
-from .ops.shape import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
+from .ops.views import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
                         split, split_with_sizes, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten,
                         unsqueeze)
-from .ops.shape import broadcast_shapes, broadcast_tensors, broadcast_to
+from .ops.views import broadcast_shapes, broadcast_tensors, broadcast_to
 
 float = float32
 double = float64

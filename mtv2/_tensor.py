@@ -471,4 +471,4 @@ def _dtype_from_type_name(name):
 from . import creation as _creation  # noqa: E402
 from .ops import conversion as _conversion  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
-from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, random_fill, reduction, scan_sort, scatter, shape  # noqa: E402,F401
+from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, random_fill, reduction, scan_sort, gather_scatter, views  # noqa: E402,F401

@@ -268,14 +268,14 @@ class TensorMethods(TensorPointwiseMethods):
             if shape:
                 raise TypeError("view() takes either a shape or a dtype, not both")
             return self._view_as_dtype(dtype)
-        return _ops.shape.view(self, *shape)
+        return _ops.views.view(self, *shape)
 
     def _view_as_dtype(self, dtype):
         """view(dtype): the same bytes read as `dtype` (safetensors' torch loader uses it), sharing storage. The
         last dimension scales by the itemsize ratio and must have stride 1 when the sizes differ, as in torch;
         a bit reinterpretation has no derivative, so the result carries no autograd history."""
         if dtype is self.dtype:
-            return _ops.shape.view(self, self.shape)
+            return _ops.views.view(self, self.shape)
         from ._meta import MetaArray
         meta = type(self._data) is MetaArray
         try:
@@ -289,83 +289,83 @@ class TensorMethods(TensorPointwiseMethods):
         return result
 
     def view_as(self, other):
-        return _ops.shape.view(self, other.shape)
+        return _ops.views.view(self, other.shape)
 
     def reshape(self, *shape):
-        return _ops.shape.reshape(self, *shape)
+        return _ops.views.reshape(self, *shape)
 
     def reshape_as(self, other):
-        return _ops.shape.reshape(self, other.shape)
+        return _ops.views.reshape(self, other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
-        return _ops.shape.flatten(self, start_dim, end_dim)
+        return _ops.views.flatten(self, start_dim, end_dim)
 
     def unflatten(self, dim, sizes):
-        return _ops.shape.unflatten(self, dim, sizes)
+        return _ops.views.unflatten(self, dim, sizes)
 
     def transpose(self, dim0, dim1):
-        return _ops.shape.transpose(self, dim0, dim1)
+        return _ops.views.transpose(self, dim0, dim1)
 
     swapaxes = swapdims = transpose
 
     def t(self):
-        return _ops.shape.t(self)
+        return _ops.views.t(self)
 
     @property
     def T(self):
-        return _ops.shape.permute(self, tuple(reversed(range(self.ndim))))
+        return _ops.views.permute(self, tuple(reversed(range(self.ndim))))
 
     @property
     def mT(self):
-        return _ops.shape.transpose(self, -2, -1)
+        return _ops.views.transpose(self, -2, -1)
 
     def permute(self, *dims):
-        return _ops.shape.permute(self, *dims)
+        return _ops.views.permute(self, *dims)
 
     def movedim(self, source, destination):
-        return _ops.shape.movedim(self, source, destination)
+        return _ops.views.movedim(self, source, destination)
 
     def expand(self, *sizes):
-        return _ops.shape.expand(self, *sizes)
+        return _ops.views.expand(self, *sizes)
 
     def expand_as(self, other):
-        return _ops.shape.expand_as(self, other)
+        return _ops.views.expand_as(self, other)
 
     def broadcast_to(self, *sizes, size=None):
         # like expand, the method also takes the sizes unpacked (x.broadcast_to(3, 4)); torch.broadcast_to does not
         if size is None:
             size = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-        return _ops.shape.broadcast_to(self, size)
+        return _ops.views.broadcast_to(self, size)
 
     def squeeze(self, dim=None):
-        return _ops.shape.squeeze(self, dim)
+        return _ops.views.squeeze(self, dim)
 
     def unsqueeze(self, dim):
-        return _ops.shape.unsqueeze(self, dim)
+        return _ops.views.unsqueeze(self, dim)
 
     def narrow(self, dim, start, length):
-        return _ops.shape.narrow(self, dim, start, length)
+        return _ops.views.narrow(self, dim, start, length)
 
     def select(self, dim, index):
-        return _ops.shape.select(self, dim, index)
+        return _ops.views.select(self, dim, index)
 
     def unfold(self, dimension, size, step):
-        return _ops.shape.unfold(self, dimension, size, step)
+        return _ops.views.unfold(self, dimension, size, step)
 
     def diagonal(self, offset=0, dim1=0, dim2=1):
-        return _ops.shape.diagonal(self, offset, dim1, dim2)
+        return _ops.views.diagonal(self, offset, dim1, dim2)
 
     def as_strided(self, size, stride, storage_offset=None):
-        return _ops.shape.as_strided(self, size, stride, storage_offset)
+        return _ops.views.as_strided(self, size, stride, storage_offset)
 
     def split(self, split_size, dim=0):
-        return _ops.shape.split(self, split_size, dim)
+        return _ops.views.split(self, split_size, dim)
 
     def chunk(self, chunks, dim=0):
-        return _ops.shape.chunk(self, chunks, dim)
+        return _ops.views.chunk(self, chunks, dim)
 
     def unbind(self, dim=0):
-        return _ops.shape.unbind(self, dim)
+        return _ops.views.unbind(self, dim)
 
     def nonzero(self, *, as_tuple=False):
         return _ops.indexing.nonzero(self, as_tuple=as_tuple)
@@ -437,7 +437,7 @@ class TensorMethods(TensorPointwiseMethods):
     # ---- joining, splitting, repeating (ops/joining.py)
 
     def split_with_sizes(self, split_sizes, dim=0):
-        return _ops.shape.split_with_sizes(self, split_sizes, dim)
+        return _ops.views.split_with_sizes(self, split_sizes, dim)
 
     def repeat(self, *sizes, repeats=None):
         return _ops.joining.repeat(self, *(sizes if repeats is None else (repeats,)))
@@ -481,39 +481,39 @@ class TensorMethods(TensorPointwiseMethods):
     def triu_(self, diagonal=0):
         return _ops.inplace.apply_inplace(self, _ops.joining.triu, "triu_", diagonal)
 
-    # ---- gather, scatter, index_* (ops/indexing.py, ops/scatter.py)
+    # ---- gather, scatter, index_* (ops/indexing.py, ops/gather_scatter.py)
     def index_put(self, indices, values, accumulate=False):
         return _ops.indexing.index_put(self, indices, values, accumulate)
 
     def gather(self, dim, index, *, sparse_grad=False):
-        return _ops.scatter.gather(self, dim, index, sparse_grad=sparse_grad)
+        return _ops.gather_scatter.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def scatter(self, dim, index, src=None, *, value=None, reduce=None):
-        return _ops.scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
+        return _ops.gather_scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-        return _ops.scatter.scatter_(self, dim, index, src, value=value, reduce=reduce)
+        return _ops.gather_scatter.scatter_(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim, index, src):
-        return _ops.scatter.scatter_add(self, dim, index, src)
+        return _ops.gather_scatter.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim, index, src):
-        return _ops.scatter.scatter_add_(self, dim, index, src)
+        return _ops.gather_scatter.scatter_add_(self, dim, index, src)
 
     def index_select(self, dim, index):
-        return _ops.scatter.index_select(self, dim, index)
+        return _ops.gather_scatter.index_select(self, dim, index)
 
     def index_add(self, dim, index, source, *, alpha=1):
-        return _ops.scatter.index_add(self, dim, index, source, alpha=alpha)
+        return _ops.gather_scatter.index_add(self, dim, index, source, alpha=alpha)
 
     def index_add_(self, dim, index, source, *, alpha=1):
-        return _ops.scatter.index_add_(self, dim, index, source, alpha=alpha)
+        return _ops.gather_scatter.index_add_(self, dim, index, source, alpha=alpha)
 
     def take_along_dim(self, indices, dim=None):
-        return _ops.scatter.take_along_dim(self, indices, dim)
+        return _ops.gather_scatter.take_along_dim(self, indices, dim)
 
     def masked_select(self, mask):
-        return _ops.scatter.masked_select(self, mask)
+        return _ops.gather_scatter.masked_select(self, mask)
 
 
     # ---- reductions, scans, sorting (ops/reduction.py, ops/scan_sort.py)

@@ -36,7 +36,7 @@ def nll_loss(fw, x, target, *weight, target_dtype="int64", **kwargs):
 
 
 # Half-precision forwards match torch exactly (no widened tolerance): nll_loss reproduces torch's half-type
-# cascade sum, the pointwise kernels torch's half arithmetic (ops/loss.py). Backward rows of half dtypes keep
+# cascade sum, the pointwise kernels torch's half arithmetic (ops/nn_losses.py). Backward rows of half dtypes keep
 # the default HALF_PRECISION_BACKWARD tolerance.
 
 TARGETS = (0, 3, 1, 4)

@@ -5,7 +5,7 @@ from .. import _dtype
 from .._size import Size
 from ..creation import arange, full
 from ..ops.sampling import multinomial
-from ..ops.shape import broadcast_tensors
+from ..ops.views import broadcast_tensors
 from . import constraints
 from .distribution import Distribution
 from .utils import lazy_property, logits_to_probs, probs_to_logits

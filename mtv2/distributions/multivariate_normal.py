@@ -7,7 +7,7 @@ from .._size import Size
 from ..creation import eye
 from ..linalg import cholesky, solve_triangular
 from ..ops.joining import flip
-from ..ops.shape import broadcast_shapes
+from ..ops.views import broadcast_shapes
 from . import constraints
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property

@@ -8,7 +8,7 @@ from .._tensor import Tensor
 from ..autograd import enable_grad
 from ..creation import arange, empty, tensor
 from ..nn.functional import softmax
-from ..ops.shape import broadcast_tensors
+from ..ops.views import broadcast_tensors
 
 __all__ = ["broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits", "lazy_property",
            "tril_matrix_to_vec", "vec_to_tril_matrix"]

@@ -3,8 +3,8 @@ mtv2/ops; this module only re-exports them under torch's names, by family."""
 # ---- padding and joining (ops/joining.py)
 from ..ops.joining import pad
 
-# ---- indexing (ops/indexing.py, ops/scatter.py)
-from ..ops.scatter import one_hot
+# ---- indexing (ops/indexing.py, ops/gather_scatter.py)
+from ..ops.gather_scatter import one_hot
 
 # ---- activations (ops/activation.py)
 from ..ops.activation import (elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish,

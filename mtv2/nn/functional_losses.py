@@ -2,7 +2,7 @@
 smoothing; cross_entropy also takes class probabilities), mse_loss, l1_loss, smooth_l1_loss,
 binary_cross_entropy, binary_cross_entropy_with_logits and kl_div, with torch's argument checks and messages.
 
-The primitives (nll_loss, the pointwise losses) are in mtv2/ops/loss.py; what is here is the composition torch
+The primitives (nll_loss, the pointwise losses) are in mtv2/ops/nn_losses.py; what is here is the composition torch
 itself does around them (log_softmax + nll_loss, the label-smoothing term, reductions, weights).
 """
 import math
@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import is_grad_enabled
-from ..ops import loss as _loss
+from ..ops import nn_losses as _loss
 from ..ops._registry import promoted_dtype
 from ..ops.activation import log_softmax, logsigmoid
 from ..ops.elementwise import abs as _abs

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ._registry import RAW, op
-from .shape import view_op
+from .views import view_op
 
 _FULL = slice(None)
 _INDEX_DTYPES = (_dtype.int64, _dtype.int32, _dtype.uint8, _dtype.bool)

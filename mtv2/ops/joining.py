@@ -1,5 +1,5 @@
 """Joining, repeating and rearranging: cat/stack, repeat/tile/repeat_interleave, flip/roll, masked_fill,
-tril/triu and nn.functional.pad. (split, chunk and unbind are views: they live in shape.py.)
+tril/triu and nn.functional.pad. (split, chunk and unbind are views: they live in views.py.)
 
 cat is the one variadic op (`*tensors`, see _registry); stack, hstack, vstack, tile and the copying pad
 modes (reflect, replicate, circular) are composites of cat, narrow, expand and flip.
@@ -9,7 +9,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
-from .shape import _shape_argument, narrow, reshape
+from .views import _shape_argument, narrow, reshape
 
 
 def _shape_text(shape):
