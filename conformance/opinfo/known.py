@@ -12,7 +12,6 @@ Measured on every OpInfo/ModuleInfo row on 2026-11-24 (torch 2.13.0); grouped by
 from dataclasses import dataclass
 from typing import Callable
 
-from conformance.frameworks import INTEGRAL
 from conformance.run import mark_expected_failure
 from conformance.spec import HALF_PRECISION_BACKWARD
 
@@ -80,12 +79,6 @@ KNOWN = (
     Known("sort", "sort of 8000 half-precision values with ties: torch and mtv2 pick different indices among equal "
                   "elements (see the forward row), so the gradient lands on different elements",
           checks=("backward",), dtypes=("float16", "bfloat16"), samples=(0,)),
-    *(Known("topk", "topk with ties: the values agree, but torch's partial sort returns other indices among equal "
-                    "elements than mtv2's", dtypes=dtypes, samples=samples)
-      for dtypes, samples in ((INTEGRAL, (0, 1, 2, 3, 4, 5, 6)), (("float16",), (2,)), (("bfloat16",), (3, 5)))),
-    *(Known("topk", "topk with ties in half precision: torch and mtv2 select different elements among equal values, "
-                    "so the gradient lands on different elements", checks=("backward",), dtypes=dtypes,
-            samples=samples) for dtypes, samples in ((("float16",), (2,)), (("bfloat16",), (3, 5)))),
     # ---- indexing ----------------------------------------------------------------------------
     # ---- nn ----------------------------------------------------------------------------------
     Known("nn.functional.batch_norm", "batch_norm in float16: the updated running_mean is one half ulp from torch's "

@@ -1,7 +1,7 @@
 """torch.multinomial and Tensor.multinomial (mtv2/ops/sampling.py).
 
-Each call gets its own seeded Generator; mtv2's streams being torch's, the float32/float64 rows compare the
-indices themselves (those drawn before only zero weights are left), besides a summary of facts: shape, dtype,
+Each call gets its own seeded Generator; mtv2's streams being torch's, every row compares the indices themselves
+(in every dtype, the draws among tied keys included), besides a summary of facts: shape, dtype,
 every index a category of its row, no zero-weight category drawn while a positive one is left, no repeat within a
 row without replacement, and, for large samples, each category's frequency within 6 standard errors of its normalised
 weight. A right sampler passes those always (about 1e-9 chance of a false alarm per category); a wrong one fails
@@ -54,11 +54,10 @@ def _facts(fw, weights, indices, num_samples, replacement, frequencies=None):
     # without replacement a row runs out of positive weights after `positive` draws; torch then draws zeros
     positive = drawn.shape[1] if replacement else int((rows > 0).sum(1).min())
     facts["zero_weight_only_when_no_positive_left"] = bool((picked[:, :positive] > 0).all())
-    if str(weights.dtype).endswith(("float32", "float64")):
-        # the indices themselves: the generators are seeded alike and mtv2's streams are torch's. Not the draws
-        # among zero weights (all their keys p / q are 0) nor half-type keys (p / q rounded to the half type tie
-        # often): there the order is topk's among equal keys, which is not torch's
-        facts["indices"] = drawn[:, :positive]
+    # the indices themselves, every one: the generators are seeded alike and mtv2's streams are torch's; the draws
+    # among zero weights (all their keys p / q are 0) and among half-type keys that round alike are topk's choice
+    # among equal keys, which follows torch's selection order (ops/_stl_order.py)
+    facts["indices"] = drawn
     if not replacement:
         ordered = drawn.sort(dim=1).values
         facts["distinct_in_each_row"] = bool((ordered[:, 1:] != ordered[:, :-1]).all())

@@ -3,6 +3,7 @@
 sort and topk are an index kernel (not differentiable) followed by `values_at_indices`, whose gradient scatters
 back to the chosen positions: torch's gradient for both.
 """
+import functools
 import math
 
 import numpy as np
@@ -11,7 +12,10 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, compute_numpy_type, op, promoted_dtype
 from .inplace import apply_inplace
+from ._stl_order import topk_order
 from .reduction import _reduction_dtype, check_autograd_dtype, return_type
+
+_BFLOAT16 = _dtype.bfloat16.numpy_type
 
 _SortResult, _TopkResult = return_type("sort"), return_type("topk")
 
@@ -125,6 +129,10 @@ def _(g, indices, dim):
 
 @op("argsort", promotion=RAW)
 def _argsort(a, dim=0, descending=False, count=None):
+    return _stable_order(a, dim, descending, count)
+
+
+def _stable_order(a, dim, descending, count=None):
     """Stable order (torch's CPU sort keeps tied elements in input order, descending too); NaN is the largest.
     `count`: only the first `count` positions along dim (topk)."""
     if a.ndim == 0:
@@ -162,8 +170,45 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise TypeError(f"topk(): argument 'k' must be int, not {type(k).__name__}")
     if not 0 <= k <= extent:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {extent} along dim {dim})")
-    indices = _argsort(input, dim=dim, descending=largest, count=k)
+    indices = _topk_indices(input, k=k, dim=dim, largest=largest, sorted=sorted)
     return _TopkResult(_values_at_indices(input, indices, dim=dim), indices)
+
+
+@functools.lru_cache(maxsize=64)
+def _constant_row_order(extent, k, largest, sorted):
+    """A row of equal values (no comparison ever holds) comes out in an order that depends on its length alone:
+    worked out once (a meta tensor's stand-in is such rows)."""
+    return topk_order([0] * extent, k, largest, sorted)
+
+
+@op("topk_indices", promotion=RAW)
+def _topk_indices(a, k=0, dim=0, largest=True, sorted=True):
+    """The indices torch's CPU topk returns. Where a row holds no ties every correct selection agrees, and NumPy's
+    sort finds it; in a row with ties (several equal values, or NaNs), and in every row when sorted=False leaves the
+    order to the selection, torch's selection algorithm decides which equal values come out and where
+    (ops/_stl_order.py)."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    indices = _stable_order(a, dim, largest, k)
+    extent = a.shape[dim]
+    if k == 0 or extent < 2:
+        return indices
+    rows = np.moveaxis(a, dim, -1).reshape(-1, extent)
+    chosen = np.moveaxis(indices, dim, -1).reshape(-1, k).copy()
+    if sorted:
+        ordered = np.sort(rows.astype(np.float32) if a.dtype.kind == "V" or a.dtype == _BFLOAT16 else rows, axis=1)
+        tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+        if ordered.dtype.kind == "f":
+            tied |= np.isnan(ordered).sum(axis=1) > 1
+    else:
+        tied = np.ones(len(rows), bool)
+    for row in np.flatnonzero(tied):
+        values = rows[row].tolist() if a.dtype.kind in "iub" else rows[row].astype(np.float64).tolist()
+        constant = all(value == values[0] for value in values) or all(value != value for value in values)
+        chosen[row] = (_constant_row_order(extent, k, largest, sorted) if constant
+                       else topk_order(values, k, largest, sorted))
+    shape = np.moveaxis(indices, dim, -1).shape
+    return np.moveaxis(chosen.reshape(shape), -1, dim)
 
 
 # ---------------------------------------------------------------- isin (bool result: nothing to differentiate)
