@@ -73,12 +73,6 @@ KNOWN = (
                     "once (0.9375), mtv2 gives 0.984375", dtypes=("bfloat16",), samples=(22,)),
     Known("prod", "prod over dim 0 of 5 float16 values: torch multiplies in float32 and rounds once; mtv2 is one "
                   "half ulp away (err_ratio 1.02)", dtypes=("float16",), samples=(20,)),
-    *(Known(name, f"{name} of 8000 values with ties (bool, int8, uint8, float16, bfloat16): the values agree, but "
-                  f"torch's CPU sort orders equal elements its own way and mtv2 another, so the indices differ",
-            dtypes=("bool", "uint8", "int8", "float16", "bfloat16"), samples=(0,)) for name in ("sort", "argsort")),
-    Known("sort", "sort of 8000 half-precision values with ties: torch and mtv2 pick different indices among equal "
-                  "elements (see the forward row), so the gradient lands on different elements",
-          checks=("backward",), dtypes=("float16", "bfloat16"), samples=(0,)),
     # ---- indexing ----------------------------------------------------------------------------
     # ---- nn ----------------------------------------------------------------------------------
     Known("nn.functional.batch_norm", "batch_norm in float16: the updated running_mean is one half ulp from torch's "

@@ -56,11 +56,17 @@ SORT_SAMPLES = (Sample("default", (T(3, 4),)),
                 Sample("transposed", (T(3, 4, layout="transposed"),)),
                 Sample("expanded_dim0", (T(3, 4, layout="expanded"),), {"dim": 0}),
                 Sample("storage_offset", (T(2, 3, layout="offset"),)))
-# Many equal values: tied elements keep their input order (ascending and descending); finite differences are
+# Many equal values: stable=True keeps tied elements in input order; stable=False orders them as torch's std::sort
+# does (input order in rows of at most 16, an insertion sort; its partitions' order beyond). Finite differences are
 # one-sided at a tie, so these compare with torch only.
 SORT_TIES = (Sample("ties_ascending", (T(3, 6),)),
              Sample("ties_descending", (T(3, 6),), {"descending": True}),
-             Sample("ties_stable_descending_dim0", (T(6, 3),), {"dim": 0, "descending": True, "stable": True}))
+             Sample("ties_stable_descending_dim0", (T(6, 3),), {"dim": 0, "descending": True, "stable": True}),
+             Sample("ties_rows_of_40", (T(2, 40),)),
+             Sample("ties_rows_of_40_descending", (T(2, 40),), {"descending": True}),
+             Sample("ties_dim0_of_33", (T(33, 2),), {"dim": 0}),
+             Sample("ties_rows_of_40_stable", (T(2, 40),), {"stable": True}),
+             Sample("ties_transposed_rows_of_24", (T(24, 3, layout="transposed"),)))
 SORT_ERRORS = (ErrorCase("dim_out_of_range", lambda fw, a: fw.sort(a, 2), Sample("2d", (T(3, 4),)), IndexError),)
 
 

@@ -1,7 +1,8 @@
-"""The order torch's CPU topk leaves tied elements in: its kernel (TopKImpl.h) selects with the C++ standard library
-of the wheel's compiler (GCC's libstdc++), so which of several equal values are chosen, and in which order, is the
-order these algorithms produce. Written here from their documented behaviour step by step: introselect
-(nth_element), introsort (sort) and the heap-based partial_sort, on a Python list of (value, index) pairs.
+"""The order torch's CPU topk and sort leave tied elements in: their kernels (TopKImpl.h, SortingKernel.cpp) select
+and sort with the C++ standard library of the wheel's compiler (GCC's libstdc++), so which of several equal values
+are chosen, and in which order, is the order these algorithms produce. Written here from their documented
+behaviour step by step: introselect (nth_element), introsort (sort) and the heap-based partial_sort, on a Python list
+of (value, index) pairs.
 
 Only rows that hold ties come here (ops/scan_sort.py): without ties every correct selection gives the same answer,
 which NumPy's vectorised sort computes much faster. Python loops: O(n log n) comparisons per row.
@@ -13,12 +14,7 @@ def topk_order(values, k, largest, sorted_):
     """The indices torch's topk returns for one row (a list of Python floats, NaN allowed)."""
     n = len(values)
     items = [(value, index) for index, value in enumerate(values)]
-    if largest:
-        def comp(x, y):   # NaN ranks above every number, as in torch
-            return (x[0] != x[0] and y[0] == y[0]) or x[0] > y[0]
-    else:
-        def comp(x, y):
-            return (x[0] == x[0] and y[0] != y[0]) or x[0] < y[0]
+    comp = _comparator(largest)
     if k == 0:
         return []
     if k * 64 <= n:
@@ -28,6 +24,20 @@ def topk_order(values, k, largest, sorted_):
         if sorted_:
             _sort(items, 0, k - 1, comp)
     return [index for _, index in items[:k]]
+
+
+def sort_order(values, descending):
+    """The indices torch's sort (stable=False) returns for one row: std::sort with NaN the largest."""
+    items = [(value, index) for index, value in enumerate(values)]
+    _sort(items, 0, len(items), _comparator(descending))
+    return [index for _, index in items]
+
+
+def _comparator(largest_first):
+    """torch's comparisons of (value, index) pairs: NaN ranks above every number (x != x is NaN)."""
+    if largest_first:
+        return lambda x, y: (x[0] != x[0] and y[0] == y[0]) or x[0] > y[0]
+    return lambda x, y: (x[0] == x[0] and y[0] != y[0]) or x[0] < y[0]
 
 
 def _lg(n):

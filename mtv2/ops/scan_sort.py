@@ -12,7 +12,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, compute_numpy_type, op, promoted_dtype
 from .inplace import apply_inplace
-from ._stl_order import topk_order
+from ._stl_order import sort_order, topk_order
 from .reduction import _reduction_dtype, check_autograd_dtype, return_type
 
 _BFLOAT16 = _dtype.bfloat16.numpy_type
@@ -128,15 +128,23 @@ def _(g, indices, dim):
 # ---------------------------------------------------------------- sort / argsort / topk
 
 @op("argsort", promotion=RAW)
-def _argsort(a, dim=0, descending=False, count=None):
-    return _stable_order(a, dim, descending, count)
+def _argsort(a, dim=0, descending=False, stable=False):
+    """torch's CPU sort order. stable=True, and the radix sort torch uses for a 1-D ascending integer sort of 32768
+    elements or more, keep tied elements in input order (NumPy's stable sort); otherwise torch runs std::sort, whose
+    order among ties ops/_stl_order.py reproduces, in the rows that hold ties. A dim of stride 0 (an expanded input)
+    is not sorted at all: its indices are 0, 1, 2, ... as torch returns them."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    indices = _stable_order(a, dim, descending)
+    radix = a.ndim == 1 and a.size >= 32768 and a.dtype.kind in "iu" and not descending
+    if stable or radix or a.strides[dim] == 0:
+        return indices
+    return _redo_tied_rows(a, dim, indices, a.shape[dim], sort_order, (descending,))
 
 
 def _stable_order(a, dim, descending, count=None):
-    """Stable order (torch's CPU sort keeps tied elements in input order, descending too); NaN is the largest.
-    `count`: only the first `count` positions along dim (topk)."""
-    if a.ndim == 0:
-        return np.zeros((), np.int64)
+    """Stable order (tied elements in input order, descending too); NaN is the largest. `count`: only the first
+    `count` positions along dim (topk)."""
     if a.dtype.kind not in "biuf":
         a = a.astype(np.float32)  # bfloat16: NumPy's sort does not know its NaN is the largest value
     if not descending:
@@ -150,18 +158,50 @@ def _stable_order(a, dim, descending, count=None):
     return order.astype(np.int64)
 
 
+def _redo_tied_rows(a, dim, indices, count, order_of_row, arguments, every_row=False):
+    """`indices` (the first `count` positions of each row along dim) with the rows that hold ties (equal values, or
+    several NaNs; every row when every_row) redone by order_of_row(the row's values as Python numbers, *arguments):
+    without ties every correct order agrees, and NumPy's vectorised one stands."""
+    extent = a.shape[dim]
+    if count == 0 or extent < 2:
+        return indices
+    rows = np.moveaxis(a, dim, -1).reshape(-1, extent)
+    chosen = np.moveaxis(indices, dim, -1).reshape(-1, count).copy()
+    if every_row:
+        tied = np.ones(len(rows), bool)
+    else:
+        ordered = np.sort(rows.astype(np.float32) if a.dtype == _BFLOAT16 else rows, axis=1)
+        tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+        if ordered.dtype.kind == "f":
+            tied |= np.isnan(ordered).sum(axis=1) > 1
+    for row in np.flatnonzero(tied):
+        values = rows[row].tolist() if a.dtype.kind in "iub" else rows[row].astype(np.float64).tolist()
+        constant = all(value == values[0] for value in values) or all(value != value for value in values)
+        # a row of equal values comes out in an order that depends on its length alone (a meta tensor's stand-in
+        # is such rows): worked out once per length
+        chosen[row] = (_constant_row_order(order_of_row, arguments, extent) if constant
+                       else order_of_row(values, *arguments))
+    shape = np.moveaxis(indices, dim, -1).shape
+    return np.moveaxis(chosen.reshape(shape), -1, dim)
+
+
+@functools.lru_cache(maxsize=64)
+def _constant_row_order(order_of_row, arguments, extent):
+    return order_of_row([0] * extent, *arguments)
+
+
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    return _argsort(input, dim=_wrap_dim(dim, input.ndim, "argsort"), descending=descending)
+    return _argsort(input, dim=_wrap_dim(dim, input.ndim, "argsort"), descending=descending, stable=stable)
 
 
 def sort(input, dim=-1, descending=False, *, stable=False):
     dim = _wrap_dim(dim, input.ndim, "sort")
-    indices = _argsort(input, dim=dim, descending=descending)
+    indices = _argsort(input, dim=dim, descending=descending, stable=stable)
     return _SortResult(_values_at_indices(input, indices, dim=dim), indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    """The k largest (or smallest) along dim, in sorted order (also a valid answer for sorted=False)."""
+    """The k largest (or smallest) along dim; their order and which of equal values are chosen are torch's."""
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     dim = _wrap_dim(dim, input.ndim, "topk")
@@ -174,41 +214,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _TopkResult(_values_at_indices(input, indices, dim=dim), indices)
 
 
-@functools.lru_cache(maxsize=64)
-def _constant_row_order(extent, k, largest, sorted):
-    """A row of equal values (no comparison ever holds) comes out in an order that depends on its length alone:
-    worked out once (a meta tensor's stand-in is such rows)."""
-    return topk_order([0] * extent, k, largest, sorted)
-
-
 @op("topk_indices", promotion=RAW)
 def _topk_indices(a, k=0, dim=0, largest=True, sorted=True):
-    """The indices torch's CPU topk returns. Where a row holds no ties every correct selection agrees, and NumPy's
-    sort finds it; in a row with ties (several equal values, or NaNs), and in every row when sorted=False leaves the
-    order to the selection, torch's selection algorithm decides which equal values come out and where
-    (ops/_stl_order.py)."""
+    """The indices torch's CPU topk returns: NumPy's sort where a row holds no ties; in a row with ties, and in
+    every row when sorted=False leaves the order to the selection, torch's selection (ops/_stl_order.py)."""
     if a.ndim == 0:
         return np.zeros((), np.int64)
-    indices = _stable_order(a, dim, largest, k)
-    extent = a.shape[dim]
-    if k == 0 or extent < 2:
-        return indices
-    rows = np.moveaxis(a, dim, -1).reshape(-1, extent)
-    chosen = np.moveaxis(indices, dim, -1).reshape(-1, k).copy()
-    if sorted:
-        ordered = np.sort(rows.astype(np.float32) if a.dtype.kind == "V" or a.dtype == _BFLOAT16 else rows, axis=1)
-        tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
-        if ordered.dtype.kind == "f":
-            tied |= np.isnan(ordered).sum(axis=1) > 1
-    else:
-        tied = np.ones(len(rows), bool)
-    for row in np.flatnonzero(tied):
-        values = rows[row].tolist() if a.dtype.kind in "iub" else rows[row].astype(np.float64).tolist()
-        constant = all(value == values[0] for value in values) or all(value != value for value in values)
-        chosen[row] = (_constant_row_order(extent, k, largest, sorted) if constant
-                       else topk_order(values, k, largest, sorted))
-    shape = np.moveaxis(indices, dim, -1).shape
-    return np.moveaxis(chosen.reshape(shape), -1, dim)
+    return _redo_tied_rows(a, dim, _stable_order(a, dim, largest, k), k, topk_order, (k, largest, sorted),
+                           every_row=not sorted)
 
 
 # ---------------------------------------------------------------- isin (bool result: nothing to differentiate)
