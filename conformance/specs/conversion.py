@@ -122,6 +122,25 @@ SPECS.append(OpSpec("Tensor.to", _into_half, tuple(
     for path in ("to", "copy_", "tensor")), ("float32",), variant="double_rounding_into_half", grad=False))
 
 
+# to(memory_format=...): torch returns self when neither dtype nor device changes, whatever the format asks
+# (to_will_alias); a converting copy is laid out as the input (preserve_format) or contiguously (contiguous_format).
+def _to_memory_format(fw, a, dtype=None, layout="contiguous_format"):
+    out = a.to(getattr(fw, dtype), memory_format=getattr(fw, layout)) if dtype else \
+        a.to(memory_format=getattr(fw, layout))
+    return {"values": out, "stride": out.stride(), "is_input": out is a}
+
+
+SPECS.append(OpSpec("Tensor.to", _to_memory_format, (
+    Sample("transposed_same_dtype", (T(3, 4, layout="transposed"),)),
+    Sample("transposed_to_float64", (T(3, 4, layout="transposed"),), {"dtype": "float64"}),
+    Sample("transposed_to_float64_preserve", (T(3, 4, layout="transposed"),),
+           {"dtype": "float64", "layout": "preserve_format"}),
+    Sample("strided_to_int32", (T(3, 4, layout="strided"),), {"dtype": "int32"})), ("float32",),
+    variant="memory_format", grad=False,
+    errors=(ErrorCase("memory_format_not_a_format", lambda fw, a: a.to(memory_format=1), Sample("2d", (T(2, 3),)),
+                      TypeError),)))
+
+
 # torch.tensor([]) and friends under every default dtype (transformers' tests build empty tensors with the default
 # set to bfloat16): each call infers its dtype from the default, which is restored afterwards.
 def _under_default_dtype(default):

@@ -69,11 +69,14 @@ def contiguous_copy(input):
 
 
 def _parse_to_arguments(args, kwargs):
-    """Tensor.to accepts (dtype), (device), (device, dtype), (tensor), and keywords dtype/device/copy."""
+    """Tensor.to accepts (dtype), (device), (device, dtype), (tensor), and keywords dtype/device/copy/memory_format."""
     dtype, device = kwargs.pop("dtype", None), kwargs.pop("device", None)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    layout = kwargs.pop("memory_format", None)
+    if layout is not None and not isinstance(layout, memory_format):
+        raise TypeError(f"to() received an invalid combination of arguments - got (memory_format="
+                        f"{type(layout).__name__}, ), but expected a torch.memory_format")
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     for arg in args:
@@ -85,11 +88,13 @@ def _parse_to_arguments(args, kwargs):
             pass  # non_blocking / copy positional flags
         elif arg is not None:
             device = arg
-    return dtype, device, copy
+    return dtype, device, copy, layout
 
 
 def to(input, *args, **kwargs):
-    dtype, device, copy = _parse_to_arguments(args, dict(kwargs))
+    """Tensor.to: self when nothing changes (whatever memory_format says, as torch's to_will_alias), else a copy laid
+    out as the input (preserve_format) or contiguous (contiguous_format)."""
+    dtype, device, copy, layout = _parse_to_arguments(args, dict(kwargs))
     check_available(device)
     if dtype is not None and not isinstance(dtype, _dtype.dtype):
         raise TypeError(f"to() received an invalid combination of arguments - got dtype={dtype!r}")
@@ -101,7 +106,7 @@ def to(input, *args, **kwargs):
         return _meta.empty_tensor(tuple(input.shape), dtype or input.dtype, strides)
     if (dtype is None or dtype is input.dtype) and not copy:
         return input
-    return _to_copy(input, dtype=dtype or input.dtype)
+    return _to_copy(input, dtype=dtype or input.dtype, order="C" if layout is contiguous_format else "K")
 
 
 def convert(input, dtype, memory_format, method):
