@@ -61,13 +61,6 @@ KNOWN = (
     *(Known(name, f"{name}(half, half, alpha=-3.125): torch computes self + alpha * other in float32 and rounds once; "
                   f"mtv2 is one half-precision ulp away on 2-3 of 25 elements", dtypes=dtypes, samples=(10,))
       for name, dtypes in (("add", ("float16",)), ("sub", ("float16", "bfloat16")), ("rsub", ("float16",)))),
-    Known("div.trunc_rounding", "div(rounding_mode='trunc') in float16/bfloat16: torch rounds the quotient to the half "
-                                "type before truncating (-27.99 -> -28 -> -28), mtv2 truncates the float32 quotient "
-                                "(-27)", dtypes=("float16", "bfloat16"), samples=(4,)),
-    Known("div.trunc_rounding", "div(rounding_mode='trunc') in bfloat16: torch rounds the quotient to bfloat16 before "
-                                "truncating, mtv2's function and method truncate the float32 quotient (its in-place "
-                                "form agrees with torch)", dtypes=("bfloat16",), variants=("function", "method"),
-          samples=(6, 7)),
     # ---- reductions and sorting --------------------------------------------------------------
     Known("nansum", "nansum over dims (0, -1) in bfloat16: torch accumulates in float32 in its own order and rounds "
                     "once (0.9375), mtv2 gives 0.984375", dtypes=("bfloat16",), samples=(22,)),

@@ -74,28 +74,44 @@ def _check_integer_zero_division(a, b, name):
         raise RuntimeError(f"ZeroDivisionError: integer division by zero in {name}")
 
 
-def _floor_quotient(a, b, op_name):
+def _floor_quotient(a, b, op_name, half=None):
+    """NumPy's floor_divide is torch's div_floor_floating (fmod, (a - mod) / b, the sign fix, floor, the > 0.5 fix) in
+    float32/float64. For a half type torch runs that formula in the half type itself, each step rounded to it
+    (`half`: the NumPy half type; a, b arrive as their float32 values): NumPy's float32 result then differs in
+    ~1% (float16) to ~7% (bfloat16) of random quotients."""
     _refuse_bool(a, "div_floor_cpu")
     _check_integer_zero_division(a, b, op_name)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.floor_divide(a, b)  # float division by zero: +-inf, and nan for 0/0, as torch
+        if half is None:
+            return np.floor_divide(a, b)  # float division by zero: +-inf, and nan for 0/0, as torch
+        def rounded(x):
+            return np.asarray(x).astype(half).astype(np.float32)
+        a, b = rounded(a), rounded(b)   # a Python number arrives unrounded (opmath_scalars)
+        mod = np.fmod(a, b)   # exact: no rounding
+        quotient = rounded(rounded(a - mod) / b)
+        quotient = np.where((mod != 0) & ((b < 0) != (mod < 0)), rounded(quotient - 1), quotient)
+        floored = np.floor(quotient)
+        floored = np.where(rounded(quotient - floored) > 0.5, rounded(floored + 1), floored)
+        floored = np.where(quotient != 0, floored, np.copysign(0, a / b))
+        return np.where(b == 0, a / b, floored)
 
 
-@op("div_floor")
-def _div_floor(a, b):
-    return _floor_quotient(a, b, "div(rounding_mode='floor')")
+@op("div_floor", opmath_scalars=True)
+def _div_floor(a, b, half=None):
+    return _floor_quotient(a, b, "div(rounding_mode='floor')", half)
 
 
-@op("floor_divide")
-def _floor_divide(a, b):
-    return _floor_quotient(a, b, "floor_divide")
+@op("floor_divide", opmath_scalars=True)
+def _floor_divide(a, b, half=None):
+    return _floor_quotient(a, b, "floor_divide", half)
 
 
 _floor_divide.no_derivative()  # torch.floor_divide has no derivative (div with rounding_mode does)
 
 
-@op("div_trunc")
-def _trunc_divide(a, b):
+@op("div_trunc", opmath_scalars=True)
+def _trunc_divide(a, b, half=None):
+    """trunc(a / b); for a half type (`half`) torch rounds the quotient to it before truncating (-27.99 -> -28)."""
     _refuse_bool(a, "div_trunc_cpu")
     _check_integer_zero_division(a, b, "div(rounding_mode='trunc')")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -103,7 +119,21 @@ def _trunc_divide(a, b):
             quotient = np.floor_divide(a, b)
             # floor and trunc differ where the exact quotient is negative and not whole
             return quotient + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
-        return np.trunc(np.true_divide(a, b))
+        if half is not None:
+            a, b = (np.asarray(x).astype(half).astype(np.float32) for x in (a, b))
+        quotient = np.true_divide(a, b)
+        return np.trunc(quotient if half is None else quotient.astype(half).astype(quotient.dtype))
+
+
+def _half_of(input, other):
+    """The NumPy half type the rounded divisions compute in step by step, or None: the float formulas, also taken for
+    half tensors when the divisor is a number or a 0-dim tensor (torch's CPU-scalar path computes in float32 with the
+    divisor's value unrounded; a number as dividend is rounded to the half type and takes the step-by-step path)."""
+    dtype = promoted_dtype((input, other))
+    if dtype not in (_dtype.float16, _dtype.bfloat16):
+        return None
+    divisor_is_scalar = not isinstance(other, Tensor) or other.ndim == 0
+    return None if divisor_is_scalar and isinstance(input, Tensor) and input.ndim else dtype.numpy_type
 
 
 def _rounded_quotient_derivative(g):
@@ -456,9 +486,9 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_divide(input, other)
     elif rounding_mode == "floor":
-        result = _div_floor(input, other)
+        result = _div_floor(input, other, half=_half_of(input, other))
     elif rounding_mode == "trunc":
-        result = _trunc_divide(input, other)
+        result = _trunc_divide(input, other, half=_half_of(input, other))
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
@@ -466,7 +496,7 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 def floor_divide(input, other, *, out=None):
-    return _with_out(_floor_divide(input, other), out)
+    return _with_out(_floor_divide(input, other, half=_half_of(input, other)), out)
 
 
 def true_divide(input, other, *, out=None):
