@@ -550,11 +550,11 @@ class TensorMethods(TensorPointwiseMethods):
     def cumprod_(self, dim, *, dtype=None):
         return _ops.scan_sort.cumprod_(self, dim, dtype=dtype)
 
-    def sort(self, dim=-1, descending=False, *, stable=False):
-        return _ops.scan_sort.sort(self, dim, descending, stable=stable)
+    def sort(self, *args, **kwargs):
+        return _ops.scan_sort.sort(self, *args, **kwargs)
 
-    def argsort(self, dim=-1, descending=False, *, stable=False):
-        return _ops.scan_sort.argsort(self, dim, descending, stable=stable)
+    def argsort(self, *args, **kwargs):
+        return _ops.scan_sort.argsort(self, *args, **kwargs)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
         return _ops.scan_sort.topk(self, k, dim, largest, sorted)

@@ -70,10 +70,23 @@ SORT_TIES = (Sample("ties_ascending", (T(3, 6),)),
 SORT_ERRORS = (ErrorCase("dim_out_of_range", lambda fw, a: fw.sort(a, 2), Sample("2d", (T(3, 4),)), IndexError),)
 
 
+def signature_errors(name):
+    """torch's two signatures: once `stable` is given, dim and descending are keywords only."""
+    call = lambda method, *args, **kwargs: lambda fw, a: getattr(fw, name)(a, *args, **kwargs) if method == "function" \
+        else getattr(a, name)(*args, **kwargs)
+    return tuple(ErrorCase(f"{label}_{method}", call(method, *args, **kwargs), Sample("2d", (T(3, 4),)), TypeError)
+                 for method in ("function", "method")
+                 for label, args, kwargs in (("positional_dim_with_stable", (0,), {"stable": True}),
+                                             ("positional_descending_with_stable", (0, True), {"stable": False}),
+                                             ("stable_not_bool", (), {"stable": 1}),
+                                             ("dim_given_twice", (0,), {"dim": 1}),
+                                             ("bool_dim", (True,), {"descending": False})))
+
+
 def sort_specs(name, grad=True):
     function = lambda fw, a, **kw: getattr(fw, name)(a, **kw)
     return [OpSpec(name, function, SORT_SAMPLES, DTYPES, domain="distinct", grad=grad,
-                   errors=SORT_ERRORS if name == "sort" else ()),
+                   errors=(SORT_ERRORS if name == "sort" else ()) + signature_errors(name)),
             OpSpec(f"Tensor.{name}", lambda fw, a, **kw: getattr(a, name)(**kw), SORT_SAMPLES[:3], DTYPES,
                    domain="distinct", grad=grad),
             OpSpec(name, function, SORT_TIES, DTYPES, variant="ties", domain="small_int", grad=grad,

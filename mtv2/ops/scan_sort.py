@@ -190,11 +190,36 @@ def _constant_row_order(order_of_row, arguments, extent):
     return order_of_row([0] * extent, *arguments)
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False):
+_UNSET = object()
+
+
+def _sort_arguments(name, positional, dim, descending, stable):
+    """torch's two signatures: (input, dim=-1, descending=False), positionally or not, or (input, *, stable,
+    dim=-1, descending=False): once `stable` is given, dim and descending can only be keywords."""
+    named = {"dim": dim, "descending": descending}
+    given_twice = [key for key, _ in zip(named, positional) if named[key] is not _UNSET]
+    if len(positional) > 2 or given_twice or (positional and stable is not _UNSET) or \
+            (stable not in (_UNSET, None) and not isinstance(stable, bool)):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got {len(positional)} positional "
+                        f"argument(s) after input{', stable' if stable is not _UNSET else ''}"
+                        f"{', ' + ', '.join(given_twice) + ' twice' if given_twice else ''}, but expected one of: "
+                        f"(Tensor input, int dim, bool descending) or (Tensor input, *, bool stable, int dim, "
+                        f"bool descending)")
+    named.update(zip(named, positional))
+    if isinstance(named["dim"], bool):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not bool")
+    return (-1 if named["dim"] is _UNSET else named["dim"],
+            False if named["descending"] is _UNSET else named["descending"],
+            stable is not _UNSET and bool(stable))
+
+
+def argsort(input, *positional, dim=_UNSET, descending=_UNSET, stable=_UNSET):
+    dim, descending, stable = _sort_arguments("argsort", positional, dim, descending, stable)
     return _argsort(input, dim=_wrap_dim(dim, input.ndim, "argsort"), descending=descending, stable=stable)
 
 
-def sort(input, dim=-1, descending=False, *, stable=False):
+def sort(input, *positional, dim=_UNSET, descending=_UNSET, stable=_UNSET):
+    dim, descending, stable = _sort_arguments("sort", positional, dim, descending, stable)
     dim = _wrap_dim(dim, input.ndim, "sort")
     indices = _argsort(input, dim=dim, descending=descending, stable=stable)
     return _SortResult(_values_at_indices(input, indices, dim=dim), indices)
