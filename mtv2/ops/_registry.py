@@ -14,6 +14,11 @@ operands) and keeps only the result's shape, dtype and strides. An op declared `
 its first operand's values: the random fills, fill, copy_from) is not run at all on meta: no allocation, no
 random number drawn.
 
+Promotion follows torch's rule (promoted_dtype, _result_dtypes) and nothing else: what it decides for a call
+depends only on the operands' signatures (each tensor's dtype and whether it is 0-d, each number's type) and the
+default dtype, so each op caches the rule's answer per signature (Op.type_plans, emptied by set_default_dtype)
+instead of keeping a second, faster copy of the rule.
+
 Variadic ops (cat): a kernel written `def cat(*tensors, dim=0)` takes any number of operands, all promoted
 together. Its rule's parameter `tensors` receives the tuple of those operands (`tensors_shape`: the tuple of
 their shapes), and it returns one gradient per operand, in order.
@@ -175,7 +180,7 @@ def apply_op(op, *operands, **params):
     """Op.__call__, the call path: promote, run the kernel, wrap its result, record the autograd node."""
     if _live_meta_arrays.count and _has_meta_operand(operands, params):
         return apply_meta(op, operands, params)
-    if op.promotion is RAW:
+    if op.promotion == RAW:
         arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
         result_dtype = None
     else:
