@@ -717,7 +717,7 @@ OUT_OF_SCOPE = {
     **dict.fromkeys(("all", "any", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_not", "bitwise_or",
                      "bitwise_xor", "eq", "ne", "lt", "le", "gt", "ge", "isfinite", "isinf", "isnan", "isneginf",
                      "isposinf", "logical_and", "logical_not", "logical_or", "logical_xor", "nonzero", "one_hot",
-                     "isin"),
+                     "isin", "topk_indices"),
                     _NOT_FLOAT),
     **dict.fromkeys(("as_strided", "diagonal", "expand", "getitem", "narrow", "permute", "select", "unfold", "view"),
                     _VIEW),
