@@ -676,7 +676,8 @@ class Upcast:
 
 def _draw(function, what):
     return (f"mtv2/ops/_draws.py {function}: {what}, as torch's kernel does per element; mtv2 works on blocks of "
-            f"16K elements, so the buffer is one block's (bounded), not the tensor's size")
+            f"32K elements (ops/_draws.py BLOCK) with scratch kept per thread, so the buffers are a block's (a few "
+            f"MB at most, whatever the tensor's size), not the tensor's")
 
 
 UPCASTS = (
