@@ -6,6 +6,10 @@ from ._dtype import (bfloat16, bool, can_cast, dtype, finfo, float16, float32, f
 from ._random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._size import Size
 from ._tensor import Tensor
+# The op families (mtv2/ops/<family>.py), each registering its ops: imported here, once, after the Tensor they all use
+from .ops import (activation, conversion, einsum, elementwise, gather_scatter, indexing, inplace, joining,  # noqa: F401
+                  linalg, linalg_svd, nn_layers, nn_losses, pointwise_math, random_fill, reduction, sampling,
+                  scan_sort, strided, views)
 from ._layout import layout, strided  # (hf)
 from ._storage import UntypedStorage  # (hf)
 from .creation import asarray  # (hf) safetensors' torch loader reads checkpoints through it

@@ -10,8 +10,16 @@ from ._device import CPU as _CPU, META as _META
 from ._meta import NO_DATA, MetaArray
 from ._size import Size
 from ._storage import UntypedStorage, VersionCounter, storage_of_fresh_array
+from . import ops as _ops   # the package: its families are imported by mtv2/__init__.py, after Tensor
 from ._tensor_methods import TensorMethods
 from .autograd import grad_mode
+
+
+def _creation():
+    """mtv2.creation, which builds Tensors: imported when a Tensor method first needs a factory (new_zeros, ...),
+    so that this module imports no module that imports it."""
+    from . import creation
+    return creation
 
 
 class Tensor(TensorMethods):
@@ -120,7 +128,7 @@ class Tensor(TensorMethods):
         return self._data.flags.c_contiguous
 
     def contiguous(self, memory_format=None):
-        return self if self._data.flags.c_contiguous else _conversion.contiguous_copy(self)
+        return self if self._data.flags.c_contiguous else _ops.conversion.contiguous_copy(self)
 
     def dim(self):
         return self._data.ndim
@@ -385,36 +393,36 @@ class Tensor(TensorMethods):
 
     def __add__(self, other, *, alpha=1):
         if type(alpha) is int and alpha == 1:
-            return _elementwise._add(self, other)   # the kernel's default alpha
+            return _ops.elementwise._add(self, other)   # the kernel's default alpha
         return self.add(other, alpha=alpha)
 
     def __mul__(self, other):
-        return _elementwise._mul(self, other)
+        return _ops.elementwise._mul(self, other)
 
     def __truediv__(self, other, *, rounding_mode=None):
         if rounding_mode is None:
-            return _elementwise._true_divide(self, other)
+            return _ops.elementwise._true_divide(self, other)
         return self.div(other, rounding_mode=rounding_mode)
 
     # new_* factories: same dtype and device as self unless given
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-        return _creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+        return _creation().tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                                 requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+        return _creation().zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
                                requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+        return _creation().ones(*size, dtype=dtype or self.dtype, device=device or self.device,
                               requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.empty(*size, dtype=dtype or self.dtype, device=device or self.device,
+        return _creation().empty(*size, dtype=dtype or self.dtype, device=device or self.device,
                                requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-        return _creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+        return _creation().full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                               requires_grad=requires_grad)
 
 
@@ -465,10 +473,3 @@ def _dtype_from_type_name(name):
         if legacy == name:
             return getattr(_dtype, dtype_name)
     raise ValueError(f"invalid type: '{name}'")
-
-
-# The ops need Tensor, so they are imported after it is defined (Tensor's methods reach them as mtv2.ops.*).
-from . import creation as _creation  # noqa: E402
-from .ops import conversion as _conversion  # noqa: E402
-from .ops import elementwise as _elementwise  # noqa: E402
-from .ops import activation, einsum, elementwise, indexing, inplace, joining, linalg, pointwise_math, random_fill, reduction, scan_sort, gather_scatter, views  # noqa: E402,F401
