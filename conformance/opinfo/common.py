@@ -82,6 +82,26 @@ def torch_refused(theirs, mine, subject, what="sample"):
 
 
 # ---- forward ------------------------------------------------------------------------------
+def forward_layout(subject, torch, mtv2):
+    """The forward check of an op whose values are undefined (empty: uninitialised memory): each output's shape,
+    dtype, strides and requires_grad, not its values."""
+    def run(fw):
+        output, _, _ = subject.run(fw)
+        return [(tuple(t.shape), dtype_name(fw, t.dtype), tuple(t.stride()), bool(t.requires_grad))
+                for _, t in flatten_output(fw, output) if is_tensor(fw, t)]
+    theirs = timed(lambda: run(torch))
+    mine = timed(lambda: run(mtv2))
+    if theirs.exception:
+        return torch_refused(theirs, mine, subject)
+    if mine.exception:
+        return _raised(mine, theirs)
+    if mine.value != theirs.value:
+        return CheckResult("fail", f"outputs' (shape, dtype, strides, requires_grad): torch {theirs.value}, mtv2 "
+                                   f"{mine.value}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    return CheckResult("pass", "uninitialised memory: the outputs' shape, dtype, strides and requires_grad agree (the "
+                               "values are undefined in both)", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+
+
 def forward(subject, torch, mtv2):
     def run(fw):
         output, _, inputs = subject.run(fw)

@@ -11,7 +11,8 @@ runs every mapped variant on it. Rows (case id `opinfo/<full name>/<variant>/<sa
 - gradcheck and gradgrad, float64 only, on the first variant, where OpInfo says torch supports them (through
   OpInfo's gradcheck_wrapper);
 - a random op (torch's output changes with the seed) runs after the same manual_seed in both (mtv2 draws torch's
-  CPU streams); an op whose output changes under one seed too (empty: uninitialised memory) gets skip rows.
+  CPU streams); an op returning uninitialised memory (empty, empty_like, new_empty) has its forward check compare the
+  outputs' shape, dtype, strides and requires_grad, and skips the others.
 One more test per OpInfo, `opinfo/<full name>/other`, has the rows of its error_inputs
 (`opinfo/<full name>/<variant>/error<i>/<dtype>`, check=error: torch's declared class, then mtv2 raising the
 class torch raised) and a skip row for each dtype OpInfo declares that mtv2 lacks (complex, ...).
@@ -142,9 +143,13 @@ def planned(op, variants, index, dtype, torch):
     return plan
 
 
-def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype, seed=None):
-    """One check of one (variant, sample) -> CheckResult (seed: a random op's, given to both before each call)."""
-    verdict = sources.torch_verdict(op, check, variant.label, dtype, torch)
+def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype, seed=None, random=None):
+    """One check of one (variant, sample) -> CheckResult (seed: a random op's, given to both before each call;
+    random=UNSEEDED: values undefined, the forward check compares the outputs' layout and the others skip)."""
+    if random == UNSEEDED and check != "forward":
+        return UNINITIALISED
+    # OpInfo's skips are about comparing values; the layout check of uninitialised memory compares none
+    verdict = None if random == UNSEEDED else sources.torch_verdict(op, check, variant.label, dtype, torch)
     if verdict:
         return CheckResult("skip", verdict)
     tolerance = sources.torch_tolerance(op, dtype, torch)
@@ -155,7 +160,7 @@ def run_check(op, variant, check, sample, portable, case_id, torch, mtv2, dtype,
     except Untranslatable as reason:
         return CheckResult("skip", str(reason))
     if check == "forward":
-        return common.forward(subject, torch, mtv2)
+        return (common.forward_layout if random == UNSEEDED else common.forward)(subject, torch, mtv2)
     if check == "backward":
         return common.backward(subject, torch, mtv2, case_id)
     if check == "gradcheck":
@@ -190,8 +195,8 @@ def is_random(variants, samples, torch):
     return None
 
 
-UNINITIALISED = CheckResult("skip", "nondeterministic op: torch's output changes from run to run under one seed "
-                                    "(uninitialised memory: empty)")
+UNINITIALISED = CheckResult("skip", "uninitialised memory (empty): the values are undefined, so only the forward "
+                                    "check runs, on the outputs' shape, dtype, strides and requires_grad")
 
 
 def sample_seed(op, index):
@@ -217,13 +222,12 @@ def run_sample_rows(op, variants, index, sample, dtype, torch, mtv2, note="", ti
         require_markers(portable, mtv2)
     except Untranslatable as reason:
         return [row.make(CheckResult("skip", f"the sample holds {reason}")) for row, _, _ in rows]
-    if random == UNSEEDED:
-        return [row.make(UNINITIALISED) for row, _, _ in rows]
     try:
         with time_limit(time_limit_seconds):
             for row, variant, check in rows:
                 try:
-                    result = run_check(op, variant, check, sample, portable, row.case_id, torch, mtv2, dtype, seed)
+                    result = run_check(op, variant, check, sample, portable, row.case_id, torch, mtv2, dtype, seed,
+                                       random)
                 except CaseTimeout:
                     raise
                 except Exception as exception:
