@@ -82,6 +82,18 @@ def torch_refused(theirs, mine, subject, what="sample"):
 
 
 # ---- forward ------------------------------------------------------------------------------
+def _run_both(subject, run, torch, mtv2):
+    """run(fw) timed in torch, then in mtv2: (theirs, mine, None), or with the row's CheckResult last when torch
+    refused the sample (a broken case) or mtv2 raised."""
+    theirs = timed(lambda: run(torch))
+    mine = timed(lambda: run(mtv2))
+    if theirs.exception:
+        return theirs, mine, torch_refused(theirs, mine, subject)
+    if mine.exception:
+        return theirs, mine, _raised(mine, theirs)
+    return theirs, mine, None
+
+
 def forward_layout(subject, torch, mtv2):
     """The forward check of an op whose values are undefined (empty: uninitialised memory): each output's shape,
     dtype, strides and requires_grad, not its values."""
@@ -89,12 +101,9 @@ def forward_layout(subject, torch, mtv2):
         output, _, _ = subject.run(fw)
         return [(tuple(t.shape), dtype_name(fw, t.dtype), tuple(t.stride()), bool(t.requires_grad))
                 for _, t in flatten_output(fw, output) if is_tensor(fw, t)]
-    theirs = timed(lambda: run(torch))
-    mine = timed(lambda: run(mtv2))
-    if theirs.exception:
-        return torch_refused(theirs, mine, subject)
-    if mine.exception:
-        return _raised(mine, theirs)
+    theirs, mine, refused = _run_both(subject, run, torch, mtv2)
+    if refused:
+        return refused
     if mine.value != theirs.value:
         return CheckResult("fail", f"outputs' (shape, dtype, strides, requires_grad): torch {theirs.value}, mtv2 "
                                    f"{mine.value}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
@@ -107,12 +116,9 @@ def forward(subject, torch, mtv2):
         output, _, inputs = subject.run(fw)
         facts = {"returns its input": output is next(iter(inputs.values()), None)} if subject.inplace else {}
         return plain(fw, output), inputs, facts
-    theirs = timed(lambda: run(torch))
-    mine = timed(lambda: run(mtv2))
-    if theirs.exception:
-        return torch_refused(theirs, mine, subject)
-    if mine.exception:
-        return _raised(mine, theirs)
+    theirs, mine, refused = _run_both(subject, run, torch, mtv2)
+    if refused:
+        return refused
     for fact, value in theirs.value[2].items():
         if mine.value[2][fact] != value:
             return CheckResult("fail", f"{fact}: torch {value}, mtv2 {mine.value[2][fact]}", mtv2_ms=mine.ms,
