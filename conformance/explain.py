@@ -2,7 +2,6 @@
 to debug it: inputs, both outputs, the worst elements, every check's row, the gradcheck verdict,
 and a reproduction to paste into a Python prompt for either framework."""
 import inspect
-import re
 import textwrap
 
 import numpy as np
@@ -10,7 +9,6 @@ import numpy as np
 from conformance import frameworks
 from conformance import gradcheck as finite_differences
 from conformance.cases import case_by_id
-from conformance.checks import CaseContext
 from conformance.frameworks import FLOATING, dtype_name, is_tensor, to_numpy
 from conformance.inputs import NUMPY_DTYPES, build, draw_sample, layout_source
 from conformance.outcome import compare_values, exception_text, flatten_output, timed
@@ -136,15 +134,17 @@ def _describe_inputs(reference, drawn):
             print(f"  x{position}: Python value {item.storage!r}")
 
 
-def _show_output(label, fw, ran):
+def show_output(label, fw, ran):
+    """One framework's output (or what it raised), tensor by tensor; long tensors summarised by NumPy beyond 200
+    elements (an OpInfo sample can hold thousands)."""
     if ran.exception:
         print(f"  {label}: raises {exception_text(ran.exception, 400)}")
         return
     for path, value in flatten_output(fw, ran.value):
         if is_tensor(fw, value):
-            print(f"  {label} {path}: shape {tuple(value.shape)} dtype {dtype_name(fw, value.dtype)} "
+            print(f"  {label} {path}: shape {list(value.shape)} dtype {dtype_name(fw, value.dtype)} "
                   f"stride {value.stride()}")
-            print(textwrap.indent(np.array2string(to_numpy(fw, value), precision=6), "      "))
+            print(textwrap.indent(np.array2string(to_numpy(fw, value), precision=6, threshold=200), "      "))
         else:
             print(f"  {label} {path}: {value!r}")
 
@@ -163,8 +163,8 @@ def explain(case_id, extra_spec_files=()):
     for label, fw in (("torch", reference), ("mtv2", candidate)):
         runs[label] = timed(lambda: fn(fw, *build(fw, drawn, grad="explicit")[0], **case.sample.kwargs))
     print("outputs:")
-    _show_output("torch", reference, runs["torch"])
-    _show_output("mtv2", candidate, runs["mtv2"])
+    show_output("torch", reference, runs["torch"])
+    show_output("mtv2", candidate, runs["mtv2"])
     if not runs["torch"].exception and not runs["mtv2"].exception:
         comparison, _ = compare_values(case.spec, "forward", candidate, runs["mtv2"].value,
                                        reference, runs["torch"].value)

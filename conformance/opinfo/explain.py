@@ -7,11 +7,12 @@ import textwrap
 import numpy as np
 
 from conformance import frameworks
-from conformance.frameworks import dtype_name, is_tensor, to_numpy
+from conformance.explain import show_output
+from conformance.frameworks import to_numpy
 from conformance.inputs import NUMPY_DTYPES
 from conformance.opinfo import module_cases, op_cases, sources
 from conformance.opinfo.portable import Marker, TensorRef, Untranslatable, materialize, plain, snapshot
-from conformance.outcome import compare_values, exception_text, flatten_output, timed
+from conformance.outcome import compare_values, timed
 
 HEADER = ["import numpy as np", "import torch as fw    # the same lines run mtv2 after: import mtv2 as fw",
           "torch = fw"]
@@ -98,19 +99,6 @@ def _portable_description(torch, portable):
     arguments = sample_arguments(portable) if len(portable.value) == 3 else call_arguments(*portable.value)
     lines.append(f"  arguments: ({arguments})")
     return lines
-
-
-def show_output(label, fw, ran):
-    if ran.exception:
-        print(f"  {label}: raises {exception_text(ran.exception, 400)}")
-        return
-    for path, value in flatten_output(fw, ran.value):
-        if is_tensor(fw, value):
-            print(f"  {label} {path}: shape {list(value.shape)} dtype {dtype_name(fw, value.dtype)} "
-                  f"stride {value.stride()}")
-            print(textwrap.indent(np.array2string(to_numpy(fw, value), precision=6, threshold=200), "      "))
-        else:
-            print(f"  {label} {path}: {value!r}")
 
 
 def compare_runs(theirs, mine, torch, mtv2, spec):
