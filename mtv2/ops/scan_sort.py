@@ -170,7 +170,10 @@ def _redo_tied_rows(a, dim, indices, count, order_of_row, arguments, every_row=F
     if every_row:
         tied = np.ones(len(rows), bool)
     else:
-        ordered = np.sort(rows.astype(np.float32) if a.dtype == _BFLOAT16 else rows, axis=1)
+        comparable = rows.astype(np.float32) if a.dtype == _BFLOAT16 else rows
+        # a full order (sort) already sorts each row; a partial one (topk's first k) does not: sort again
+        ordered = (np.take_along_axis(comparable, chosen, axis=1) if count == extent
+                   else np.sort(comparable, axis=1))
         tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
         if ordered.dtype.kind == "f":
             tied |= np.isnan(ordered).sum(axis=1) > 1
