@@ -14,6 +14,8 @@ import scipy.linalg
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
+from .elementwise import _with_out
+from .reduction import check_norm_dtype, vector_norm
 
 
 def _reduced_svd(a, part):
@@ -109,7 +111,6 @@ def svdvals(A, *, driver=None, out=None):
                            "cuSOLVER backend.")
     if A.numel() and A.dtype not in (_dtype.float32, _dtype.float64):   # an empty matrix has nothing to refuse
         raise NotImplementedError(f"\"linalg_svd_cpu\" not implemented for '{_dtype.scalar_type_name(A.dtype)}'")
-    from .linalg import _with_out
     return _with_out(_svdvals(A), out)
 
 
@@ -135,8 +136,6 @@ def _over_matrix_dims(A, dims, keepdim, reduce):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """torch.linalg.matrix_norm: 'fro', 'nuc' (sum of singular values), 2 / -2 (largest / smallest singular
     value), 1 / -1 (max / min column sum of |A|), inf / -inf (max / min row sum)."""
-    from .linalg import _with_out
-    from .reduction import check_norm_dtype, vector_norm
     if isinstance(ord, str):
         if ord not in ("fro", "nuc"):
             raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
