@@ -7,8 +7,8 @@ mixed) in torch and mtv2, feeds both the same seeded gradient sequence for STEPS
   and every numeric group option (lr, betas, momentum) equal torch's within the dtype's tolerance; the
   row's err_ratio is the worst over all steps, its detail the first diverging step, parameter and slot.
 - resume: mtv2's state dict has torch's layout; saved at step RESUME_AT and loaded into a fresh mtv2
-  optimizer it continues exactly like the uninterrupted mtv2 run; torch's state dict at that step,
-  converted tensor by tensor, loaded into a fresh mtv2 optimizer continues like torch.
+  optimizer it continues as torch continues from its own state dict; torch's state dict at that step,
+  converted tensor by tensor, loaded into a fresh mtv2 optimizer continues likewise.
 
 Scheduler cases step an optimizer and its scheduler SCHEDULER_STEPS times and compare get_last_lr()
 and the group options after every step (trajectory), and resume from both frameworks' state dicts
@@ -127,6 +127,59 @@ OPTIMIZER_VARIANTS = {
         ("groups", {"lr": 1e-1}, ({"lr_decay": 0.1}, {"lr": 1e-2, "weight_decay": 0.05})),
         ("missing_grads", {"lr": 1e-1}, ()),
     ],
+    "Adamax": [
+        ("default", {"lr": 2e-2}, ()),
+        ("betas_eps", {"lr": 2e-2, "betas": (0.8, 0.99), "eps": 1e-6}, ()),
+        ("weight_decay", {"lr": 2e-2, "weight_decay": 0.1}, ()),
+        ("maximize", {"lr": 2e-2, "maximize": True, "weight_decay": 0.05}, ()),
+        ("groups", {"lr": 2e-2}, ({"betas": (0.5, 0.9)}, {"lr": 2e-3, "weight_decay": 0.05, "eps": 1e-4})),
+        ("missing_grads", {"lr": 2e-2}, ()),
+    ],
+    "NAdam": [
+        ("default", {"lr": 2e-2}, ()),
+        ("momentum_decay", {"lr": 2e-2, "momentum_decay": 0.1, "betas": (0.8, 0.99)}, ()),
+        ("weight_decay", {"lr": 2e-2, "weight_decay": 0.1}, ()),
+        ("decoupled_weight_decay", {"lr": 2e-2, "weight_decay": 0.1, "decoupled_weight_decay": True}, ()),
+        ("maximize", {"lr": 2e-2, "maximize": True, "eps": 1e-6}, ()),
+        ("groups", {"lr": 2e-2}, ({"decoupled_weight_decay": True, "weight_decay": 0.2},
+                                  {"lr": 2e-3, "momentum_decay": 0.01, "weight_decay": 0.05})),
+        ("missing_grads", {"lr": 2e-2}, ()),
+    ],
+    "RAdam": [
+        # with beta2 = 0.999 rho_t first passes 5 at step 6: both branches are on the trajectory
+        ("default", {"lr": 1e-2}, ()),
+        ("betas_eps", {"lr": 1e-2, "betas": (0.8, 0.99), "eps": 1e-6}, ()),
+        ("weight_decay", {"lr": 1e-2, "weight_decay": 0.1}, ()),
+        ("decoupled_weight_decay", {"lr": 1e-2, "weight_decay": 0.1, "decoupled_weight_decay": True}, ()),
+        ("maximize", {"lr": 1e-2, "maximize": True}, ()),
+        ("groups", {"lr": 1e-2}, ({"decoupled_weight_decay": True, "weight_decay": 0.2},
+                                  {"lr": 1e-3, "betas": (0.5, 0.9)})),
+        ("missing_grads", {"lr": 1e-2}, ()),
+    ],
+    "Adadelta": [
+        ("default", {}, ()),
+        ("rho_eps", {"lr": 0.5, "rho": 0.5, "eps": 1e-4}, ()),
+        ("weight_decay", {"weight_decay": 0.1}, ()),
+        ("maximize", {"maximize": True, "weight_decay": 0.05}, ()),
+        ("groups", {"lr": 1.0}, ({"rho": 0.95}, {"lr": 0.1, "weight_decay": 0.05})),
+        ("missing_grads", {}, ()),
+    ],
+    "Rprop": [
+        ("default", {}, ()),
+        ("etas_step_sizes", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}, ()),
+        ("maximize", {"maximize": True}, ()),
+        ("groups", {"lr": 1e-2}, ({"etas": (0.4, 1.1)}, {"lr": 1e-3, "step_sizes": (1e-4, 1e-2)})),
+        ("missing_grads", {}, ()),
+    ],
+    "ASGD": [
+        ("default", {}, ()),
+        # t0 within the run: the averaging (mu < 1) starts at step 5
+        ("averaging_t0", {"lr": 0.05, "t0": 5, "lambd": 1e-2, "alpha": 0.5}, ()),
+        ("weight_decay", {"lr": 0.05, "weight_decay": 0.1, "t0": 8}, ()),
+        ("maximize", {"lr": 0.05, "maximize": True, "t0": 3}, ()),
+        ("groups", {"lr": 0.05}, ({"t0": 2}, {"lr": 0.01, "lambd": 0.1, "weight_decay": 0.05})),
+        ("missing_grads", {"t0": 4}, ()),
+    ],
 }
 
 
@@ -137,6 +190,12 @@ MIXED_DTYPE_VARIANTS = [
     ("AdamW", "mixed_float64", {"lr": 1e-2, "weight_decay": 0.1}),
     ("RMSprop", "mixed_float64", {"lr": 1e-2, "centered": True, "momentum": 0.5}),
     ("Adagrad", "mixed_float64", {"lr": 1e-1, "lr_decay": 0.01}),
+    ("Adamax", "mixed_float64", {"lr": 2e-2, "weight_decay": 0.05}),
+    ("NAdam", "mixed_float64", {"lr": 2e-2, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("RAdam", "mixed_float64", {"lr": 1e-2, "weight_decay": 0.1}),
+    ("Adadelta", "mixed_float64", {"weight_decay": 0.05}),
+    ("Rprop", "mixed_float64", {"lr": 0.05}),
+    ("ASGD", "mixed_float64", {"lr": 0.05, "t0": 5}),
 ]
 
 
@@ -265,6 +324,21 @@ ERROR_CASES = [
     ("Adagrad", "negative_lr_decay", lambda fw: fw.optim.Adagrad(_params(fw), lr_decay=-0.1)),
     ("Adagrad", "negative_initial_accumulator_value",
      lambda fw: fw.optim.Adagrad(_params(fw), initial_accumulator_value=-1.0)),
+    ("Adamax", "negative_lr", lambda fw: fw.optim.Adamax(_params(fw), lr=-1e-3)),
+    ("Adamax", "beta2_one", lambda fw: fw.optim.Adamax(_params(fw), betas=(0.9, 1.0))),
+    ("Adamax", "negative_eps", lambda fw: fw.optim.Adamax(_params(fw), eps=-1e-8)),
+    ("NAdam", "negative_momentum_decay", lambda fw: fw.optim.NAdam(_params(fw), momentum_decay=-4e-3)),
+    ("NAdam", "beta1_negative", lambda fw: fw.optim.NAdam(_params(fw), betas=(-0.1, 0.999))),
+    ("NAdam", "negative_weight_decay", lambda fw: fw.optim.NAdam(_params(fw), weight_decay=-0.1)),
+    ("RAdam", "beta1_one", lambda fw: fw.optim.RAdam(_params(fw), betas=(1.0, 0.999))),
+    ("RAdam", "negative_weight_decay", lambda fw: fw.optim.RAdam(_params(fw), weight_decay=-0.1)),
+    ("Adadelta", "rho_above_one", lambda fw: fw.optim.Adadelta(_params(fw), rho=1.5)),
+    ("Adadelta", "negative_eps", lambda fw: fw.optim.Adadelta(_params(fw), eps=-1e-6)),
+    ("Adadelta", "negative_lr", lambda fw: fw.optim.Adadelta(_params(fw), lr=-1.0)),
+    ("Rprop", "eta_minus_above_one", lambda fw: fw.optim.Rprop(_params(fw), etas=(1.5, 2.0))),
+    ("Rprop", "eta_plus_below_one", lambda fw: fw.optim.Rprop(_params(fw), etas=(0.5, 0.9))),
+    ("ASGD", "negative_weight_decay", lambda fw: fw.optim.ASGD(_params(fw), weight_decay=-0.1)),
+    ("ASGD", "negative_lr", lambda fw: fw.optim.ASGD(_params(fw), lr=-0.1)),
     ("Optimizer", "empty_parameter_list", lambda fw: fw.optim.SGD([], lr=0.1)),
     ("Optimizer", "tensor_as_params", lambda fw: fw.optim.SGD(fw.nn.Parameter(fw.ones(3)), lr=0.1)),
     ("Optimizer", "group_params_set", lambda fw: fw.optim.SGD([{"params": set(_params(fw))}], lr=0.1)),

@@ -259,18 +259,25 @@ def check_resume(ctx):
     if ctx.theirs.exception or ctx.mine.exception:
         return CheckResult("error", "a full run raised; see the trajectory row")
     case, torch, mtv2 = ctx.case, ctx.torch, ctx.mtv2
-    mine_full, mine_saved = ctx.mine.value
-    theirs_full, theirs_saved = ctx.theirs.value
+    mine_saved = ctx.mine.value[1]
+    theirs_saved = ctx.theirs.value[1]
     problems = _layout_differences(mine_saved["state_dict"], theirs_saved["state_dict"])
     if problems:
         return CheckResult("fail", "state_dict layout: " + "; ".join(problems))
     trajectory = Trajectory(case.dtype)
-    # 1. mtv2's own state dict, loaded into a fresh mtv2 optimizer, continues like the uninterrupted run
+    # The reference is torch resumed from its own state dict, not its uninterrupted run: loading casts floating
+    # state to the parameter's dtype, so NAdam's mu_product or ASGD's eta (float32 0-d slots) become float64
+    # beside a float64 parameter. For the other optimizers the two runs are the same.
+    theirs_resumed = timed(lambda: resumed_run(torch, case, ctx.grads, theirs_saved["params"],
+                                               convert_value(theirs_saved["state_dict"], torch, torch)))
+    if theirs_resumed.exception:
+        return CheckResult("error", f"torch resume raised {exception_text(theirs_resumed.exception)}")
+    # 1. mtv2's own state dict, loaded into a fresh mtv2 optimizer, continues as torch's does
     own = timed(lambda: resumed_run(mtv2, case, ctx.grads, mine_saved["params"],
                                     convert_value(mine_saved["state_dict"], mtv2, mtv2)))
     if own.exception:
         return CheckResult("error", f"mtv2 resume raised {exception_text(own.exception)}", mtv2_ms=own.ms)
-    for step, (resumed, full) in enumerate(zip(own.value, mine_full[RESUME_AT:]), RESUME_AT + 1):
+    for step, (resumed, full) in enumerate(zip(own.value, theirs_resumed.value), RESUME_AT + 1):
         trajectory.add(step, [(f"own resume: {label}", c) for label, c in compare_snapshots(resumed, full, case.dtype)])
     # 2. torch's state dict, converted, loaded into mtv2, continues like torch
     from_torch = timed(lambda: resumed_run(mtv2, case, ctx.grads, theirs_saved["params"],
@@ -278,7 +285,7 @@ def check_resume(ctx):
     if from_torch.exception:
         return CheckResult("error", f"mtv2 loading torch's state dict raised {exception_text(from_torch.exception)}",
                            mtv2_ms=from_torch.ms)
-    for step, (resumed, full) in enumerate(zip(from_torch.value, theirs_full[RESUME_AT:]), RESUME_AT + 1):
+    for step, (resumed, full) in enumerate(zip(from_torch.value, theirs_resumed.value), RESUME_AT + 1):
         trajectory.add(step, [(f"torch state dict: {label}", c)
                               for label, c in compare_snapshots(resumed, full, case.dtype)])
     return trajectory.result(f"resumed at step {RESUME_AT} from mtv2's and from torch's state dict",

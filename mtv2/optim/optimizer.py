@@ -75,6 +75,13 @@ def check_non_negative(value, name):
         raise ValueError(f"Invalid {name} value: {value}")
 
 
+def check_betas(betas):
+    """The beta checks of Adam and its relatives (Adamax, NAdam, RAdam): each in [0, 1)."""
+    for index, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+
+
 def check_fused(fused, differentiable, foreach):
     """The flag combinations torch refuses for `fused=True` (checked after the groups are built, as torch)."""
     if fused:
@@ -224,6 +231,15 @@ class Optimizer:
                 p_state = self.state.get(p, [])
                 if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
                     p_state["step"] = creation.tensor(float(p_state["step"]), dtype=scalar_dtype())
+
+    def _scalar_slots_to_tensors(self, *slots):
+        """Old checkpoints hold these 0-d slots (NAdam's mu_product, ASGD's eta and mu) as Python numbers."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p_state = self.state.get(p, [])
+                for slot in slots:
+                    if len(p_state) != 0 and not isinstance(p_state[slot], Tensor):
+                        p_state[slot] = creation.tensor(float(p_state[slot]), dtype=scalar_dtype())
 
     def _closure_loss(self, closure):
         if closure is None:
