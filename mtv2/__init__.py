@@ -10,6 +10,8 @@ from ._tensor import Tensor
 from .ops import (activation, conversion, einsum, elementwise, gather_scatter, indexing, inplace, joining,  # noqa: F401
                   linalg, linalg_svd, nn_layers, nn_losses, pointwise_math, random_fill, reduction, sampling,
                   scan_sort, strided, views)
+from .ops._registry import check_records as _check_records
+_check_records()   # every op has a derivative or says why it has none
 from ._layout import layout, strided  # (hf)
 from ._storage import UntypedStorage  # (hf)
 from .creation import asarray  # (hf) safetensors' torch loader reads checkpoints through it
@@ -30,10 +32,6 @@ from .creation import (arange, as_tensor, empty, empty_like, empty_strided, eye,
 from .ops.activation import log_softmax, relu_, softmax
 from .ops._parallel import get_num_threads, set_num_threads
 from .ops.conversion import clone, contiguous_format, memory_format, preserve_format
-from .ops.elementwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cos, div, eq, exp,
-                              floor_divide, fmod, ge, gt, le, log, logical_and, logical_not, logical_or, logical_xor,
-                              lt, maximum, minimum, mul, ne, neg, negative, pow, relu, remainder, rsub, sigmoid,
-                              sign, sin, sqrt, sub, tanh, true_divide, where)
 from .ops.pointwise_math import (acos, acosh, addcdiv, addcmul, arctan2, asin, asinh, atan, atan2, atanh, ceil,
                                  clamp, clamp_max, clamp_min, clip, cosh, erf, erfc, erfinv, exp2, expm1, floor, frac,
                                  isfinite, isinf, isnan, isneginf, isposinf, lerp, log1p, log2, log10, nan_to_num,
@@ -64,10 +62,6 @@ int = int32
 short = int16
 # `torch.bool` shadows the builtin inside torch too; `mtv2.bool` is the dtype.
 
-divide = div
-multiply = mul
-subtract = sub
-
 __version__ = "2.13.0"  # the torch API version mtv2 follows
 
 
@@ -89,6 +83,12 @@ def numel(input):
     return input.numel()
 
 
+
+# The public surface declared beside each function (@public, mtv2/ops/_surface.py): mtv2's functions here, Tensor's
+# methods, in-place methods and operators on Tensor; nn.functional takes its own in nn/functional.py
+from .ops import _surface  # noqa: E402
+globals().update(_surface.functions())
+_surface.install_methods(Tensor)
 
 # numpy's keyword names (axis=, keepdims=, x=, x2=) wherever torch's argument parser takes them (see _numpy_aliases)
 from ._numpy_aliases import accept_numpy_names as _accept_numpy_names  # noqa: E402

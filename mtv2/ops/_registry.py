@@ -1,12 +1,22 @@
 """The op table and the one call path: promote dtypes -> run the NumPy kernel -> record an autograd node.
 
-An op is a NumPy kernel registered with `@op(name, promotion=...)`, and its derivative right beside it
-with `@the_op.vjp`. The derivative rule is written with mtv2 ops, so it is differentiable itself. Its
-parameters name what it needs: `g` (the output's gradient) first, then any of the kernel's operand
-names (the inputs, saved at call time), `out` (the result), `out1` (a kernel's second, non-differentiable
-output: something the forward computes anyway that spares the backward recomputing it), or a keyword parameter
-of the kernel. `a_shape` asks for operand a's shape only. It returns one gradient per operand (None where there is none). Broadcasting is undone once, in
-OpNode.apply, never inside a rule.
+An op is a NumPy kernel registered with `@op(name, promotion=..., saves=(...))`, and its derivative right beside it
+with `@the_op.vjp`. The record declares what the derivative rule receives, in order, after `g` (the output's
+gradient): `saves` names, checked against the kernel's signature when the op registers,
+- an operand of the kernel (the input, saved at call time) or a keyword parameter of it (the call's value, else
+  its default);
+- `"result"`: the op's output; or the name of one of the kernel's `extra_outputs` (something the forward computes
+  anyway that spares the backward recomputing it: never differentiable);
+- `"a.shape"`: operand a's shape only (nothing saved, nothing version-checked);
+- for a variadic kernel (`def cat(*tensors, dim=0)`), `"tensors"`: the tuple of its operands, `"tensors.shape"`: their
+  shapes.
+The rule's own parameter names are free. It returns one gradient per operand (None where there is none).
+Broadcasting is undone once, in OpNode.apply, never inside a rule.
+
+Differentiability is declared too: an op has a rule (`vjp`), or says why it has none: `no_derivative()` (a floating
+result whose backward raises, as torch's does), `nondifferentiable="why"` (its results are never floating: an index,
+a bool mask, bitwise integers), or promotion=COMPARE (bool results by definition). `check_records()`, run once all the
+families are imported, refuses an op with none of these.
 
 Meta tensors (mtv2/_meta.py): while any exist, apply_op looks for a meta operand and hands such calls to
 apply_meta, which runs the kernel on stand-ins (a view kernel on the layouts, any other on zeros laid out like the
@@ -20,8 +30,7 @@ default dtype, so each op caches the rule's answer per signature (Op.type_plans,
 instead of keeping a second, faster copy of the rule.
 
 Variadic ops (cat): a kernel written `def cat(*tensors, dim=0)` takes any number of operands, all promoted
-together. Its rule's parameter `tensors` receives the tuple of those operands (`tensors_shape`: the tuple of
-their shapes), and it returns one gradient per operand, in order.
+together; its rule returns one gradient per operand, in order.
 """
 import inspect
 
@@ -48,7 +57,8 @@ OPS = {}
 class Op:
     """One primitive: a NumPy kernel, its promotion mode and (optionally) its derivative rule."""
 
-    def __init__(self, name, kernel, promotion, view=False, fills=False, opmath_scalars=False):
+    def __init__(self, name, kernel, promotion, view=False, fills=False, opmath_scalars=False, saves=(),
+                 extra_outputs=(), nondifferentiable=None):
         self.name = name
         self.kernel = kernel
         self.promotion = promotion
@@ -64,8 +74,11 @@ class Op:
                               if p.kind == p.VAR_POSITIONAL), None)
         self.param_defaults = {p.name: p.default for p in inspect.signature(kernel).parameters.values()
                                if p.default is not p.empty}
+        self.keyword_only = {p.name for p in inspect.signature(kernel).parameters.values() if p.kind == p.KEYWORD_ONLY}
+        self.extra_outputs = tuple(extra_outputs)  # the kernel's outputs after the first, for the rule only
+        self.nondifferentiable = nondifferentiable  # why the op's results are never floating, if they are not
         self.rule = None
-        self.rule_arguments = ()
+        self.saves = saves        # what the rule receives after g (see the module docstring); checked here
         self.has_gradient = False  # set by vjp() or no_derivative()
         self.node_name = "".join(part.capitalize() for part in name.strip("_").split("_")) + "Backward0"
         # {operand signature: promotion plan}: each entry what _type_plan (the general rule) worked out on the first
@@ -73,19 +86,24 @@ class Op:
         self.type_plans = _dtype.default_dependent_cache()
 
     @property
-    def rule_arguments(self):
-        return self._rule_arguments
+    def saves(self):
+        return self._saves
 
-    @rule_arguments.setter
-    def rule_arguments(self, names):
-        """The rule's parameters after `g`; also works out once where each comes from (see _save_plan)."""
-        self._rule_arguments = tuple(names)
-        self.save_plan = tuple(_save_plan(self, name) for name in self._rule_arguments)
+    @saves.setter
+    def saves(self, names):
+        """What the rule receives after `g`; works out once where each comes from (see _save_plan), refusing a name
+        the kernel does not have."""
+        self._saves = tuple(names)
+        self.save_plan = tuple(_save_plan(self, name) for name in self._saves)
 
     def vjp(self, rule):
-        """Register the derivative rule; its parameter names say what the op saves for backward."""
+        """Register the derivative rule: it takes g and then one parameter per declared saved value."""
+        parameters = inspect.signature(rule).parameters.values()
+        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if not any(p.kind == p.VAR_POSITIONAL for p in parameters) and len(positional) != 1 + len(self.saves):
+            raise TypeError(f"op {self.name}: its derivative rule takes {len(positional)} arguments, but the op saves "
+                            f"{self.saves} (the rule takes g and then each of them)")
         self.rule = rule
-        self.rule_arguments = tuple(inspect.signature(rule).parameters)[1:]
         self.has_gradient = True
         return rule
 
@@ -102,14 +120,25 @@ class Op:
         return f"<mtv2 op {self.name}>"
 
 
-def op(name, promotion=SAME, view=False, fills=False, opmath_scalars=False):
-    """Decorator: register a NumPy kernel as the op `name`."""
+def op(name, promotion=SAME, view=False, fills=False, opmath_scalars=False, saves=(), extra_outputs=(),
+       nondifferentiable=None):
+    """Decorator: register a NumPy kernel as the op `name` (the arguments: see Op and the module docstring)."""
     def register(kernel):
         if name in OPS:
             raise ValueError(f"op {name} registered twice")
-        OPS[name] = registered = Op(name, kernel, promotion, view, fills, opmath_scalars)
+        OPS[name] = registered = Op(name, kernel, promotion, view, fills, opmath_scalars, saves, extra_outputs,
+                                    nondifferentiable)
         return registered
     return register
+
+
+def check_records():
+    """Refuse an op that neither has a derivative nor says why it has none (see the module docstring): without the
+    declaration its floating results would silently drop their history."""
+    silent = sorted(name for name, record in OPS.items()
+                    if not record.has_gradient and record.nondifferentiable is None and record.promotion != COMPARE)
+    if silent:
+        raise TypeError(f"ops without a derivative rule or a declaration why they have none: {', '.join(silent)}")
 
 
 # ---------------------------------------------------------------- dtypes
@@ -210,6 +239,9 @@ def apply_op(op, *operands, **params):
                            f"the size of tensor a must match the size of tensor b at each non-singleton "
                            f"dimension") from None
     if type(result) is tuple:
+        if len(result) != 1 + len(op.extra_outputs):
+            raise TypeError(f"op {op.name}: its kernel returned {len(result)} outputs; the record declares "
+                            f"{1 + len(op.extra_outputs)}")
         outputs = tuple(_wrap_output(op, r, result_dtype if i == 0 else None, operands)
                         for i, r in enumerate(result))
         differentiable = outputs[0]
@@ -353,29 +385,34 @@ def _check_one_device(operands):
                 raise RuntimeError(f"Tensor on device {x.device} is not on the expected device {expected}!")
 
 
-# Where a rule's parameter comes from (see the module docstring): worked out once per op by _save_plan
+# Where a saved value comes from (see the module docstring): worked out once per op by _save_plan
 _OUT, _OUT1, _PARAM, _DEFAULT, _OPERAND, _SHAPE, _VARIADIC, _VARIADIC_SHAPES = (
     "out", "out1", "param", "default", "operand", "shape", "variadic", "variadic_shapes")
+RESULT = "result"
 
 
 def _save_plan(op, name):
-    """(name, source, key) for one parameter of the op's rule: a keyword given in the call wins over all but
-    `out`/`out1`, then its default, then an operand (key: its position), its shape, or the variadic operands."""
-    if name == "out":
+    """(name, source, key) for one declared saved value: a keyword given in the call wins over its default; an operand
+    is saved by position (key), `x.shape` keeps its shape only. A name the kernel does not have is refused here."""
+    if name == RESULT:
         return name, _OUT, None
-    if name == "out1":
+    if name in op.extra_outputs:
+        if op.extra_outputs.index(name) != 0:
+            raise TypeError(f"op {op.name}: only its second output can be saved, not {name!r}")
         return name, _OUT1, None
     if name in op.param_defaults:
         return name, _DEFAULT, op.param_defaults[name]
-    if name == op.variadic:
+    if name in op.keyword_only:
+        return name, _PARAM, None   # a keyword-only parameter without default: every call gives it
+    if op.variadic and name == op.variadic:
         return name, _VARIADIC, None
-    if op.variadic and name == op.variadic + "_shape":
+    if op.variadic and name == op.variadic + ".shape":
         return name, _VARIADIC_SHAPES, None
-    if name.endswith("_shape") and name[:-len("_shape")] in op.operand_names:
-        return name, _SHAPE, op.operand_names.index(name[:-len("_shape")])
+    if name.endswith(".shape") and name[:-len(".shape")] in op.operand_names:
+        return name, _SHAPE, op.operand_names.index(name[:-len(".shape")])
     if name in op.operand_names:
         return name, _OPERAND, op.operand_names.index(name)
-    return name, _PARAM, None   # a keyword-only parameter without default: must be given
+    raise TypeError(f"op {op.name} saves {name!r}, which is not an operand, keyword, output or shape of its kernel")
 
 
 class SavedOperands(tuple):

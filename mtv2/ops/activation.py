@@ -86,7 +86,7 @@ def _softmax_kernel_name(a, dim, prefix):
     return f"{prefix}_lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else f"{prefix}_kernel_impl"
 
 
-@op("softmax")
+@op("softmax", saves=("result", "dim"))
 def _softmax(a, dim):
     if a.size == 0:
         return a.copy()  # torch returns an empty input before dispatching on its dtype (even an integer one)
@@ -110,7 +110,7 @@ def _log_softmax_rows_half_lastdim(a, dim, half_type):
     return shifted - log_sum
 
 
-@op("log_softmax", promotion=RAW)  # RAW: the kernel must know a half input to round like torch
+@op("log_softmax", promotion=RAW, saves=("result", "dim"))  # RAW: the kernel must know a half input to round like torch
 def _log_softmax(a, dim):
     if a.size == 0:
         return a.copy()
@@ -131,7 +131,7 @@ def _(g, out, dim):
     return _log_softmax_backward(g, out, dim=dim)
 
 
-@op("log_softmax_backward")
+@op("log_softmax_backward", saves=("g", "log_probabilities", "dim"))
 def _log_softmax_backward(g, log_probabilities, dim):
     """g - exp(log_probabilities) * sum(g, dim): one kernel, two full-size passes and one buffer (cross_entropy
     over a large vocabulary spends its backward here), the same operations in the same order as the formula.
@@ -219,7 +219,7 @@ def _check_approximate(approximate):
         raise RuntimeError("gelu: approximate argument must be either none or tanh.")
 
 
-@op("gelu")
+@op("gelu", extra_outputs=("one_plus_erf",), saves=("a", "one_plus_erf", "approximate"))
 def _gelu(a, approximate="none"):
     _refuse_non_floating(a, "GeluKernelImpl")
     if approximate == "tanh":
@@ -250,12 +250,12 @@ def _gelu_into(out, one_plus_erf, a):
 
 
 @_gelu.vjp
-def _(g, a, out1, approximate):
-    one_plus_erf = out1._data if out1 is not None and out1._data.dtype == g._data.dtype else None
+def _(g, a, forward_erf, approximate):
+    one_plus_erf = forward_erf._data if forward_erf is not None and forward_erf._data.dtype == g._data.dtype else None
     return _gelu_backward(g, a, approximate=approximate, one_plus_erf=one_plus_erf)
 
 
-@op("gelu_backward")
+@op("gelu_backward", saves=("grad", "a", "approximate"))
 def _gelu_backward(grad, a, approximate="none", one_plus_erf=None):
     """grad * gelu'(a): an op of its own (as in torch) so that its own rule gives the second derivative.
     one_plus_erf: the forward's 1 + erf(a / sqrt 2), when it kept it (the same values this would compute)."""
@@ -310,7 +310,7 @@ def gelu(input, approximate="none"):
 
 # ================================================================ pointwise activations
 
-@op("silu")
+@op("silu", saves=("a",))
 def _silu(a):
     _refuse_non_floating(a, "silu_cpu")
     with np.errstate(over="ignore"):
@@ -323,7 +323,7 @@ def _(g, a):
     return g * s * (1 + a * (1 - s))
 
 
-@op("leaky_relu")
+@op("leaky_relu", saves=("a", "negative_slope"))
 def _leaky_relu(a, negative_slope=0.01):
     _refuse_non_floating(a, "leaky_relu_cpu")
     return np.where(a > 0, a, a * negative_slope)
@@ -334,7 +334,7 @@ def _(g, a, negative_slope):
     return where(a > 0, g, g * negative_slope)  # at 0 torch takes the negative side
 
 
-@op("elu")
+@op("elu", saves=("a", "alpha"))
 def _elu(a, alpha=1.0):
     _refuse_non_floating(a, "elu_cpu")
     with np.errstate(over="ignore"):
@@ -346,7 +346,7 @@ def _(g, a, alpha):
     return where(a > 0, g, g * alpha * exp(a))  # at 0 torch takes the exponential side: alpha * g
 
 
-@op("softplus")
+@op("softplus", saves=("a", "beta", "threshold"))
 def _softplus(a, beta=1.0, threshold=20.0):
     _refuse_non_floating(a, "softplus_cpu")
     scaled = a * beta
@@ -361,7 +361,7 @@ def _(g, a, beta, threshold):
     return where(scaled > threshold, g, g * sigmoid(scaled))
 
 
-@op("hardtanh")
+@op("hardtanh", saves=("a", "min_val", "max_val"))
 def _hardtanh(a, min_val=-1.0, max_val=1.0):
     if a.dtype == np.bool_:
         raise RuntimeError("Bool inputs not supported for hardtanh")
@@ -377,7 +377,7 @@ def _(g, a, min_val, max_val):
     return g * ((a > min_val) & (a < max_val))  # zero at the limits themselves, as torch
 
 
-@op("mish")
+@op("mish", saves=("a",))
 def _mish(a):
     _refuse_non_floating(a, "mish_cpu")
     with np.errstate(over="ignore"):
@@ -390,7 +390,7 @@ def _(g, a):
     return g * (tanh_softplus + a * sigmoid(a) * (1 - tanh_softplus * tanh_softplus))
 
 
-@op("log_sigmoid")
+@op("log_sigmoid", saves=("a",))
 def _log_sigmoid(a):
     _refuse_non_floating(a, "log_sigmoid_cpu")
     return np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))  # never exponentiates a large positive number

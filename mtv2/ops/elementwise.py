@@ -5,12 +5,13 @@ import numpy as np
 
 from .. import _dtype
 from ._registry import COMPARE, RAW, SAME, TO_FLOAT, op, promoted_dtype
+from ._surface import public
 from .._tensor import Tensor
 
 # ================================================================ arithmetic
 
 
-@op("add")
+@op("add", saves=("alpha",))
 def _add(a, b, alpha=1):
     if alpha == 1:
         return np.add(a, b)
@@ -29,7 +30,7 @@ def _(g, alpha):
     return g, (g if alpha == 1 else g * alpha)
 
 
-@op("sub")
+@op("sub", saves=("alpha",))
 def _sub(a, b, alpha=1):
     return np.subtract(a, b) if alpha == 1 else np.subtract(a, np.multiply(b, _integer_alpha(alpha, b)))
 
@@ -39,7 +40,7 @@ def _(g, alpha):
     return g, -g if alpha == 1 else g * -alpha
 
 
-@op("mul", opmath_scalars=True)
+@op("mul", opmath_scalars=True, saves=("a", "b"))
 def _mul(a, b):
     return np.multiply(a, b)
 
@@ -49,7 +50,7 @@ def _(g, a, b):
     return g * b, g * a
 
 
-@op("div", promotion=TO_FLOAT, opmath_scalars=True)
+@op("div", promotion=TO_FLOAT, opmath_scalars=True, saves=("a", "b"))
 def _true_divide(a, b):
     return np.true_divide(a, b)
 
@@ -144,7 +145,7 @@ _div_floor.vjp(_rounded_quotient_derivative)
 _trunc_divide.vjp(_rounded_quotient_derivative)
 
 
-@op("remainder")
+@op("remainder", saves=("a", "b"))
 def _remainder(a, b):
     _refuse_bool(a, "remainder_cpu")
     _check_integer_zero_division(a, b, "remainder")
@@ -170,7 +171,7 @@ def _remainder_scalar_dividend(a, b):
 _remainder_scalar_dividend.no_derivative()  # torch has no derivative for remainder(Scalar, Tensor)
 
 
-@op("fmod")
+@op("fmod", saves=("a", "b"))
 def _fmod(a, b):
     _refuse_bool(a, "fmod_cpu")
     _check_integer_zero_division(a, b, "fmod")
@@ -183,7 +184,7 @@ def _(g, a, b):
     return g, -g * div(a, b, rounding_mode="trunc")
 
 
-@op("pow")
+@op("pow", saves=("a", "b", "result"))
 def _pow(a, b):
     if _kind(a) == "b":
         return np.logical_or(a, np.logical_not(b))  # bool ** bool stays bool in torch
@@ -227,7 +228,7 @@ def _(g, a, b, out):
     return grad_a, grad_b
 
 
-@op("maximum")
+@op("maximum", saves=("a", "b"))
 def _maximum(a, b):
     return np.maximum(a, b)
 
@@ -239,7 +240,7 @@ def _(g, a, b):
     return where(a < b, 0.0, shared), where(a > b, 0.0, shared)
 
 
-@op("minimum")
+@op("minimum", saves=("a", "b"))
 def _minimum(a, b):
     return np.minimum(a, b)
 
@@ -250,7 +251,7 @@ def _(g, a, b):
     return where(a > b, 0.0, shared), where(a < b, 0.0, shared)
 
 
-@op("where", promotion=RAW)
+@op("where", promotion=RAW, saves=("condition",))
 def _where(condition, a, b, dtype=None):
     a = a.astype(dtype.numpy_type, copy=False) if isinstance(a, np.ndarray) else np.asarray(a, dtype.numpy_type)
     b = b.astype(dtype.numpy_type, copy=False) if isinstance(b, np.ndarray) else np.asarray(b, dtype.numpy_type)
@@ -278,7 +279,7 @@ def _(g):
     return -g
 
 
-@op("abs")
+@op("abs", saves=("a",))
 def _abs(a):
     _refuse_bool(a, "abs_cpu")
     return np.abs(a)
@@ -301,7 +302,7 @@ def _(g):
     return g * 0
 
 
-@op("exp", promotion=TO_FLOAT)
+@op("exp", promotion=TO_FLOAT, saves=("result",))
 def _exp(a):
     return np.exp(a)
 
@@ -311,7 +312,7 @@ def _(g, out):
     return g * out
 
 
-@op("log", promotion=TO_FLOAT)
+@op("log", promotion=TO_FLOAT, saves=("a",))
 def _log(a):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(a)
@@ -322,7 +323,7 @@ def _(g, a):
     return g / a
 
 
-@op("sqrt", promotion=TO_FLOAT)
+@op("sqrt", promotion=TO_FLOAT, saves=("result",))
 def _sqrt(a):
     with np.errstate(invalid="ignore"):
         return np.sqrt(a)
@@ -333,7 +334,7 @@ def _(g, out):
     return g / (2 * out)
 
 
-@op("sin", promotion=TO_FLOAT)
+@op("sin", promotion=TO_FLOAT, saves=("a",))
 def _sin(a):
     return np.sin(a)
 
@@ -343,7 +344,7 @@ def _(g, a):
     return g * cos(a)
 
 
-@op("cos", promotion=TO_FLOAT)
+@op("cos", promotion=TO_FLOAT, saves=("a",))
 def _cos(a):
     return np.cos(a)
 
@@ -353,7 +354,7 @@ def _(g, a):
     return -g * sin(a)
 
 
-@op("tanh", promotion=TO_FLOAT)
+@op("tanh", promotion=TO_FLOAT, saves=("result",))
 def _tanh(a):
     return np.tanh(a)
 
@@ -363,7 +364,7 @@ def _(g, out):
     return g * (1 - out * out)
 
 
-@op("sigmoid", promotion=TO_FLOAT)
+@op("sigmoid", promotion=TO_FLOAT, saves=("result",))
 def _sigmoid(a):
     # split by sign so exp never overflows
     positive = a >= 0
@@ -376,7 +377,7 @@ def _(g, out):
     return g * out * (1 - out)
 
 
-@op("relu")
+@op("relu", saves=("result",))
 def _relu(a):
     if a.dtype == np.bool_:
         raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
@@ -405,28 +406,28 @@ _gt = _comparison("gt", np.greater)
 _ge = _comparison("ge", np.greater_equal)
 
 
-@op("logical_not", promotion=RAW)
+@op("logical_not", promotion=RAW, nondifferentiable="a bool result")
 def _logical_not(a):
     return np.logical_not(a)
 
 
-@op("logical_and", promotion=RAW)
+@op("logical_and", promotion=RAW, nondifferentiable="a bool result")
 def _logical_and(a, b):
     return np.logical_and(a, b)
 
 
-@op("logical_or", promotion=RAW)
+@op("logical_or", promotion=RAW, nondifferentiable="a bool result")
 def _logical_or(a, b):
     return np.logical_or(a, b)
 
 
-@op("logical_xor", promotion=RAW)
+@op("logical_xor", promotion=RAW, nondifferentiable="a bool result")
 def _logical_xor(a, b):
     return np.logical_xor(a, b)
 
 
 def _bitwise(name, ufunc):
-    @op(name)
+    @op(name, nondifferentiable="integer or bool results (floats are refused)")
     def kernel(a, b):
         if _kind(a) == "f":
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_float_title(a)}\'')
@@ -439,7 +440,7 @@ _bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
 _bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 
 
-@op("bitwise_not")
+@op("bitwise_not", nondifferentiable="integer or bool results (floats are refused)")
 def _bitwise_not(a):
     if a.dtype.kind == "f":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
@@ -456,11 +457,13 @@ def _check_alpha(input, other, alpha, name):
                            f"({name})")
 
 
+@public(method=True, inplace=True)
 def add(input, other, *, alpha=1, out=None):
     _check_alpha(input, other, alpha, "add")
     return _with_out(_add(input, other, alpha=alpha), out)
 
 
+@public("sub", "subtract", method=True, inplace=True)
 def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
@@ -473,15 +476,18 @@ def sub(input, other, *, alpha=1, out=None):
     return _with_out(_sub(input, other, alpha=alpha), out)
 
 
+@public()
 def rsub(input, other, *, alpha=1):
     _require_tensor_input("rsub", input)
     return sub(other, input, alpha=alpha)
 
 
+@public("mul", "multiply", method=True, inplace=True)
 def mul(input, other, *, out=None):
     return _with_out(_mul(input, other), out)
 
 
+@public("div", "divide", method=True, inplace=True)
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_divide(input, other)
@@ -495,14 +501,17 @@ def div(input, other, *, rounding_mode=None, out=None):
     return _with_out(result, out)
 
 
+@public(method=True, inplace=True)
 def floor_divide(input, other, *, out=None):
     return _with_out(_floor_divide(input, other, half=_half_of(input, other)), out)
 
 
+@public(method=True)
 def true_divide(input, other, *, out=None):
     return div(input, other, out=out)
 
 
+@public(method=True, inplace=True)
 def remainder(input, other, *, out=None):
     _refuse_two_numbers("remainder", input, other)
     if not isinstance(input, Tensor):
@@ -510,11 +519,13 @@ def remainder(input, other, *, out=None):
     return _with_out(_remainder(input, other), out)
 
 
+@public(method=True, inplace=True)
 def fmod(input, other, *, out=None):
     _require_tensor_input("fmod", input)
     return _with_out(_fmod(input, other), out)
 
 
+@public(method=True, inplace=True)
 def pow(input, exponent, *, out=None):
     _refuse_two_numbers("pow", input, exponent)
     if isinstance(exponent, Tensor) and promoted_dtype((input, exponent)) is _dtype.bool:
@@ -533,11 +544,13 @@ def pow(input, exponent, *, out=None):
     return _with_out(_pow(input, exponent), out)
 
 
+@public(method=True)
 def maximum(input, other, *, out=None):
     _require_tensors("maximum", input, other)
     return _with_out(_maximum(input, other), out)
 
 
+@public(method=True)
 def minimum(input, other, *, out=None):
     _require_tensors("minimum", input, other)
     return _with_out(_minimum(input, other), out)
@@ -567,6 +580,7 @@ def _refuse_two_numbers(name, input, other):
                         f"(Number self, Tensor other)")
 
 
+@public()
 def where(condition, input=None, other=None):
     """torch.where: elementwise choice; the one-argument form is nonzero(as_tuple=True)."""
     if input is None and other is None:
@@ -585,117 +599,146 @@ def where(condition, input=None, other=None):
     return _where(condition, input, other, dtype=promoted_dtype((input, other)))
 
 
+@public("where", function=False, method=True)
+def where_method(input, condition, other):
+    """Tensor.where(condition, other): self is torch.where's `input`."""
+    return where(condition, input, other)
+
+
+@public("neg", "negative", method=True, inplace=True)
 def neg(input, *, out=None):
     return _with_out(_neg(input), out)
 
 
-negative = neg
 
-
+@public(method=True, inplace=True)
 def abs(input, *, out=None):
     return _with_out(_abs(input), out)
 
 
+@public(method=True, inplace=True)
 def sign(input, *, out=None):
     return _with_out(_sign(input), out)
 
 
+@public(method=True, inplace=True)
 def exp(input, *, out=None):
     return _with_out(_exp(input), out)
 
 
+@public(method=True, inplace=True)
 def log(input, *, out=None):
     return _with_out(_log(input), out)
 
 
+@public(method=True, inplace=True)
 def sqrt(input, *, out=None):
     return _with_out(_sqrt(input), out)
 
 
+@public(method=True, inplace=True)
 def sin(input, *, out=None):
     return _with_out(_sin(input), out)
 
 
+@public(method=True, inplace=True)
 def cos(input, *, out=None):
     return _with_out(_cos(input), out)
 
 
+@public(method=True, inplace=True)
 def tanh(input, *, out=None):
     return _with_out(_tanh(input), out)
 
 
+@public(method=True, inplace=True)
 def sigmoid(input, *, out=None):
     return _with_out(_sigmoid(input), out)
 
 
+@public(method=True, inplace=True)
 def relu(input):
     return _relu(input)
 
 
+@public(method=True, inplace=True)
 def eq(input, other, *, out=None):
     _require_tensor_input("eq", input)
     return _with_out(_eq(input, other), out)
 
 
+@public(method=True, inplace=True)
 def ne(input, other, *, out=None):
     _require_tensor_input("ne", input)
     return _with_out(_ne(input, other), out)
 
 
+@public(method=True, inplace=True)
 def lt(input, other, *, out=None):
     _require_tensor_input("lt", input)
     return _with_out(_lt(input, other), out)
 
 
+@public(method=True, inplace=True)
 def le(input, other, *, out=None):
     _require_tensor_input("le", input)
     return _with_out(_le(input, other), out)
 
 
+@public(method=True, inplace=True)
 def gt(input, other, *, out=None):
     _require_tensor_input("gt", input)
     return _with_out(_gt(input, other), out)
 
 
+@public(method=True, inplace=True)
 def ge(input, other, *, out=None):
     _require_tensor_input("ge", input)
     return _with_out(_ge(input, other), out)
 
 
+@public(method=True)
 def logical_not(input, *, out=None):
     return _with_out(_logical_not(input), out)
 
 
+@public(method=True)
 def logical_and(input, other, *, out=None):
     _require_tensors("logical_and", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_and(input, other), out)
 
 
+@public(method=True)
 def logical_or(input, other, *, out=None):
     _require_tensors("logical_or", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_or(input, other), out)
 
 
+@public(method=True)
 def logical_xor(input, other, *, out=None):
     _require_tensors("logical_xor", input, other)   # torch has no Scalar overload for logical ops
     return _with_out(_logical_xor(input, other), out)
 
 
+@public(method=True, inplace=True)
 def bitwise_and(input, other, *, out=None):
     _refuse_two_numbers("bitwise_and", input, other)
     return _with_out(_bitwise_and(input, other), out)
 
 
+@public(method=True, inplace=True)
 def bitwise_or(input, other, *, out=None):
     _refuse_two_numbers("bitwise_or", input, other)
     return _with_out(_bitwise_or(input, other), out)
 
 
+@public(method=True, inplace=True)
 def bitwise_xor(input, other, *, out=None):
     _refuse_two_numbers("bitwise_xor", input, other)
     return _with_out(_bitwise_xor(input, other), out)
 
 
+@public(method=True)
 def bitwise_not(input, *, out=None):
     return _with_out(_bitwise_not(input), out)
 

@@ -94,14 +94,14 @@ def _gather_scatter_index(name, input, dim, index, src=None):
 
 # ---------------------------------------------------------------- gather and its derivative (scatter-add into zeros)
 
-@op("gather", promotion=RAW)
+@op("gather", promotion=RAW, saves=("a.shape", "dim", "index"))
 def _gather(a, dim=0, index=None):
     if index.size == 0:
         return np.zeros(index.shape, dtype=a.dtype)
     return _as_1d(a)[_positions(_as_1d(index), dim)].reshape(index.shape)
 
 
-@op("gather_backward", promotion=RAW)
+@op("gather_backward", promotion=RAW, saves=("dim", "index"))
 def _gather_backward(g, input_shape=(), dim=0, index=None):
     grad = np.zeros(input_shape or (1,), dtype=g.dtype)
     if index.size == 0:
@@ -138,7 +138,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 
 # ---------------------------------------------------------------- scatter (src tensor or value), scatter_add
 
-@op("scatter", promotion=RAW)
+@op("scatter", promotion=RAW, saves=("dim", "index"))
 def _scatter(a, src, dim=0, index=None):
     result = np.array(_as_1d(a))
     shape = _as_1d(index).shape
@@ -155,7 +155,7 @@ def _(g, dim, index):
 def _src_larger_than_index(kernel, name, node):
     """The same kernel for a src (requiring grad) larger than index: torch's rule gives src an index-shaped
     gradient, which its engine rejects, so backward fails naming the op."""
-    larger = op(name, promotion=RAW)(kernel)
+    larger = op(name, promotion=RAW, saves=("src.shape", "index"))(kernel)
 
     @larger.vjp
     def _(g, src_shape, index):
@@ -174,7 +174,7 @@ def _scatter_op(src, index, exact, larger):
     return exact
 
 
-@op("scatter_value", promotion=RAW)
+@op("scatter_value", promotion=RAW, saves=("dim", "index"))
 def _scatter_value(a, value=0, dim=0, index=None):
     result = np.array(_as_1d(a))
     result[_positions(_as_1d(index), dim)] = value   # NumPy casts like torch: 7.5 into an int64 tensor is 7
@@ -186,7 +186,7 @@ def _(g, dim, index):
     return _scatter_value(g, value=0, dim=dim, index=index)
 
 
-@op("scatter_add", promotion=RAW)
+@op("scatter_add", promotion=RAW, saves=("dim", "index"))
 def _scatter_add(a, src, dim=0, index=None):
     result = np.array(_as_1d(a))
     shape = _as_1d(index).shape
@@ -288,7 +288,7 @@ def scatter_add_(input, dim, index, src):
 
 # ---------------------------------------------------------------- index_select and its derivative (index-add into zeros)
 
-@op("index_select", promotion=RAW)
+@op("index_select", promotion=RAW, saves=("a.shape", "dim", "index"))
 def _index_select(a, dim=0, index=None):
     result = np.take(_as_1d(a), index.reshape(-1), axis=dim)
     return result.reshape(()) if a.ndim == 0 else result
@@ -299,7 +299,7 @@ def _add_along(target, dim, index, values):
     np.add.at(np.moveaxis(target, dim, 0), index.reshape(-1), np.moveaxis(_as_1d(values), dim, 0))
 
 
-@op("index_select_backward", promotion=RAW)
+@op("index_select_backward", promotion=RAW, saves=("dim", "index"))
 def _index_select_backward(g, input_shape=(), dim=0, index=None):
     grad = np.zeros(input_shape or (1,), dtype=g.dtype)
     _add_along(grad, dim, index, g)
@@ -337,7 +337,7 @@ def index_select(input, dim, index, *, out=None):
                                                           "scalar type")
 
 
-@op("index_add", promotion=RAW)
+@op("index_add", promotion=RAW, saves=("dim", "index", "alpha"))
 def _index_add(a, source, dim=0, index=None, alpha=1):
     compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype   # half types add in float32, round once
     result = np.array(_as_1d(a), dtype=compute_type)
@@ -439,7 +439,7 @@ def masked_select(input, mask, *, out=None):
 
 # ---------------------------------------------------------------- one_hot (nn.functional)
 
-@op("one_hot", promotion=RAW)
+@op("one_hot", promotion=RAW, nondifferentiable="an int64 result")
 def _one_hot(a, num_classes=0):
     return (a[..., None] == np.arange(num_classes)).astype(np.int64)
 

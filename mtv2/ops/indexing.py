@@ -196,7 +196,7 @@ def _empty_result_shape(a, index):
     return result.shape if result.size == 0 else None
 
 
-@op("index", promotion=RAW)
+@op("index", promotion=RAW, saves=("a.shape", "index"))
 def _index(a, index=()):
     try:
         result = a[index]
@@ -209,7 +209,7 @@ def _index(a, index=()):
     return np.empty(result.shape, a.dtype) if result.size == 0 else result
 
 
-@op("index_backward", promotion=RAW)
+@op("index_backward", promotion=RAW, saves=("index",))
 def _index_backward(g, input_shape=(), index=()):
     grad = np.zeros(input_shape, dtype=g.dtype)
     if g.size:   # an empty result read nothing (its indices may be out of range, as torch allows)
@@ -237,7 +237,7 @@ def getitem(input, index):
 
 # ---------------------------------------------------------------- writing: index_put
 
-@op("index_put", promotion=RAW)
+@op("index_put", promotion=RAW, saves=("index", "accumulate", "values.shape"))
 def _index_put(a, values, index=(), accumulate=False):
     result = a.copy()
     values = values.astype(a.dtype, copy=False) if isinstance(values, np.ndarray) else values
@@ -345,7 +345,7 @@ def index_put(input, indices, values, accumulate=False):
 
 # ---------------------------------------------------------------- nonzero
 
-@op("nonzero", promotion=RAW)
+@op("nonzero", promotion=RAW, nondifferentiable="int64 indices")
 def _nonzero(a):
     return np.argwhere(a).astype(np.int64)
 

@@ -40,7 +40,7 @@ def _is_legacy_empty(shape):
     return tuple(shape) == (0,)
 
 
-@op("cat")
+@op("cat", saves=("tensors.shape", "dim"))
 def _cat(*tensors, dim=0):
     kept = [t for t in tensors if not _is_legacy_empty(t.shape)]
     if not kept:
@@ -135,7 +135,7 @@ row_stack = vstack
 
 # ---------------------------------------------------------------- repeat / tile / repeat_interleave
 
-@op("repeat", promotion=RAW)
+@op("repeat", promotion=RAW, saves=("a.shape", "repeats"))
 def _repeat(a, repeats=()):
     return np.tile(a, repeats)
 
@@ -169,7 +169,7 @@ def tile(input, dims):
     return repeat(input, (1,) * (input.ndim - len(dims)) + tuple(dims))
 
 
-@op("repeat_interleave", promotion=RAW)
+@op("repeat_interleave", promotion=RAW, saves=("a.shape", "repeats", "dim"))
 def _repeat_interleave(a, repeats=1, dim=0):
     return np.repeat(a, repeats, axis=dim)
 
@@ -233,7 +233,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 # ---------------------------------------------------------------- flip / roll
 
-@op("flip", promotion=RAW)
+@op("flip", promotion=RAW, saves=("dims",))
 def _flip(a, dims=()):
     return np.flip(a, dims) if dims else a.copy()
 
@@ -270,7 +270,7 @@ def flipud(input):
     return flip(input, (0,))
 
 
-@op("roll", promotion=RAW)
+@op("roll", promotion=RAW, saves=("shifts", "dims"))
 def _roll(a, shifts=(), dims=None):
     return np.roll(a, shifts, axis=dims)  # dims None: the flattened tensor is rolled, as torch does
 
@@ -326,7 +326,7 @@ def checked_fill_value(value, dtype, name):
     return value
 
 
-@op("masked_fill", promotion=RAW)
+@op("masked_fill", promotion=RAW, saves=("mask",))
 def _masked_fill(a, mask, value):
     return np.where(mask, np.asarray(value).astype(a.dtype), a)
 
@@ -366,7 +366,7 @@ def masked_fill_(self, mask, value):
 
 def _triangle_op(name, numpy_triangle):
     """The op `name`: keep one triangle of the last two dims (np.tril or np.triu), zero the rest."""
-    @op(name, promotion=RAW)
+    @op(name, promotion=RAW, saves=("diagonal",))
     def kernel(a, diagonal=0):
         return numpy_triangle(a, diagonal)
 
@@ -397,7 +397,7 @@ def triu(input, diagonal=0):
 
 # ---------------------------------------------------------------- nn.functional.pad
 
-@op("constant_pad_nd", promotion=RAW)
+@op("constant_pad_nd", promotion=RAW, saves=("pad",))
 def _constant_pad(a, pad=(), value=0):
     # pad holds (before, after) pairs from the last dim backwards; negative entries crop
     crop, widths = [slice(None)] * a.ndim, [(0, 0)] * a.ndim

@@ -14,6 +14,7 @@ import scipy.linalg
 from .. import _dtype
 from .._tensor import Tensor
 from ._registry import RAW, op
+from ._surface import public
 
 # ---------------------------------------------------------------- checks shared by the products
 
@@ -73,7 +74,7 @@ def _blas_ready(a):
     return np.ascontiguousarray(a)
 
 
-@op("matmul")
+@op("matmul", saves=("a", "b"))
 def _matmul(a, b):
     return np.matmul(_blas_ready(a), _blas_ready(b))
 
@@ -130,9 +131,10 @@ def _scaled_product_plus_input_grads(g, a, b, beta, alpha):
     return g * beta, grad_a, grad_b  # input's gradient is zeros (not None) when beta is 0, as in torch
 
 
-_addmm = op("addmm")(_scaled_product_plus_input)
-_baddbmm = op("baddbmm")(_scaled_product_plus_input)
-_addmv = op("addmv")(_scaled_product_plus_input)
+_SCALED_PRODUCT_SAVES = ("a", "b", "beta", "alpha")
+_addmm = op("addmm", saves=_SCALED_PRODUCT_SAVES)(_scaled_product_plus_input)
+_baddbmm = op("baddbmm", saves=_SCALED_PRODUCT_SAVES)(_scaled_product_plus_input)
+_addmv = op("addmv", saves=_SCALED_PRODUCT_SAVES)(_scaled_product_plus_input)
 for _fused in (_addmm, _baddbmm, _addmv):
     _fused.vjp(_scaled_product_plus_input_grads)
 
@@ -155,6 +157,7 @@ def _matmul_kernel_name(input, other):
     return "bmm"
 
 
+@public(method=True)
 def matmul(input, other, *, out=None):
     _check_tensors("matmul", input=input, other=other)
     if input.ndim == 0 or other.ndim == 0:
@@ -370,13 +373,14 @@ def _cholesky_backward(g, factor, upper, input_dtype):
     return _solve_triangular(factor, grad, upper=False, left=False)
 
 
-_cholesky_ex = op("linalg_cholesky_ex", promotion=RAW)(_cholesky_kernel)
-_cholesky_deprecated = op("cholesky", promotion=RAW)(_cholesky_kernel)   # torch.cholesky: its own node name
+_CHOLESKY_RECORD = dict(promotion=RAW, extra_outputs=("info",), saves=("result", "upper", "input_dtype"))
+_cholesky_ex = op("linalg_cholesky_ex", **_CHOLESKY_RECORD)(_cholesky_kernel)
+_cholesky_deprecated = op("cholesky", **_CHOLESKY_RECORD)(_cholesky_kernel)   # torch.cholesky: its own node name
 for _factorization in (_cholesky_ex, _cholesky_deprecated):
     _factorization.vjp(lambda g, out, upper, input_dtype: _cholesky_backward(g, out, upper, input_dtype))
 
 
-@op("linalg_solve_triangular", promotion=RAW)
+@op("linalg_solve_triangular", promotion=RAW, saves=("a", "result", "upper", "left", "unitriangular"))
 def _solve_triangular(a, b, upper=False, left=True, unitriangular=False):
     """X with A X = B (left) or X A = B, reading only A's upper (lower) triangle: trsm, no singularity check (a
     zero on the diagonal gives inf and NaN, as in torch). B is taken in A's dtype; batch dims broadcast."""

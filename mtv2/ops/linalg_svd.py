@@ -35,17 +35,17 @@ def _reduced_svd(a, part):
     return np.stack(factors).reshape(batch + factors[0].shape)
 
 
-@op("linalg_svd", promotion=RAW)   # torch names the node of svdvals LinalgSvdBackward0 too
+@op("linalg_svd", promotion=RAW, saves=("a",))   # torch names the node of svdvals LinalgSvdBackward0 too
 def _svdvals(a):
     return _reduced_svd(a, 1)
 
 
-@op("linalg_svd_u", promotion=RAW)
+@op("linalg_svd_u", promotion=RAW, saves=("a", "result"))
 def _svd_u(a):
     return _reduced_svd(a, 0)
 
 
-@op("linalg_svd_vh", promotion=RAW)
+@op("linalg_svd_vh", promotion=RAW, saves=("a", "result"))
 def _svd_vh(a):
     return _reduced_svd(a, 2)
 

@@ -39,7 +39,7 @@ def _check_padding_idx(padding_idx, num_embeddings):
     return padding_idx
 
 
-@op("embedding", promotion=RAW)
+@op("embedding", promotion=RAW, saves=("weight.shape", "indices", "padding_idx", "scale_grad_by_freq"))
 def _embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False):
     return weight[indices]
 
@@ -50,7 +50,7 @@ def _(g, weight_shape, indices, padding_idx, scale_grad_by_freq):
                                      scale_grad_by_freq=scale_grad_by_freq), None
 
 
-@op("embedding_dense_backward", promotion=RAW)
+@op("embedding_dense_backward", promotion=RAW, saves=("indices", "padding_idx"))
 def _embedding_dense_backward(g, indices, num_weights=0, padding_idx=-1, scale_grad_by_freq=False):
     """The rows' cotangents summed into the table; none for the padding row; scale_grad_by_freq divides each by how
     often its index occurs in the batch."""
@@ -114,7 +114,8 @@ def _normalized_dims(ndim, normalized_ndim):
     return tuple(range(ndim - normalized_ndim, ndim))
 
 
-@op("layer_norm", promotion=RAW)  # RAW: a half input computes in float32 and keeps its dtype (weight may be float)
+# RAW: a half input computes in float32 and keeps its dtype (weight may be float)
+@op("layer_norm", promotion=RAW, saves=("input", "weight", "normalized_ndim", "eps"))
 def _layer_norm(input, weight, bias, normalized_ndim=1, eps=1e-5):
     compute = np.float64 if input.dtype == np.float64 else np.float32
     x = input.astype(compute, copy=False)

@@ -46,7 +46,8 @@ def _picked_weights(target, weight, ignore_index, classes, compute_type):
     return classes_picked, weights, valid
 
 
-@op("nll_loss", promotion=RAW)  # RAW: target stays int64, and the kernel rounds half results once
+# RAW: target stays int64, and the kernel rounds half results once
+@op("nll_loss", promotion=RAW, saves=("input.shape", "target", "weight", "reduction", "ignore_index"))
 def _nll_loss(input, target, weight, reduction="mean", ignore_index=-100):
     _refuse_non_floating(input, "nll_loss_out_frame")
     compute_type = _compute_type(input)
@@ -105,7 +106,7 @@ def _(g, input_shape, target, weight, reduction, ignore_index):
                                ignore_index=ignore_index), None, None)
 
 
-@op("nll_loss_backward", promotion=RAW)
+@op("nll_loss_backward", promotion=RAW, saves=("target", "weight", "reduction", "ignore_index"))
 def _nll_loss_backward(g, target, weight, input_shape=None, reduction="mean", ignore_index=-100):
     compute_type = _compute_type(g)
     classes_picked, weights, valid = _picked_weights(target, weight, ignore_index, input_shape[1], compute_type)
@@ -137,7 +138,7 @@ def _rounding(dtype):
     return lambda values: np.asarray(values, np.float32).astype(dtype).astype(np.float32)
 
 
-@op("mse_loss", promotion=RAW)
+@op("mse_loss", promotion=RAW, saves=("input", "target"))
 def _mse_loss(input, target):
     _refuse_non_floating(input, "mse_cpu")
     rounded = _rounding(input.dtype)
@@ -151,7 +152,7 @@ def _(g, input, target):
     return grad, -grad
 
 
-@op("smooth_l1_loss", promotion=RAW)
+@op("smooth_l1_loss", promotion=RAW, saves=("input", "target", "beta"))
 def _smooth_l1_loss(input, target, beta=1.0):
     _refuse_non_floating(input, "smooth_l1_cpu")
     compute_type = _compute_type(input)
@@ -175,7 +176,7 @@ def _(g, input, target, beta):
 _BCE_EPSILON = 1e-12  # torch's floor on x(1-x) in the binary_cross_entropy backward
 
 
-@op("binary_cross_entropy", promotion=RAW)
+@op("binary_cross_entropy", promotion=RAW, saves=("input", "target"))
 def _binary_cross_entropy(input, target):
     _refuse_non_floating(input, "binary_cross_entropy")
     compute_type = _compute_type(input)
@@ -200,7 +201,7 @@ def _(g, input, target):
     return grad_input, grad_target
 
 
-@op("xlogy_self", promotion=RAW)  # RAW: the kernel must know a half input to round like torch
+@op("xlogy_self", promotion=RAW, saves=("a",))  # RAW: the kernel must know a half input to round like torch
 def _xlogy_self(a):
     """a * log(a), 0 where a == 0 (torch's xlogy(a, a), the entropy term of kl_div); nan stays nan."""
     compute_type = _compute_type(a)

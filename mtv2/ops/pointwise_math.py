@@ -19,7 +19,7 @@ def _refuse(input, kernel_name, refused):
 
 # ================================================================ exponentials and logarithms
 
-@op("rsqrt", promotion=TO_FLOAT)
+@op("rsqrt", promotion=TO_FLOAT, saves=("result",))
 def _rsqrt(a):
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1 / np.sqrt(a)
@@ -30,7 +30,7 @@ def _(g, out):
     return -0.5 * g * (out * out * out)
 
 
-@op("reciprocal", promotion=TO_FLOAT)
+@op("reciprocal", promotion=TO_FLOAT, saves=("result",))
 def _reciprocal(a):
     with np.errstate(divide="ignore"):
         return 1 / a
@@ -41,7 +41,7 @@ def _(g, out):
     return -g * (out * out)
 
 
-@op("exp2", promotion=TO_FLOAT)
+@op("exp2", promotion=TO_FLOAT, saves=("result",))
 def _exp2(a):
     with np.errstate(over="ignore"):
         return np.exp2(a)  # inf on overflow, as torch
@@ -52,7 +52,7 @@ def _(g, out):
     return g * out * math.log(2)
 
 
-@op("expm1", promotion=TO_FLOAT)
+@op("expm1", promotion=TO_FLOAT, saves=("result",))
 def _expm1(a):
     with np.errstate(over="ignore"):
         return np.expm1(a)  # inf on overflow, as torch
@@ -63,7 +63,7 @@ def _(g, out):
     return g * (out + 1)
 
 
-@op("log1p", promotion=TO_FLOAT)
+@op("log1p", promotion=TO_FLOAT, saves=("a",))
 def _log1p(a):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log1p(a)
@@ -76,7 +76,7 @@ def _(g, a):
 
 def _logarithm(name, numpy_log, base):
     """The op `name`: the logarithm in `base` (NumPy's own function for it, not log(a) / log(base))."""
-    @op(name, promotion=TO_FLOAT)
+    @op(name, promotion=TO_FLOAT, saves=("a",))
     def kernel(a):
         with np.errstate(divide="ignore", invalid="ignore"):
             return numpy_log(a)
@@ -93,7 +93,7 @@ _log10 = _logarithm("log10", np.log10, 10)
 
 # ================================================================ the error function
 
-@op("erf", promotion=TO_FLOAT)
+@op("erf", promotion=TO_FLOAT, saves=("a",))
 def _erf(a):
     return scipy.special.erf(a)
 
@@ -103,7 +103,7 @@ def _(g, a):
     return 2 / math.sqrt(math.pi) * exp(-(a * a)) * g
 
 
-@op("erfc", promotion=TO_FLOAT)
+@op("erfc", promotion=TO_FLOAT, saves=("a",))
 def _erfc(a):
     return scipy.special.erfc(a)
 
@@ -113,7 +113,7 @@ def _(g, a):
     return -2 / math.sqrt(math.pi) * exp(-(a * a)) * g
 
 
-@op("erfinv", promotion=TO_FLOAT)
+@op("erfinv", promotion=TO_FLOAT, saves=("result",))
 def _erfinv(a):
     result = scipy.special.erfinv(a)  # +-inf at +-1, nan outside [-1, 1], as torch
     return np.where(a == 0, a, result)  # erfinv(-0.0) is -0.0 in torch
@@ -126,7 +126,7 @@ def _(g, out):
 
 # ================================================================ trigonometric and hyperbolic
 
-@op("tan", promotion=TO_FLOAT)
+@op("tan", promotion=TO_FLOAT, saves=("result",))
 def _tan(a):
     return np.tan(a)
 
@@ -136,7 +136,7 @@ def _(g, out):
     return g * (1 + out * out)
 
 
-@op("asin", promotion=TO_FLOAT)
+@op("asin", promotion=TO_FLOAT, saves=("a",))
 def _asin(a):
     with np.errstate(invalid="ignore"):
         return np.arcsin(a)
@@ -147,7 +147,7 @@ def _(g, a):
     return g * rsqrt(1 - a * a)
 
 
-@op("acos", promotion=TO_FLOAT)
+@op("acos", promotion=TO_FLOAT, saves=("a",))
 def _acos(a):
     with np.errstate(invalid="ignore"):
         return np.arccos(a)
@@ -158,7 +158,7 @@ def _(g, a):
     return -g * rsqrt(1 - a * a)
 
 
-@op("atan", promotion=TO_FLOAT)
+@op("atan", promotion=TO_FLOAT, saves=("a",))
 def _atan(a):
     return np.arctan(a)
 
@@ -168,7 +168,7 @@ def _(g, a):
     return g / (a * a + 1)
 
 
-@op("atan2", promotion=TO_FLOAT)
+@op("atan2", promotion=TO_FLOAT, saves=("a", "b"))
 def _atan2(a, b):
     return np.arctan2(a, b)
 
@@ -179,7 +179,7 @@ def _(g, a, b):
     return g * b * reciprocal_norm, g * -a * reciprocal_norm
 
 
-@op("sinh", promotion=TO_FLOAT)
+@op("sinh", promotion=TO_FLOAT, saves=("a",))
 def _sinh(a):
     with np.errstate(over="ignore"):
         return np.sinh(a)  # inf on overflow, as torch
@@ -190,7 +190,7 @@ def _(g, a):
     return g * cosh(a)
 
 
-@op("cosh", promotion=TO_FLOAT)
+@op("cosh", promotion=TO_FLOAT, saves=("a",))
 def _cosh(a):
     with np.errstate(over="ignore"):
         return np.cosh(a)  # inf on overflow, as torch
@@ -201,7 +201,7 @@ def _(g, a):
     return g * sinh(a)
 
 
-@op("asinh", promotion=TO_FLOAT)
+@op("asinh", promotion=TO_FLOAT, saves=("a",))
 def _asinh(a):
     return np.arcsinh(a)
 
@@ -211,7 +211,7 @@ def _(g, a):
     return g * rsqrt(a * a + 1)
 
 
-@op("acosh", promotion=TO_FLOAT)
+@op("acosh", promotion=TO_FLOAT, saves=("a",))
 def _acosh(a):
     with np.errstate(invalid="ignore"):
         return np.arccosh(a)
@@ -222,7 +222,7 @@ def _(g, a):
     return g * rsqrt(a * a - 1)
 
 
-@op("atanh", promotion=TO_FLOAT)
+@op("atanh", promotion=TO_FLOAT, saves=("a",))
 def _atanh(a):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.arctanh(a)
@@ -279,7 +279,7 @@ def _(g):
 
 # ================================================================ clamp, lerp, addcmul, addcdiv
 
-@op("clamp")
+@op("clamp", saves=("a", "low", "high"))
 def _clamp(a, low, high):
     result = a
     if low is not None:
@@ -315,7 +315,7 @@ def _lerp_formula(start, end, weight):
     return np.where(small, start + weight * (end - start), end - (end - start) * (1 - weight))
 
 
-@op("lerp_scalar_weight")
+@op("lerp_scalar_weight", saves=("weight",))
 def _lerp_scalar_weight(start, end, weight=0.5):
     # a Python weight is a kernel parameter: torch uses it in the compute type, never rounded to a half type
     return _lerp_formula(start, end, start.dtype.type(weight))
@@ -326,7 +326,7 @@ def _(g, weight):
     return g * (1 - weight), g * weight
 
 
-@op("lerp")
+@op("lerp", saves=("start", "end", "weight"))
 def _lerp(start, end, weight):
     return _lerp_formula(start, end, weight)
 
@@ -336,7 +336,7 @@ def _(g, start, end, weight):
     return g * (1 - weight), g * weight, g * (end - start)
 
 
-@op("addcmul")
+@op("addcmul", saves=("tensor1", "tensor2", "value"))
 def _addcmul(input, tensor1, tensor2, value=1):
     if input.dtype.kind in "iu":
         # torch converts value to the integer type first: 0.5 -> 0, and -2 wraps in uint8
@@ -349,7 +349,7 @@ def _(g, tensor1, tensor2, value):
     return g, g * (tensor2 * value), g * (tensor1 * value)
 
 
-@op("addcdiv")
+@op("addcdiv", saves=("tensor1", "tensor2", "value"))
 def _addcdiv(input, tensor1, tensor2, value=1):
     return input + value * tensor1 / tensor2
 
@@ -377,7 +377,7 @@ _isneginf = _classifier("isneginf", np.isneginf)
 _isfinite = _classifier("isfinite", np.isfinite)
 
 
-@op("nan_to_num")
+@op("nan_to_num", saves=("a",))
 def _nan_to_num(a, nan=0.0, posinf=None, neginf=None):
     if a.dtype.kind in "biu":
         return a.copy()

@@ -80,7 +80,7 @@ def _accumulate(numpy_reduction, a, dims, keepdim, dtype):
     return numpy_reduction(values, axis=dims, keepdims=keepdim).astype(dtype.numpy_type, copy=False)
 
 
-@op("sum", promotion=RAW)
+@op("sum", promotion=RAW, saves=("a.shape", "dims", "keepdim"))
 def _sum(a, dims=(), keepdim=False, dtype=None):
     return _accumulate(np.sum, a, dims, keepdim, dtype)
 
@@ -95,7 +95,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return _sum(input, dims=reduced_dims(dim, input.ndim, "sum"), keepdim=keepdim, dtype=dtype)
 
 
-@op("mean", promotion=RAW)
+@op("mean", promotion=RAW, saves=("a.shape", "dims", "keepdim"))
 def _mean(a, dims=(), keepdim=False, dtype=None):
     result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -122,7 +122,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return _mean(input, dims=reduced_dims(dim, input.ndim, "mean"), keepdim=keepdim, dtype=dtype)
 
 
-@op("nansum", promotion=RAW)
+@op("nansum", promotion=RAW, saves=("a", "dims", "keepdim"))
 def _nansum(a, dims=(), keepdim=False, dtype=None):
     return _accumulate(np.nansum, a, dims, keepdim, dtype)
 
@@ -160,12 +160,12 @@ def _variance(a, dims, correction, keepdim):
         return squares / builtins.max(count - correction, 0)
 
 
-@op("var", promotion=RAW)
+@op("var", promotion=RAW, saves=("a", "dims", "correction", "keepdim", "full"))
 def _var(a, dims=(), correction=1, keepdim=False, full=False):
     return _variance(a, dims, correction, keepdim).astype(a.dtype)
 
 
-@op("std", promotion=RAW)
+@op("std", promotion=RAW, saves=("a", "result", "dims", "correction", "keepdim", "full"))
 def _std(a, dims=(), correction=1, keepdim=False, full=False):
     return np.sqrt(_variance(a, dims, correction, keepdim)).astype(a.dtype)
 
@@ -241,7 +241,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 # ---------------------------------------------------------------- prod
 
-@op("prod", promotion=RAW)
+@op("prod", promotion=RAW, saves=("a", "result", "dims", "keepdim"))
 def _prod(a, dims=(), keepdim=False, dtype=None):
     return _accumulate(np.prod, a, dims, keepdim, dtype)
 
@@ -293,12 +293,12 @@ def _check_nonempty(input, name, dims=None, error=RuntimeError):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-@op("max_all", promotion=RAW)
+@op("max_all", promotion=RAW, saves=("a", "result"))
 def _max_all(a):
     return np.max(a)
 
 
-@op("min_all", promotion=RAW)
+@op("min_all", promotion=RAW, saves=("a", "result"))
 def _min_all(a):
     return np.min(a)
 
@@ -323,12 +323,12 @@ def _select_along(a, dim, keepdim, arg_function):
     return values, indices.astype(np.int64)
 
 
-@op("max_dim", promotion=RAW)
+@op("max_dim", promotion=RAW, extra_outputs=("indices",), saves=("a", "dim", "keepdim"))
 def _max_dim(a, dim=0, keepdim=False):
     return _select_along(a, dim, keepdim, np.argmax)
 
 
-@op("min_dim", promotion=RAW)
+@op("min_dim", promotion=RAW, extra_outputs=("indices",), saves=("a", "dim", "keepdim"))
 def _min_dim(a, dim=0, keepdim=False):
     return _select_along(a, dim, keepdim, np.argmin)
 
@@ -378,12 +378,12 @@ def min(input, dim=None, keepdim=False, *, out=None):
     return _extremum(input, dim, keepdim, "min", minimum, _min_all, _min_dim, _MinResult)
 
 
-@op("amax", promotion=RAW)
+@op("amax", promotion=RAW, saves=("a", "result", "dims", "keepdim"))
 def _amax(a, dims=(), keepdim=False):
     return np.amax(a, axis=dims, keepdims=keepdim)
 
 
-@op("amin", promotion=RAW)
+@op("amin", promotion=RAW, saves=("a", "result", "dims", "keepdim"))
 def _amin(a, dims=(), keepdim=False):
     return np.amin(a, axis=dims, keepdims=keepdim)
 
@@ -433,12 +433,12 @@ def _arg_extremum(a, dim, keepdim, arg_function):
     return arg_function(a, axis=dim, keepdims=keepdim).astype(np.int64)
 
 
-@op("argmax", promotion=RAW)
+@op("argmax", promotion=RAW, nondifferentiable="int64 indices")
 def _argmax(a, dim=None, keepdim=False):
     return _arg_extremum(a, dim, keepdim, np.argmax)
 
 
-@op("argmin", promotion=RAW)
+@op("argmin", promotion=RAW, nondifferentiable="int64 indices")
 def _argmin(a, dim=None, keepdim=False):
     return _arg_extremum(a, dim, keepdim, np.argmin)
 
@@ -467,7 +467,7 @@ def argmin(input, dim=None, keepdim=False):
 
 # ---------------------------------------------------------------- logsumexp
 
-@op("logsumexp", promotion=RAW)
+@op("logsumexp", promotion=RAW, saves=("a", "result", "dims", "keepdim"))
 def _logsumexp(a, dims=(), keepdim=False):
     result_type = a.dtype if a.dtype.kind == "f" or a.dtype.name == "bfloat16" else \
         _dtype.get_default_dtype().numpy_type  # integers and bool give the default float dtype
@@ -502,7 +502,7 @@ def logsumexp(input, dim, keepdim=False):
 
 # ---------------------------------------------------------------- norm (linalg.vector_norm)
 
-@op("linalg_vector_norm", promotion=RAW)
+@op("linalg_vector_norm", promotion=RAW, saves=("a", "result", "ord", "dims", "keepdim"))
 def _vector_norm(a, ord=2.0, dims=(), keepdim=False, dtype=None, single_as_abs=True):
     result_dtype = dtype or _dtype.from_numpy_dtype(a.dtype)
     magnitudes = np.abs(a.astype(compute_numpy_type(result_dtype)))
@@ -594,12 +594,12 @@ def _logical_reduction(a, function, dims, keepdim):
     return result.astype(np.uint8) if a.dtype == np.uint8 else result  # torch keeps uint8 for uint8 input
 
 
-@op("all", promotion=RAW)
+@op("all", promotion=RAW, nondifferentiable="a bool result")
 def _all(a, dims=(), keepdim=False):
     return _logical_reduction(a, np.all, dims, keepdim)
 
 
-@op("any", promotion=RAW)
+@op("any", promotion=RAW, nondifferentiable="a bool result")
 def _any(a, dims=(), keepdim=False):
     return _logical_reduction(a, np.any, dims, keepdim)
 
@@ -623,7 +623,7 @@ def any(input, dim=None, keepdim=False):
 
 # ---------------------------------------------------------------- sum_to_size
 
-@op("sum_to_size", promotion=RAW)
+@op("sum_to_size", promotion=RAW, saves=("a.shape",))
 def _sum_to_size(a, shape=()):
     leading = a.ndim - len(shape)
     dims = tuple(range(leading)) + tuple(leading + i for i, extent in enumerate(shape)

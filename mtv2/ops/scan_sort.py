@@ -22,7 +22,7 @@ _SortResult, _TopkResult = return_type("sort"), return_type("topk")
 
 # ---------------------------------------------------------------- cumsum / cumprod
 
-@op("cumsum", promotion=RAW)
+@op("cumsum", promotion=RAW, saves=("dim", "reverse"))
 def _cumsum(a, dim=0, reverse=False, dtype=None):
     """Inclusive running sum along dim; `reverse` runs from the end (the gradient of the forward scan)."""
     dtype = _reduction_dtype(a, dtype)
@@ -44,7 +44,7 @@ def cumsum(input, dim, *, dtype=None):
     return _cumsum(input, dim=_wrap_dim(dim, input.ndim, "cumsum"), dtype=dtype)
 
 
-@op("cumprod", promotion=RAW)
+@op("cumprod", promotion=RAW, saves=("a", "result", "dim"))
 def _cumprod(a, dim=0, dtype=None):
     dtype = _reduction_dtype(a, dtype)
     values = a.astype(compute_numpy_type(dtype), copy=False)
@@ -98,7 +98,7 @@ def cumprod_(input, dim, *, dtype=None):
 
 # ---------------------------------------------------------------- values at indices (sort/topk's gradient)
 
-@op("values_at_indices", promotion=RAW)
+@op("values_at_indices", promotion=RAW, saves=("indices", "dim", "a.shape"))
 def _values_at_indices(a, indices, dim=0):
     if a.ndim == 0:
         return a.copy()
@@ -110,7 +110,7 @@ def _(g, indices, dim, a_shape):
     return _scatter_to_indices(g, indices, dim=dim, shape=a_shape), None
 
 
-@op("scatter_to_indices", promotion=RAW)
+@op("scatter_to_indices", promotion=RAW, saves=("indices", "dim"))
 def _scatter_to_indices(g, indices, dim=0, shape=()):
     """Zeros of `shape` with g written at the (distinct) indices along dim."""
     if g.ndim == 0:
@@ -127,7 +127,7 @@ def _(g, indices, dim):
 
 # ---------------------------------------------------------------- sort / argsort / topk
 
-@op("argsort", promotion=RAW)
+@op("argsort", promotion=RAW, nondifferentiable="int64 indices")
 def _argsort(a, dim=0, descending=False, stable=False):
     """torch's CPU sort order. stable=True, and the radix sort torch uses for a 1-D ascending integer sort of 32768
     elements or more, keep tied elements in input order (NumPy's stable sort); otherwise torch runs std::sort, whose
@@ -242,7 +242,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _TopkResult(_values_at_indices(input, indices, dim=dim), indices)
 
 
-@op("topk_indices", promotion=RAW)
+@op("topk_indices", promotion=RAW, nondifferentiable="int64 indices")
 def _topk_indices(a, k=0, dim=0, largest=True, sorted=True):
     """The indices torch's CPU topk returns: NumPy's sort where a row holds no ties; in a row with ties, and in
     every row when sorted=False leaves the order to the selection, torch's selection (ops/_stl_order.py)."""
@@ -257,7 +257,7 @@ def _topk_indices(a, k=0, dim=0, largest=True, sorted=True):
 _NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
 
 
-@op("isin", promotion=RAW)
+@op("isin", promotion=RAW, nondifferentiable="a bool result")
 def _isin(elements, test_elements, numpy_type=None, sorting=False, assume_unique=False, invert=False):
     """torch's two CPU algorithms. Both answer set membership by `==` (NaN is in nothing) when the inputs are
     unique; with assume_unique=True and repeated values the sorting one gives what torch's gives (not membership)."""

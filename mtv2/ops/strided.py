@@ -14,14 +14,15 @@ def _element_indices(shape, stride, offset):
     return index
 
 
-@op("as_strided", promotion=RAW, view=True)
+@op("as_strided", promotion=RAW, view=True,
+    saves=("a.shape", "size", "stride", "storage_offset", "buffer", "a_geometry"))
 def _as_strided(a, size=(), stride=(), storage_offset=0, buffer=None, a_geometry=None):
     itemsize = buffer.itemsize
     start = buffer[storage_offset:] if storage_offset < buffer.size else buffer[buffer.size:]
     return np.lib.stride_tricks.as_strided(start, size, [s * itemsize for s in stride], writeable=True)
 
 
-@op("strided_scatter_gather", promotion=RAW)
+@op("strided_scatter_gather", promotion=RAW, saves=("scatter_geometry", "gather_geometry", "storage_numel"))
 def _strided_scatter_gather(g, scatter_geometry=None, gather_geometry=None, storage_numel=0):
     """Add g into a zero storage through one window, then read another window out of it."""
     storage = np.zeros(storage_numel, dtype=g.dtype)

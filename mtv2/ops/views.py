@@ -14,7 +14,7 @@ from ._registry import RAW, op
 # ---------------------------------------------------------------- the shared derivative of views
 
 
-@op("view_backward", promotion=RAW)
+@op("view_backward", promotion=RAW, saves=("view_kernel", "params"))
 def _view_backward(g, input_shape=(), view_kernel=None, params=None):
     grad = np.zeros(input_shape, dtype=g.dtype)
     view_kernel(grad, **params)[...] = g
@@ -35,18 +35,19 @@ def _(gg, view_kernel, params):
 _VIEW_OPS_BY_KERNEL = {}
 
 
-def view_op(name, *param_names):
-    """Register a non-overlapping view op; its derivative is the scatter-into-zeros rule above."""
+def view_op(name, *param_names, saves=None):
+    """Register a non-overlapping view op; its derivative is the scatter-into-zeros rule above, unless the op
+    declares what it `saves` for a rule of its own (registered with .vjp after it)."""
     def register(kernel):
-        view = op(name, promotion=RAW, view=True)(kernel)
+        view = op(name, promotion=RAW, view=True, saves=("a.shape",) + param_names if saves is None else saves)(kernel)
         _VIEW_OPS_BY_KERNEL[kernel] = view
+        if saves is not None:
+            return view
 
         def scatter_into_zeros(g, a_shape, *param_values):
             params = dict(zip(param_names, param_values))
             return _view_backward(g, input_shape=tuple(a_shape), view_kernel=kernel, params=params)
-        view.rule = scatter_into_zeros
-        view.rule_arguments = ("a_shape",) + param_names
-        view.has_gradient = True
+        view.vjp(scatter_into_zeros)
         return view
     return register
 
@@ -77,7 +78,7 @@ def infer_size(shape, numel, name="view"):
     return tuple(shape)
 
 
-@view_op("view", "shape")
+@view_op("view", "shape", saves=("a.shape",))
 def _view(a, shape=()):
     try:
         return np.reshape(a, shape, copy=False)
@@ -115,7 +116,7 @@ def reshape(input, *shape):
     return _view(input, shape=shape)
 
 
-@op("reshape_copy", promotion=RAW)
+@op("reshape_copy", promotion=RAW, saves=("a.shape",))
 def _reshape_copy(a, shape=()):
     # one copy: ascontiguousarray copies `a` (reshape_copy runs only when no view of it has the shape), and should
     # it ever not, the registry copies a result that shares memory with an operand
@@ -159,7 +160,7 @@ def _product(values):
 
 # ---------------------------------------------------------------- axis moves
 
-@view_op("permute", "dims")
+@view_op("permute", "dims", saves=("dims",))
 def _permute(a, dims=()):
     return np.transpose(a, dims)
 
@@ -482,7 +483,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return _diagonal(input, offset=offset, dim1=d1, dim2=d2)
 
 
-@op("unfold", promotion=RAW, view=True)
+@op("unfold", promotion=RAW, view=True, saves=("a.shape", "dimension", "size", "step"))
 def _unfold(a, dimension=0, size=1, step=1):
     if a.ndim == 0:
         return np.lib.stride_tricks.as_strided(a, (size,), (0,), writeable=True)
@@ -492,7 +493,7 @@ def _unfold(a, dimension=0, size=1, step=1):
     return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=True)
 
 
-@op("unfold_backward", promotion=RAW)
+@op("unfold_backward", promotion=RAW, saves=("dimension", "size", "step"))
 def _unfold_backward(g, input_shape=(), dimension=0, size=1, step=1):
     grad = np.zeros(input_shape, dtype=g.dtype)
     if len(input_shape) == 0:
