@@ -18,6 +18,7 @@ Every input is drawn from numpy.random.default_rng(crc32(case id)): rows are det
 from dataclasses import dataclass, field
 
 from conformance.run import make_row
+from conformance.spec import XFail
 
 STEPS = 20
 RESUME_AT = 10
@@ -47,6 +48,11 @@ class OptimCase:
     mixed: bool = False               # parameters 1 and 3 in float64, the others in the case dtype
     closed_form: bool = False         # schedulers: step(epoch), torch's closed form, instead of step()
     seed_check: bool = False          # the seed's nn.Linear + AdamW loop
+    closure: bool = False             # step(closure) on optim_checks.objective instead of the seeded gradients
+    trajectory_only: bool = False     # no resume row (the reason at the case)
+    tolerance: tuple = None           # (atol, rtol) replacing the dtype's default, with its reason
+    tolerance_reason: str = ""
+    xfails: tuple = ()                # conformance.spec.XFail: known divergences, each with its reason
     kind: str = "optim"
 
     @property
@@ -69,7 +75,7 @@ class OptimCase:
     def checks(self):
         if self.error is not None:
             return ("error",)
-        if self.seed_check:
+        if self.seed_check or self.trajectory_only:
             return ("trajectory",)
         return ("trajectory", "resume")
 
@@ -199,6 +205,40 @@ MIXED_DTYPE_VARIANTS = [
 ]
 
 
+# L-BFGS steps with a closure on optim_checks.objective (its own loss and gradients, not the seeded ones);
+# (variant, options, dtypes). The float32 rows take one iteration per step, 20 in all, and the runs to
+# convergence are float64 only: see LBFGS_FLOAT32_REASON.
+LBFGS_VARIANTS = [
+    ("max_iter1", {"max_iter": 1}, DTYPES),
+    ("lr_max_iter1", {"lr": 0.5, "max_iter": 1}, DTYPES),
+    ("history_size3", {"max_iter": 1, "history_size": 3}, DTYPES),
+    ("strong_wolfe", {"line_search_fn": "strong_wolfe", "max_iter": 1}, DTYPES),
+    ("tolerances", {"max_iter": 10, "tolerance_grad": 0.5, "tolerance_change": 1e-3}, DTYPES),
+    ("max_iter2", {"max_iter": 2}, ("float64",)),
+    ("history_size3_max_iter2", {"max_iter": 2, "history_size": 3}, ("float64",)),
+    ("strong_wolfe_max_eval", {"line_search_fn": "strong_wolfe", "max_iter": 4, "max_eval": 6}, ("float64",)),
+    ("default", {}, ("float64",)),
+    ("strong_wolfe_default", {"line_search_fn": "strong_wolfe"}, ("float64",)),
+]
+LBFGS_FLOAT32_TOLERANCE = (1e-5, 1e-4)
+LBFGS_FLOAT32_REASON = (
+    "float32 L-BFGS: every direction is built from float32 sums and dot products (t = lr / |g|_1, g.d, y.s, y.y), "
+    "which torch (vectorised lanes, BLAS) and NumPy (pairwise) round differently; y = g_new - g_old cancels, so "
+    "the curvature history (ro = 1 / y.s, old_dirs, H_diag) drifts ~1e-5 relative within 20 iterations, and "
+    "more over longer runs -- torch's own float32 run is as far from its float64 run as mtv2's is. With float64 "
+    "parameters (mixed) the direction is float64 but computed from float32 values")
+
+# Rows where even that tolerance is passed: cancellation in y = g_new - g_old leaves a few elements of the
+# history with both frameworks' float32 values ~1e-3 relative from the float64 answer, on opposite sides.
+LBFGS_FLOAT32_XFAILS = {
+    "history_size3": XFail("float32 L-BFGS, history of 3: old_dirs elements near the minimum (y ~ 6e-3) differ "
+                           "3e-3 relative from step 19 on; " + LBFGS_FLOAT32_REASON),
+    "mixed_float64": XFail("float32 parameters under a float64 direction: old_dirs elements differ ~6e-4 "
+                           "relative from step 6 on, torch's and mtv2's equally far from an all-float64 run; "
+                           + LBFGS_FLOAT32_REASON),
+}
+
+
 def _bert_schedule(warmup, total):
     """BERT's schedule as a LambdaLR factor: linear warm-up, then linear decay to zero."""
     def factor(step):
@@ -303,6 +343,18 @@ def _one_cycle_past_end(fw):
         scheduler.step()
 
 
+def _lbfgs_unknown_line_search(fw):
+    params = _params(fw)
+    opt = fw.optim.LBFGS(params, line_search_fn="backtracking")
+
+    def closure():
+        opt.zero_grad()
+        loss = sum((p * p).sum() for p in params)
+        loss.backward()
+        return loss
+    opt.step(closure)   # the name is checked only once a step needs the line search
+
+
 ERROR_CASES = [
     ("SGD", "negative_lr", lambda fw: fw.optim.SGD(_params(fw), lr=-0.1)),
     ("SGD", "negative_momentum", lambda fw: fw.optim.SGD(_params(fw), lr=0.1, momentum=-0.5)),
@@ -339,6 +391,10 @@ ERROR_CASES = [
     ("Rprop", "eta_plus_below_one", lambda fw: fw.optim.Rprop(_params(fw), etas=(0.5, 0.9))),
     ("ASGD", "negative_weight_decay", lambda fw: fw.optim.ASGD(_params(fw), weight_decay=-0.1)),
     ("ASGD", "negative_lr", lambda fw: fw.optim.ASGD(_params(fw), lr=-0.1)),
+    ("LBFGS", "negative_lr", lambda fw: fw.optim.LBFGS(_params(fw), lr=-1.0)),
+    ("LBFGS", "param_groups", lambda fw: (lambda p: fw.optim.LBFGS([{"params": p[:1]}, {"params": p[1:]}]))(
+        _params(fw))),
+    ("LBFGS", "unknown_line_search", _lbfgs_unknown_line_search),
     ("Optimizer", "empty_parameter_list", lambda fw: fw.optim.SGD([], lr=0.1)),
     ("Optimizer", "tensor_as_params", lambda fw: fw.optim.SGD(fw.nn.Parameter(fw.ones(3)), lr=0.1)),
     ("Optimizer", "group_params_set", lambda fw: fw.optim.SGD([{"params": set(_params(fw))}], lr=0.1)),
@@ -385,6 +441,18 @@ def all_optim_cases():
                 cases.append(OptimCase(optimizer, variant, dtype, options, groups, skip))
     for optimizer, variant, options in MIXED_DTYPE_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float32", options, mixed=True))
+    float32_tolerance = {"tolerance": LBFGS_FLOAT32_TOLERANCE, "tolerance_reason": LBFGS_FLOAT32_REASON}
+    for variant, options, dtypes in LBFGS_VARIANTS:
+        for dtype in dtypes:
+            float32 = dtype == "float32"
+            xfails = (LBFGS_FLOAT32_XFAILS[variant],) if float32 and variant in LBFGS_FLOAT32_XFAILS else ()
+            cases.append(OptimCase("LBFGS", variant, dtype, options, closure=True, xfails=xfails,
+                                   **(float32_tolerance if float32 else {})))
+    # trajectory only: torch's own resume fails here (loading casts prev_flat_grad, float64 by torch.cat's
+    # promotion, to the first parameter's float32, and the next y.s raises on the dtype mismatch)
+    cases.append(OptimCase("LBFGS", "mixed_float64", "float32", {"max_iter": 1}, closure=True, mixed=True,
+                           trajectory_only=True, xfails=(LBFGS_FLOAT32_XFAILS["mixed_float64"],),
+                           **float32_tolerance))
     cases.append(OptimCase("AdamW", "seed_linear", "float32", {"lr": 0.001}, seed_check=True))
     for scheduler_name, variant, optimizer, options, build in SCHEDULER_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float64", options, scheduler=build,
