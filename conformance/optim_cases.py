@@ -47,6 +47,7 @@ class OptimCase:
     error: object = None              # fw -> anything that should raise, for error cases
     mixed: bool = False               # parameters 1 and 3 in float64, the others in the case dtype
     closed_form: bool = False         # schedulers: step(epoch), torch's closed form, instead of step()
+    metrics: tuple = None             # schedulers: step(metrics[step]) (ReduceLROnPlateau)
     seed_check: bool = False          # the seed's nn.Linear + AdamW loop
     closure: bool = False             # step(closure) on optim_checks.objective instead of the seeded gradients
     trajectory_only: bool = False     # no resume row (the reason at the case)
@@ -297,6 +298,87 @@ SCHEDULER_VARIANTS = [
 ]
 
 
+def _chained_constant_exponential(fw, opt):
+    s = fw.optim.lr_scheduler
+    return s.ChainedScheduler([s.ConstantLR(opt, factor=0.5, total_iters=6), s.ExponentialLR(opt, gamma=0.95)])
+
+
+def _chained_cosine_polynomial(fw, opt):
+    s = fw.optim.lr_scheduler
+    return s.ChainedScheduler([s.CosineAnnealingLR(opt, T_max=12, eta_min=1e-4), s.PolynomialLR(opt, 25, 0.5),
+                               s.MultiStepLR(opt, milestones=[8, 20], gamma=0.5)], optimizer=opt)
+
+
+class _HalvingEachCycle:
+    """A CyclicLR scale_fn with state: an object's __dict__ goes into the state dict (a function's does not)."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def __call__(self, x):
+        return self.base ** (x - 1)
+
+
+SCHEDULER_VARIANTS += [
+    ("PolynomialLR", "power2", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.PolynomialLR(o, total_iters=20, power=2.0)),
+    ("PolynomialLR", "default_adam", "Adam", {"lr": 1e-2}, lambda fw, o: fw.optim.lr_scheduler.PolynomialLR(o)),
+    ("CosineAnnealingWarmRestarts", "T0_7_eta_min", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=7, eta_min=1e-3)),
+    ("CosineAnnealingWarmRestarts", "T_mult2", "AdamW", {"lr": 1e-3},
+     lambda fw, o: fw.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2)),
+    ("CyclicLR", "triangular_sgd_momentum", "SGD", {"lr": 0.1, "momentum": 0.9},
+     lambda fw, o: fw.optim.lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4)),
+    ("CyclicLR", "triangular2_asymmetric", "SGD", {"lr": 0.1, "momentum": 0.5},
+     lambda fw, o: fw.optim.lr_scheduler.CyclicLR(o, base_lr=[0.01, 0.005], max_lr=[0.1, 0.05], step_size_up=3,
+                                                  step_size_down=5, mode="triangular2", base_momentum=0.7,
+                                                  max_momentum=[0.95, 0.9])),
+    ("CyclicLR", "exp_range_adam_beta1", "Adam", {"lr": 1e-3},
+     lambda fw, o: fw.optim.lr_scheduler.CyclicLR(o, base_lr=1e-4, max_lr=1e-2, step_size_up=5, mode="exp_range",
+                                                  gamma=0.97)),
+    ("CyclicLR", "scale_fn_object_no_momentum", "Adagrad", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.2, step_size_up=2, step_size_down=4,
+                                                  scale_fn=_HalvingEachCycle(0.7), cycle_momentum=False)),
+    ("CyclicLR", "scale_fn_iterations", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.CyclicLR(o, base_lr=0.02, max_lr=0.1, step_size_up=6,
+                                                  scale_fn=lambda x: 1 / (1 + 0.05 * x), scale_mode="iterations",
+                                                  cycle_momentum=False)),
+    ("ChainedScheduler", "constant_exponential", "SGD", {"lr": 0.1}, _chained_constant_exponential),
+    ("ChainedScheduler", "cosine_polynomial_multistep", "AdamW", {"lr": 1e-3}, _chained_cosine_polynomial),
+]
+
+
+def _plateau_metrics(accuracy=False):
+    """A loss-like series: a new level every 7 steps (20% lower), wiggling by less than the default threshold
+    in between; as accuracy (2 - loss, positive and rising) for mode='max'."""
+    values, level = [], 1.25
+    for step in range(SCHEDULER_STEPS):
+        if step % 7 == 0:
+            level *= 0.8
+        loss = level + 0.00002 * (step % 3)
+        values.append(2.0 - loss if accuracy else loss)
+    return tuple(values)
+
+
+# (variant, optimizer, optimizer options, build, metrics): ReduceLROnPlateau steps with the metric
+PLATEAU_VARIANTS = [
+    ("min_rel_patience2", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=2), _plateau_metrics()),
+    ("max_abs_cooldown", "Adam", {"lr": 1e-2},
+     lambda fw, o: fw.optim.lr_scheduler.ReduceLROnPlateau(o, mode="max", threshold_mode="abs", threshold=0.05,
+                                                           patience=1, cooldown=2, factor=0.7),
+     _plateau_metrics(accuracy=True)),
+    ("min_abs_min_lr_list", "SGD", {"lr": 0.1, "momentum": 0.9},
+     lambda fw, o: fw.optim.lr_scheduler.ReduceLROnPlateau(o, threshold_mode="abs", threshold=0.01, patience=0,
+                                                           factor=0.3, min_lr=[0.02, 0.01]),
+     _plateau_metrics()),
+    ("max_rel_eps_skips", "AdamW", {"lr": 1e-3},
+     # eps 2e-4: once lr is small the reductions are smaller than eps and skipped
+     lambda fw, o: fw.optim.lr_scheduler.ReduceLROnPlateau(o, mode="max", patience=1, factor=0.5, eps=2e-4),
+     _plateau_metrics(accuracy=True)),
+]
+
+
 # step(epoch): torch warns that the argument is deprecated and uses the closed form from base_lrs
 CLOSED_FORM_VARIANTS = [
     ("StepLR", "closed_form_epochs", "SGD", {"lr": 0.1},
@@ -311,6 +393,12 @@ CLOSED_FORM_VARIANTS = [
      lambda fw, o: fw.optim.lr_scheduler.CosineAnnealingLR(o, T_max=8, eta_min=1e-3)),
     ("ConstantLR", "closed_form_epochs", "SGD", {"lr": 0.1},
      lambda fw, o: fw.optim.lr_scheduler.ConstantLR(o, factor=0.25, total_iters=7)),
+    ("PolynomialLR", "closed_form_epochs", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.PolynomialLR(o, total_iters=18, power=1.5)),
+    ("CosineAnnealingWarmRestarts", "closed_form_epochs_T_mult2", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2, eta_min=1e-3)),
+    ("CosineAnnealingWarmRestarts", "closed_form_epochs_T_mult1", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=6)),
 ]
 
 
@@ -426,6 +514,37 @@ ERROR_CASES = [
     ("lr_scheduler.OneCycleLR", "max_lr_list_length",
      lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.OneCycleLR(o, [0.1, 0.2], total_steps=10))),
     ("lr_scheduler.OneCycleLR", "stepped_past_total_steps", _one_cycle_past_end),
+    ("lr_scheduler.CosineAnnealingWarmRestarts", "zero_T_0",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=0))),
+    ("lr_scheduler.CosineAnnealingWarmRestarts", "fractional_T_mult",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 5, T_mult=1.5))),
+    ("lr_scheduler.CosineAnnealingWarmRestarts", "negative_epoch",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 5).step(-1))),
+    ("lr_scheduler.CyclicLR", "unknown_mode",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CyclicLR(o, 0.01, 0.1, mode="sawtooth"))),
+    ("lr_scheduler.CyclicLR", "cycle_momentum_without_momentum",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CyclicLR(o, 0.01, 0.1), "Adagrad", {"lr": 0.1})),
+    ("lr_scheduler.CyclicLR", "base_lr_list_length",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.CyclicLR(o, [0.01, 0.02], 0.1))),
+    ("lr_scheduler.CyclicLR", "not_an_optimizer", lambda fw: fw.optim.lr_scheduler.CyclicLR(object(), 0.01, 0.1)),
+    ("lr_scheduler.ReduceLROnPlateau", "factor_one",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ReduceLROnPlateau(o, factor=1.0))),
+    ("lr_scheduler.ReduceLROnPlateau", "unknown_mode",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ReduceLROnPlateau(o, mode="mean"))),
+    ("lr_scheduler.ReduceLROnPlateau", "unknown_threshold_mode",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ReduceLROnPlateau(o, threshold_mode="pct"))),
+    ("lr_scheduler.ReduceLROnPlateau", "min_lr_list_length",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]))),
+    ("lr_scheduler.ReduceLROnPlateau", "metric_not_a_number",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ReduceLROnPlateau(o).step("low"))),
+    ("lr_scheduler.ChainedScheduler", "no_schedulers",
+     lambda fw: fw.optim.lr_scheduler.ChainedScheduler([])),
+    ("lr_scheduler.ChainedScheduler", "with_reduce_on_plateau",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ChainedScheduler(
+         [f.optim.lr_scheduler.StepLR(o, 2), f.optim.lr_scheduler.ReduceLROnPlateau(o)]))),
+    ("lr_scheduler.ChainedScheduler", "different_optimizers",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.ChainedScheduler(
+         [f.optim.lr_scheduler.StepLR(o, 2), f.optim.lr_scheduler.StepLR(f.optim.SGD(_params(f), lr=0.1), 3)]))),
     ("lr_scheduler.SequentialLR", "milestone_count",
      lambda fw: _scheduler_on(fw, lambda f, o: f.optim.lr_scheduler.SequentialLR(
          o, [f.optim.lr_scheduler.StepLR(o, 2), f.optim.lr_scheduler.ExponentialLR(o, 0.9)], milestones=[2, 4]))),
@@ -457,6 +576,9 @@ def all_optim_cases():
     for scheduler_name, variant, optimizer, options, build in SCHEDULER_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float64", options, scheduler=build,
                                scheduler_name=scheduler_name))
+    for variant, optimizer, options, build, metrics in PLATEAU_VARIANTS:
+        cases.append(OptimCase(optimizer, variant, "float64", options, scheduler=build,
+                               scheduler_name="ReduceLROnPlateau", metrics=metrics))
     for scheduler_name, variant, optimizer, options, build in CLOSED_FORM_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float64", options, scheduler=build,
                                scheduler_name=scheduler_name, closed_form=True))

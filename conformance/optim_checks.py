@@ -392,11 +392,16 @@ def _scheduler_setup(fw, case):
 
 
 def _scheduler_snapshot(fw, opt, scheduler):
+    """get_last_lr, the group options schedulers set, and the scheduler's own counters (last_epoch, T_cur,
+    best, num_bad_epochs, ...: the numbers at the top of its state dict)."""
     taken = {("last_lr", i, ""): lr for i, lr in enumerate(scheduler.get_last_lr())}
     for g, group in enumerate(opt.param_groups):
-        for key in ("lr", "initial_lr", "momentum", "betas", "max_lr", "min_lr"):
+        for key in ("lr", "initial_lr", "momentum", "betas", "max_lr", "min_lr", "max_momentum", "base_momentum"):
             if key in group:
                 taken[("group", g, key)] = group[key]
+    for key, value in scheduler.state_dict().items():
+        if _numeric_option(value):
+            taken[("scheduler", 0, key)] = value
     return taken
 
 
@@ -412,7 +417,9 @@ def scheduler_run(fw, case, start=0, state=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             opt.step()
-            if case.closed_form:
+            if case.metrics is not None:     # ReduceLROnPlateau: step(metric)
+                scheduler.step(case.metrics[step])
+            elif case.closed_form:
                 scheduler.step(step + 1)
             else:
                 scheduler.step()

@@ -27,7 +27,8 @@ from .._tensor import Tensor
 from .optimizer import Optimizer, to_scalar
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
-           "ExponentialLR", "SequentialLR", "CosineAnnealingLR", "OneCycleLR"]
+           "ExponentialLR", "SequentialLR", "CosineAnnealingLR", "OneCycleLR", "PolynomialLR", "ChainedScheduler",
+           "ReduceLROnPlateau", "CyclicLR", "CosineAnnealingWarmRestarts"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
@@ -347,6 +348,27 @@ class CosineAnnealingLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - epoch / total_iters) ** power, reached through the ratio of consecutive factors."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        _warn_get_lr_called_within_step(self)
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._current_lrs()
+        decay_factor = ((1.0 - self.last_epoch / self.total_iters)
+                        / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [g["lr"] * decay_factor for g in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base_lr in self.base_lrs]
+
+
 class SequentialLR(LRScheduler):
     """Runs schedulers one after another; at a milestone the next one starts from its closed form at 0."""
 
@@ -519,3 +541,9 @@ class OneCycleLR(LRScheduler):
                 else:
                     group["momentum"] = computed_momentum
         return lrs
+
+
+# The schedulers with counters of their own (restarts, cycles, plateaus) live in their own files; imported last
+# because they subclass LRScheduler from this module.
+from ._lr_cycles import CosineAnnealingWarmRestarts, CyclicLR  # noqa: E402
+from ._lr_plateau import ChainedScheduler, ReduceLROnPlateau  # noqa: E402
