@@ -14,7 +14,6 @@ from .ops._registry import check_records as _check_records
 _check_records()   # every op has a derivative or says why it has none
 from ._layout import layout, strided  # (hf)
 from ._storage import UntypedStorage  # (hf)
-from .creation import asarray  # (hf) safetensors' torch loader reads checkpoints through it
 from ._tensor_types import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
                             HalfTensor, IntTensor, LongTensor, ShortTensor)  # legacy typed-tensor names (hf)
 from . import autograd, nn, testing
@@ -26,33 +25,9 @@ from . import random
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
-from .creation import (arange, as_tensor, empty, empty_like, empty_strided, eye, from_numpy, full, full_like, linspace,
-                       normal, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
-                       tensor, zeros, zeros_like)
 from .ops.activation import log_softmax, relu_, softmax
 from .ops._parallel import get_num_threads, set_num_threads
-from .ops.conversion import clone, contiguous_format, memory_format, preserve_format
-from .ops.pointwise_math import (acos, acosh, addcdiv, addcmul, arctan2, asin, asinh, atan, atan2, atanh, ceil,
-                                 clamp, clamp_max, clamp_min, clip, cosh, erf, erfc, erfinv, exp2, expm1, floor, frac,
-                                 isfinite, isinf, isnan, isneginf, isposinf, lerp, log1p, log2, log10, nan_to_num,
-                                 reciprocal, round, rsqrt, sgn, sinh, square, tan, trunc)
-from .ops.pointwise_math import allclose, equal, isclose
-from .ops.indexing import index_put, nonzero
-from .ops.gather_scatter import (gather, index_add, index_select, masked_select, scatter, scatter_add, take_along_dim)
-from .ops.joining import (cat, concat, concatenate, flip, fliplr, flipud, hstack, masked_fill, repeat_interleave, roll,
-                          row_stack, stack, tile, tril, triu, vstack)
-from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer, vdot)
-from .ops.linalg import cholesky_deprecated as cholesky  # torch.cholesky, deprecated in torch too
-from .ops.einsum import einsum
-from .ops.random_fill import bernoulli
-from .ops.sampling import multinomial
-from .ops.reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, nanmean, nansum, norm,
-                            prod, std, std_mean, sum, var, var_mean)
-from .ops.scan_sort import argsort, cumprod, cumsum, isin, sort, topk
-from .ops.views import (as_strided, chunk, diagonal, flatten, movedim, narrow, permute, reshape, select,
-                        split, split_with_sizes, squeeze, swapaxes, swapdims, t, transpose, unbind, unflatten,
-                        unsqueeze)
-from .ops.views import broadcast_shapes, broadcast_tensors, broadcast_to
+from .ops.conversion import contiguous_format, memory_format, preserve_format  # not functions: no @public
 
 float = float32
 double = float64

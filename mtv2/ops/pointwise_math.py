@@ -7,6 +7,7 @@ import scipy.special
 
 from .. import _dtype
 from ._registry import COMPARE, TO_FLOAT, op, promoted_dtype
+from ._surface import public
 from .._tensor import Tensor
 from .elementwise import _require_tensors, _with_out, exp, pow, sign, where
 
@@ -391,115 +392,139 @@ def _(g, a):
 
 # ================================================================ public functions (torch signatures)
 
+@public(method=True, inplace=True)
 def rsqrt(input, *, out=None):
     return _with_out(_rsqrt(input), out)
 
 
+@public(method=True, inplace=True)
 def reciprocal(input, *, out=None):
     return _with_out(_reciprocal(input), out)
 
 
+@public(method=True, inplace=True)
 def exp2(input, *, out=None):
     return _with_out(_exp2(input), out)
 
 
+@public(method=True, inplace=True)
 def expm1(input, *, out=None):
     return _with_out(_expm1(input), out)
 
 
+@public(method=True, inplace=True)
 def log1p(input, *, out=None):
     return _with_out(_log1p(input), out)
 
 
+@public(method=True, inplace=True)
 def log2(input, *, out=None):
     return _with_out(_log2(input), out)
 
 
+@public(method=True, inplace=True)
 def log10(input, *, out=None):
     return _with_out(_log10(input), out)
 
 
+@public(method=True, inplace=True)
 def erf(input, *, out=None):
     return _with_out(_erf(input), out)
 
 
+@public(method=True, inplace=True)
 def erfc(input, *, out=None):
     return _with_out(_erfc(input), out)
 
 
+@public(method=True, inplace=True)
 def erfinv(input, *, out=None):
     return _with_out(_erfinv(input), out)
 
 
+@public(method=True, inplace=True)
 def tan(input, *, out=None):
     return _with_out(_tan(input), out)
 
 
+@public(method=True, inplace=True)
 def asin(input, *, out=None):
     return _with_out(_asin(input), out)
 
 
+@public(method=True, inplace=True)
 def acos(input, *, out=None):
     return _with_out(_acos(input), out)
 
 
+@public(method=True, inplace=True)
 def atan(input, *, out=None):
     return _with_out(_atan(input), out)
 
 
+@public("atan2", "arctan2", method=True, inplace=True)
 def atan2(input, other, *, out=None):
     _require_tensors("atan2", input, other)
     return _with_out(_atan2(input, other), out)
 
 
+@public(method=True, inplace=True)
 def sinh(input, *, out=None):
     return _with_out(_sinh(input), out)
 
 
+@public(method=True, inplace=True)
 def cosh(input, *, out=None):
     return _with_out(_cosh(input), out)
 
 
+@public(method=True, inplace=True)
 def asinh(input, *, out=None):
     return _with_out(_asinh(input), out)
 
 
+@public(method=True, inplace=True)
 def acosh(input, *, out=None):
     return _with_out(_acosh(input), out)
 
 
+@public(method=True, inplace=True)
 def atanh(input, *, out=None):
     return _with_out(_atanh(input), out)
 
 
-arctan2 = atan2
 
-
+@public(method=True, inplace=True)
 def square(input, *, out=None):
     _require_tensor("square", input)
     return pow(input, 2, out=out)  # torch.square is pow(input, 2): bool becomes int64 there too
 
 
+@public(method=True, inplace=True)
 def sgn(input, *, out=None):
     _require_tensor("sgn", input)
     return sign(input, out=out)  # for real dtypes sgn is sign
 
 
+@public(method=True, inplace=True)
 def floor(input, *, out=None):
     _refuse(input, "floor_vml_cpu", (_dtype.BOOL,))
     return _with_out(_floor(input), out)
 
 
+@public(method=True, inplace=True)
 def ceil(input, *, out=None):
     _refuse(input, "ceil_vml_cpu", (_dtype.BOOL,))
     return _with_out(_ceil(input), out)
 
 
+@public(method=True, inplace=True)
 def trunc(input, *, out=None):
     _refuse(input, "trunc_vml_cpu", (_dtype.BOOL,))
     return _with_out(_trunc(input), out)
 
 
+@public(method=True, inplace=True)
 def round(input, *, decimals=None, out=None):
     if decimals is None:
         _refuse(input, "round_vml_cpu", (_dtype.BOOL,))
@@ -510,11 +535,13 @@ def round(input, *, decimals=None, out=None):
     return _with_out(_round(input, decimals=decimals), out)
 
 
+@public(method=True, inplace=True)
 def frac(input, *, out=None):
     _refuse(input, "frac_cpu", (_dtype.BOOL, _dtype.INTEGER))
     return _with_out(_frac(input), out)
 
 
+@public("clamp", "clip", method=True, inplace=True)
 def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -534,21 +561,22 @@ def clamp(input, min=None, max=None, *, out=None):
     return _with_out(_clamp(input, min, max), out)
 
 
-clip = clamp
 
-
+@public(method=True, inplace=True)
 def clamp_min(input, min, *, out=None):
     if not isinstance(min, Tensor) and promoted_dtype((input, min)) is _dtype.bool:
         raise NotImplementedError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
     return _with_out(_clamp(input, min, None), out)
 
 
+@public(method=True, inplace=True)
 def clamp_max(input, max, *, out=None):
     if not isinstance(max, Tensor) and promoted_dtype((input, max)) is _dtype.bool:
         raise NotImplementedError("\"clamp_max_scalar_cpu\" not implemented for 'Bool'")
     return _with_out(_clamp(input, None, max), out)
 
 
+@public(method=True, inplace=True)
 def lerp(input, end, weight, *, out=None):
     # no type promotion between input and end, nor with a weight tensor that has dimensions
     for name, other in (("end", end), ("weight", weight)):
@@ -566,12 +594,14 @@ def lerp(input, end, weight, *, out=None):
     return _with_out(_lerp(input, end, weight), out)
 
 
+@public(method=True, inplace=True)
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     if promoted_dtype((input, tensor1, tensor2)) is _dtype.bool:
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     return _with_out(_addcmul(input, tensor1, tensor2, value=value), out)
 
 
+@public(method=True, inplace=True)
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     # refused when both divisor and dividend are integral (bool included), whatever input's dtype
     if all(not isinstance(t, Tensor) or not t.dtype.is_floating_point for t in (tensor1, tensor2)):
@@ -584,26 +614,32 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     return _with_out(_addcdiv(input, tensor1, tensor2, value=value), out)
 
 
+@public(method=True)
 def isnan(input):
     return _isnan(input)
 
 
+@public(method=True)
 def isinf(input):
     return _isinf(input)
 
 
+@public(method=True)
 def isposinf(input, *, out=None):
     return _with_out(_isposinf(input), out)
 
 
+@public(method=True)
 def isneginf(input, *, out=None):
     return _with_out(_isneginf(input), out)
 
 
+@public(method=True)
 def isfinite(input):
     return _isfinite(input)
 
 
+@public(method=True, inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     if input.dtype.is_floating_point:
         # the defaults are the largest finite values of input's dtype (float16's, not float32's)
@@ -663,16 +699,19 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
     return close | (isfinite(actual) & (actual <= allowed))   # inf - inf is NaN, inf - 1e30 is inf: not close
 
 
+@public(method=True)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other|, elementwise; equal infinities are close, NaNs only with equal_nan."""
     return _isclose("isclose", input, other, rtol, atol, equal_nan)
 
 
+@public(method=True)
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """isclose everywhere, as a Python bool."""
     return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).all())
 
 
+@public(method=True)
 def equal(input, other):
     """Same shape and equal elements (dtypes promote like eq: int64 [1] equals float32 [1.0]); NaN is never equal."""
     _require_tensors("equal", input, other)
