@@ -48,6 +48,7 @@ class OptimCase:
     mixed: bool = False               # parameters 1 and 3 in float64, the others in the case dtype
     closed_form: bool = False         # schedulers: step(epoch), torch's closed form, instead of step()
     metrics: tuple = None             # schedulers: step(metrics[step]) (ReduceLROnPlateau)
+    clip: object = None               # fw, params -> result: a torch.nn.utils gradient-clipping call
     seed_check: bool = False          # the seed's nn.Linear + AdamW loop
     closure: bool = False             # step(closure) on optim_checks.objective instead of the seeded gradients
     trajectory_only: bool = False     # no resume row (the reason at the case)
@@ -58,6 +59,8 @@ class OptimCase:
 
     @property
     def name(self):
+        if self.optimizer.startswith("nn."):    # nn.utils.clip_grad_norm_ and its relatives
+            return self.optimizer
         return f"optim.lr_scheduler.{self.scheduler_name}" if self.scheduler_name else f"optim.{self.optimizer}"
 
     @property
@@ -69,6 +72,8 @@ class OptimCase:
     def group_id(self):
         if self.error is not None:
             return "optim/errors"
+        if self.clip is not None:
+            return f"optim/nn.utils.clip_grad/{self.dtype}"
         what = f"lr_scheduler.{self.scheduler_name}" if self.scheduler_name else self.optimizer
         return f"optim/{what}/{self.dtype}"
 
@@ -76,6 +81,8 @@ class OptimCase:
     def checks(self):
         if self.error is not None:
             return ("error",)
+        if self.clip is not None:
+            return ("clipped",)
         if self.seed_check or self.trajectory_only:
             return ("trajectory",)
         return ("trajectory", "resume")
@@ -238,6 +245,35 @@ LBFGS_FLOAT32_XFAILS = {
                            "relative from step 6 on, torch's and mtv2's equally far from an all-float64 run; "
                            + LBFGS_FLOAT32_REASON),
 }
+
+
+# torch.nn.utils gradient clipping: (function, variant, call). Each row clips CLIP_DRAWS seeded gradient sets,
+# scaled 0.01x to 10x so that clipping is both inactive and active, and compares the gradients afterwards
+# and the returned value (the total norm) with torch's. Rows run in float32, float64 and mixed.
+CLIP_DRAWS = 4
+CLIP_VARIANTS = [
+    ("clip_grad_norm_", "l2", lambda fw, p: fw.nn.utils.clip_grad_norm_(p, max_norm=1.0)),
+    ("clip_grad_norm_", "l1", lambda fw, p: fw.nn.utils.clip_grad_norm_(p, max_norm=2.0, norm_type=1)),
+    ("clip_grad_norm_", "inf", lambda fw, p: fw.nn.utils.clip_grad_norm_(p, 0.5, norm_type=float("inf"))),
+    ("clip_grad_norm_", "l3_error_if_nonfinite_foreach",
+     lambda fw, p: fw.nn.utils.clip_grad_norm_(p, 1.5, norm_type=3.0, error_if_nonfinite=True, foreach=True)),
+    ("clip_grad_norm_", "single_tensor", lambda fw, p: fw.nn.utils.clip_grad_norm_(p[2], max_norm=0.7)),
+    ("clip_grad_value_", "value0.5", lambda fw, p: fw.nn.utils.clip_grad_value_(p, clip_value=0.5)),
+    ("clip_grad_value_", "value_int", lambda fw, p: fw.nn.utils.clip_grad_value_(p, 1)),
+    ("get_total_norm", "l2_of_grads", lambda fw, p: fw.nn.utils.get_total_norm([q.grad for q in p if q.grad is not None])),
+    ("get_total_norm", "inf_of_grads",
+     lambda fw, p: fw.nn.utils.get_total_norm([q.grad for q in p if q.grad is not None], norm_type="inf")),
+    ("clip_grads_with_norm_", "given_norm",
+     lambda fw, p: fw.nn.utils.clip_grads_with_norm_(p, 1.0, fw.nn.utils.get_total_norm(
+         [q.grad for q in p if q.grad is not None], 1.0))),
+]
+
+
+def _clip_nonfinite(fw, value):
+    params = _params(fw)
+    params[0].grad = fw.tensor([1.0, value, 2.0])
+    params[1].grad = fw.ones(3)
+    fw.nn.utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
 
 
 def _bert_schedule(warmup, total):
@@ -483,6 +519,10 @@ ERROR_CASES = [
     ("LBFGS", "param_groups", lambda fw: (lambda p: fw.optim.LBFGS([{"params": p[:1]}, {"params": p[1:]}]))(
         _params(fw))),
     ("LBFGS", "unknown_line_search", _lbfgs_unknown_line_search),
+    ("nn.utils.clip_grad_norm_", "inf_grad_error_if_nonfinite", lambda fw: _clip_nonfinite(fw, float("inf"))),
+    ("nn.utils.clip_grad_norm_", "nan_grad_error_if_nonfinite", lambda fw: _clip_nonfinite(fw, float("nan"))),
+    ("nn.utils.clip_grad_value_", "string_clip_value",
+     lambda fw: fw.nn.utils.clip_grad_value_(_params(fw), "big")),
     ("Optimizer", "empty_parameter_list", lambda fw: fw.optim.SGD([], lr=0.1)),
     ("Optimizer", "tensor_as_params", lambda fw: fw.optim.SGD(fw.nn.Parameter(fw.ones(3)), lr=0.1)),
     ("Optimizer", "group_params_set", lambda fw: fw.optim.SGD([{"params": set(_params(fw))}], lr=0.1)),
@@ -573,6 +613,12 @@ def all_optim_cases():
                            trajectory_only=True, xfails=(LBFGS_FLOAT32_XFAILS["mixed_float64"],),
                            **float32_tolerance))
     cases.append(OptimCase("AdamW", "seed_linear", "float32", {"lr": 0.001}, seed_check=True))
+    for function, variant, call in CLIP_VARIANTS:
+        for dtype in DTYPES:
+            cases.append(OptimCase(f"nn.utils.{function}", variant, dtype, clip=call))
+        cases.append(OptimCase(f"nn.utils.{function}", variant + "_mixed_float64", "float32", clip=call, mixed=True))
+    cases.append(OptimCase("nn.utils.clip_grad_norm_", "l2_missing_grads", "float32", skip=frozenset({(1, 1), (2, 3)}),
+                           clip=CLIP_VARIANTS[0][2]))
     for scheduler_name, variant, optimizer, options, build in SCHEDULER_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float64", options, scheduler=build,
                                scheduler_name=scheduler_name))

@@ -483,6 +483,40 @@ def check_scheduler_resume(ctx):
                              own.ms + from_torch.ms, None)
 
 
+# ---- gradient clipping --------------------------------------------------------------------
+def clip_run(fw, case):
+    """[snapshot per draw]: the gradients after the case's clipping call and the value it returned."""
+    from conformance.optim_cases import CLIP_DRAWS
+    taken_per_draw = []
+    params = make_params(fw, initial_values(case))
+    for draw, grads in enumerate(gradient_sequence(case, CLIP_DRAWS)):
+        scale = 10.0 ** (draw - 2)    # 0.01x .. 10x: both under and over max_norm
+        set_grads(fw, params, [None if g is None else g * np.asarray(scale, g.dtype) for g in grads])
+        result = case.clip(fw, params)
+        taken = {("grad", i, ""): (frameworks.to_numpy(fw, p.grad), frameworks.dtype_name(fw, p.grad.dtype))
+                 for i, p in enumerate(params) if p.grad is not None}
+        if isinstance(result, fw.Tensor):
+            taken[("returned", 0, "")] = (frameworks.to_numpy(fw, result), frameworks.dtype_name(fw, result.dtype))
+        else:
+            taken[("returned", 0, "")] = result
+        taken_per_draw.append(taken)
+    return taken_per_draw
+
+
+def check_clip(case):
+    theirs = timed(lambda: clip_run(frameworks.reference(), case))
+    mine = timed(lambda: clip_run(frameworks.candidate(), case))
+    if theirs.exception:
+        return CheckResult("error", f"torch raised {exception_text(theirs.exception)}")
+    if mine.exception:
+        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    trajectory = Trajectory(case.dtype)
+    for draw, (a, b) in enumerate(zip(mine.value, theirs.value), 1):
+        trajectory.add(draw, compare_snapshots(a, b, case.dtype))
+    return trajectory.result("gradients after clipping and the returned value, gradients scaled 0.01x to 10x",
+                             mine.ms, theirs.ms)
+
+
 # ---- errors -------------------------------------------------------------------------------
 def check_error(case):
     theirs = timed(lambda: case.error(frameworks.reference()))
@@ -499,6 +533,8 @@ def _results(case):
         return {"error": check_error(case)}
     if case.seed_check:
         return {"trajectory": check_seed(case)}
+    if case.clip is not None:
+        return {"clipped": check_clip(case)}
     if case.scheduler is not None:
         ctx = SchedulerContext(case)
         return {"trajectory": check_scheduler_trajectory(ctx), "resume": check_scheduler_resume(ctx)}
