@@ -1,6 +1,7 @@
-"""Unary elementwise math: exp, log, sqrt, sin, cos, tanh, sigmoid, relu, neg, abs."""
+"""Elementwise ops of ops/elementwise.py: the unary math (exp, log, sqrt, sin, cos, tanh, sigmoid, relu, neg, abs)
+and the log-domain arithmetic (logaddexp, xlogy)."""
 from conformance.frameworks import DTYPES
-from conformance.inputs import unary_samples
+from conformance.inputs import Arg, T, binary_samples, inplace_safe, unary_samples
 from conformance.inputs import Sample
 from conformance.spec import ErrorCase, OpSpec
 
@@ -26,3 +27,25 @@ def unary_specs(name, domain):
 
 
 SPECS = [spec for name, domain in UNARY for spec in unary_specs(name, domain)]
+
+
+# ---- logaddexp, xlogy: two tensors (logaddexp has no Scalar overload; xlogy takes a number on either side)
+LOG_DOMAIN_SAMPLES = binary_samples(scalar=False) + (Sample("mixed_dtype", (T(3, 4), T(3, 4, dtype="int64"))),)
+METHOD = {"gradcheck": False, "gradgrad": False}  # methods run in float32; the function's float64 case judges
+SPECS += [
+    OpSpec("logaddexp", lambda fw, a, b: fw.logaddexp(a, b), LOG_DOMAIN_SAMPLES, DTYPES,
+           errors=(ErrorCase("python_number", lambda fw, a: fw.logaddexp(a, 1.0), Sample("float", (T(3),)), TypeError),
+                   ErrorCase("integer_tensors", lambda fw, a, b: fw.logaddexp(a, b),
+                             Sample("int64", (T(3, dtype="int64"), T(3, dtype="int64"))), NotImplementedError))),
+    OpSpec("Tensor.logaddexp", lambda fw, a, b: a.logaddexp(b), LOG_DOMAIN_SAMPLES[:2], ("float32",), **METHOD),
+    # x has zeros (xlogy is 0 there, and its derivative in x is still log y); y stays positive for the log
+    OpSpec("xlogy", lambda fw, a, b: fw.xlogy(a, b),
+           LOG_DOMAIN_SAMPLES + (Sample("scalar_rhs", (T(3, 4), Arg(scalar=True))),
+                                 Sample("scalar_lhs", (Arg(scalar=True), T(3, 4)))),
+           DTYPES, domain=("two_zeros", "positive"),
+           inplace=lambda fw, a, b: a.xlogy_(b), inplace_name="Tensor.xlogy_",
+           inplace_samples=inplace_safe(LOG_DOMAIN_SAMPLES),
+           errors=(ErrorCase("two_numbers", lambda fw: fw.xlogy(2.0, 3.0), Sample("none", ()), TypeError),)),
+    OpSpec("Tensor.xlogy", lambda fw, a, b: a.xlogy(b), LOG_DOMAIN_SAMPLES[:2], ("float32",),
+           domain=("two_zeros", "positive"), **METHOD),
+]

@@ -58,7 +58,7 @@ class Op:
     """One primitive: a NumPy kernel, its promotion mode and (optionally) its derivative rule."""
 
     def __init__(self, name, kernel, promotion, view=False, fills=False, opmath_scalars=False, saves=(),
-                 extra_outputs=(), nondifferentiable=None):
+                 extra_outputs=(), nondifferentiable=None, formula_backward=False):
         self.name = name
         self.kernel = kernel
         self.promotion = promotion
@@ -77,6 +77,9 @@ class Op:
         self.keyword_only = {p.name for p in inspect.signature(kernel).parameters.values() if p.kind == p.KEYWORD_ONLY}
         self.extra_outputs = tuple(extra_outputs)  # the kernel's outputs after the first, for the rule only
         self.nondifferentiable = nondifferentiable  # why the op's results are never floating, if they are not
+        # torch's derivative is a formula of separate ops (derivatives.yaml), not a backward kernel: for a half type
+        # each of them rounds to it, so the rule runs in the half type instead of float32
+        self.formula_backward = formula_backward
         self.rule = None
         self.saves = saves        # what the rule receives after g (see the module docstring); checked here
         self.has_gradient = False  # set by vjp() or no_derivative()
@@ -121,13 +124,13 @@ class Op:
 
 
 def op(name, promotion=SAME, view=False, fills=False, opmath_scalars=False, saves=(), extra_outputs=(),
-       nondifferentiable=None):
+       nondifferentiable=None, formula_backward=False):
     """Decorator: register a NumPy kernel as the op `name` (the arguments: see Op and the module docstring)."""
     def register(kernel):
         if name in OPS:
             raise ValueError(f"op {name} registered twice")
         OPS[name] = registered = Op(name, kernel, promotion, view, fills, opmath_scalars, saves, extra_outputs,
-                                    nondifferentiable)
+                                    nondifferentiable, formula_backward)
         return registered
     return register
 
@@ -504,7 +507,7 @@ class OpNode(Node):
                 "graph a second time or if you need to access saved tensors after calling backward.")
         g = output_grads[0]
         result_dtype = g.dtype
-        if g.dtype in _COMPUTE_TYPE:
+        if g.dtype in _COMPUTE_TYPE and not self.op.formula_backward:
             g = g.float()  # torch's backward kernels for half types compute in float32 and round once
         dtype = g.dtype
         arguments = []
