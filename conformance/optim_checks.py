@@ -586,11 +586,12 @@ def explain(case_id):
     header = ["import numpy as np", "import torch as fw    # the same lines run mtv2 after: import mtv2 as fw",
               "from conformance.optim_cases import all_optim_cases",
               f"case = next(c for c in all_optim_cases() if c.case_id == {case_id!r})"]
-    if case.error is not None or case.scheduler is not None or case.seed_check:
+    if case.error is not None or case.scheduler is not None or case.seed_check or case.clip is not None:
         what = ("case.error(fw)   # torch and mtv2 must raise the same class" if case.error is not None else
                 "from conformance.optim_checks import scheduler_run\nsnapshots, _ = scheduler_run(fw, case)\n"
                 "print(snapshots)" if case.scheduler is not None else
-                "from conformance.optim_checks import check_seed\nprint(check_seed(case))")
+                "from conformance.optim_checks import clip_run\nprint(clip_run(fw, case))" if case.clip is not None
+                else "from conformance.optim_checks import check_seed\nprint(check_seed(case))")
         print("\nreproduction:\n" + "\n".join("    " + line for line in header + what.split("\n")))
         return 0
     torch, mtv2 = frameworks.reference(), frameworks.candidate()
@@ -598,15 +599,22 @@ def explain(case_id):
     theirs, mine = full_run(torch, case, grads)[0], full_run(mtv2, case, grads)[0]
     print("per step (worst err_ratio over parameters, state slots and options; where):")
     for step, (a, b) in enumerate(zip(mine, theirs), 1):
-        results = compare_snapshots(a, b, case.dtype)
+        results = compare_snapshots(a, b, case.dtype, case.tolerance)
         label, worst = max(results, key=lambda r: (not r[1].ok, r[1].err_ratio or 0.0))
         flag = "" if worst.ok else "  <- differs: " + worst.detail
         print(f"  step {step:2d}: {worst.err_ratio or 0.0:.3g} at {label}{flag}")
+    if case.closure:
+        loop = ["from conformance.optim_checks import objective, objective_weights",
+                "weights = objective_weights(case)", "def closure():", "    opt.zero_grad()",
+                "    loss = objective(fw, params, weights)", "    loss.backward()", "    return loss",
+                f"for step in range(1, {STEPS + 1}):", "    loss = opt.step(closure)",
+                "    print(step, float(loss), [p.detach().numpy() for p in params])"]
+    else:
+        loop = ["for step, grads in enumerate(gradient_sequence(case), 1):   # None: no gradient that step",
+                "    set_grads(fw, params, grads)", "    opt.step()", "    opt.zero_grad()",
+                "    print(step, [p.detach().numpy() for p in params])"]
     lines = header + ["from conformance.optim_checks import gradient_sequence, initial_values, make_params, set_grads",
                       "params = make_params(fw, initial_values(case))   # the case's seeded parameters",
-                      _optimizer_source(case),
-                      "for step, grads in enumerate(gradient_sequence(case), 1):   # None: no gradient that step",
-                      "    set_grads(fw, params, grads)", "    opt.step()", "    opt.zero_grad()",
-                      "    print(step, [p.detach().numpy() for p in params])", "print(opt.state_dict())"]
+                      _optimizer_source(case)] + loop + ["print(opt.state_dict())"]
     print("\nreproduction:\n" + "\n".join("    " + line for line in lines))
     return 0
