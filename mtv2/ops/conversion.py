@@ -6,6 +6,7 @@ from .. import _meta
 from .._device import check_available, is_meta_target
 from .._tensor import Tensor
 from ._registry import RAW, op
+from ._surface import public
 
 
 @op("to_copy", promotion=RAW)
@@ -45,6 +46,7 @@ def _(g):
     return g
 
 
+@public(method=True)
 def clone(input, *, memory_format=None):
     if memory_format is None or memory_format is preserve_format:
         return _clone(input)
@@ -91,6 +93,7 @@ def _parse_to_arguments(args, kwargs):
     return dtype, device, copy, layout
 
 
+@public(function=False, method=True)
 def to(input, *args, **kwargs):
     """Tensor.to: self when nothing changes (whatever memory_format says, as torch's to_will_alias), else a copy laid
     out as the input (preserve_format) or contiguous (contiguous_format)."""
@@ -123,6 +126,32 @@ def convert(input, dtype, memory_format, method):
     return _to_copy(input, dtype=dtype, order="C")
 
 
+def _conversion_method(name, dtype):
+    """Tensor.<name>(*, memory_format=None): convert to `dtype` (a method only: torch.float is a dtype)."""
+    def method(input, *, memory_format=None):
+        return convert(input, dtype, memory_format, name)
+    method.__name__ = method.__qualname__ = name
+    public(name, function=False, method=True)(method)
+
+
+for _name, _target in (("float", _dtype.float32), ("double", _dtype.float64), ("half", _dtype.float16),
+                       ("bfloat16", _dtype.bfloat16), ("long", _dtype.int64), ("int", _dtype.int32),
+                       ("short", _dtype.int16), ("char", _dtype.int8), ("byte", _dtype.uint8), ("bool", _dtype.bool)):
+    _conversion_method(_name, _target)
+
+
+@public(function=False, method=True)
+def type_as(input, other):
+    return to(input, other.dtype)
+
+
+@public(function=False, method=True)
+def cpu(input):
+    if input.is_meta:
+        raise NotImplementedError(_meta.NO_DATA)
+    return input
+
+
 @op("copy_from", promotion=RAW, fills=True)
 def _copy_from(a, src, dtype=None):
     return _dtype.cast(np.broadcast_to(src, a.shape), dtype.numpy_type)
@@ -133,6 +162,7 @@ def _(g):
     return g.new_zeros(g.shape), g  # the old value is overwritten: torch gives it a zero gradient
 
 
+@public(function=False, method=True)
 def copy_(self, src, non_blocking=False):
     from .inplace import apply_inplace
     if not isinstance(src, Tensor):
@@ -151,6 +181,7 @@ def _(g):
     return g.new_zeros(g.shape), g.sum()
 
 
+@public(function=False, method=True)
 def fill_(self, value):
     from .inplace import apply_inplace
     if isinstance(value, Tensor) and value.ndim != 0:
@@ -159,6 +190,7 @@ def fill_(self, value):
     return apply_inplace(self, lambda a, v: _fill(a, v, dtype=self.dtype), "fill_", value, allow_overlap=True)
 
 
+@public(function=False, method=True)
 def zero_(self):
     return fill_(self, 0)
 

@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
+from ._surface import public
 from .indexing import _index
 from .inplace import write_out_checked
 
@@ -126,6 +127,7 @@ _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"
                  "uint8": "unsigned char", "bool": "bool"}
 
 
+@public(method=True)
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     dim, array = _gather_scatter_index("gather", input, dim, index)
     result = _gather(input, dim=dim, index=array)
@@ -256,11 +258,13 @@ def _scatter_function(input, dim, index, src, value, reduce):
     return lambda a: _scatter_value(a, value=src, dim=dim, index=array), ()
 
 
+@public(method=True)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     function, operands = _scatter_function(input, dim, index, src, value, reduce)
     return function(input, *operands)
 
 
+@public(function=False, method=True)
 def scatter_(input, dim, index, src=None, *, value=None, reduce=None):
     from .inplace import apply_inplace
     function, operands = _scatter_function(input, dim, index, src, value, reduce)
@@ -274,11 +278,13 @@ def _scatter_add_arguments(name, input, dim, index, src):
     return _gather_scatter_index(name, input, dim, index, src)
 
 
+@public(method=True)
 def scatter_add(input, dim, index, src):
     dim, array = _scatter_add_arguments("scatter_add", input, dim, index, src)
     return _scatter_op(src, array, _scatter_add, _scatter_add_src_larger)(input, src, dim=dim, index=array)
 
 
+@public(function=False, method=True)
 def scatter_add_(input, dim, index, src):
     from .inplace import apply_inplace
     dim, array = _scatter_add_arguments("scatter_add_", input, dim, index, src)
@@ -326,6 +332,7 @@ def _vector_index(name, input, dim, index, expected):
     return dim, array
 
 
+@public(method=True)
 def index_select(input, dim, index, *, out=None):
     dim, array = _vector_index("index_select", input, dim, index, "int32 or int64")
     if input.ndim == 0 and array.size != 1:
@@ -375,11 +382,13 @@ def _index_add_arguments(name, input, dim, index, source):
     return dim, array
 
 
+@public(method=True)
 def index_add(input, dim, index, source, *, alpha=1):
     dim, array = _index_add_arguments("index_add", input, dim, index, source)
     return _index_add(input, source, dim=dim, index=array, alpha=alpha)
 
 
+@public(function=False, method=True)
 def index_add_(input, dim, index, source, *, alpha=1):
     from .inplace import apply_inplace
     dim, array = _index_add_arguments("index_add_", input, dim, index, source)
@@ -397,6 +406,7 @@ def _broadcast_shape(name, first, second):
                            f"size of tensor a must match the size of tensor b at each non-singleton dimension") from None
 
 
+@public(method=True)
 def take_along_dim(input, indices, dim=None):
     """gather after broadcasting input and indices against each other in every dim but `dim`."""
     if not isinstance(indices, Tensor) or indices.dtype is not _dtype.int64:
@@ -425,6 +435,7 @@ def take_along_dim(input, indices, dim=None):
     return _gather(expanded, dim=dim, index=array)
 
 
+@public(method=True)
 def masked_select(input, mask, *, out=None):
     if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
@@ -444,6 +455,7 @@ def _one_hot(a, num_classes=0):
     return (a[..., None] == np.arange(num_classes)).astype(np.int64)
 
 
+@public(function=False, functional=True)
 def one_hot(tensor, num_classes=-1):
     if not isinstance(tensor, Tensor) or tensor.dtype is not _dtype.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

@@ -12,6 +12,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ._registry import RAW, op
+from ._surface import public
 from .views import view_op
 
 _FULL = slice(None)
@@ -329,6 +330,7 @@ def _index_put_arguments(input, indices, values, name):
     return _Index(items, input.shape, from_bytes)
 
 
+@public(function=False, method=True)
 def index_put_(input, indices, values, accumulate=False):
     from .inplace import apply_inplace
     split = _index_put_arguments(input, indices, values, "index_put_")
@@ -337,6 +339,7 @@ def index_put_(input, indices, values, accumulate=False):
                          "index_put_", values)
 
 
+@public(method=True)
 def index_put(input, indices, values, accumulate=False):
     split = _index_put_arguments(input, indices, values, "index_put")
     values = _put_values(input, split, values, accumulate, "index_put")
@@ -350,6 +353,7 @@ def _nonzero(a):
     return np.argwhere(a).astype(np.int64)
 
 
+@public(method=True)
 def nonzero(input, *, as_tuple=False):
     if as_tuple and input.ndim == 0:
         return (_nonzero(input.reshape(1)).reshape(-1),)   # torch treats a 0-d input as 1-d here

@@ -9,6 +9,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
+from ._surface import public
 from .views import _shape_argument, narrow, reshape
 
 
@@ -60,6 +61,7 @@ def _(g, tensors_shape, dim):
     return tuple(grads)
 
 
+@public("cat", "concat", "concatenate")
 def cat(tensors, dim=0, *, out=None):
     """torch.cat: dtypes promote across the inputs; 1-d empty tensors (shape (0,)) are skipped."""
     result = _cat_checked(tensors, dim)
@@ -92,9 +94,7 @@ def _cat_checked(tensors, dim):
     return _cat(*tensors, dim=dim)
 
 
-concat = concatenate = cat
-
-
+@public()
 def stack(tensors, dim=0):
     _check_tensor_sequence(tensors, "stack")
     dim = _check_int(dim, "stack", "dim")
@@ -114,6 +114,7 @@ def _at_least(tensor, ndim):
     return reshape(tensor, (1,) * (ndim - tensor.ndim) + tuple(tensor.shape) if tensor.ndim else (1,) * ndim)
 
 
+@public()
 def hstack(tensors):
     _check_tensor_sequence(tensors, "hstack")
     if not tensors:
@@ -122,15 +123,13 @@ def hstack(tensors):
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@public("vstack", "row_stack")
 def vstack(tensors):
     _check_tensor_sequence(tensors, "vstack")
     if not tensors:
         raise RuntimeError("vstack expects a non-empty TensorList")
     # atleast_2d puts a 1-d tensor in one row: (n,) -> (1, n)
     return cat([_at_least(t, 2) for t in tensors], 0)
-
-
-row_stack = vstack
 
 
 # ---------------------------------------------------------------- repeat / tile / repeat_interleave
@@ -163,10 +162,23 @@ def repeat(input, *repeats):
     return _repeat(input, repeats=repeats)
 
 
+@public("repeat", function=False, method=True)
+def repeat_method(input, *sizes, repeats=None):
+    """Tensor.repeat(*sizes) or Tensor.repeat(repeats=...): torch has no torch.repeat."""
+    return repeat(input, *(sizes if repeats is None else (repeats,)))
+
+
+@public()
 def tile(input, dims):
     dims = _shape_argument((dims,) if isinstance(dims, (int, np.integer)) else dims, "tile", "dims")
     # fewer dims than the tensor has: torch pads them with leading ones (numpy's tile does the same)
     return repeat(input, (1,) * (input.ndim - len(dims)) + tuple(dims))
+
+
+@public("tile", function=False, method=True)
+def tile_method(input, *sizes, dims=None):
+    # the method also takes the dims unpacked (x.tile(2, 3)); torch.tile wants a sequence
+    return tile(input, dims if dims is not None else sizes[0] if len(sizes) == 1 else sizes)
 
 
 @op("repeat_interleave", promotion=RAW, saves=("a.shape", "repeats", "dim"))
@@ -197,6 +209,7 @@ def _repeat_counts(repeats):
     return counts
 
 
+@public()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # torch.repeat_interleave(repeats): the indices, each repeated its own count
         if not isinstance(input, Tensor) or input.ndim != 1:
@@ -231,6 +244,12 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return _repeat_interleave(input, repeats=repeats, dim=dim)
 
 
+@public("repeat_interleave", function=False, method=True)
+def repeat_interleave_method(input, repeats, dim=None, *, output_size=None):
+    # the method's repeats is required: torch.repeat_interleave(repeats) alone is a function-only form
+    return repeat_interleave(input, repeats, dim, output_size=output_size)
+
+
 # ---------------------------------------------------------------- flip / roll
 
 @op("flip", promotion=RAW, saves=("dims",))
@@ -250,6 +269,7 @@ def _dims_argument(dims, name):
     return tuple(int(d) for d in dims)
 
 
+@public()
 def flip(input, dims):
     dims = tuple(_wrap_dim(d, input.ndim, "flip") for d in _dims_argument(dims, "flip"))
     for d in dims:
@@ -258,12 +278,22 @@ def flip(input, dims):
     return _flip(input, dims=dims if input.ndim else ())
 
 
+@public("flip", function=False, method=True)
+def flip_method(input, *sizes, dims=None):
+    # the method also takes the dims unpacked (x.flip(0, 1)); torch.flip wants a sequence
+    if dims is None:
+        dims = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)) else sizes
+    return flip(input, dims)
+
+
+@public(method=True)
 def fliplr(input):
     if input.ndim < 2:
         raise RuntimeError("fliplr: Input must be >= 2-d.")
     return flip(input, (1,))
 
 
+@public(method=True)
 def flipud(input):
     if input.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d.")
@@ -280,6 +310,7 @@ def _(g, shifts, dims):
     return _roll(g, shifts=tuple(-s for s in shifts), dims=dims)
 
 
+@public(method=True)
 def roll(input, shifts, dims=None):
     shifts = (shifts,) if isinstance(shifts, (int, np.integer)) and not isinstance(shifts, bool) else shifts
     if not isinstance(shifts, (list, tuple)) or any(
@@ -336,6 +367,7 @@ def _(g, mask):
     return g.masked_fill(mask, 0), None, g.masked_fill(mask.logical_not(), 0).sum()
 
 
+@public(method=True)
 def masked_fill(input, mask, value):
     if not isinstance(mask, Tensor):
         raise TypeError(f"masked_fill(): argument 'mask' must be Tensor, not {type(mask).__name__}")
@@ -356,6 +388,7 @@ def masked_fill(input, mask, value):
     return _masked_fill(input, mask, value)
 
 
+@public(function=False, method=True)
 def masked_fill_(self, mask, value):
     from .inplace import apply_inplace
     # torch allows (with a deprecation warning) masked_fill_ on expanded tensors
@@ -387,10 +420,12 @@ def _triangle(input, diagonal, name, kernel):
     return kernel(input, diagonal=diagonal)
 
 
+@public(method=True, inplace=True)
 def tril(input, diagonal=0):
     return _triangle(input, diagonal, "tril", _tril)
 
 
+@public(method=True, inplace=True)
 def triu(input, diagonal=0):
     return _triangle(input, diagonal, "triu", _triu)
 
@@ -416,6 +451,7 @@ def _(g, pad):
     return _constant_pad(g, pad=tuple(-p for p in pad), value=0)  # pads crop back, crops pad with zeros
 
 
+@public(function=False, functional=True)
 def pad(input, pad, mode="constant", value=None):
     """torch.nn.functional.pad: constant, reflect, replicate and circular modes; negative pads crop."""
     if not isinstance(pad, (list, tuple)) or any(isinstance(p, bool) or not isinstance(p, (int, np.integer))

@@ -3,6 +3,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._registry import RAW, op
+from ._surface import public
 
 
 def _element_indices(shape, stride, offset):
@@ -43,6 +44,7 @@ def _(g, a_shape, size, stride, storage_offset, buffer, a_geometry):
                                    gather_geometry=a_geometry, storage_numel=buffer.size)
 
 
+@public(method=True)
 def as_strided(input, size, stride, storage_offset=None):
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if len(size) != len(stride):

@@ -7,9 +7,12 @@ inverse view of the incoming one, no copy (torch's ViewBackward and PermuteBackw
 """
 import numpy as np
 
+from .. import _dtype
+from .._meta import MetaArray
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
+from ._surface import public
 
 # ---------------------------------------------------------------- the shared derivative of views
 
@@ -106,6 +109,41 @@ def view(input, *shape):
     return _view(input, shape=infer_size(_shape_argument(shape), input.numel()))
 
 
+@public("view", function=False, method=True)
+def view_method(input, *shape, dtype=None):
+    """Tensor.view(*shape) or Tensor.view(dtype): torch has no torch.view, and only the method reads a dtype."""
+    if dtype is None and len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        (dtype,), shape = shape, ()
+    if dtype is not None:
+        if shape:
+            raise TypeError("view() takes either a shape or a dtype, not both")
+        return _view_as_dtype(input, dtype)
+    return view(input, *shape)
+
+
+def _view_as_dtype(input, dtype):
+    """view(dtype): the same bytes read as `dtype` (safetensors' torch loader uses it), sharing storage. The
+    last dimension scales by the itemsize ratio and must have stride 1 when the sizes differ, as in torch;
+    a bit reinterpretation has no derivative, so the result carries no autograd history."""
+    if dtype is input.dtype:
+        return view(input, input.shape)
+    meta = type(input._data) is MetaArray
+    try:
+        array = (input._data.layout if meta else input._data).view(dtype.numpy_type)
+    except ValueError:
+        raise RuntimeError(f"self.stride(-1) must be 1 to view {input.dtype} as {dtype} (different element sizes), "
+                           f"but got shape {list(input.shape)} with strides {list(input.stride())}") from None
+    result = Tensor._make_view(MetaArray(array) if meta else array, input)
+    result.dtype = dtype
+    return result
+
+
+@public(function=False, method=True)
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+@public(method=True)
 def reshape(input, *shape):
     """A view when the layout allows one, otherwise a copy (torch's rule)."""
     shape = infer_size(_shape_argument(shape, "reshape"), input.numel())
@@ -114,6 +152,11 @@ def reshape(input, *shape):
     except ValueError:
         return _reshape_copy(input, shape=shape)
     return _view(input, shape=shape)
+
+
+@public(function=False, method=True)
+def reshape_as(input, other):
+    return reshape(input, other.shape)
 
 
 @op("reshape_copy", promotion=RAW, saves=("a.shape",))
@@ -128,6 +171,7 @@ def _(g, a_shape):
     return g.reshape(a_shape)
 
 
+@public(method=True)
 def flatten(input, start_dim=0, end_dim=-1):
     if input.ndim == 0:
         return reshape(input, 1)
@@ -139,6 +183,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:start] + (-1 if input.numel() else _product(shape[start:end + 1]),) + shape[end + 1:])
 
 
+@public(method=True)
 def unflatten(input, dim, sizes):
     dim = _wrap_dim(dim, input.ndim, "unflatten")
     sizes = list(sizes)
@@ -170,6 +215,7 @@ def _(g, dims):
     return _permute(g, dims=tuple(np.argsort(dims).tolist()))
 
 
+@public(method=True)
 def permute(input, *dims):
     dims = _shape_argument(dims)
     if len(dims) != input.ndim:
@@ -184,6 +230,7 @@ def permute(input, *dims):
     return _permute(input, dims=tuple(wrapped))
 
 
+@public("transpose", "swapaxes", "swapdims", method=True)
 def transpose(input, dim0, dim1):
     dims = list(range(input.ndim))
     d0, d1 = _wrap_dim(dim0, input.ndim, "transpose"), _wrap_dim(dim1, input.ndim, "transpose")
@@ -193,15 +240,14 @@ def transpose(input, dim0, dim1):
     return _permute(input, dims=tuple(dims))
 
 
-swapaxes = swapdims = transpose
-
-
+@public(method=True)
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return transpose(input, 0, 1) if input.ndim == 2 else _permute(input, dims=tuple(range(input.ndim)))
 
 
+@public(method=True)
 def movedim(input, source, destination):
     source = [source] if isinstance(source, int) else list(source)
     destination = [destination] if isinstance(destination, int) else list(destination)
@@ -236,6 +282,7 @@ def _(g):
     return g  # the engine sums the gradient back to the input's shape
 
 
+@public(function=False, method=True)
 def expand(input, *sizes):
     sizes = _shape_argument(sizes)
     if len(sizes) < input.ndim:
@@ -260,12 +307,14 @@ def expand(input, *sizes):
     return _expand(input, shape=tuple(shape))
 
 
+@public(function=False, method=True)
 def expand_as(input, other):
     return expand(input, other.shape)
 
 
 # broadcast_to / broadcast_tensors are expand under numpy's names: views, whose gradient the engine sums back.
 
+@public()
 def broadcast_to(input, size):
     """torch.broadcast_to: expand to `size` (a sequence of ints; -1 keeps a size). Always a new view."""
     if not isinstance(input, Tensor):
@@ -275,6 +324,15 @@ def broadcast_to(input, size):
     return expand(input, _shape_argument((size,), "broadcast_to", "size"))
 
 
+@public("broadcast_to", function=False, method=True)
+def broadcast_to_method(input, *sizes, size=None):
+    # like expand, the method also takes the sizes unpacked (x.broadcast_to(3, 4)); torch.broadcast_to does not
+    if size is None:
+        size = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+    return broadcast_to(input, size)
+
+
+@public()
 def broadcast_shapes(*shapes):
     """The shape every one of `shapes` (ints, sequences of ints, or None) broadcasts to (torch._refs' algorithm)."""
     shapes = [(shape,) if isinstance(shape, int) else shape for shape in shapes if shape is not None]
@@ -297,6 +355,7 @@ def broadcast_shapes(*shapes):
     return Size(common)
 
 
+@public()
 def broadcast_tensors(*tensors):
     """Each tensor expanded to their common shape; one already of that shape comes back as itself (torch's
     expand_outplace), the others as views."""
@@ -322,6 +381,7 @@ def _broadcast_pair(a, b):
     return tuple(result)
 
 
+@public(method=True)
 def squeeze(input, dim=None):
     if dim is None:
         dims = tuple(i for i, s in enumerate(input.shape) if s == 1)
@@ -331,6 +391,7 @@ def squeeze(input, dim=None):
     return _view(input, shape=tuple(s for i, s in enumerate(input.shape) if i not in dims))
 
 
+@public(method=True)
 def unsqueeze(input, dim):
     dim = _wrap_dim(dim, input.ndim + 1, "unsqueeze")
     shape = list(input.shape)
@@ -347,6 +408,7 @@ def _narrow(a, dim=0, start=0, length=0):
     return a[tuple(index)]
 
 
+@public(method=True)
 def narrow(input, dim, start, length):
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -373,6 +435,7 @@ def _select(a, dim=0, index=0):
     return a[(slice(None),) * dim + (index, Ellipsis)]  # Ellipsis: a 0-d view, not a scalar copy
 
 
+@public(method=True)
 def select(input, dim, index):
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -391,6 +454,7 @@ def _split_dim(tensor, dim, name):
     return _wrap_dim(dim, tensor.ndim, name)
 
 
+@public()
 def split(tensor, split_size_or_sections, dim=0):
     """Views of consecutive pieces along dim: of split_size each (the last may be shorter), or of the listed sizes."""
     if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.ndim == 0:
@@ -401,6 +465,12 @@ def split(tensor, split_size_or_sections, dim=0):
         return split_with_sizes(tensor, split_size_or_sections, dim)
     raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
                     f"{type(split_size_or_sections).__name__}")
+
+
+@public("split", function=False, method=True)
+def split_method(input, split_size, dim=0):
+    """Tensor.split: torch.split under the method's own parameter name (torch's Tensor.split is Python too)."""
+    return split(input, split_size, dim)
 
 
 def _split_evenly(tensor, split_size, dim):
@@ -416,6 +486,7 @@ def _split_evenly(tensor, split_size, dim):
                  for i in range(count))
 
 
+@public(method=True)
 def split_with_sizes(input, split_sizes, dim=0):
     for position, length in enumerate(split_sizes):
         if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
@@ -437,6 +508,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     return tuple(pieces)
 
 
+@public(method=True)
 def chunk(input, chunks, dim=0):
     """split by ceil(size / chunks): fewer than `chunks` pieces when they do not divide evenly."""
     if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
@@ -452,6 +524,7 @@ def chunk(input, chunks, dim=0):
     return _split_evenly(input, -(-size // chunks), dim)
 
 
+@public(method=True)
 def unbind(input, dim=0):
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
@@ -476,6 +549,7 @@ def _diagonal(a, offset=0, dim1=0, dim2=1):
     return np.lib.stride_tricks.as_strided(start, shape, strides, writeable=True)
 
 
+@public(method=True)
 def diagonal(input, offset=0, dim1=0, dim2=1):
     d1, d2 = _wrap_dim(dim1, input.ndim, "diagonal"), _wrap_dim(dim2, input.ndim, "diagonal")
     if d1 == d2:
@@ -516,6 +590,7 @@ def _(gg, dimension, size, step):
     return _unfold(gg, dimension=dimension, size=size, step=step)
 
 
+@public(function=False, method=True)
 def unfold(input, dimension, size, step):
     dimension = _wrap_dim(dimension, input.ndim, "unfold")
     extent = input.shape[dimension] if input.ndim else 1
@@ -525,5 +600,3 @@ def unfold(input, dimension, size, step):
         raise RuntimeError(f"step is {step} but must be > 0")
     return _unfold(input, dimension=dimension, size=size, step=step)
 
-
-from .strided import as_strided  # noqa: E402,F401  (re-exported: as_strided lives with its scatter/gather)
