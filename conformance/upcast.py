@@ -433,28 +433,36 @@ NOT_FLOATING = ("argmax", "argmin", "argsort", "all", "any", "isnan", "isinf", "
 NO_DERIVATIVE = ("floor_divide",)
 
 
-def _spec_case(spec):
-    """A Case from a spec called on one tensor: its first contiguous sample of rank 1-4, at SHAPES."""
+def _spec_case(spec, tensor_count=1):
+    """A Case from a spec called on `tensor_count` tensors of one shape: its first sample whose tensors are all
+    contiguous, of the case dtype and of one rank 1-4, at SHAPES."""
     for sample in spec.samples:
         tensors = [(position, arg) for position, arg in enumerate(sample.args) if arg.value is None]
-        if len(tensors) != 1 or sample.only_dtypes or "dtype" in sample.kwargs:
+        if len(tensors) != tensor_count or sample.only_dtypes or "dtype" in sample.kwargs \
+                or len({arg.shape for _, arg in tensors}) != 1:
             continue
-        position, arg = tensors[0]
-        domain = arg.domain or spec.domains[min(position, len(spec.domains) - 1)]
-        if arg.scalar or arg.dtype or arg.layout != "contiguous" or len(arg.shape) not in SHAPES \
-                or domain in SPECIAL_DOMAINS:
+        domains = [arg.domain or spec.domains[min(position, len(spec.domains) - 1)] for position, arg in tensors]
+        shape = tensors[0][1].shape
+        if any(arg.scalar or arg.dtype or arg.layout != "contiguous" for _, arg in tensors) \
+                or len(shape) not in SHAPES or any(domain in SPECIAL_DOMAINS for domain in domains):
             continue
         values = [a.value for a in sample.args]
+        positions = [position for position, _ in tensors]
 
-        def call(fw, x, _fn=spec.fn, _values=values, _position=position, _kwargs=sample.kwargs):
-            return _fn(fw, *_values[:_position], x, *_values[_position + 1:], **_kwargs)
-        return Case(spec.name, call, (In(SHAPES[len(arg.shape)], domain),), spec.variant,
+        def call(fw, *xs, _fn=spec.fn, _values=values, _positions=positions, _kwargs=sample.kwargs):
+            arguments = list(_values)
+            for position, x in zip(_positions, xs):
+                arguments[position] = x
+            return _fn(fw, *arguments, **_kwargs)
+        return Case(spec.name, call, tuple(In(SHAPES[len(shape)], domain) for domain in domains), spec.variant,
                     grad=spec.grad and spec.name not in NO_DERIVATIVE)
     return None
 
 
 def spec_cases():
-    """One case per (name, variant) of AUTO_FAMILIES' specs that call a function on one tensor."""
+    """One case per (name, variant) of AUTO_FAMILIES' specs that call a function on one tensor; and, for a name that
+    HAND_CASES does not measure, on two tensors of one shape (so an op added with its specs is measured without an
+    entry here)."""
     from conformance import specs
     cases = {}
     for family in AUTO_FAMILIES:
@@ -464,6 +472,8 @@ def spec_cases():
                     or not {DTYPE, REFERENCE_DTYPE} <= set(spec.dtypes):
                 continue
             case = _spec_case(spec)
+            if case is None and spec.name not in _HAND_CASE_NAMES:
+                case = _spec_case(spec, tensor_count=2)
             if case is not None:
                 cases.setdefault((case.name, case.variant), case)
     return list(cases.values())
@@ -649,6 +659,7 @@ HAND_CASES = (
     Case("Tensor.random_", _fill("random_", 0, 100), (MATRIX,), grad=False),
     Case("Tensor.fill_", _fill("fill_", 0.1), (MATRIX,), grad=False),
 )
+_HAND_CASE_NAMES = frozenset(case.name for case in HAND_CASES)
 OPTIM_CASES = (
     OptimCase("Adam", options={"lr": 1e-3}),
     OptimCase("AdamW", options={"lr": 1e-3, "weight_decay": 0.01}),
