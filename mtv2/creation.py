@@ -8,6 +8,7 @@ from . import _dtype
 from ._device import CPU, is_meta_target
 from ._meta import MetaArray, empty_tensor, preserved_strides
 from ._tensor import Tensor
+from .ops._surface import public
 
 
 def _finish(array, dtype, requires_grad=False, device=None):
@@ -99,6 +100,7 @@ def _check_nested_numpy(data, kinds, dtype):
 
 # ---------------------------------------------------------------- from data
 
+@public()
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: always copies; Python floats become the default dtype, ints int64, bools bool."""
     if isinstance(data, Tensor):
@@ -180,6 +182,7 @@ def _replace_tensors(data):
     return data
 
 
+@public()
 def as_tensor(data, dtype=None, device=None):
     """Shares memory with a tensor or ndarray when no conversion is needed."""
     if isinstance(data, Tensor):
@@ -199,6 +202,7 @@ def _on_device(result, device):
     return result
 
 
+@public()
 def from_numpy(array):
     """A tensor sharing memory with `array` (writes go both ways)."""
     if not isinstance(array, np.ndarray):
@@ -218,6 +222,7 @@ def _default(dtype):
 
 # Each factory decides meta before it allocates or draws: a meta tensor gets no data and consumes no random numbers.
 
+@public()
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype, shape = _default(dtype), _size_arguments(size)
     if is_meta_target(device):
@@ -225,6 +230,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(np.zeros(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
+@public()
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dtype, shape = _default(dtype), _size_arguments(size)
     if is_meta_target(device):
@@ -232,6 +238,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     return _finish(np.ones(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
+@public()
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     dtype, shape = _default(dtype), _size_arguments(size)
@@ -240,6 +247,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(np.empty(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
+@public()
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor with exactly these strides (uninitialised in torch; zeros here)."""
     dtype, shape = _default(dtype), _size_arguments((size,))
@@ -254,6 +262,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     return _finish(array, dtype, requires_grad, device)
 
 
+@public()
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -267,6 +276,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _finish(np.full(shape, fill_value, dtype.numpy_type), dtype, requires_grad, device)
 
 
+@public()
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
@@ -280,6 +290,7 @@ def _scalar_value(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+@public()
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch's arange_out: the values start + i*step; an integer dtype truncates start and step first, and int64
     also counts in integers (arange(0., -8.000001, -4., dtype=int64) has 2 elements, not 3)."""
@@ -325,6 +336,7 @@ def _steps_argument(function, start, end, steps):
                     f"(Number start, Number end, int steps, ...)")
 
 
+@public()
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     steps = _steps_argument("linspace", start, end, steps)
     start, end = _scalar_value(start), _scalar_value(end)
@@ -356,6 +368,7 @@ def _check_floating(dtype, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype.scalar_type_name(dtype)}\'')
 
 
+@public()
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch.rand: empty(size).uniform_(0, 1) (torch's draws, see ops/random_fill.py)."""
     dtype = _default(dtype)
@@ -366,6 +379,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     return _random_result(result, out, requires_grad)
 
 
+@public()
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch.randn: empty(size).normal_(0, 1)."""
     dtype = _default(dtype)
@@ -376,6 +390,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _random_result(result, out, requires_grad)
 
 
+@public()
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     """torch.randint: empty(size, dtype=int64).random_(low, high)."""
@@ -391,6 +406,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return _random_result(result, out, requires_grad)
 
 
+@public()
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch.randperm: torch's Fisher-Yates on 32-bit draws (ops/_draws.py)."""
     from ._random import generator_or_default
@@ -403,6 +419,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _random_result(result, out, requires_grad)
 
 
+@public()
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """torch.normal, all four overloads. With a tensor mean or std: a contiguous tensor of the broadcast shape
@@ -454,18 +471,22 @@ def _filled_like(input, fill_value, dtype, requires_grad, device):
     return _finish(array, dtype, requires_grad, CPU)
 
 
+@public()
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _filled_like(input, 0, dtype, requires_grad, device)
 
 
+@public()
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _filled_like(input, 1, dtype, requires_grad, device)
 
 
+@public()
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _filled_like(input, 0, dtype, requires_grad, device)
 
 
+@public()
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -487,18 +508,21 @@ def _dense(input):
     return True
 
 
+@public()
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
     result = empty_like(input, dtype=_like_dtype(input, dtype), device=device).uniform_(0, 1, generator=generator)
     return result.requires_grad_(requires_grad) if requires_grad else result
 
 
+@public()
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
     result = empty_like(input, dtype=_like_dtype(input, dtype), device=device).normal_(0, 1, generator=generator)
     return result.requires_grad_(requires_grad) if requires_grad else result
 
 
+@public()
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None, generator=None):
     if high is None:
@@ -510,6 +534,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     return result.requires_grad_(requires_grad) if requires_grad else result
 
 
+@public()   # (hf) safetensors' torch loader reads checkpoints through it
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """torch.asarray: shares memory with a tensor, ndarray or UntypedStorage when it can (a storage's bytes are
     read as `dtype`, as safetensors' loader does); otherwise a new tensor. copy=True always copies."""

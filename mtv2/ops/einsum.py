@@ -11,12 +11,14 @@ import string
 
 from .._tensor import Tensor
 from . import linalg, reduction
+from ._surface import public
 
 ELLIPSIS = "..."
 LETTERS = string.ascii_uppercase + string.ascii_lowercase  # torch's label order: the implicit output is sorted
 FIRST_ELLIPSIS_LABEL = len(LETTERS)  # labels of the dims an ellipsis covers come after the letters
 
 
+@public()
 def einsum(*args):
     """einsum(equation, *operands), einsum(equation, [operands]) or the sublist form einsum(a, [0, 1], ...)."""
     equation, operands = _equation_and_operands(args)

@@ -188,6 +188,7 @@ def matmul(input, other, *, out=None):
 
 # ---------------------------------------------------------------- mm, bmm, mv, dot, vdot, outer
 
+@public(method=True)
 def mm(input, mat2, *, out=None):
     _check_tensors("mm", input=input, mat2=mat2)
     if input.ndim != 2:
@@ -214,6 +215,7 @@ def _check_batches(batch1, batch2):
                            f"{list(batch2.shape[:2])}.")
 
 
+@public(method=True)
 def bmm(input, mat2, *, out=None):
     _check_tensors("bmm", input=input, mat2=mat2)
     _check_batches(input, mat2)
@@ -236,6 +238,7 @@ def _check_matrix_vector(input_shape, input_dtype, mat, vec):
                            f"{_dtype.scalar_type_name(vec.dtype)}")
 
 
+@public(method=True)
 def mv(input, vec, *, out=None):
     _check_tensors("mv", input=input, vec=vec)
     # torch's mv is addmv into a fresh result of the promoted dtype: its checks and messages are addmv's
@@ -258,12 +261,14 @@ def _check_vectors(name, input, tensor):
         raise NotImplementedError("\"dot\" not implemented for 'Bool'")  # even for empty vectors
 
 
+@public(method=True)
 def dot(input, tensor, *, out=None):
     _check_tensors("dot", input=input, tensor=tensor)
     _check_vectors("dot", input, tensor)
     return _with_out(_matmul(input, tensor), out)
 
 
+@public(method=True)
 def vdot(input, other, *, out=None):
     """dot with the first argument conjugated: mtv2 has real dtypes only, so it is dot."""
     _check_tensors("vdot", input=input, other=other)
@@ -271,6 +276,7 @@ def vdot(input, other, *, out=None):
     return _with_out(_matmul(input, other), out)
 
 
+@public("outer", "ger", method=True)
 def outer(input, vec2, *, out=None):
     """A broadcast product, as torch writes it: it promotes mixed dtypes and accepts bool."""
     _check_tensors("outer", input=input, vec2=vec2)
@@ -280,11 +286,9 @@ def outer(input, vec2, *, out=None):
     return _with_out(input.unsqueeze(1) * vec2, out)
 
 
-ger = outer
-
-
 # ---------------------------------------------------------------- addmm, baddbmm, addmv
 
+@public(method=True, inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     _check_tensors("addmm", input=input, mat1=mat1, mat2=mat2)
     for argument, tensor in (("mat1", mat1), ("mat2", mat2)):
@@ -301,6 +305,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                                  shape=(mat1.shape[0], mat2.shape[1]), beta=beta, alpha=alpha, out=out)
 
 
+@public(method=True, inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     _check_tensors("baddbmm", input=input, batch1=batch1, batch2=batch2)
     _check_batches(batch1, batch2)
@@ -312,6 +317,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
                                  out=out)
 
 
+@public(method=True, inplace=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     _check_tensors("addmv", input=input, mat=mat, vec=vec)
     _check_matrix_vector(input.shape, input.dtype, mat, vec)
@@ -469,6 +475,7 @@ def cholesky(A, *, upper=False, out=None):
     return _with_out(_factor("linalg.cholesky", A, upper, True, _cholesky_ex)[0], out)
 
 
+@public("cholesky")   # torch.cholesky; torch.linalg.cholesky is `cholesky` above (mtv2/linalg.py)
 def cholesky_deprecated(input, upper=False, *, out=None):
     """torch.cholesky (deprecated in torch for torch.linalg.cholesky, with the same warning)."""
     _check_tensors("cholesky", input=input)

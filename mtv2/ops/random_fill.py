@@ -16,6 +16,7 @@ from .._random import generator_or_default
 from .._tensor import Tensor
 from . import _draws
 from ._registry import RAW, op
+from ._surface import public
 from .inplace import apply_inplace
 
 
@@ -82,6 +83,7 @@ def _uniform(a, low=0.0, high=1.0, generator=None, strides=()):
 _uniform.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def uniform_(self, *args, generator=None, **kwargs):
     """Tensor.uniform_(from=0, to=1, *, generator=None): `from` is a Python keyword, so it comes via **kwargs."""
     if len(args) > 2:
@@ -118,6 +120,7 @@ def _normal(a, mean=0.0, std=1.0, generator=None, strides=(), contiguous=True):
 _normal.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_number(std)}")
@@ -165,6 +168,7 @@ def _probabilities(p):
     return values if values.dtype == np.float64 else values.astype(np.float32)
 
 
+@public(function=False, method=True)
 def bernoulli_(self, p=0.5, *, generator=None):
     """Tensor.bernoulli_: 0/1 draws with probability p (a number or a tensor broadcast to self's shape)."""
     _check_probability(p, "bernoulli_")
@@ -179,6 +183,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return apply_inplace(self, lambda a: _bernoulli(a, p, generator=generator, strides=_layout(self)), "bernoulli_")
 
 
+@public(method=True)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli: draws with the probabilities in `input` (or the number p for every element), into a
     contiguous empty_like(input) (or `out`), whose layout sets the order of the draws."""
@@ -254,6 +259,7 @@ def _update_to(high, digits):
     return high
 
 
+@public(function=False, method=True)
 def random_(self, *args, generator=None, **kwargs):
     """Tensor.random_(), random_(to), random_(from, to): integers drawn uniformly from [from, to - 1]."""
     bounds = dict(zip(("from", "to"), args if len(args) == 2 else (0,) + args))
@@ -316,6 +322,7 @@ def _exponential(a, lambd=1.0, generator=None, strides=()):
 _exponential.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_number(lambd)}")
@@ -334,6 +341,7 @@ def _log_normal(a, mean=1.0, std=2.0, generator=None, strides=()):
 _log_normal.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_number(std)}")
@@ -352,6 +360,7 @@ def _geometric(a, p=0.5, generator=None, strides=()):
 _geometric.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def geometric_(self, p, *, generator=None):
     """Tensor.geometric_: the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
     if not 0 < p < 1:
@@ -371,6 +380,7 @@ def _cauchy(a, median=0.0, sigma=1.0, generator=None, strides=()):
 _cauchy.vjp(_zero_derivative)
 
 
+@public(function=False, method=True)
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_number(sigma)}")

@@ -10,6 +10,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
 from ._registry import RAW, compute_numpy_type, op
+from ._surface import public
 
 
 def return_type(name):
@@ -90,6 +91,7 @@ def _(g, a_shape, dims, keepdim):
     return _expand_back(g, a_shape, dims, keepdim)
 
 
+@public(method=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     check_autograd_dtype(input, dtype)
     return _sum(input, dims=reduced_dims(dim, input.ndim, "sum"), keepdim=keepdim, dtype=dtype)
@@ -117,6 +119,7 @@ def _check_mean_dtype(input, dtype, name):
                            f"complex dtype. Got: {_dtype.scalar_type_name(input.dtype)}")
 
 
+@public(method=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     _check_mean_dtype(input, dtype, "mean")
     return _mean(input, dims=reduced_dims(dim, input.ndim, "mean"), keepdim=keepdim, dtype=dtype)
@@ -133,12 +136,14 @@ def _(g, a, dims, keepdim):
     return _expand_back(g, a.shape, dims, keepdim) * (a == a)
 
 
+@public(method=True)
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """sum with NaN counted as zero."""
     check_autograd_dtype(input, dtype)
     return _nansum(input, dims=reduced_dims(dim, input.ndim, "nansum"), keepdim=keepdim, dtype=dtype)
 
 
+@public(method=True)
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """torch's own definition: nansum divided by the count of non-NaN elements."""
     if not input.dtype.is_floating_point:
@@ -219,21 +224,25 @@ def _var_arguments(input, dim, unbiased, correction, name):
     return reduced_dims(dim, input.ndim, name), correction, dim is None or input.ndim == 0
 
 
+@public(method=True)
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, correction, full = _var_arguments(input, dim, unbiased, correction, "var")
     return _var(input, dims=dims, correction=correction, keepdim=keepdim, full=full)
 
 
+@public(method=True)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, correction, full = _var_arguments(input, dim, unbiased, correction, "std")
     return _std(input, dims=dims, correction=correction, keepdim=keepdim, full=full)
 
 
+@public()
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     variance = var(input, dim, unbiased, keepdim, correction=correction)
     return variance, mean(input, None if isinstance(dim, bool) else dim, keepdim)
 
 
+@public()
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     deviation = std(input, dim, unbiased, keepdim, correction=correction)
     return deviation, mean(input, None if isinstance(dim, bool) else dim, keepdim)
@@ -268,6 +277,7 @@ def product_of_others(a, dim):
     return prod(where(diagonal, 1.0, rows), -1).movedim(-1, dim)
 
 
+@public(method=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
@@ -369,11 +379,13 @@ def _extremum(input, dim, keepdim, name, elementwise, full_op, dim_op, result_ty
     return result_type(values, indices)
 
 
+@public(method=True)
 def max(input, dim=None, keepdim=False, *, out=None):
     """torch.max: the full maximum, (values, indices) along `dim`, or the elementwise maximum with a tensor."""
     return _extremum(input, dim, keepdim, "max", maximum, _max_all, _max_dim, _MaxResult)
 
 
+@public(method=True)
 def min(input, dim=None, keepdim=False, *, out=None):
     return _extremum(input, dim, keepdim, "min", minimum, _min_all, _min_dim, _MinResult)
 
@@ -416,10 +428,12 @@ def _extremum_out(result, input, out):
                                                 f"{_dtype.scalar_type_name(out.dtype)} for out's dtype.")
 
 
+@public(method=True)
 def amax(input, dim=(), keepdim=False, *, out=None):
     return _extremum_out(_amax_amin(input, dim, keepdim, "amax", _amax), input, out)
 
 
+@public(method=True)
 def amin(input, dim=(), keepdim=False, *, out=None):
     return _extremum_out(_amax_amin(input, dim, keepdim, "amin", _amin), input, out)
 
@@ -457,10 +471,12 @@ def _arg_function(input, dim, keepdim, name, kernel):
     return kernel(input, dim=dim, keepdim=keepdim)
 
 
+@public(method=True)
 def argmax(input, dim=None, keepdim=False):
     return _arg_function(input, dim, keepdim, "argmax", _argmax)
 
 
+@public(method=True)
 def argmin(input, dim=None, keepdim=False):
     return _arg_function(input, dim, keepdim, "argmin", _argmin)
 
@@ -493,6 +509,7 @@ def _(g, a, out, dims, keepdim):
     return _kept(g, a.shape, dims, keepdim) * exp(a - _kept(out, a.shape, dims, keepdim))
 
 
+@public(method=True)
 def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, (list, tuple)) and len(dim) == 0 and not keepdim and input.ndim and input.numel():
         # torch reduces over every dim, subtracts the kept max, and its result cannot take that shape back
@@ -576,6 +593,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
                         single_as_abs=not (x.ndim == 0 and explicit_dim))
 
 
+@public()
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: every vector p-norm ('fro' over at most two dims is the 2-norm), as torch routes it."""
     from .linalg import _with_out
@@ -585,6 +603,12 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         from .linalg_svd import matrix_norm   # the nuclear norm and the refused orders, as torch routes them
         return matrix_norm(input, p, list(range(input.ndim)) if dim is None else dim, keepdim, dtype=dtype, out=out)
     return _with_out(vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype), out)
+
+
+@public("norm", function=False, method=True)
+def norm_method(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Tensor.norm: dtype is its fifth positional parameter, where torch.norm has out."""
+    return norm(input, p, dim, keepdim, dtype=dtype)
 
 
 # ---------------------------------------------------------------- all / any (not differentiable)
@@ -609,12 +633,14 @@ def _reduces_nothing(dim):
     return isinstance(dim, (list, tuple)) and len(dim) == 0
 
 
+@public(method=True)
 def all(input, dim=None, keepdim=False):
     if _reduces_nothing(dim):
         return _all(input.unsqueeze(-1), dims=(input.ndim,), keepdim=False)
     return _all(input, dims=reduced_dims(dim, input.ndim, "all"), keepdim=keepdim)
 
 
+@public(method=True)
 def any(input, dim=None, keepdim=False):
     if _reduces_nothing(dim):
         return _any(input.unsqueeze(-1), dims=(input.ndim,), keepdim=False)
@@ -640,6 +666,7 @@ def _(g, a_shape):
     return g.expand(a_shape)
 
 
+@public(function=False, method=True)
 def sum_to_size(input, *size):
     shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     if not _expandable(shape, input.shape):

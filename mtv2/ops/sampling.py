@@ -9,10 +9,12 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ._surface import public
 
 _MAX_CATEGORIES = 2 ** 24   # torch: the largest count of categories a float32 index still tells apart
 
 
+@public(method=True)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """torch.multinomial: int64 indices of shape (num_samples,) or (rows, num_samples); not differentiable."""
     if not isinstance(input, Tensor):

@@ -11,6 +11,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, compute_numpy_type, op, promoted_dtype
+from ._surface import public
 from .inplace import apply_inplace
 from ._stl_order import sort_order, topk_order
 from .reduction import _reduction_dtype, check_autograd_dtype, return_type
@@ -39,6 +40,7 @@ def _(g, dim, reverse):
     return _cumsum(g, dim=dim, reverse=not reverse)
 
 
+@public(method=True)
 def cumsum(input, dim, *, dtype=None):
     check_autograd_dtype(input, dtype)
     return _cumsum(input, dim=_wrap_dim(dim, input.ndim, "cumsum"), dtype=dtype)
@@ -73,6 +75,7 @@ def _cumprod_backward_with_zeros(g, a, dim):
     return where(later, others * g_moved.unsqueeze(-2), 0.0).sum(-1).movedim(-1, dim)
 
 
+@public(method=True)
 def cumprod(input, dim, *, dtype=None):
     check_autograd_dtype(input, dtype)
     return _cumprod(input, dim=_wrap_dim(dim, input.ndim, "cumprod"), dtype=dtype)
@@ -88,10 +91,13 @@ def _scan_inplace(input, dim, dtype, name, function):
     return apply_inplace(input, function, f"{name}_", dim, dtype=input.dtype)
 
 
+# Tensor.cumsum_/cumprod_ rather than inplace=True on cumsum/cumprod: the in-place scan runs in self's dtype
+@public(function=False, method=True)
 def cumsum_(input, dim, *, dtype=None):
     return _scan_inplace(input, dim, dtype, "cumsum", cumsum)
 
 
+@public(function=False, method=True)
 def cumprod_(input, dim, *, dtype=None):
     return _scan_inplace(input, dim, dtype, "cumprod", cumprod)
 
@@ -216,11 +222,13 @@ def _sort_arguments(name, positional, dim, descending, stable):
             stable is not _UNSET and bool(stable))
 
 
+@public(method=True)
 def argsort(input, *positional, dim=_UNSET, descending=_UNSET, stable=_UNSET):
     dim, descending, stable = _sort_arguments("argsort", positional, dim, descending, stable)
     return _argsort(input, dim=_wrap_dim(dim, input.ndim, "argsort"), descending=descending, stable=stable)
 
 
+@public(method=True)
 def sort(input, *positional, dim=_UNSET, descending=_UNSET, stable=_UNSET):
     dim, descending, stable = _sort_arguments("sort", positional, dim, descending, stable)
     dim = _wrap_dim(dim, input.ndim, "sort")
@@ -228,6 +236,7 @@ def sort(input, *positional, dim=_UNSET, descending=_UNSET, stable=_UNSET):
     return _SortResult(_values_at_indices(input, indices, dim=dim), indices)
 
 
+@public(method=True)
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The k largest (or smallest) along dim; their order and which of equal values are chosen are torch's."""
     if input.dtype is _dtype.bool:
@@ -284,6 +293,7 @@ def _refuse_bool_isin(value):
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")
 
 
+@public()
 def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
     """Whether each of `elements` equals one of `test_elements` (either may be a Python number, not both)."""
     is_tensor = isinstance(elements, Tensor), isinstance(test_elements, Tensor)
