@@ -25,7 +25,6 @@ from . import random
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
-from .ops.activation import log_softmax, relu_, softmax
 from .ops._parallel import get_num_threads, set_num_threads
 from .ops.conversion import contiguous_format, memory_format, preserve_format  # not functions: no @public
 

@@ -31,13 +31,6 @@ class TensorMethods(TensorPointwiseMethods):
     def __setitem__(self, index, value):
         _ops.indexing.setitem(self, index, value)
 
-    # ---- activations (ops/activation.py)
-    def softmax(self, dim, dtype=None):
-        return _ops.activation.softmax(self, dim, dtype)
-
-    def log_softmax(self, dim, dtype=None):
-        return _ops.activation.log_softmax(self, dim, dtype)
-
     # ------------------------------------------------------------ Python operators (the others: ops/_surface.py's tables;
     # __add__, __mul__ and __truediv__: _tensor.py)
 

@@ -17,6 +17,7 @@ from .._tensor import Tensor, _wrap_dim
 from . import _parallel, reduction
 from ._erf32 import erf_into
 from ._registry import RAW, op
+from ._surface import public
 from .elementwise import exp, neg, relu, sigmoid, tanh, where
 from .inplace import apply_inplace
 
@@ -171,11 +172,13 @@ def _softmax_call(kernel, input, dim, dtype, name):
     return kernel(input, dim=dim)
 
 
+@public(method=True)
 def softmax(input, dim, dtype=None):
     """torch.softmax(input, dim, dtype=None)."""
     return _softmax_call(_softmax, input, dim, dtype, "softmax")
 
 
+@public(method=True)
 def log_softmax(input, dim, dtype=None):
     """torch.log_softmax(input, dim, dtype=None)."""
     return _softmax_call(_log_softmax, input, dim, dtype, "log_softmax")
@@ -188,18 +191,21 @@ def _implicit_dim(name, ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
+@public("softmax", function=False, functional=True)
 def functional_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """torch.nn.functional.softmax: calls input.softmax, so a non-tensor raises AttributeError as in torch."""
     dim = _implicit_dim("softmax", input.dim()) if dim is None else dim
     return input.softmax(dim, dtype=dtype)
 
 
+@public("log_softmax", function=False, functional=True)
 def functional_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """torch.nn.functional.log_softmax."""
     dim = _implicit_dim("log_softmax", input.dim()) if dim is None else dim
     return input.log_softmax(dim, dtype=dtype)
 
 
+@public(function=False, functional=True)
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """torch.nn.functional.softmin: softmax of the negated input (a composite)."""
     dim = _implicit_dim("softmin", input.dim()) if dim is None else dim
@@ -300,6 +306,7 @@ def _(g, grad, a, approximate):
     return _gelu_backward(g, a, approximate=approximate), g * grad * second
 
 
+@public(function=False, functional=True)
 def gelu(input, approximate="none"):
     """torch.nn.functional.gelu: exact (erf) or the tanh approximation."""
     _check_tensor(input, "gelu")
@@ -410,57 +417,70 @@ def _maybe_inplace(function, input, inplace, name, **params):
     return function(input, **params)
 
 
+@public("relu", function=False, functional=True)
 def functional_relu(input, inplace=False):
     return _maybe_inplace(relu, input, inplace, "relu")
 
 
+@public(functional=True)
 def relu_(input):
     return apply_inplace(input, relu, "relu_")
 
 
+@public(function=False, functional=True)
 def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+@public(function=False, functional=True)
 def silu(input, inplace=False):
     return _maybe_inplace(_silu, input, inplace, "silu")
 
 
+@public(function=False, functional=True)
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _maybe_inplace(_leaky_relu, input, inplace, "leaky_relu", negative_slope=negative_slope)
 
 
+@public(function=False, functional=True)
 def leaky_relu_(input, negative_slope=0.01):
     return leaky_relu(input, negative_slope, inplace=True)
 
 
+@public(function=False, functional=True)
 def elu(input, alpha=1.0, inplace=False):
     return _maybe_inplace(_elu, input, inplace, "elu", alpha=alpha)
 
 
+@public(function=False, functional=True)
 def elu_(input, alpha=1.0):
     return elu(input, alpha, inplace=True)
 
 
+@public(function=False, functional=True)
 def softplus(input, beta=1.0, threshold=20.0):
     _check_tensor(input, "softplus")
     return _softplus(input, beta=beta, threshold=threshold)
 
 
+@public(function=False, functional=True)
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("hardtanh: min_val cannot be greater than max_val")
     return _maybe_inplace(_hardtanh, input, inplace, "hardtanh", min_val=min_val, max_val=max_val)
 
 
+@public(function=False, functional=True)
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
+@public(function=False, functional=True)
 def mish(input, inplace=False):
     return _maybe_inplace(_mish, input, inplace, "mish")
 
 
+@public(function=False, functional=True)
 def logsigmoid(input):
     _check_tensor(input, "logsigmoid")
     return _log_sigmoid(input)
