@@ -8,6 +8,7 @@ import math
 
 from .. import _dtype
 from ..creation import ones, zeros
+from ..ops._surface import public
 from ..ops.activation import softmax
 from ..ops.elementwise import where
 from ..ops.linalg import matmul
@@ -50,6 +51,7 @@ def _grouped(key, value, query_heads):
     return key.repeat_interleave(repeats, -3), value.repeat_interleave(repeats, -3)
 
 
+@public(function=False, functional=True)
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     _check_inputs(query, key, value, attn_mask, dropout_p, is_causal)

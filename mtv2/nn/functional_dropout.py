@@ -10,6 +10,7 @@ import warnings
 
 from .. import _dtype
 from ..creation import empty, empty_like
+from ..ops._surface import public
 
 
 def _check_probability(p):
@@ -50,6 +51,7 @@ def _dropout_impl(input, p, training, inplace, feature, alpha=False):
     return input.mul_(noise).add_(shift) if inplace else input * noise + shift
 
 
+@public(function=False, functional=True)
 def dropout(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     return _dropout_impl(input, p, training, inplace, feature=False)
@@ -76,6 +78,7 @@ def _warn_unless_channel_input(name, dims, spatial_dims):
                       f"(i.e. {unbatched}D or {batched}D inputs).", stacklevel=3)   # name the caller of dropout2d/3d
 
 
+@public(function=False, functional=True)
 def dropout1d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     if input.dim() not in (2, 3):
@@ -85,6 +88,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _unbatched_feature_dropout(input, p, training, inplace, batched=input.dim() == 3)
 
 
+@public(function=False, functional=True)
 def dropout2d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     dims = input.dim()
@@ -99,6 +103,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _dropout_impl(input, p, training, inplace, feature=True)
 
 
+@public(function=False, functional=True)
 def dropout3d(input, p=0.5, training=True, inplace=False):
     _check_probability(p)
     dims = input.dim()
@@ -106,6 +111,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     return _unbatched_feature_dropout(input, p, training, inplace, batched=dims == 5)
 
 
+@public(function=False, functional=True)
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Dropout for SELU networks: dropped elements take SELU's negative saturation value (torch's default is
     training=False)."""
@@ -113,6 +119,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _dropout_impl(input, p, training, inplace, feature=False, alpha=True)
 
 
+@public(function=False, functional=True)
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     _check_probability(p)
     return _dropout_impl(input, p, training, inplace, feature=True, alpha=True)

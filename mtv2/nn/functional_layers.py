@@ -4,6 +4,7 @@ import warnings
 
 from .. import _dtype
 from ..autograd import grad_mode
+from ..ops._surface import public
 from ..ops.joining import pad
 from ..ops.linalg import addmm, matmul, mm
 from ..ops.nn_layers import check_tensor
@@ -11,6 +12,7 @@ from ..ops.nn_layers import check_tensor
 
 # ================================================================ linear
 
+@public(function=False, functional=True)
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: input @ weight.T + bias, through addmm on the input flattened to 2-D."""
     check_tensor(input, "linear", "input", 1)
@@ -60,6 +62,7 @@ def _conv1d_padding(padding, kernel_span, stride):
     return padding, padding
 
 
+@public(function=False, functional=True)
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """torch.nn.functional.conv1d as sliding windows (an unfold view) multiplied by the kernel, group by group."""
     check_tensor(input, "conv1d", "input", 1)
@@ -129,6 +132,7 @@ def _dtype_title(tensor):
 
 # ================================================================ normalize
 
+@public(function=False, functional=True)
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """torch.nn.functional.normalize: input divided by its p-norm along dim (at least eps)."""
     # torch calls input.norm: a non-tensor raises AttributeError

@@ -15,6 +15,7 @@ from .._tensor import Tensor
 from ..autograd import is_grad_enabled
 from ..ops import nn_losses as _loss
 from ..ops._registry import promoted_dtype
+from ..ops._surface import public
 from ..ops.activation import log_softmax, logsigmoid
 from ..ops.elementwise import abs as _abs
 from ..ops.reduction import mean as _mean
@@ -107,6 +108,7 @@ def _nll_loss_nd(input, target, weight, reduction, ignore_index):
     return result.reshape(()) if input.dim() == 1 else result.reshape(target.shape)  # (C,) input: a 0-d loss
 
 
+@public(function=False, functional=True)
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """torch.nn.functional.nll_loss: the negative log-likelihood of class-index targets."""
     reduction = _reduction_of(size_average, reduce, reduction)
@@ -169,6 +171,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return total / (input.numel() // classes)
 
 
+@public(function=False, functional=True)
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """torch.nn.functional.cross_entropy: log_softmax over the class dim, then nll_loss (class indices) or the
@@ -233,6 +236,7 @@ def _weighted(errors, weight, input, reduction):
     return _sum(weighted) / _sum(weight)
 
 
+@public(function=False, functional=True)
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """torch.nn.functional.mse_loss (broadcasts a target of another shape, with torch's warning)."""
     _warn_size_mismatch(input, target)
@@ -243,6 +247,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _reduce(_loss._mse_loss(*_promoted(input, target)), reduction)
 
 
+@public(function=False, functional=True)
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """torch.nn.functional.l1_loss: |input - target| (a composite in torch too)."""
     _warn_size_mismatch(input, target)
@@ -253,6 +258,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(_abs(input - target), reduction)
 
 
+@public(function=False, functional=True)
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """torch.nn.functional.smooth_l1_loss: quadratic below beta, linear above; beta=0 is l1_loss."""
     _warn_size_mismatch(input, target)
@@ -267,6 +273,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 # ---------------------------------------------------------------- binary cross entropy, kl_div
 
+@public(function=False, functional=True)
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """torch.nn.functional.binary_cross_entropy: input probabilities in [0, 1], each log clamped at -100."""
     reduction = _reduction_of(size_average, reduce, reduction)
@@ -289,6 +296,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(losses, reduction)
 
 
+@public(function=False, functional=True)
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     """torch.nn.functional.binary_cross_entropy_with_logits: (1 - y) x - (1 + (p - 1) y) log_sigmoid(x), the form
@@ -309,6 +317,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _reduce(losses, reduction)
 
 
+@public(function=False, functional=True)
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """torch.nn.functional.kl_div: target * (log target - input) with input as log-probabilities; 'batchmean'
     divides the sum by the batch size."""

@@ -14,6 +14,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from . import reduction
 from ._registry import RAW, op
+from ._surface import public
 from .elementwise import where
 from .pointwise_math import rsqrt
 
@@ -85,6 +86,7 @@ def _renorm_rows(weight, indices, max_norm, norm_type):
         weight[rows] = selected * scale
 
 
+@public(function=False, functional=True)
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """torch.nn.functional.embedding: rows of `weight` picked by `input`; the padding row gets no gradient."""
@@ -146,6 +148,7 @@ def _(g, input, weight, normalized_ndim, eps):
     return grad_input, (g * normalized if weight is not None else None), g
 
 
+@public(function=False, functional=True)
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """torch.nn.functional.layer_norm over the last len(normalized_shape) dims."""
     check_tensor(input, "layer_norm", "input", 1)
@@ -183,6 +186,7 @@ def _update_running(running, statistic, factor):
         running.mul_(1 - factor).add_(statistic.to(running.dtype) * factor)
 
 
+@public(function=False, functional=True)
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """torch.nn.functional.batch_norm: normalizes per channel (dim 1) over the batch and any trailing dims.
 
