@@ -194,6 +194,16 @@ OPTIMIZER_VARIANTS = {
         ("groups", {"lr": 0.05}, ({"t0": 2}, {"lr": 0.01, "lambd": 0.1, "weight_decay": 0.05})),
         ("missing_grads", {"t0": 4}, ()),
     ],
+    "Adafactor": [
+        # matrices and the 3-d parameter keep row_var/col_var, vectors and the 0-d one a full variance
+        ("default", {}, ()),
+        ("beta2_decay_d", {"lr": 5e-2, "beta2_decay": -0.5, "d": 2.0}, ()),
+        ("eps", {"eps": (1e-20, 1e-2)}, ()),
+        ("weight_decay", {"weight_decay": 0.1}, ()),
+        ("maximize", {"maximize": True, "weight_decay": 0.05}, ()),
+        ("groups", {"lr": 1e-2}, ({"d": 1.5}, {"lr": 3e-2, "eps": (1e-10, 1e-3), "beta2_decay": -0.6})),
+        ("missing_grads", {}, ()),
+    ],
 }
 
 
@@ -210,6 +220,8 @@ MIXED_DTYPE_VARIANTS = [
     ("Adadelta", "mixed_float64", {"weight_decay": 0.05}),
     ("Rprop", "mixed_float64", {"lr": 0.05}),
     ("ASGD", "mixed_float64", {"lr": 0.05, "t0": 5}),
+    # eps1 = None takes the first parameter's finfo.eps (float32's) for the whole group, as torch's does
+    ("Adafactor", "mixed_float64", {"weight_decay": 0.05}),
 ]
 
 
@@ -515,6 +527,11 @@ ERROR_CASES = [
     ("Rprop", "eta_plus_below_one", lambda fw: fw.optim.Rprop(_params(fw), etas=(0.5, 0.9))),
     ("ASGD", "negative_weight_decay", lambda fw: fw.optim.ASGD(_params(fw), weight_decay=-0.1)),
     ("ASGD", "negative_lr", lambda fw: fw.optim.ASGD(_params(fw), lr=-0.1)),
+    ("Adafactor", "positive_beta2_decay", lambda fw: fw.optim.Adafactor(_params(fw), beta2_decay=0.5)),
+    ("Adafactor", "d_below_one", lambda fw: fw.optim.Adafactor(_params(fw), d=0.5)),
+    ("Adafactor", "negative_eps2", lambda fw: fw.optim.Adafactor(_params(fw), eps=(None, -1e-3))),
+    ("Adafactor", "negative_eps1", lambda fw: fw.optim.Adafactor(_params(fw), eps=(-1e-30, 1e-3))),
+    ("Adafactor", "negative_lr", lambda fw: fw.optim.Adafactor(_params(fw), lr=-1e-2)),
     ("LBFGS", "negative_lr", lambda fw: fw.optim.LBFGS(_params(fw), lr=-1.0)),
     ("LBFGS", "param_groups", lambda fw: (lambda p: fw.optim.LBFGS([{"params": p[:1]}, {"params": p[1:]}]))(
         _params(fw))),

@@ -9,7 +9,7 @@ from ._compare import Scenarios, assert_same, raised
 
 scenarios = Scenarios()
 
-NEW_OPTIMIZERS = ("Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "ASGD", "LBFGS")
+NEW_OPTIMIZERS = ("Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "ASGD", "Adafactor", "LBFGS")
 
 
 def _params(fw, dtype="float32"):
