@@ -479,6 +479,18 @@ def _one_cycle_past_end(fw):
         scheduler.step()
 
 
+def _step_capturable(fw, optimizer):
+    """capturable=True on CPU parameters: torch refuses it once a step has a gradient to apply."""
+    params = _params(fw)
+    opt = getattr(fw.optim, optimizer)(params, capturable=True)
+    opt.step()                      # no gradients: nothing to refuse yet
+    params[0].grad = fw.ones(3)
+    opt.step()
+
+
+CAPTURABLE_OPTIMIZERS = ("Adam", "AdamW", "RMSprop", "Adamax", "NAdam", "RAdam", "Adadelta", "Rprop", "ASGD")
+
+
 def _lbfgs_unknown_line_search(fw):
     params = _params(fw)
     opt = fw.optim.LBFGS(params, line_search_fn="backtracking")
@@ -540,6 +552,7 @@ ERROR_CASES = [
     ("nn.utils.clip_grad_norm_", "nan_grad_error_if_nonfinite", lambda fw: _clip_nonfinite(fw, float("nan"))),
     ("nn.utils.clip_grad_value_", "string_clip_value",
      lambda fw: fw.nn.utils.clip_grad_value_(_params(fw), "big")),
+    *[(name, "capturable_on_cpu", lambda fw, name=name: _step_capturable(fw, name)) for name in CAPTURABLE_OPTIMIZERS],
     ("Optimizer", "empty_parameter_list", lambda fw: fw.optim.SGD([], lr=0.1)),
     ("Optimizer", "tensor_as_params", lambda fw: fw.optim.SGD(fw.nn.Parameter(fw.ones(3)), lr=0.1)),
     ("Optimizer", "group_params_set", lambda fw: fw.optim.SGD([{"params": set(_params(fw))}], lr=0.1)),

@@ -7,6 +7,8 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
+    _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone"]   # no xla here in torch
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
         check_lr(lr)

@@ -209,13 +209,20 @@ class Optimizer:
         """The parameter's state, filled on first use by each optimizer (torch's _init_group)."""
         return self.state[p]
 
+    # capturable=True keeps the step on the parameter's device for CUDA graphs; torch refuses it on the CPU when
+    # the step starts (the tensors its message names and its device list vary by optimizer)
+    _capturable_tensors = "params and state_steps"
+    _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
     def _grads_and_states(self, group):
         """(parameter, gradient, state) for each parameter of the group that has a gradient, the gradient
-        negated under `maximize`; parameters without a gradient are skipped and get no state, as in torch."""
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self._init_state(group, p)
+        negated under `maximize`; parameters without a gradient are skipped and get no state, as in torch.
+        Every state is created before the first update, as torch's _init_group does."""
+        with_grads = [(p, self._init_state(group, p)) for p in group["params"] if p.grad is not None]
+        if with_grads and group.get("capturable"):
+            raise AssertionError(f"If capturable=True, {self._capturable_tensors} must be on supported devices: "
+                                 f"{self._capturable_devices}.")
+        for p, state in with_grads:
             yield p, (p.grad if not group["maximize"] else -p.grad), state
 
     def _setdefault_in_groups(self, **options):
