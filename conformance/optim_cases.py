@@ -9,10 +9,15 @@ mixed) in torch and mtv2, feeds both the same seeded gradient sequence for STEPS
 - resume: mtv2's state dict has torch's layout; saved at step RESUME_AT and loaded into a fresh mtv2
   optimizer it continues as torch continues from its own state dict; torch's state dict at that step,
   converted tensor by tensor, loaded into a fresh mtv2 optimizer continues likewise.
+L-BFGS cases (closure=True) instead step with a closure on a fixed objective (optim_checks.objective) and
+also compare the loss each step returns.
 
-Scheduler cases step an optimizer and its scheduler SCHEDULER_STEPS times and compare get_last_lr()
-and the group options after every step (trajectory), and resume from both frameworks' state dicts
-(resume). Error cases (check=error) pass when mtv2 raises the exception class torch raises.
+Scheduler cases step an optimizer and its scheduler SCHEDULER_STEPS times (ReduceLROnPlateau with a
+metric series) and compare get_last_lr(), the group options and the scheduler's numeric state after every
+step (trajectory), and resume from both frameworks' state dicts (resume). Gradient-clipping cases
+(check=clipped) compare the gradients after torch.nn.utils' clipping calls and what they return. Error
+cases (check=error) pass when mtv2 raises the exception class torch raises. A case may declare a
+tolerance (with its reason) and expected failures (XFail, with theirs).
 Every input is drawn from numpy.random.default_rng(crc32(case id)): rows are deterministic.
 """
 from dataclasses import dataclass, field
