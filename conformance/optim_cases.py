@@ -54,6 +54,7 @@ class OptimCase:
     closed_form: bool = False         # schedulers: step(epoch), torch's closed form, instead of step()
     metrics: tuple = None             # schedulers: step(metrics[step]) (ReduceLROnPlateau)
     clip: object = None               # fw, params -> result: a torch.nn.utils gradient-clipping call
+    averaging: object = None          # fw, model -> swa_utils.AveragedModel
     seed_check: bool = False          # the seed's nn.Linear + AdamW loop
     closure: bool = False             # step(closure) on optim_checks.objective instead of the seeded gradients
     trajectory_only: bool = False     # no resume row (the reason at the case)
@@ -63,15 +64,21 @@ class OptimCase:
     kind: str = "optim"
 
     @property
+    def _what(self):
+        """The tested API under torch.optim: 'NAdam', 'lr_scheduler.CyclicLR', 'swa_utils.SWALR'."""
+        if not self.scheduler_name:
+            return self.optimizer
+        return self.scheduler_name if "." in self.scheduler_name else f"lr_scheduler.{self.scheduler_name}"
+
+    @property
     def name(self):
         if self.optimizer.startswith("nn."):    # nn.utils.clip_grad_norm_ and its relatives
             return self.optimizer
-        return f"optim.lr_scheduler.{self.scheduler_name}" if self.scheduler_name else f"optim.{self.optimizer}"
+        return f"optim.{self._what}"
 
     @property
     def case_id(self):
-        what = f"lr_scheduler.{self.scheduler_name}" if self.scheduler_name else self.optimizer
-        return f"optim/{what}/{self.variant}/{self.dtype}"
+        return f"optim/{self._what}/{self.variant}/{self.dtype}"
 
     @property
     def group_id(self):
@@ -79,8 +86,7 @@ class OptimCase:
             return "optim/errors"
         if self.clip is not None:
             return f"optim/nn.utils.clip_grad/{self.dtype}"
-        what = f"lr_scheduler.{self.scheduler_name}" if self.scheduler_name else self.optimizer
-        return f"optim/{what}/{self.dtype}"
+        return f"optim/{self._what}/{self.dtype}"
 
     @property
     def checks(self):
@@ -88,6 +94,8 @@ class OptimCase:
             return ("error",)
         if self.clip is not None:
             return ("clipped",)
+        if self.averaging is not None:
+            return ("averaged",)
         if self.seed_check or self.trajectory_only:
             return ("trajectory",)
         return ("trajectory", "resume")
@@ -286,6 +294,22 @@ CLIP_VARIANTS = [
 ]
 
 
+# swa_utils.AveragedModel over nn.Sequential(Linear(4, 3), BatchNorm1d(3)): AVERAGING_UPDATES times the model
+# takes seeded weights and buffers and update_parameters runs; then update_bn over seeded batches and a forward
+# pass in eval mode. Rows compare every parameter and buffer of the averaged copy (n_averaged included).
+AVERAGING_UPDATES = 6
+AVERAGING_VARIANTS = [
+    ("swa_default", lambda fw, m: fw.optim.swa_utils.AveragedModel(m)),
+    ("swa_multi_avg_fn", lambda fw, m: fw.optim.swa_utils.AveragedModel(
+        m, multi_avg_fn=fw.optim.swa_utils.get_swa_multi_avg_fn())),
+    ("ema_multi_avg_fn", lambda fw, m: fw.optim.swa_utils.AveragedModel(
+        m, multi_avg_fn=fw.optim.swa_utils.get_ema_multi_avg_fn(0.9))),
+    # use_buffers: the running statistics are averaged too, num_batches_tracked (int64) included
+    ("ema_avg_fn_use_buffers", lambda fw, m: fw.optim.swa_utils.AveragedModel(
+        m, avg_fn=fw.optim.swa_utils.get_ema_avg_fn(0.8), use_buffers=True)),
+]
+
+
 def _clip_nonfinite(fw, value):
     params = _params(fw)
     params[0].grad = fw.tensor([1.0, value, 2.0])
@@ -397,6 +421,12 @@ SCHEDULER_VARIANTS += [
                                                   scale_fn=lambda x: 1 / (1 + 0.05 * x), scale_mode="iterations",
                                                   cycle_momentum=False)),
     ("ChainedScheduler", "constant_exponential", "SGD", {"lr": 0.1}, _chained_constant_exponential),
+    ("swa_utils.SWALR", "cos_anneal5", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.swa_utils.SWALR(o, swa_lr=0.02, anneal_epochs=5)),
+    ("swa_utils.SWALR", "linear_per_group", "Adam", {"lr": 1e-2},
+     lambda fw, o: fw.optim.swa_utils.SWALR(o, swa_lr=[5e-3, 1e-3], anneal_epochs=8, anneal_strategy="linear")),
+    ("swa_utils.SWALR", "no_annealing", "SGD", {"lr": 0.1},
+     lambda fw, o: fw.optim.swa_utils.SWALR(o, swa_lr=0.03, anneal_epochs=0)),
     ("ChainedScheduler", "cosine_polynomial_multistep", "AdamW", {"lr": 1e-3}, _chained_cosine_polynomial),
 ]
 
@@ -558,6 +588,18 @@ ERROR_CASES = [
     ("nn.utils.clip_grad_value_", "string_clip_value",
      lambda fw: fw.nn.utils.clip_grad_value_(_params(fw), "big")),
     *[(name, "capturable_on_cpu", lambda fw, name=name: _step_capturable(fw, name)) for name in CAPTURABLE_OPTIMIZERS],
+    ("swa_utils.AveragedModel", "avg_fn_and_multi_avg_fn", lambda fw: fw.optim.swa_utils.AveragedModel(
+        fw.nn.Linear(2, 2), avg_fn=fw.optim.swa_utils.get_swa_avg_fn(),
+        multi_avg_fn=fw.optim.swa_utils.get_swa_multi_avg_fn())),
+    ("swa_utils.AveragedModel", "ema_decay_above_one", lambda fw: fw.optim.swa_utils.get_ema_avg_fn(1.5)),
+    ("swa_utils.AveragedModel", "ema_multi_decay_negative",
+     lambda fw: fw.optim.swa_utils.get_ema_multi_avg_fn(-0.1)),
+    ("swa_utils.SWALR", "bad_anneal_strategy",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.swa_utils.SWALR(o, 0.05, anneal_strategy="exp"))),
+    ("swa_utils.SWALR", "negative_anneal_epochs",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.swa_utils.SWALR(o, 0.05, anneal_epochs=-1))),
+    ("swa_utils.SWALR", "swa_lr_list_length",
+     lambda fw: _scheduler_on(fw, lambda f, o: f.optim.swa_utils.SWALR(o, [0.05, 0.01]))),
     ("Optimizer", "empty_parameter_list", lambda fw: fw.optim.SGD([], lr=0.1)),
     ("Optimizer", "tensor_as_params", lambda fw: fw.optim.SGD(fw.nn.Parameter(fw.ones(3)), lr=0.1)),
     ("Optimizer", "group_params_set", lambda fw: fw.optim.SGD([{"params": set(_params(fw))}], lr=0.1)),
@@ -648,6 +690,10 @@ def all_optim_cases():
                            trajectory_only=True, xfails=(LBFGS_FLOAT32_XFAILS["mixed_float64"],),
                            **float32_tolerance))
     cases.append(OptimCase("AdamW", "seed_linear", "float32", {"lr": 0.001}, seed_check=True))
+    for variant, build in AVERAGING_VARIANTS:
+        for dtype in DTYPES:
+            cases.append(OptimCase("AveragedModel", variant, dtype, scheduler_name="swa_utils.AveragedModel",
+                                   averaging=build))
     for function, variant, call in CLIP_VARIANTS:
         for dtype in DTYPES:
             cases.append(OptimCase(f"nn.utils.{function}", variant, dtype, clip=call))

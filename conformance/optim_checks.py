@@ -517,6 +517,55 @@ def check_clip(case):
                              mine.ms, theirs.ms)
 
 
+# ---- weight averaging ---------------------------------------------------------------------
+def _module_entries(fw, prefix, module):
+    """{(prefix, 0, name): (array, dtype)} for every parameter and buffer of a module."""
+    named = list(module.named_parameters()) + list(module.named_buffers())
+    return {(prefix, 0, name): (frameworks.to_numpy(fw, t.detach()), frameworks.dtype_name(fw, t.dtype))
+            for name, t in named}
+
+
+def averaging_run(fw, case):
+    """[snapshot per update_parameters call, then after update_bn and an eval-mode forward]."""
+    from conformance.optim_cases import AVERAGING_UPDATES
+    rng = _rng(case, "averaging")
+    model = fw.nn.Sequential(fw.nn.Linear(4, 3), fw.nn.BatchNorm1d(3)).to(getattr(fw, case.dtype))
+    averaged = case.averaging(fw, model)
+    snapshots = []
+    for _ in range(AVERAGING_UPDATES):
+        with fw.no_grad():   # the model "trains": new weights and statistics, drawn from the case's seed
+            for _, t in list(model.named_parameters()) + list(model.named_buffers()):
+                if t.is_floating_point():
+                    t.copy_(fw.tensor(rng.normal(1, 0.5, tuple(t.shape)).astype(case.dtype)))
+                else:
+                    t.add_(int(rng.integers(1, 4)))
+        averaged.update_parameters(model)
+        snapshots.append(_module_entries(fw, "averaged", averaged))
+    batches = [fw.tensor(rng.normal(0, 1, (8, 4)).astype(case.dtype)) for _ in range(3)]
+    fw.optim.swa_utils.update_bn(batches, averaged)
+    averaged.eval()
+    with fw.no_grad():
+        output = averaged(batches[0])
+    taken = _module_entries(fw, "after update_bn", averaged)
+    taken[("eval output", 0, "")] = (frameworks.to_numpy(fw, output), frameworks.dtype_name(fw, output.dtype))
+    snapshots.append(taken)
+    return snapshots
+
+
+def check_averaged(case):
+    theirs = timed(lambda: averaging_run(frameworks.reference(), case))
+    mine = timed(lambda: averaging_run(frameworks.candidate(), case))
+    if theirs.exception:
+        return CheckResult("error", f"torch raised {exception_text(theirs.exception)}")
+    if mine.exception:
+        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+    trajectory = Trajectory(case.dtype)
+    for update, (a, b) in enumerate(zip(mine.value, theirs.value), 1):
+        trajectory.add(update, compare_snapshots(a, b, case.dtype))
+    return trajectory.result("the averaged copy's parameters and buffers after each update_parameters, after "
+                             "update_bn, and its eval-mode output", mine.ms, theirs.ms)
+
+
 # ---- errors -------------------------------------------------------------------------------
 def check_error(case):
     theirs = timed(lambda: case.error(frameworks.reference()))
@@ -535,6 +584,8 @@ def _results(case):
         return {"trajectory": check_seed(case)}
     if case.clip is not None:
         return {"clipped": check_clip(case)}
+    if case.averaging is not None:
+        return {"averaged": check_averaged(case)}
     if case.scheduler is not None:
         ctx = SchedulerContext(case)
         return {"trajectory": check_scheduler_trajectory(ctx), "resume": check_scheduler_resume(ctx)}
@@ -586,6 +637,10 @@ def explain(case_id):
     header = ["import numpy as np", "import torch as fw    # the same lines run mtv2 after: import mtv2 as fw",
               "from conformance.optim_cases import all_optim_cases",
               f"case = next(c for c in all_optim_cases() if c.case_id == {case_id!r})"]
+    if case.averaging is not None:
+        print("\nreproduction:\n" + "\n".join("    " + line for line in header + [
+            "from conformance.optim_checks import averaging_run", "print(averaging_run(fw, case))"]))
+        return 0
     if case.error is not None or case.scheduler is not None or case.seed_check or case.clip is not None:
         what = ("case.error(fw)   # torch and mtv2 must raise the same class" if case.error is not None else
                 "from conformance.optim_checks import scheduler_run\nsnapshots, _ = scheduler_run(fw, case)\n"
