@@ -15,7 +15,8 @@ also compare the loss each step returns.
 Scheduler cases step an optimizer and its scheduler SCHEDULER_STEPS times (ReduceLROnPlateau with a
 metric series) and compare get_last_lr(), the group options and the scheduler's numeric state after every
 step (trajectory), and resume from both frameworks' state dicts (resume). Gradient-clipping cases
-(check=clipped) compare the gradients after torch.nn.utils' clipping calls and what they return. Error
+(check=clipped) compare the gradients after torch.nn.utils' clipping calls and what they return; weight
+averaging cases (check=averaged) follow a swa_utils.AveragedModel through its updates and update_bn. Error
 cases (check=error) pass when mtv2 raises the exception class torch raises. A case may declare a
 tolerance (with its reason) and expected failures (XFail, with theirs).
 Every input is drawn from numpy.random.default_rng(crc32(case id)): rows are deterministic.
@@ -285,7 +286,8 @@ CLIP_VARIANTS = [
     ("clip_grad_norm_", "single_tensor", lambda fw, p: fw.nn.utils.clip_grad_norm_(p[2], max_norm=0.7)),
     ("clip_grad_value_", "value0.5", lambda fw, p: fw.nn.utils.clip_grad_value_(p, clip_value=0.5)),
     ("clip_grad_value_", "value_int", lambda fw, p: fw.nn.utils.clip_grad_value_(p, 1)),
-    ("get_total_norm", "l2_of_grads", lambda fw, p: fw.nn.utils.get_total_norm([q.grad for q in p if q.grad is not None])),
+    ("get_total_norm", "l2_of_grads",
+     lambda fw, p: fw.nn.utils.get_total_norm([q.grad for q in p if q.grad is not None])),
     ("get_total_norm", "inf_of_grads",
      lambda fw, p: fw.nn.utils.get_total_norm([q.grad for q in p if q.grad is not None], norm_type="inf")),
     ("clip_grads_with_norm_", "given_norm",

@@ -509,7 +509,8 @@ def check_clip(case):
     if theirs.exception:
         return CheckResult("error", f"torch raised {exception_text(theirs.exception)}")
     if mine.exception:
-        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms,
+                           torch_ms=theirs.ms)
     trajectory = Trajectory(case.dtype)
     for draw, (a, b) in enumerate(zip(mine.value, theirs.value), 1):
         trajectory.add(draw, compare_snapshots(a, b, case.dtype))
@@ -558,7 +559,8 @@ def check_averaged(case):
     if theirs.exception:
         return CheckResult("error", f"torch raised {exception_text(theirs.exception)}")
     if mine.exception:
-        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms, torch_ms=theirs.ms)
+        return CheckResult("error", f"mtv2 raised {exception_text(mine.exception)}", mtv2_ms=mine.ms,
+                           torch_ms=theirs.ms)
     trajectory = Trajectory(case.dtype)
     for update, (a, b) in enumerate(zip(mine.value, theirs.value), 1):
         trajectory.add(update, compare_snapshots(a, b, case.dtype))

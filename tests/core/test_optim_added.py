@@ -179,6 +179,33 @@ def clip_grad_norm_scales_only_above_max_norm(fw):
     return [small, large, fw.nn.utils.get_total_norm([p.grad for p in params])]
 
 
+@scenarios
+def averaged_model_wraps_a_copy(fw):
+    model = fw.nn.Linear(2, 2)
+    averaged = fw.optim.swa_utils.AveragedModel(model)
+    with fw.no_grad():
+        model.weight.fill_(1.0)
+    averaged.update_parameters(model)
+    with fw.no_grad():
+        model.weight.fill_(3.0)
+    averaged.update_parameters(model)
+    x = fw.ones(1, 2)
+    return [sorted(averaged.state_dict()), averaged.n_averaged, averaged.module.weight,
+            averaged.module is not model, averaged(x).shape]
+
+
+@scenarios
+def swalr_state_dict_leaves_out_the_function(fw):
+    opt = fw.optim.SGD(_params(fw), lr=0.1)
+    scheduler = fw.optim.swa_utils.SWALR(opt, swa_lr=0.01, anneal_epochs=3, anneal_strategy="linear")
+    lrs = []
+    for _ in range(5):
+        opt.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+    return [lrs, sorted(scheduler.state_dict()), opt.param_groups[0]["swa_lr"]]
+
+
 @pytest.mark.parametrize("scenario", scenarios.params())
 def test_optim_added(scenario):
     assert_same(scenario)
