@@ -68,7 +68,7 @@ def accept_numpy_names(namespace, tensor_class, functional):
     for name, value in list(namespace.items()):
         if inspect.isfunction(value) and not name.startswith("_") and name not in TORCH_PYTHON_FUNCTIONS:
             namespace[name] = wrapped(value, namespace["__name__"])
-    for cls in tensor_class.__mro__[:-1]:   # Tensor, TensorMethods, TensorPointwiseMethods (not object)
+    for cls in tensor_class.__mro__[:-1]:   # Tensor (not object)
         for name, value in list(vars(cls).items()):
             if inspect.isfunction(value) and not name.startswith("_") and name not in TORCH_PYTHON_METHODS:
                 setattr(cls, name, wrapped(value))

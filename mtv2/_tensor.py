@@ -11,7 +11,6 @@ from ._meta import NO_DATA, MetaArray
 from ._size import Size
 from ._storage import UntypedStorage, VersionCounter, storage_of_fresh_array
 from . import ops as _ops   # the package: its families are imported by mtv2/__init__.py, after Tensor
-from ._tensor_methods import TensorMethods
 from .autograd import grad_mode
 
 
@@ -22,7 +21,7 @@ def _creation():
     return creation
 
 
-class Tensor(TensorMethods):
+class Tensor:
     __slots__ = ("_data", "_storage", "_version_counter", "_base", "dtype", "_requires_grad", "_grad",
                  "grad_fn", "__weakref__", "__dict__")
     # Rarely set, so not set for every new tensor: these class-level defaults hold until a tensor sets its own
@@ -388,8 +387,42 @@ class Tensor(TensorMethods):
         memo[id(self)] = copy
         return copy
 
-    # ------------------------------------------------------------ the commonest operators, straight to their ops
-    # (TensorMethods' add/mul/div check alpha, rounding_mode and out=, which these calls cannot get wrong)
+    # ------------------------------------------------------------ indexing, transposes, and the operators torch writes
+    # by hand. Every other op method, in-place method and operator is assembled from the ops' @public declarations
+    # (mtv2/ops/_surface.py, run by mtv2/__init__.py).
+
+    @property
+    def T(self):
+        return _ops.views.permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self):
+        return _ops.views.transpose(self, -2, -1)
+
+    def __getitem__(self, index):
+        return _ops.indexing.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _ops.indexing.setitem(self, index, value)
+
+    def __pos__(self):
+        if self.dtype is _dtype.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
+
+    # == and != answer a non-number (None, a string) with False/True, as torch does, instead of raising
+    def __eq__(self, other):
+        if other is None or not isinstance(other, (Tensor, int, float, bool, np.number, np.bool_)):
+            return False
+        return _ops.elementwise.eq(self, other)
+
+    def __ne__(self, other):
+        if other is None or not isinstance(other, (Tensor, int, float, bool, np.number, np.bool_)):
+            return True
+        return _ops.elementwise.ne(self, other)
+
+    # the commonest operators, straight to their kernels (the public add/mul/div check alpha, rounding_mode and out=,
+    # which these calls cannot get wrong)
 
     def __add__(self, other, *, alpha=1):
         if type(alpha) is int and alpha == 1:

@@ -7,12 +7,3 @@ from . import functional_attention as _attention, functional_dropout as _dropout
 from . import functional_layers as _layers, functional_losses as _losses  # noqa: F401
 
 globals().update(_surface.functional_functions())
-
-# ---- padding and joining (ops/joining.py)
-from ..ops.joining import pad
-
-# ---- indexing (ops/indexing.py, ops/gather_scatter.py)
-from ..ops.gather_scatter import one_hot
-
-# ---- sigmoid and tanh: ops/elementwise.py declares them without functional=True (yet)
-from ..ops.elementwise import sigmoid, tanh

@@ -699,12 +699,12 @@ def cos(input, *, out=None):
     return _with_out(_cos(input), out)
 
 
-@public(method=True, inplace=True)
+@public(method=True, inplace=True, functional=True)
 def tanh(input, *, out=None):
     return _with_out(_tanh(input), out)
 
 
-@public(method=True, inplace=True)
+@public(method=True, inplace=True, functional=True)
 def sigmoid(input, *, out=None):
     return _with_out(_sigmoid(input), out)
 
