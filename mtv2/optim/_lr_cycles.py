@@ -4,7 +4,7 @@ import math
 import types
 from functools import partial
 
-from .lr_scheduler import LRScheduler, _Flag, _format_param, _param_groups_val_list, _update_param_group_val, \
+from ._lr_base import LRScheduler, _Flag, _format_param, _param_groups_val_list, _update_param_group_val, \
     _warn_get_lr_called_within_step
 from .optimizer import Optimizer
 

@@ -2,7 +2,7 @@
 import warnings
 from math import inf
 
-from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler, _param_groups_val_list, _update_param_group_val
+from ._lr_base import EPOCH_DEPRECATION_WARNING, LRScheduler, _param_groups_val_list, _update_param_group_val
 from .optimizer import Optimizer
 
 __all__ = ["ChainedScheduler", "ReduceLROnPlateau"]

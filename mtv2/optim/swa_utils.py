@@ -14,7 +14,7 @@ from ..autograd import no_grad
 from ..nn.modules.batchnorm import _BatchNorm
 from ..nn.modules.module import Module
 from ._fused import lerp_scalar_
-from .lr_scheduler import LRScheduler, _format_param
+from ._lr_base import LRScheduler, _format_param
 from .optimizer import get_value
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn", "get_ema_avg_fn",
