@@ -7,9 +7,8 @@ from ._random import Generator, default_generator, get_rng_state, initial_seed, 
 from ._size import Size
 from ._tensor import Tensor
 # The op families (mtv2/ops/<family>.py), each registering its ops: imported here, once, after the Tensor they all use
-from .ops import (activation, conversion, einsum, elementwise, gather_scatter, indexing, inplace, joining,  # noqa: F401
-                  linalg, linalg_svd, nn_layers, nn_losses, pointwise_math, random_fill, reduction, sampling,
-                  scan_sort, strided, views)
+from .ops import import_families as _import_families
+_import_families()
 from .ops._registry import check_records as _check_records
 _check_records()   # every op has a derivative or says why it has none
 from ._layout import layout, strided  # (hf)
@@ -20,6 +19,7 @@ from . import autograd, nn, testing
 from . import optim
 from . import utils
 from . import linalg
+from . import special
 from . import distributions
 from . import random
 from .serialization import load, save
