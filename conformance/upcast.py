@@ -421,7 +421,8 @@ def check_row(case, direction):
 
 # Spec families whose one-tensor cases are run at SHAPES: every pointwise math op, activation and reduction
 # conformance has (each registry kernel among them is reached through its public name).
-AUTO_FAMILIES = ("arithmetic", "elementwise", "pointwise_math", "activation", "reduction", "scan_sort")
+AUTO_FAMILIES = ("arithmetic", "elementwise", "pointwise_math", "special", "activation", "reduction", "scan_sort",
+                 "statistics")
 # Domains that pin ties, kinks, zeros and out-of-domain values: the main variant runs the same kernel.
 SPECIAL_DOMAINS = ("halves", "small_int", "zero")
 # Spec variants whose function builds (3, 4)-shaped masks: special values, as above.
@@ -725,14 +726,18 @@ RUN_BY = {"gelu_backward": "nn.functional.gelu", "log_sigmoid": "nn.functional.l
           "min_all": "min", "sum_to_size": "add"}
 _NOT_FLOAT = "its result is bool or integer: no float computation to keep in float32"
 _VIEW = "a view: it allocates no buffer"
+
+
+def _declared_out_of_scope():
+    """What the op records say: bool or integer results (declared nondifferentiable, or a comparison), and views."""
+    from mtv2.ops._registry import COMPARE, OPS
+    return {**{name: _NOT_FLOAT for name, record in OPS.items()
+               if record.nondifferentiable or record.promotion == COMPARE},
+            **{name: _VIEW for name, record in OPS.items() if record.view}}
+
+
 OUT_OF_SCOPE = {
-    **dict.fromkeys(("all", "any", "argmax", "argmin", "argsort", "bitwise_and", "bitwise_not", "bitwise_or",
-                     "bitwise_xor", "eq", "ne", "lt", "le", "gt", "ge", "isfinite", "isinf", "isnan", "isneginf",
-                     "isposinf", "logical_and", "logical_not", "logical_or", "logical_xor", "nonzero", "one_hot",
-                     "isin", "topk_indices"),
-                    _NOT_FLOAT),
-    **dict.fromkeys(("as_strided", "diagonal", "expand", "getitem", "narrow", "permute", "select", "unfold", "view"),
-                    _VIEW),
+    **_declared_out_of_scope(),
     "to_copy": "a dtype conversion: the caller asks for the other dtype",
     "strided_scatter_gather": "as_strided's gradient, by design through int64 storage indices of the window's "
                               "size: they would dominate the measurement",
