@@ -1,4 +1,4 @@
-"""transformers' own BERT on mtv2 through the torch shim (rows of kind=hf), against the same code on real torch.
+"""transformers' own models on mtv2 through the torch shim (rows of kind=hf), against the same code on real torch.
 
 One case = one transformers class (BertModel, BertForMaskedLM, BertForSequenceClassification) x attention
 implementation (eager, sdpa) x mode (train with dropout 0, eval). `run_model(torch, transformers, ...)` is
@@ -19,6 +19,14 @@ files computes (forward outputs and every parameter gradient): a state dict leav
 (BERT's position_ids and token_type_ids) that from_pretrained rebuilds after building the model on the meta
 device, so only the computation sees them.
 
+More models (MODELS: RobertaForMaskedLM, GPT2LMHeadModel, LlamaForCausalLM, T5ForConditionalGeneration,
+ViTForImageClassification), one sdpa train case each (dropout 0) from a tiny config built in code: every tensor of
+the output (loss, logits, every hidden state), every parameter gradient of the loss, 3 AdamW steps, and for the
+decoders a greedy cached `generate()` of GENERATE_TOKENS new tokens (token ids equal, each step's logits at the
+float32 default). Their weights: transformers' seeded initialisation, then biases and norm weights drawn. A model
+mtv2 cannot run yet declares what it lacks (`blocked_by`): its rows are xfail while the failure names that, xpass
+once it runs.
+
 The mtv2 side: `python -m conformance.hf_cases WORKDIR CASE_ID...` writes WORKDIR/<slug>.npz per case.
 """
 import json
@@ -30,6 +38,8 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from conformance.run import mark_expected_failure
 
 CLASSES = ("BertModel", "BertForMaskedLM", "BertForSequenceClassification")
 ATTENTIONS = ("eager", "sdpa")
@@ -46,9 +56,94 @@ SAVE_LOAD = "save_load"          # the variant of the save_pretrained / from_pre
 SAVE_LOAD_CHECKS = ("mtv2_save_torch_load", "torch_save_mtv2_load", "mtv2_save_mtv2_load")
 
 
+# ---- more models: a tiny config each, its inputs, and what mtv2 still lacks to run it ----------------------
+GENERATE_TOKENS, PROMPT_LENGTH = 5, 6
+HEAD = dict(vocab_size=99, num_attention_heads=4, intermediate_size=37, max_position_embeddings=64)
+NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+
+
+def _padding_mask(lengths, length=SEQ_LEN):
+    return (np.arange(length)[None, :] < np.array(lengths)[:, None]).astype(np.int64)
+
+
+def _token_batch(rng, pad_id, masked_lm=False):
+    """Right-padded ids (real tokens never pad_id), their mask, and labels: -100 on padding, and for a masked LM
+    on the unchosen tokens too (a causal LM's labels are its ids: the model shifts them)."""
+    mask = _padding_mask(LENGTHS)
+    ids = np.where(mask == 1, rng.integers(3, HEAD["vocab_size"] - 1, (BATCH, SEQ_LEN)), pad_id).astype(np.int64)
+    chosen = mask == 1
+    if masked_lm:
+        chosen = ((rng.random((BATCH, SEQ_LEN)) < 0.3) | (np.arange(SEQ_LEN) == 1)) & chosen
+    return dict(input_ids=ids, attention_mask=mask, labels=np.where(chosen, ids, -100).astype(np.int64))
+
+
+def _with_prompt(batch, rng):
+    """A decoder's inputs plus an unpadded prompt for its greedy generate()."""
+    batch["prompt"] = rng.integers(3, HEAD["vocab_size"] - 1, (2, PROMPT_LENGTH)).astype(np.int64)
+    return batch
+
+
+def _seq2seq_batch(rng):
+    """T5: padded encoder ids, decoder labels with -100 past each row's length (shift_right makes them pad)."""
+    batch = _token_batch(rng, pad_id=0)
+    del batch["labels"]
+    target = rng.integers(3, HEAD["vocab_size"] - 1, (BATCH, 7))
+    batch["labels"] = np.where(_padding_mask((7, 5, 3), 7) == 1, target, -100).astype(np.int64)
+    return _with_prompt(batch, rng)
+
+
+def _image_batch(rng):
+    return dict(pixel_values=rng.standard_normal((BATCH, 3, 16, 16)).astype(np.float32),
+                labels=rng.integers(0, 3, BATCH).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class HfModel:
+    config_class: str
+    config: dict
+    inputs: object                  # numpy Generator -> {forward keyword: array}, plus "prompt" for a decoder
+    generates: bool = False
+    blocked_by: tuple = ()          # (what mtv2 lacks, the text its failure shows): rows xfail until it runs
+
+
+MODELS = {
+    "RobertaForMaskedLM": HfModel(
+        "RobertaConfig", dict(HEAD, hidden_size=32, num_hidden_layers=2, pad_token_id=1, **NO_DROPOUT),
+        lambda rng: _token_batch(rng, pad_id=1, masked_lm=True)),
+    "GPT2LMHeadModel": HfModel(
+        "GPT2Config", dict(vocab_size=99, n_positions=64, n_embd=32, n_layer=2, n_head=4, resid_pdrop=0.0,
+                           embd_pdrop=0.0, attn_pdrop=0.0, bos_token_id=98, eos_token_id=98, pad_token_id=98),
+        lambda rng: _with_prompt(_token_batch(rng, pad_id=98), rng), generates=True),
+    "LlamaForCausalLM": HfModel(     # grouped-query attention: 4 query heads share 2 key/value heads
+        "LlamaConfig", dict(HEAD, hidden_size=32, num_hidden_layers=2, num_key_value_heads=2, pad_token_id=0,
+                            bos_token_id=1, eos_token_id=2),
+        lambda rng: _with_prompt(_token_batch(rng, pad_id=0), rng), generates=True),
+    "T5ForConditionalGeneration": HfModel(
+        "T5Config", dict(vocab_size=99, d_model=32, d_kv=8, d_ff=37, num_layers=2, num_decoder_layers=2,
+                         num_heads=4, relative_attention_num_buckets=8, relative_attention_max_distance=16,
+                         dropout_rate=0.0, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0),
+        _seq2seq_batch, generates=True),
+    "ViTForImageClassification": HfModel(
+        "ViTConfig", dict(image_size=16, patch_size=4, num_channels=3, hidden_size=32, num_hidden_layers=2,
+                          num_attention_heads=4, intermediate_size=37, num_labels=3, **NO_DROPOUT),
+        _image_batch,
+        blocked_by=("mtv2.nn has no Conv2d (ViT's patch embedding, a 4x4 stride-4 convolution): the shim's stand-in "
+                    "name raises on construction",
+                    "torch.nn.Conv2d is not implemented in mtv2")),
+}
+MODEL_VARIANT = "sdpa_train"
+
+
+def checks_of(name):
+    if name in MODELS:
+        return CHECKS + ("generate",) if MODELS[name].generates else CHECKS
+    return CHECKS
+
+
 def case_ids():
     return [f"hf/{name}/{attention}_{mode}/{DTYPE}" for name in CLASSES for attention in ATTENTIONS
-            for mode in MODES] + [f"hf/{name}/{SAVE_LOAD}/{DTYPE}" for name in CLASSES]
+            for mode in MODES] + [f"hf/{name}/{SAVE_LOAD}/{DTYPE}" for name in CLASSES] + [
+            f"hf/{name}/{MODEL_VARIANT}/{DTYPE}" for name in MODELS]
 
 
 def parse(case_id):
@@ -73,6 +168,8 @@ def inputs_for(case_id):
     """{input_ids, attention_mask, token_type_ids, labels, cotangents...} as numpy arrays."""
     name, _, _ = parse(case_id)
     rng = np.random.default_rng(seed_of(case_id + "#inputs"))
+    if name in MODELS:
+        return MODELS[name].inputs(rng)
     mask = (np.arange(SEQ_LEN)[None, :] < np.array(LENGTHS)[:, None]).astype(np.int64)
     ids = rng.integers(1, CONFIG["vocab_size"], (BATCH, SEQ_LEN)).astype(np.int64) * mask   # pad id 0
     types = (np.arange(SEQ_LEN)[None, :] >= (np.array(LENGTHS)[:, None] // 2)).astype(np.int64) * mask
@@ -92,7 +189,11 @@ def inputs_for(case_id):
 
 # ---- the framework-agnostic run -------------------------------------------------------------------
 def build_model(transformers, name, attention):
-    config = transformers.BertConfig(**CONFIG, attn_implementation=attention)
+    if name in MODELS:
+        config = getattr(transformers, MODELS[name].config_class)(**MODELS[name].config,
+                                                                   attn_implementation=attention)
+    else:
+        config = transformers.BertConfig(**CONFIG, attn_implementation=attention)
     return getattr(transformers, name)(config)
 
 
@@ -105,6 +206,12 @@ def _numpy(tensor):
 
 
 def _forward(torch, name, model, batch, with_types):
+    if name in MODELS:   # every input of the batch; no cache (a decoder's forward would return one)
+        keywords = {key: _tensor(torch, value) for key, value in batch.items() if key != "prompt"}
+        if MODELS[name].generates:
+            keywords["use_cache"] = False
+        output = model(**keywords, output_hidden_states=True)
+        return output, output.loss
     keywords = dict(attention_mask=_tensor(torch, batch["attention_mask"]), output_hidden_states=True)
     if with_types:
         keywords["token_type_ids"] = _tensor(torch, batch["token_type_ids"])
@@ -130,14 +237,31 @@ def _output_arrays(output, suffix):
     return arrays
 
 
+def _generated(torch, model, batch):
+    """Greedy generate() from the loaded weights, in eval mode (with its key/value cache) -> the token ids (prompt
+    included) and each step's raw logits: a tiny random model's greedy tokens are often one token repeated (T5's
+    tied embeddings make the start token win), so the logits are what shows each cached step computed right."""
+    model.eval()
+    prompt = _tensor(torch, batch["prompt"])
+    output = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=GENERATE_TOKENS,
+                            do_sample=False, return_dict_in_generate=True, output_logits=True)
+    arrays = {"generate.tokens": _numpy(output.sequences)}
+    arrays.update({f"generate.logits.step{step}": _numpy(logits) for step, logits in enumerate(output.logits, 1)})
+    return arrays
+
+
 def run_model(torch, transformers, case_id, state_dict):
     """-> ({key: numpy array}, {check: milliseconds}) for one case, on whatever `torch` is."""
     name, attention, mode = parse(case_id)
     batch = inputs_for(case_id)
     model = build_model(transformers, name, attention)
     model.load_state_dict(state_dict, strict=True)
-    model.train(mode == "train")
     results, ms = {}, {}
+    if "generate" in checks_of(name):
+        start = time.perf_counter()
+        results.update(_generated(torch, model, batch))
+        ms["generate"] = (time.perf_counter() - start) * 1e3
+    model.train(mode == "train")
 
     start = time.perf_counter()
     results.update(_forward_arrays(torch, name, model, batch))
@@ -163,7 +287,16 @@ def run_model(torch, transformers, case_id, state_dict):
 
 
 def _forward_arrays(torch, name, model, batch):
-    """The outputs with token_type_ids given and omitted (the buffered zeros path), without grad."""
+    """The outputs with token_type_ids given and omitted (the buffered zeros path), without grad; a MODELS
+    entry's every output tensor (tuples by index) with its inputs as given."""
+    if name in MODELS:
+        with torch.no_grad():
+            output = _forward(torch, name, model, batch, True)[0]
+        arrays = {}
+        for key, value in output.items():
+            for index, tensor in enumerate(value) if isinstance(value, tuple) else ((None, value),):
+                arrays[f"forward.{key}" + ("" if index is None else f".{index}")] = _numpy(tensor)
+        return arrays
     with torch.no_grad():
         arrays = _output_arrays(_forward(torch, name, model, batch, True)[0], "")
         arrays.update(_output_arrays(_forward(torch, name, model, batch, False)[0], ".no_token_type_ids"))
@@ -200,13 +333,24 @@ def write_weights(torch, transformers, case_id, path):
     torch.manual_seed(seed_of(case_id + "#weights"))
     try:
         model = build_model(transformers, name, attention)
-        draw_biases_and_norm_weights(torch, model)
+        (_draw_biases_and_norms if name in MODELS else draw_biases_and_norm_weights)(torch, model)
     finally:
         torch.random.set_rng_state(generator_state)
     # tied tensors (decoder.weight is word_embeddings.weight) share storage, which save_file refuses: clone each
     state = {key: value.detach().clone().contiguous() for key, value in model.state_dict().items()}
     save_file(state, path)
     return state
+
+
+def _draw_biases_and_norms(torch, model):
+    """The bert rows' draw for every model's names: biases ~ N(0, 0.05), the weights of LayerNorm and RMSNorm
+    (`*norm*`, GPT-2's `ln_*`) ~ N(1, 0.1)."""
+    with torch.no_grad():
+        for path, parameter in model.named_parameters():
+            if path.endswith("bias"):
+                parameter.normal_(0.0, 0.05)
+            elif parameter.dim() == 1 and ("norm" in path.lower() or "ln_" in path):
+                parameter.normal_(1.0, 0.1)
 
 
 # ---- the pytest side: real torch here, mtv2 in a subprocess, rows ------------------------------------
@@ -245,8 +389,21 @@ class HfCase:
 
 
 def all_hf_cases():
-    return [HfCase(case_id, SAVE_LOAD_CHECKS if case_id.split("/")[2] == SAVE_LOAD else CHECKS)
+    return [HfCase(case_id, SAVE_LOAD_CHECKS if parse_variant(case_id) == SAVE_LOAD else checks_of(parse(case_id)[0]))
             for case_id in case_ids()]
+
+
+def declare_blocker(case, row):
+    """A MODELS entry's `blocked_by`: its failing rows are xfail while the failure shows the named lack (another
+    failure stays a failure), a passing row is xpass until the declaration goes."""
+    model = MODELS.get(case.name)
+    if not model or not model.blocked_by:
+        return row
+    reason, shown = model.blocked_by
+    if row["status"] in ("fail", "error") and shown not in (row["detail"] or ""):
+        row["detail"] = f"declared blocker ({reason}) is not what failed | {row['detail']}"
+        return row
+    return mark_expected_failure(row, reason, f"remove {case.name}'s blocked_by")
 
 
 def run_all(workdir, ids=None):
@@ -278,7 +435,7 @@ def run_all(workdir, ids=None):
                                                         os.path.join(workdir, slug(case.case_id))))
         else:
             results = compare_case(case, mine, theirs[case.case_id], exact[case.case_id])
-        rows[case.case_id] = [make_row(case, check, results[check]) for check in case.checks]
+        rows[case.case_id] = [declare_blocker(case, make_row(case, check, results[check])) for check in case.checks]
     return rows
 
 
@@ -290,8 +447,10 @@ def explain(case_id):
         raise KeyError(f"no hf case {case_id!r}; they are: {', '.join(case_ids())}")
     workdir = tempfile.mkdtemp(prefix="explain-hf-")
     name, attention, mode = parse(case_id)
-    print(f"case {case_id}: transformers.{name} (BertConfig {CONFIG}, attn_implementation={attention!r}), {mode} "
-          f"mode; weights and mtv2's arrays in {workdir}")
+    config_class, config = ((MODELS[name].config_class, MODELS[name].config) if name in MODELS
+                            else ("BertConfig", CONFIG))
+    print(f"case {case_id}: transformers.{name} ({config_class} {config}, attn_implementation={attention!r}), "
+          f"{mode} mode; weights and mtv2's arrays in {workdir}")
     print("rows:")
     for row in run_all(workdir, [case_id])[case_id]:
         ratio = "" if row["err_ratio"] is None else f" err_ratio {row['err_ratio']:.3g}"
@@ -329,9 +488,12 @@ def _run_subprocess(workdir, ids):
 
 def _read_mtv2(workdir, case_id):
     base = os.path.join(workdir, slug(case_id))
-    if os.path.exists(base + ".error"):
+    if os.path.exists(base + ".error"):   # the exception's line, then where it was raised
         with open(base + ".error") as handle:
-            return "mtv2 under the shim raised " + handle.read().strip()[-600:]
+            raised, _, where = handle.read().strip().partition("\n")
+        # the innermost frame: its "File ..." line and source line (the caret lines and the repeated exception off)
+        lines = [line.strip() for line in where.splitlines() if line.strip().strip("^~")]
+        return f"mtv2 under the shim raised {raised[:400]} | at {' '.join(lines[-3:-1])[-400:]}"
     if not os.path.exists(base + ".npz"):
         return "the mtv2 shim subprocess wrote no results for this case"
     with np.load(base + ".npz") as arrays, open(base + ".ms.json") as handle:
@@ -374,12 +536,16 @@ def compare_case(case, mine_run, theirs_run, exact):
         "forward": lambda key: DEFAULT_TOL,
         "backward": lambda key: backward_tol,
         "trajectory": lambda key: KEY_BIAS_TOL if key.endswith(KEY_BIAS_SUFFIX) else DEFAULT_TOL,
+        "generate": lambda key: EXACT_TOL if key == "generate.tokens" else DEFAULT_TOL,   # ids: equal or not
     }
+    row_tol = {"backward": backward_tol, "generate": EXACT_TOL}
     results = {}
     for check in case.checks:
         comparisons, keys = _compare_group(check, mine, theirs, tolerances[check])
         notes = [f"{len(keys)} arrays"]
-        if check == "forward":
+        if check == "forward" and case.name in MODELS:
+            notes.append("every output tensor: " + ", ".join(sorted(key.split(".", 1)[1] for key in keys)))
+        elif check == "forward":
             notes.append("outputs with token_type_ids given and omitted: " + ", ".join(
                 sorted({key.split(".", 1)[1] for key in keys if not key.endswith(".no_token_type_ids")})))
         if check == "backward":
@@ -393,10 +559,16 @@ def compare_case(case, mine_run, theirs_run, exact):
                                for step in range(1, ADAM_STEPS + 1))
             key_bias = [(key, c) for key, c in comparisons if key.endswith(KEY_BIAS_SUFFIX)]
             notes.append(f"{ADAM_STEPS} AdamW steps (lr {LEARNING_RATE}, weight_decay {WEIGHT_DECAY}); torch "
-                         f"losses {losses}; key biases at the wider bound (worst ratio "
-                         f"{max((c.err_ratio or 0.0 for _, c in key_bias), default=0.0):.3g}): {KEY_BIAS_TOL[2]}")
+                         f"losses {losses}")
+            if key_bias:     # BERT's and RoBERTa's key projections (GPT-2's is fused, Llama's and T5's unbiased)
+                notes.append(f"key biases at the wider bound (worst ratio "
+                             f"{max(c.err_ratio or 0.0 for _, c in key_bias):.3g}): {KEY_BIAS_TOL[2]}")
+        if check == "generate":
+            notes.append(f"greedy generate() of {GENERATE_TOKENS} new tokens from a {PROMPT_LENGTH}-token prompt "
+                         f"(eval mode, cached): token ids equal (torch's: {theirs['generate.tokens'].tolist()}), "
+                         f"each step's logits at the float32 default")
         merged = worst_of(comparisons)
-        tol = backward_tol if check == "backward" else DEFAULT_TOL
+        tol = row_tol.get(check, DEFAULT_TOL)
         detail = "; ".join(part for part in (merged.detail, *notes) if part)
         results[check] = CheckResult("pass" if merged.ok else "fail", detail, merged.max_abs_err,
                                      merged.max_rel_err, merged.err_ratio, tol[0], tol[1], tol[2],

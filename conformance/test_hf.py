@@ -1,6 +1,7 @@
-"""pytest entry point of the hf cases (kind=hf, conformance/hf_cases.py): transformers' own BERT classes on
-mtv2 through the torch shim (in a subprocess) against the same code on real torch (here). The comparison runs
-once per session (one shim subprocess for all cases); each case's test reports its rows as test_ops.py's do."""
+"""pytest entry point of the hf cases (kind=hf, conformance/hf_cases.py): transformers' own models (BERT's
+classes, RoBERTa, GPT-2, Llama, T5, ViT) on mtv2 through the torch shim (in a subprocess) against the same code on
+real torch (here). The comparison runs once per session (one shim subprocess for all cases); each case's test
+reports its rows as test_ops.py's do."""
 import json
 
 import pytest
