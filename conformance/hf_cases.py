@@ -57,7 +57,7 @@ SAVE_LOAD_CHECKS = ("mtv2_save_torch_load", "torch_save_mtv2_load", "mtv2_save_m
 
 
 # ---- more models: a tiny config each, its inputs, and what mtv2 still lacks to run it ----------------------
-GENERATE_TOKENS, PROMPT_LENGTH = 5, 6
+GENERATE_TOKENS, PROMPT_LENGTH, PROMPT_PADDING = 5, 6, 2
 HEAD = dict(vocab_size=99, num_attention_heads=4, intermediate_size=37, max_position_embeddings=64)
 NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
 
@@ -77,9 +77,12 @@ def _token_batch(rng, pad_id, masked_lm=False):
     return dict(input_ids=ids, attention_mask=mask, labels=np.where(chosen, ids, -100).astype(np.int64))
 
 
-def _with_prompt(batch, rng):
-    """A decoder's inputs plus an unpadded prompt for its greedy generate()."""
-    batch["prompt"] = rng.integers(3, HEAD["vocab_size"] - 1, (2, PROMPT_LENGTH)).astype(np.int64)
+def _with_prompt(batch, rng, pad_id):
+    """A decoder's inputs plus the prompt of its greedy generate() and its mask: two rows, the second left-padded
+    by PROMPT_PADDING (as a batch is padded for generation: the new tokens follow every row's last real one)."""
+    mask = (np.arange(PROMPT_LENGTH)[None, :] >= np.array([0, PROMPT_PADDING])[:, None]).astype(np.int64)
+    tokens = rng.integers(3, HEAD["vocab_size"] - 1, (2, PROMPT_LENGTH))
+    batch["prompt"], batch["prompt_mask"] = np.where(mask == 1, tokens, pad_id).astype(np.int64), mask
     return batch
 
 
@@ -89,7 +92,7 @@ def _seq2seq_batch(rng):
     del batch["labels"]
     target = rng.integers(3, HEAD["vocab_size"] - 1, (BATCH, 7))
     batch["labels"] = np.where(_padding_mask((7, 5, 3), 7) == 1, target, -100).astype(np.int64)
-    return _with_prompt(batch, rng)
+    return _with_prompt(batch, rng, pad_id=0)
 
 
 def _image_batch(rng):
@@ -101,7 +104,7 @@ def _image_batch(rng):
 class HfModel:
     config_class: str
     config: dict
-    inputs: object                  # numpy Generator -> {forward keyword: array}, plus "prompt" for a decoder
+    inputs: object                  # numpy Generator -> {forward keyword: array}, + prompt, prompt_mask (decoders)
     generates: bool = False
     blocked_by: tuple = ()          # (what mtv2 lacks, the text its failure shows): rows xfail until it runs
 
@@ -113,11 +116,11 @@ MODELS = {
     "GPT2LMHeadModel": HfModel(
         "GPT2Config", dict(vocab_size=99, n_positions=64, n_embd=32, n_layer=2, n_head=4, resid_pdrop=0.0,
                            embd_pdrop=0.0, attn_pdrop=0.0, bos_token_id=98, eos_token_id=98, pad_token_id=98),
-        lambda rng: _with_prompt(_token_batch(rng, pad_id=98), rng), generates=True),
+        lambda rng: _with_prompt(_token_batch(rng, pad_id=98), rng, pad_id=98), generates=True),
     "LlamaForCausalLM": HfModel(     # grouped-query attention: 4 query heads share 2 key/value heads
         "LlamaConfig", dict(HEAD, hidden_size=32, num_hidden_layers=2, num_key_value_heads=2, pad_token_id=0,
                             bos_token_id=1, eos_token_id=2),
-        lambda rng: _with_prompt(_token_batch(rng, pad_id=0), rng), generates=True),
+        lambda rng: _with_prompt(_token_batch(rng, pad_id=0), rng, pad_id=0), generates=True),
     "T5ForConditionalGeneration": HfModel(
         "T5Config", dict(vocab_size=99, d_model=32, d_kv=8, d_ff=37, num_layers=2, num_decoder_layers=2,
                          num_heads=4, relative_attention_num_buckets=8, relative_attention_max_distance=16,
@@ -208,7 +211,7 @@ def _numpy(tensor):
 
 def _forward(torch, name, model, batch, with_types):
     if name in MODELS:   # every input of the batch; no cache (a decoder's forward would return one)
-        keywords = {key: _tensor(torch, value) for key, value in batch.items() if key != "prompt"}
+        keywords = {key: _tensor(torch, value) for key, value in batch.items() if not key.startswith("prompt")}
         if MODELS[name].generates:
             keywords["use_cache"] = False
         output = model(**keywords, output_hidden_states=True)
@@ -243,9 +246,9 @@ def _generated(torch, model, batch):
     included) and each step's raw logits: a tiny random model's greedy tokens are often one token repeated (T5's
     tied embeddings make the start token win), so the logits are what shows each cached step computed right."""
     model.eval()
-    prompt = _tensor(torch, batch["prompt"])
-    output = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=GENERATE_TOKENS,
-                            do_sample=False, return_dict_in_generate=True, output_logits=True)
+    output = model.generate(_tensor(torch, batch["prompt"]), attention_mask=_tensor(torch, batch["prompt_mask"]),
+                            max_new_tokens=GENERATE_TOKENS, do_sample=False, return_dict_in_generate=True,
+                            output_logits=True)
     arrays = {"generate.tokens": _numpy(output.sequences)}
     arrays.update({f"generate.logits.step{step}": _numpy(logits) for step, logits in enumerate(output.logits, 1)})
     return arrays
@@ -567,6 +570,7 @@ def compare_case(case, mine_run, theirs_run, exact):
                              f"{max(c.err_ratio or 0.0 for _, c in key_bias):.3g}): {KEY_BIAS_TOL[2]}")
         if check == "generate":
             notes.append(f"greedy generate() of {GENERATE_TOKENS} new tokens from a {PROMPT_LENGTH}-token prompt "
+                         f"(second row left-padded by {PROMPT_PADDING}) "
                          f"(eval mode, cached): token ids equal (torch's: {theirs['generate.tokens'].tolist()}), "
                          f"each step's logits at the float32 default")
         merged = worst_of(comparisons)

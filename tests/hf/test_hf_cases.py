@@ -36,16 +36,19 @@ def test_bert_cases_keep_their_checks():
             assert case.checks == expected
 
 
-def test_inputs_are_deterministic_and_decoder_prompts_unpadded():
+def test_inputs_are_deterministic_and_decoder_prompts_left_padded():
     for name, model in hf_cases.MODELS.items():
         case_id = _case(name).case_id
         first, second = hf_cases.inputs_for(case_id), hf_cases.inputs_for(case_id)
         assert first.keys() == second.keys()
         assert all(np.array_equal(first[key], second[key]) for key in first)
         if model.generates:
-            assert first["prompt"].shape == (2, hf_cases.PROMPT_LENGTH)
-            pad = model.config["pad_token_id"]
-            assert not (first["prompt"] == pad).any()
+            prompt, mask = first["prompt"], first["prompt_mask"]
+            assert prompt.shape == mask.shape == (2, hf_cases.PROMPT_LENGTH)
+            length, padding = hf_cases.PROMPT_LENGTH, hf_cases.PROMPT_PADDING
+            assert mask.sum(axis=1).tolist() == [length, length - padding]
+            assert ((prompt == model.config["pad_token_id"]) == (mask == 0)).all()   # pads exactly where masked
+            assert mask[1, -1] == 1          # left-padded: the new tokens follow a real one
 
 
 def test_a_blocker_makes_its_failure_xfail():
