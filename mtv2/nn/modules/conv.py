@@ -1,7 +1,7 @@
 """nn.Conv1d, initialised as torch does (kaiming_uniform_ with a=sqrt(5); bias U(+-1/sqrt(fan_in)))."""
 from ... import creation
 from ...ops.joining import pad
-from ..functional_layers import conv1d
+from ...ops.nn_conv import conv1d
 from ..parameter import Parameter
 from ._default_init import reset_weight_and_bias
 from .module import Module
