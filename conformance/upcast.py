@@ -728,6 +728,9 @@ UPCASTS = (
     Upcast(_draw("cauchy", "computed in float64 (cauchy_distribution<double>)"), ("Tensor.cauchy_",)),
     Upcast(_draw("geometric", "computed in float64 (geometric_distribution<double>)"), ("Tensor.geometric_",)),
     Upcast(_draw("random_from_to", "the draws widened to int64 for `% range + from`"), ("Tensor.random_",)),
+    Upcast("mtv2/ops/scan_sort.py _stable_order: kthvalue, mode and msort (sort along dim 0) select from a stable "
+           "argsort of the whole input, int64 positions of the input's size (2 float32 buffers); torch selects row by "
+           "row with a row-sized scratch. No float value is computed, only moved", ("kthvalue", "mode", "msort")),
 )
 
 
@@ -745,7 +748,7 @@ def expected_failure(case, direction):
 # Registry kernels run by the rows of another public name than their own (sum_to_size: the engine's sum of a
 # broadcast input's gradient, in add's broadcast_rhs backward).
 RUN_BY = {"gelu_backward": "nn.functional.gelu", "log_sigmoid": "nn.functional.logsigmoid", "max_all": "max",
-          "min_all": "min", "sum_to_size": "add"}
+          "min_all": "min", "sum_to_size": "add", "median_all": "median"}
 _NOT_FLOAT = "its result is bool or integer: no float computation to keep in float32"
 _VIEW = "a view: it allocates no buffer"
 

@@ -1,5 +1,6 @@
-"""gather, scatter, scatter_add (and in place), index_select, index_add (and in place), take_along_dim,
-masked_select, nonzero, nn.functional.one_hot.
+"""gather, scatter, scatter_add, scatter_reduce (and in place), index_select, index_add, index_fill, index_copy (and
+in place), take, put (and in place), take_along_dim, masked_select, masked_scatter (and in place), nonzero,
+nn.functional.one_hot.
 
 Index tensors are fixed Python values in the samples (`Arg(value=...)`), made into int64 tensors (or the
 sample's `index_dtype`) by the case function on both frameworks, so every index is in range by construction.
@@ -254,6 +255,278 @@ MASKED_SELECT_ERRORS = (
 )
 
 
+# ---- index_fill / index_copy ---------------------------------------------------------------------
+# (self, dim, index, value): index_fill takes negative indices (counted from the end) and repeats
+INDEX_FILL_SAMPLES = (
+    Sample("dim1_repeated", (T(3, 4), A(value=1), A(value=(0, 3, 0)), Arg(scalar=True))),
+    Sample("dim0_negative_index", (T(3, 4), A(value=0), A(value=(-1, 0)), Arg(scalar=True))),
+    Sample("negative_dim_3d", (T(2, 3, 4), A(value=-2), A(value=(2,)), Arg(scalar=True))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=1), A(value=(1, 2)), Arg(scalar=True))),
+    Sample("strided", (T(3, 4, layout="strided"), A(value=0), A(value=(2,)), Arg(scalar=True))),
+    Sample("0d_index", (T(3, 4), A(value=1), A(value=2), Arg(scalar=True))),
+    Sample("empty_index", (T(3, 4), A(value=1), A(value=()), Arg(scalar=True))),
+    Sample("size0_rows", (T(0, 3), A(value=1), A(value=(1,)), Arg(scalar=True))),
+    Sample("0d", (T(), A(value=0), A(value=(0,)), Arg(scalar=True))),
+    Sample("float_into_integers", (T(3, 4), A(value=1), A(value=(2,)), A(value=2.75)),
+           only_dtypes=("uint8", "int8", "int16", "int32", "int64")),
+    # a 0-d value tensor: its gradient is the sum of g over the filled slices, each counted once
+    Sample("value_tensor_repeated", (T(3, 4), A(value=1), A(value=(0, 3, 0)), T())),
+    Sample("value_tensor_0d_index", (T(2, 3, 4, layout="transposed"), A(value=-1), A(value=3), T())),
+)
+
+
+def index_fill(fw, a, dim, values, value):
+    return fw.index_fill(a, dim, index(fw, values), value)
+
+
+def index_fill_in_place(fw, a, dim, values, value):
+    return a.index_fill_(dim, index(fw, values), value)
+
+
+INDEX_FILL_ERRORS = (
+    ErrorCase("index_out_of_range", lambda fw, a: fw.index_fill(a, 1, index(fw, (0, 4)), 1.0), THREE_BY_FOUR,
+              IndexError),
+    ErrorCase("negative_index_out_of_range", lambda fw, a: fw.index_fill(a, 1, index(fw, (-5,)), 1.0),
+              THREE_BY_FOUR, IndexError),
+    ErrorCase("int32_index", lambda fw, a: fw.index_fill(a, 1, index(fw, (0,), "int32"), 1.0), THREE_BY_FOUR,
+              IndexError),
+    ErrorCase("2d_index", lambda fw, a: fw.index_fill(a, 1, index(fw, ((0, 1),)), 1.0), THREE_BY_FOUR,
+              RuntimeError),
+    ErrorCase("1d_value_tensor", lambda fw, a: fw.index_fill(a, 1, index(fw, (0,)), fw.ones(2)), THREE_BY_FOUR,
+              RuntimeError),
+    ErrorCase("dim_out_of_range", lambda fw, a: fw.index_fill(a, 2, index(fw, (0,)), 1.0), THREE_BY_FOUR,
+              IndexError),
+    # torch's rule index_selects the filled slices of g for a value tensor's gradient with the indices as given
+    # (RuntimeError from its dim-1 fast path, IndexError from the general one)
+    ErrorCase("negative_index_value_gradient",
+              lambda fw, a, v: fw.index_fill(a, 1, index(fw, (0, -1)), v).sum().backward(),
+              Sample("value_requires_grad", (T(3, 4), T(requires_grad=True))), RuntimeError),
+    ErrorCase("negative_index_value_gradient_dim0",
+              lambda fw, a, v: fw.index_fill(a, 0, index(fw, (0, -1)), v).sum().backward(),
+              Sample("value_requires_grad", (T(3, 4), T(requires_grad=True))), IndexError),
+)
+
+# (self, dim, index, source): source's slices go to the indexed ones of self
+INDEX_COPY_SAMPLES = (
+    Sample("dim1", (T(3, 4), A(value=1), A(value=(3, 0)), T(3, 2))),
+    Sample("dim0", (T(3, 4), A(value=0), A(value=(2, 0, 1)), T(3, 4))),
+    Sample("negative_dim_3d", (T(2, 3, 4), A(value=-2), A(value=(1,)), T(2, 1, 4))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=0), A(value=(2, 1)), T(2, 4, layout="strided"))),
+    Sample("offset", (T(2, 3, layout="offset"), A(value=1), A(value=(0, 2)), T(2, 2))),
+    Sample("0d_index", (T(3, 4), A(value=1), A(value=2), T(3, 1))),
+    Sample("empty_index", (T(3, 4), A(value=1), A(value=()), T(3, 0))),
+    Sample("0d", (T(), A(value=0), A(value=0), T())),
+    Sample("0d_self_vector_source", (T(), A(value=0), A(value=(0,)), T(1))),
+)
+# a repeated index: the last write wins; torch's rule still gives every source slice its gradient (the overwritten
+# one too), so finite differences are no judge there
+INDEX_COPY_REPEATED = (Sample("dim1_repeated", (T(3, 4), A(value=1), A(value=(1, 3, 1)), T(3, 3))),)
+
+
+def index_copy(fw, a, dim, values, source):
+    return fw.index_copy(a, dim, index(fw, values), source)
+
+
+def index_copy_in_place(fw, a, dim, values, source):
+    return a.index_copy_(dim, index(fw, values), source)
+
+
+INDEX_COPY_ERRORS = (
+    ErrorCase("index_out_of_range", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 4)), s), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("negative_index", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, -1)), s), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("int32_index", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 1), "int32"), s), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("2d_index", lambda fw, a, s: fw.index_copy(a, 1, index(fw, ((0, 1),)), s), SELF_AND_SRC, IndexError),
+    ErrorCase("index_count_mismatch", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 1, 2)), s), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("slice_shape_mismatch", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 1)), s[:2]),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("rank_mismatch", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 1)), s[0]), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("source_dtype_differs", lambda fw, a, s: fw.index_copy(a, 1, index(fw, (0, 1)), s.double()),
+              SELF_AND_SRC, RuntimeError),
+)
+
+
+# ---- take / put: self read and written as if flattened -------------------------------------------
+# (input, index): any index shape, negative indices count from the end, repeats accumulate in the gradient
+TAKE_SAMPLES = (
+    Sample("vector_repeated", (T(3, 4), A(value=(0, 11, 5, 5)))),
+    Sample("2d_index_negative", (T(3, 4), A(value=((-1, 0), (-12, 7))))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=(1, 4, 9)))),
+    Sample("expanded", (T(3, 4, layout="expanded"), A(value=(0, 4, 8, 3)))),
+    Sample("offset_3d", (T(2, 3, layout="offset"), A(value=(((5,), (0,)),)))),
+    Sample("0d_index", (T(3, 4), A(value=6))),
+    Sample("empty_index", (T(3, 4), A(value=()))),
+    Sample("0d", (T(), A(value=(0, -1)))),
+    Sample("empty_from_empty", (T(0, 3), A(value=()))),
+)
+
+
+def take(fw, a, values):
+    return fw.take(a, index(fw, values))
+
+
+TAKE_ERRORS = (
+    ErrorCase("index_out_of_range", lambda fw, a: fw.take(a, index(fw, (0, 12))), THREE_BY_FOUR, IndexError),
+    ErrorCase("negative_index_out_of_range", lambda fw, a: fw.take(a, index(fw, (-13,))), THREE_BY_FOUR, IndexError),
+    ErrorCase("int32_index", lambda fw, a: fw.take(a, index(fw, (0,), "int32")), THREE_BY_FOUR, RuntimeError),
+    ErrorCase("float_index", lambda fw, a: fw.take(a, fw.tensor([0.0])), THREE_BY_FOUR, RuntimeError),
+    ErrorCase("from_empty", lambda fw, a: fw.take(a, index(fw, (0,))), Sample("empty", (T(0, 3),)), IndexError),
+    ErrorCase("out_dtype_differs", lambda fw, a: fw.take(a, index(fw, (0,)), out=fw.empty(1, dtype=fw.float64)),
+              THREE_BY_FOUR, RuntimeError),
+)
+
+# (self, index, source): source's elements (read flattened) go to self's flattened positions
+PUT_SAMPLES = (
+    Sample("vector", (T(3, 4), A(value=(0, 11, 5)), T(3))),
+    Sample("2d_index_negative", (T(3, 4), A(value=((-1, 0), (-11, 7))), T(4))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=(1, 4, 9)), T(3, 1))),
+    Sample("offset_source", (T(2, 3, layout="offset"), A(value=(5, 2)), T(2, layout="strided"))),
+    Sample("0d_index", (T(3, 4), A(value=6), T())),
+    Sample("empty_index", (T(3, 4), A(value=()), T(0))),
+    Sample("0d", (T(), A(value=(-1,)), T(1))),
+)
+# repeated indices: accumulate=True sums every source element into its position
+PUT_ACCUMULATE_SAMPLES = PUT_SAMPLES[:4] + (
+    Sample("repeated", (T(3, 4), A(value=(5, 0, 5, -7, 11)), T(5))),
+    Sample("repeated_2d", (T(2, 3, layout="transposed"), A(value=((0, 0), (0, 4))), T(2, 2))),
+)
+
+
+def put(fw, a, values, source, **kwargs):
+    return fw.put(a, index(fw, values), source, **kwargs)
+
+
+def put_in_place(fw, a, values, source, **kwargs):
+    return a.put_(index(fw, values), source, **kwargs)
+
+
+PUT_ERRORS = (
+    ErrorCase("index_out_of_range", lambda fw, a, s: fw.put(a, index(fw, (0, 12)), s[0, :2]), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("int32_index", lambda fw, a, s: fw.put(a, index(fw, (0, 1), "int32"), s[0]), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("count_mismatch", lambda fw, a, s: fw.put(a, index(fw, (0, 1, 2)), s), SELF_AND_SRC, IndexError),
+    ErrorCase("source_dtype_differs", lambda fw, a, s: fw.put(a, index(fw, (0, 1)), s[0].double()), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("accumulate_out_of_range", lambda fw, a, s: fw.put(a, index(fw, (-13, 0)), s[0], accumulate=True),
+              SELF_AND_SRC, IndexError),
+)
+
+
+# ---- scatter_reduce ------------------------------------------------------------------------------
+# (self, dim, index, src): repeated positions reduce together; positions nothing reaches keep self's value
+SCATTER_REDUCE_SAMPLES = (
+    Sample("dim1_repeated", (T(3, 4), A(value=1), A(value=((0, 0, 3), (1, 3, 1), (2, 2, 2))), T(3, 3))),
+    Sample("dim0_partial", (T(3, 4), A(value=0), A(value=((2, 0, 2, 0), (2, 1, 0, 0))), T(2, 4))),
+    Sample("negative_dim_3d", (T(2, 3, 4), A(value=-1), A(value=(((3, 3), (1, 2), (0, 0)), ((0, 3), (1, 1), (1, 0)))),
+                               T(2, 3, 2))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=1), A(value=((3, 3), (1, 2), (0, 3))),
+                          T(3, 2, layout="transposed"))),
+    Sample("offset", (T(3, 4, layout="offset"), A(value=0), A(value=((2, 2, 0, 2),)), T(1, 4, layout="offset"))),
+    Sample("empty_index", (T(3, 4), A(value=1), A(value=((), (), ())), T(3, 0))),
+    Sample("0d", (T(), A(value=0), A(value=0), T())),
+)
+SCATTER_REDUCE_NO_GRAD = (
+    # only src's leading corner is read (a src larger than index fails in torch's backward)
+    Sample("src_larger_no_grad", (T(3, 4), A(value=0), A(value=((2, 0, 2, 0),)), T(2, 5, requires_grad=False))),
+)
+
+
+def scatter_reduce(reduce, include_self, in_place=False):
+    def call(fw, a, dim, values, src):
+        if in_place:
+            return a.scatter_reduce_(dim, index(fw, values), src, reduce, include_self=include_self)
+        return fw.scatter_reduce(a, dim, index(fw, values), src, reduce, include_self=include_self)
+    return call
+
+
+SCATTER_REDUCE_ERRORS = (
+    ErrorCase("bad_reduce", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, 1),)), s, "add"), SELF_AND_SRC,
+              RuntimeError),
+    # torch takes "max" and "min" for amax and amin, but its backward refuses them
+    ErrorCase("max_backward", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, 1),)), s, "max").sum().backward(),
+              Sample("requiring_grad", (T(3, 4, requires_grad=True), T(3, 2, requires_grad=True))), RuntimeError),
+    ErrorCase("src_dtype_differs", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, 1),)), s.double(), "sum"),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("index_out_of_range", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, 4),)), s, "amax"),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("negative_index", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, -1),)), s, "prod"),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("rank_mismatch", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, (0, 1)), s, "mean"), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("float_index", lambda fw, a, s: fw.scatter_reduce(a, 1, fw.tensor([[0.0]]), s, "sum"), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("src_number", lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0, 1),)), 2.0, "sum"),
+              SELF_AND_SRC, TypeError),
+    ErrorCase("src_larger_than_index_backward",
+              lambda fw, a, s: fw.scatter_reduce(a, 1, index(fw, ((0,),)), s, "sum").sum().backward(),
+              Sample("src_requires_grad", (T(3, 4), T(3, 2, requires_grad=True))), RuntimeError),
+)
+
+
+def scatter_reduce_specs():
+    specs = []
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            variant = reduce if include_self else f"{reduce}_exclude_self"
+            specs += [
+                OpSpec("scatter_reduce", scatter_reduce(reduce, include_self), SCATTER_REDUCE_SAMPLES, DTYPES,
+                       variant=variant, inplace=scatter_reduce(reduce, include_self, in_place=True),
+                       inplace_name="Tensor.scatter_reduce_",
+                       errors=SCATTER_REDUCE_ERRORS if variant == "sum" else ()),
+                OpSpec("scatter_reduce", scatter_reduce(reduce, include_self), SCATTER_REDUCE_NO_GRAD, DTYPES,
+                       variant=f"{variant}_src_larger", grad=False),
+            ]
+    for name in ("max", "min"):
+        specs.append(OpSpec("scatter_reduce", scatter_reduce(name, True), SCATTER_REDUCE_SAMPLES[:2], DTYPES,
+                            variant=f"{name}_alias", grad=False))
+    return specs
+
+
+# ---- masked_scatter ------------------------------------------------------------------------------
+# (self, mask, source): the mask's True positions, in row-major order, take source's first elements
+MASKED_SCATTER_SAMPLES = (
+    Sample("full_mask", (T(3, 4), A(value=((True, False, True, True), (False, False, True, False),
+                                          (True, True, True, False))), T(8))),
+    Sample("broadcast_mask", (T(3, 4), A(value=(True, False, True, True)), T(3, 4))),
+    Sample("source_larger", (T(3, 4), A(value=((True,), (False,), (True,))), T(2, 6))),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=((False,), (True,), (True,))),
+                          T(3, 4, layout="transposed"))),
+    Sample("nothing_selected", (T(3, 4), A(value=(False,) * 4), T(2))),
+    Sample("empty_source", (T(3, 4), A(value=(False,) * 4), T(0))),
+    Sample("0d", (T(), A(value=True), T())),
+)
+# out of place only: self broadcast to the mask's shape
+MASKED_SCATTER_BROADCAST_SELF = (Sample("broadcast_input", (T(4), A(value=((True,), (False,), (True,))), T(9))),)
+
+
+def masked_scatter(fw, a, mask, source):
+    return fw.masked_scatter(a, fw.tensor(mask), source)
+
+
+def masked_scatter_in_place(fw, a, mask, source):
+    return a.masked_scatter_(fw.tensor(mask), source)
+
+
+MASKED_SCATTER_ERRORS = (
+    ErrorCase("uint8_mask", lambda fw, a, s: fw.masked_scatter(a, fw.tensor([1, 0, 1, 1], dtype=fw.uint8), s),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("source_too_small", lambda fw, a, s: fw.masked_scatter(a, fw.tensor([True, False, True, True]), s),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("source_dtype_differs",
+              lambda fw, a, s: fw.masked_scatter(a, fw.tensor([True, False, True, True]), s.double()), SELF_AND_SRC,
+              RuntimeError),
+    ErrorCase("not_broadcastable", lambda fw, a, s: fw.masked_scatter(a, fw.tensor([True, False]), s),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("in_place_mask_larger", lambda fw, a, s: a.masked_scatter_(fw.ones(2, 3, 4, dtype=fw.bool), s),
+              SELF_AND_SRC, RuntimeError),
+)
+
+
 # ---- nonzero, one_hot ----------------------------------------------------------------------------
 NONZERO_SAMPLES = (Sample("matrix", (T(3, 4),)), Sample("transposed_3d", (T(2, 3, 4, layout="transposed"),)),
                    Sample("vector", (T(6),)), Sample("0d", (T(),)), Sample("empty", (T(0, 3),)))
@@ -306,6 +579,31 @@ SPECS = [
            inplace_name="Tensor.index_add_", errors=INDEX_ADD_ERRORS),
     OpSpec("Tensor.index_add", lambda fw, a, dim, values, s, **kw: a.index_add(dim, index(fw, values), s, **kw),
            INDEX_ADD_SAMPLES[:2], DTYPES),
+    OpSpec("index_fill", index_fill, INDEX_FILL_SAMPLES, DTYPES, inplace=index_fill_in_place,
+           inplace_name="Tensor.index_fill_", errors=INDEX_FILL_ERRORS),
+    OpSpec("Tensor.index_fill", lambda fw, a, dim, values, value: a.index_fill(dim, index(fw, values), value),
+           INDEX_FILL_SAMPLES[:2], DTYPES),
+    OpSpec("index_copy", index_copy, INDEX_COPY_SAMPLES, DTYPES, inplace=index_copy_in_place,
+           inplace_name="Tensor.index_copy_", errors=INDEX_COPY_ERRORS),
+    OpSpec("index_copy", index_copy, INDEX_COPY_REPEATED, DTYPES, variant="repeated_index",
+           inplace=index_copy_in_place, inplace_name="Tensor.index_copy_", gradcheck=False),
+    OpSpec("Tensor.index_copy", lambda fw, a, dim, values, s: a.index_copy(dim, index(fw, values), s),
+           INDEX_COPY_SAMPLES[:2], DTYPES),
+    OpSpec("take", take, TAKE_SAMPLES, DTYPES, errors=TAKE_ERRORS),
+    OpSpec("Tensor.take", lambda fw, a, values: a.take(index(fw, values)), TAKE_SAMPLES[:2], DTYPES),
+    OpSpec("put", put, PUT_SAMPLES, DTYPES, inplace=put_in_place, inplace_name="Tensor.put_", errors=PUT_ERRORS),
+    OpSpec("put", lambda fw, a, values, s: put(fw, a, values, s, accumulate=True), PUT_ACCUMULATE_SAMPLES, DTYPES,
+           variant="accumulate", inplace=lambda fw, a, values, s: put_in_place(fw, a, values, s, accumulate=True),
+           inplace_name="Tensor.put_"),
+    OpSpec("Tensor.put", lambda fw, a, values, s: a.put(index(fw, values), s), PUT_SAMPLES[:2], DTYPES),
+    *scatter_reduce_specs(),
+    OpSpec("Tensor.scatter_reduce", lambda fw, a, dim, values, s: a.scatter_reduce(dim, index(fw, values), s, "mean"),
+           SCATTER_REDUCE_SAMPLES[:2], DTYPES),
+    OpSpec("masked_scatter", masked_scatter, MASKED_SCATTER_SAMPLES, DTYPES, inplace=masked_scatter_in_place,
+           inplace_name="Tensor.masked_scatter_", errors=MASKED_SCATTER_ERRORS),
+    OpSpec("masked_scatter", masked_scatter, MASKED_SCATTER_BROADCAST_SELF, DTYPES, variant="broadcast_input"),
+    OpSpec("Tensor.masked_scatter", lambda fw, a, mask, s: a.masked_scatter(fw.tensor(mask), s),
+           MASKED_SCATTER_SAMPLES[:2], DTYPES),
     OpSpec("take_along_dim", take_along_dim, TAKE_ALONG_DIM_SAMPLES, DTYPES, errors=TAKE_ALONG_DIM_ERRORS),
     OpSpec("Tensor.take_along_dim", lambda fw, a, values, **kw: a.take_along_dim(index(fw, values), **kw),
            TAKE_ALONG_DIM_SAMPLES[:1], DTYPES),

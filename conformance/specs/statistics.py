@@ -1,3 +1,223 @@
-"""Order statistics, counting and searching (ops/statistics.py): hand-written cases beside torch's OpInfo samples."""
+"""Order statistics and counting (ops/statistics.py): median, nanmedian, kthvalue, mode, msort, count_nonzero,
+aminmax; hand-written cases beside torch's OpInfo samples, for what those miss: 0-d and size-0 inputs,
+non-contiguous layouts, NaN and infinities, ties, out= and bad arguments.
 
+Inputs are distinct values (the selected element, and so the gradient, is unique) unless a "ties" variant pins
+which of equal elements torch picks (its index, where its gradient goes); finite differences are one-sided at a
+tie, so ties and NaN variants compare with torch only."""
+from conformance.frameworks import DTYPES
+from conformance.inputs import Sample, T
+from conformance.spec import ErrorCase, OpSpec, XFail
+
+METHOD = {"gradcheck": False, "gradgrad": False}  # methods run in few dtypes; the function's float64 case judges
+
+
+def function(name):
+    return lambda fw, a, *args, **kw: getattr(fw, name)(a, *args, **kw)
+
+
+def method(name):
+    return lambda fw, a, *args, **kw: getattr(a, name)(*args, **kw)
+
+
+def with_out(name, *args, **kwargs):
+    """name(a, *args, out=(values, indices)) into fresh tensors of the right shape, then read back the out tensors."""
+    def call(fw, a):
+        values, indices = getattr(fw, name)(a, *args, **kwargs)
+        out = (fw.zeros_like(values), fw.zeros_like(indices))
+        result = getattr(fw, name)(a.detach(), *args, **kwargs, out=out)
+        return result[0], result[1], out[0], out[1]
+    return call
+
+
+FULL = (Sample("full", (T(3, 4),)),
+        Sample("full_0d", (T(),)),
+        Sample("full_odd", (T(5, 3),)),
+        Sample("full_transposed", (T(3, 4, layout="transposed"),)),
+        Sample("full_strided", (T(3, 4, layout="strided"),)))
+BY_DIM = (Sample("dim0", (T(3, 4),), {"dim": 0}),
+          Sample("dim1_keepdim", (T(3, 4),), {"dim": 1, "keepdim": True}),
+          Sample("dim_negative_3d", (T(2, 3, 4),), {"dim": -1}),
+          Sample("dim_0d", (T(),), {"dim": 0}),
+          Sample("dim1_size0_rows", (T(0, 3),), {"dim": 1}),
+          Sample("dim0_transposed", (T(3, 4, layout="transposed"),), {"dim": 0}),
+          Sample("dim1_expanded", (T(3, 4, layout="expanded"),), {"dim": 1}),
+          Sample("dim1_storage_offset", (T(2, 3, layout="offset"),), {"dim": 1}))
+TIES = (Sample("ties_full", (T(3, 5),)),
+        Sample("ties_dim1", (T(3, 6),), {"dim": 1}),
+        Sample("ties_dim0_keepdim", (T(6, 3),), {"dim": 0, "keepdim": True}),
+        Sample("ties_rows_of_40", (T(2, 40),), {"dim": 1}))
+NONFINITE = (Sample("nonfinite_full", (T(3, 4),)),
+             Sample("nonfinite_dim1", (T(4, 5),), {"dim": 1}),
+             Sample("nonfinite_dim0_keepdim", (T(5, 3),), {"dim": 0, "keepdim": True}))
+METHOD_SAMPLES = FULL[:1] + BY_DIM[:2]
+DIM_OUT_OF_RANGE = Sample("dim_3_of_2d", (T(3, 4),), {"dim": 3})
+
+
+def dim_errors(name):
+    return (ErrorCase("dim_out_of_range", function(name), DIM_OUT_OF_RANGE, IndexError),
+            ErrorCase("dim_of_size0", lambda fw, a: getattr(fw, name)(a, 0), Sample("empty", (T(0, 3),)),
+                      IndexError),
+            ErrorCase("dim_is_float", lambda fw, a: getattr(fw, name)(a, 1.0), Sample("2d", (T(3, 4),)), TypeError),
+            ErrorCase("out_values_of_another_dtype",
+                      lambda fw, a: getattr(fw, name)(a, 1, out=(fw.zeros(3, dtype=fw.float64),
+                                                                 fw.zeros(3, dtype=fw.int64))),
+                      Sample("2d", (T(3, 4),)), RuntimeError),
+            ErrorCase("out_indices_not_int64",
+                      lambda fw, a: getattr(fw, name)(a, 1, out=(fw.zeros(3), fw.zeros(3, dtype=fw.int32))),
+                      Sample("2d", (T(3, 4),)), RuntimeError))
+
+
+# ---- median / nanmedian: the lower of the two middle values; the full form shares its gradient among ties
 SPECS = []
+for _name in ("median", "nanmedian"):
+    SPECS += [
+        OpSpec(_name, function(_name), FULL + BY_DIM, DTYPES, domain="distinct", errors=dim_errors(_name)),
+        OpSpec(f"Tensor.{_name}", method(_name), METHOD_SAMPLES, ("float32", "int64"), domain="distinct", **METHOD),
+        OpSpec(_name, function(_name), TIES, DTYPES, variant="ties", domain="small_int", gradcheck=False),
+        # median: NaN is the answer where a row holds one (its first NaN's index); nanmedian skips NaNs
+        OpSpec(_name, function(_name), NONFINITE, ("float32", "float64", "float16", "bfloat16"),
+               variant="nonfinite", domain="nonfinite", gradcheck=False),
+        OpSpec(_name, with_out(_name, 1), FULL[:1], ("float32", "int64"), variant="out", domain="distinct",
+               grad=False),
+    ]
+# an empty input has no middle value: torch answers nan (float) over everything
+SPECS.append(OpSpec("median", function("median"), (Sample("full_size0", (T(0, 3),)),),
+                    ("float32", "float64"), variant="empty", grad=False))
+
+# ---- kthvalue: k-th smallest along dim (the last by default)
+KTH = (Sample("k1", (T(3, 4),), {"k": 1}),
+       Sample("k3_dim0", (T(4, 3),), {"k": 3, "dim": 0}),
+       Sample("k_last_keepdim", (T(3, 5),), {"k": 5, "dim": 1, "keepdim": True}),
+       Sample("k2_dim_negative_3d", (T(2, 3, 4),), {"k": 2, "dim": -2}),
+       Sample("0d", (T(),), {"k": 1}),
+       Sample("size0_rows", (T(0, 3),), {"k": 2}),
+       Sample("transposed", (T(3, 4, layout="transposed"),), {"k": 2}),
+       Sample("expanded_dim0", (T(3, 4, layout="expanded"),), {"k": 2, "dim": 0}),
+       Sample("storage_offset", (T(2, 3, layout="offset"),), {"k": 2}))
+KTH_TIES = (Sample("ties_k2", (T(3, 6),), {"k": 2}),
+            Sample("ties_k4_dim0", (T(6, 3),), {"k": 4, "dim": 0}),
+            Sample("ties_rows_of_40_k17", (T(2, 40),), {"k": 17}))
+KTH_NONFINITE = (Sample("nonfinite_k2", (T(4, 5),), {"k": 2}),
+                 Sample("nonfinite_k5", (T(4, 5),), {"k": 5}))
+KTH_ERRORS = (
+    ErrorCase("k_out_of_range", lambda fw, a: fw.kthvalue(a, 5), Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("k_zero", lambda fw, a: fw.kthvalue(a, 0, 0), Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("k_is_float", lambda fw, a: fw.kthvalue(a, 1.0), Sample("2d", (T(3, 4),)), TypeError),
+    ErrorCase("dim_out_of_range", lambda fw, a: fw.kthvalue(a, 1, 2), Sample("2d", (T(3, 4),)), IndexError),
+    # torch checks the size of the dim before k
+    ErrorCase("dim_of_size0", lambda fw, a: fw.kthvalue(a, 1, 1), Sample("empty", (T(3, 0),)), IndexError),
+    ErrorCase("out_aliases_input", lambda fw, a: fw.kthvalue(a, 2, out=(a, fw.zeros((), dtype=fw.int64))),
+              Sample("vector", (T(5),)), RuntimeError),
+    ErrorCase("out_values_of_another_dtype",
+              lambda fw, a: fw.kthvalue(a, 1, out=(fw.zeros(3, dtype=fw.float64), fw.zeros(3, dtype=fw.int64))),
+              Sample("2d", (T(3, 4),)), RuntimeError),
+)
+SPECS += [
+    OpSpec("kthvalue", lambda fw, a, **kw: fw.kthvalue(a, **kw), KTH, DTYPES, domain="distinct", errors=KTH_ERRORS),
+    OpSpec("Tensor.kthvalue", lambda fw, a, **kw: a.kthvalue(**kw), KTH[:2], ("float32", "int64"), domain="distinct",
+           **METHOD),
+    OpSpec("kthvalue", lambda fw, a, **kw: fw.kthvalue(a, **kw), KTH_TIES, DTYPES, variant="ties", domain="small_int",
+           gradcheck=False),
+    OpSpec("kthvalue", lambda fw, a, **kw: fw.kthvalue(a, **kw), KTH_NONFINITE, ("float32", "float64", "float16"),
+           variant="nonfinite", domain="nonfinite", gradcheck=False),
+    OpSpec("kthvalue", with_out("kthvalue", 2, 1), FULL[:1], ("float32", "int64"), variant="out", domain="distinct",
+           grad=False),
+]
+
+# ---- mode: the most frequent value (the smallest among equally frequent ones) along dim
+MODE = tuple(Sample(s.name, s.args, {**s.kwargs, "dim": s.kwargs.get("dim", -1)}) for s in BY_DIM) + \
+    (Sample("default_dim", (T(3, 4),)),)
+SPECS += [
+    OpSpec("mode", function("mode"), MODE, DTYPES, domain="distinct",
+           errors=dim_errors("mode")[:1] + dim_errors("mode")[2:]),
+    OpSpec("Tensor.mode", method("mode"), MODE[:2], ("float32", "int64"), domain="distinct", **METHOD),
+    # the interesting case: repeated values, several equally frequent
+    OpSpec("mode", function("mode"), TIES[1:], DTYPES, variant="ties", domain="small_int", gradcheck=False),
+    OpSpec("mode", function("mode"), NONFINITE[1:], ("float32", "float64"), variant="nonfinite", domain="nonfinite",
+           gradcheck=False),
+    OpSpec("mode", with_out("mode", 1), FULL[:1], ("float32", "int64"), variant="out", domain="small_int",
+           grad=False),
+]
+
+# ---- msort: sort along dim 0
+MSORT = (Sample("matrix", (T(4, 3),)),
+         Sample("vector", (T(5),)),
+         Sample("0d", (T(),)),
+         Sample("size0", (T(0, 3),)),
+         Sample("3d", (T(3, 2, 4),)),
+         Sample("transposed", (T(3, 4, layout="transposed"),)),
+         Sample("storage_offset", (T(2, 3, layout="offset"),)))
+SPECS += [
+    OpSpec("msort", function("msort"), MSORT, DTYPES, domain="distinct"),
+    OpSpec("Tensor.msort", method("msort"), MSORT[:2], ("float32", "int64"), domain="distinct", **METHOD),
+    OpSpec("msort", function("msort"), MSORT[:1], ("float32", "float64"), variant="nonfinite", domain="nonfinite",
+           gradcheck=False),
+]
+
+# ---- count_nonzero: int64 counts (no gradient), over everything, a dim or a tuple of dims
+COUNT = (Sample("full", (T(3, 4),)),
+         Sample("dim0", (T(3, 4),), {"dim": 0}),
+         Sample("dims_0_2", (T(2, 3, 4),), {"dim": (0, 2)}),
+         Sample("dim_negative", (T(2, 3, 4),), {"dim": -1}),
+         Sample("0d", (T(),)),
+         Sample("0d_dim0", (T(),), {"dim": 0}),
+         Sample("size0", (T(0, 3),), {"dim": 0}),
+         Sample("transposed", (T(3, 4, layout="transposed"),), {"dim": 1}),
+         Sample("expanded", (T(3, 4, layout="expanded"),)))
+SPECS += [
+    OpSpec("count_nonzero", function("count_nonzero"), COUNT, DTYPES, domain="small_int", grad=False,
+           errors=(ErrorCase("dim_out_of_range", function("count_nonzero"), DIM_OUT_OF_RANGE, IndexError),
+                   ErrorCase("repeated_dim", lambda fw, a: fw.count_nonzero(a, (0, 0)), Sample("2d", (T(3, 4),)),
+                             RuntimeError))),
+    OpSpec("Tensor.count_nonzero", method("count_nonzero"), COUNT[:2], ("float32", "int64"), domain="small_int",
+           grad=False),
+    OpSpec("count_nonzero", function("count_nonzero"), COUNT[:2], ("float32",), variant="nonfinite",
+           domain="nonfinite", grad=False),
+]
+
+# ---- aminmax: (min, max) together; each gradient shared among tied extrema
+AMINMAX = (Sample("full", (T(3, 4),)),
+           Sample("full_keepdim", (T(3, 4),), {"keepdim": True}),
+           Sample("full_0d", (T(),)),
+           Sample("dim0", (T(3, 4),), {"dim": 0}),
+           Sample("dim1_keepdim", (T(3, 4),), {"dim": 1, "keepdim": True}),
+           Sample("dim_negative_3d", (T(2, 3, 4),), {"dim": -1}),
+           Sample("dim_0d", (T(),), {"dim": 0}),
+           Sample("dim1_size0_rows", (T(0, 3),), {"dim": 1}),
+           Sample("transposed", (T(3, 4, layout="transposed"),), {"dim": 0}),
+           Sample("expanded", (T(3, 4, layout="expanded"),), {"dim": 1}))
+AMINMAX_ERRORS = (
+    ErrorCase("full_of_empty", function("aminmax"), Sample("empty", (T(0, 3),)), RuntimeError),
+    ErrorCase("dim_of_size0", lambda fw, a: fw.aminmax(a, dim=0), Sample("empty", (T(0, 3),)), IndexError),
+    ErrorCase("dim_out_of_range", lambda fw, a: fw.aminmax(a, dim=2), Sample("2d", (T(3, 4),)), IndexError),
+    ErrorCase("positional_dim", lambda fw, a: fw.aminmax(a, 0), Sample("2d", (T(3, 4),)), TypeError),
+    ErrorCase("out_of_another_dtype",
+              lambda fw, a: fw.aminmax(a, dim=0, out=(fw.zeros(4), fw.zeros(4, dtype=fw.float64))),
+              Sample("2d", (T(3, 4),)), RuntimeError),
+)
+
+
+def aminmax_out(fw, a, **kw):
+    low, high = fw.aminmax(a, **kw)
+    out = (fw.zeros_like(low), fw.zeros_like(high))
+    result = fw.aminmax(a.detach(), **kw, out=out)
+    return result.min, result.max, out[0], out[1]
+
+
+SPECS += [
+    OpSpec("aminmax", function("aminmax"), AMINMAX, DTYPES, domain="distinct", errors=AMINMAX_ERRORS),
+    OpSpec("Tensor.aminmax", method("aminmax"), AMINMAX[:1] + AMINMAX[3:4], ("float32", "int64"), domain="distinct",
+           **METHOD),
+    OpSpec("aminmax", function("aminmax"), (Sample("ties_full", (T(3, 5),)),
+                                            Sample("ties_dim1", (T(3, 6),), {"dim": 1})), DTYPES,
+           variant="ties", domain="small_int", gradcheck=False),
+    OpSpec("aminmax", function("aminmax"), (Sample("nonfinite_dim1", (T(4, 5),), {"dim": 1}),), ("float32",),
+           variant="nonfinite", domain="nonfinite", gradcheck=False,
+           xfails=(XFail("a row whose min or max is NaN: torch's gradient (amin/amax's scale_grad_by_count, "
+                         "(grad / count) * mask with a count of 0) is NaN over the row; mtv2's amin/amax rule "
+                         "(ops/reduction.py _share_among_ties: where(mask, grad / count, 0)) gives 0",
+                         checks=("backward",)),)),
+    OpSpec("aminmax", aminmax_out, (Sample("dim0", (T(3, 4),), {"dim": 0}),), ("float32", "int64"), variant="out",
+           grad=False),
+]

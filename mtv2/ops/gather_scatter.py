@@ -190,10 +190,11 @@ def _(g, dim, index):
 
 @op("scatter_add", promotion=RAW, saves=("dim", "index"))
 def _scatter_add(a, src, dim=0, index=None):
-    result = np.array(_as_1d(a))
+    compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype   # half types add in float32, round once
+    result = np.array(_as_1d(a), dtype=compute_type)
     shape = _as_1d(index).shape
-    np.add.at(result, _positions(_as_1d(index), dim), _leading(_as_1d(src), shape))
-    return result.reshape(a.shape)
+    np.add.at(result, _positions(_as_1d(index), dim), _leading(_as_1d(src), shape).astype(compute_type, copy=False))
+    return result.astype(a.dtype, copy=False).reshape(a.shape)
 
 
 @_scatter_add.vjp
@@ -210,18 +211,21 @@ _REDUCE_UFUNCS = {"add": np.add, "multiply": np.multiply}
 
 @op("scatter_reduce_two", promotion=RAW)
 def _scatter_reduce_two(a, src, dim=0, index=None, reduce="add"):
-    result = np.array(_as_1d(a))
+    compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype   # half types reduce in float32, round once
+    result = np.array(_as_1d(a), dtype=compute_type)
     shape = _as_1d(index).shape
-    _REDUCE_UFUNCS[reduce].at(result, _positions(_as_1d(index), dim), _leading(_as_1d(src), shape))
-    return result.reshape(a.shape)
+    _REDUCE_UFUNCS[reduce].at(result, _positions(_as_1d(index), dim),
+                              _leading(_as_1d(src), shape).astype(compute_type, copy=False))
+    return result.astype(a.dtype, copy=False).reshape(a.shape)
 
 
 @op("scatter_value_reduce", promotion=RAW)
 def _scatter_value_reduce(a, value=0, dim=0, index=None, reduce="add"):
-    result = np.array(_as_1d(a))
-    value = np.asarray(value).astype(result.dtype)   # cast to self's dtype first, as torch does
+    compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype   # half types reduce in float32, round once
+    result = np.array(_as_1d(a), dtype=compute_type)
+    value = np.asarray(value).astype(a.dtype).astype(compute_type)   # cast to self's dtype first, as torch does
     _REDUCE_UFUNCS[reduce].at(result, _positions(_as_1d(index), dim), value)
-    return result.reshape(a.shape)
+    return result.astype(a.dtype, copy=False).reshape(a.shape)
 
 
 # torch has no derivative for scatter with reduce= (backward raises naming aten::scatter)
@@ -446,6 +450,353 @@ def masked_select(input, mask, *, out=None):
         return result
     return write_out_checked(out, result, (input, mask), "masked_select(): self and result must have the same "
                                                          "scalar type")
+
+
+# ---------------------------------------------------------------- index_fill / index_copy along one dim
+
+def _along(array, dim):
+    """array (a 0-d one as 1-d) with `dim` moved first: a view to read or write whole slices by index."""
+    return np.moveaxis(_as_1d(array), dim, 0)
+
+
+def _long_index(name, input, dim, index, message):
+    """index_fill/index_copy/take/put: an int64 vector or scalar (torch refuses int32 here), and dim wrapped."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype is not _dtype.int64:
+        raise message(index)
+    return np.array(index._data, dtype=np.int64)
+
+
+def _index_out_of_range(name, index, size, dim, negative=False):
+    """IndexError for an index outside the dim (index_fill also takes negative ones, counted from the end)."""
+    bad = index[(index < (-size if negative else 0)) | (index >= size)]
+    if bad.size:
+        raise IndexError(f"{name}index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}")
+
+
+@op("index_fill", promotion=RAW, saves=("dim", "index", "value_requires_grad"))
+def _index_fill(a, value, dim=0, index=None, value_requires_grad=False):
+    """value_requires_grad: whether the rule is asked for a value tensor's gradient (torch computes it, and may
+    fail on it, only then)."""
+    result = np.array(a)
+    # NumPy casts like torch, and counts a negative index from the end as index_fill does
+    _along(result, dim)[index.reshape(-1)] = np.asarray(value).astype(a.dtype)
+    return result
+
+
+@_index_fill.vjp
+def _(g, dim, index, value_requires_grad):
+    # torch's rule: self gets g with the filled slices zeroed; a value tensor the sum of g over the filled slices,
+    # each slice counted once however often the index repeats it
+    grad_value = None
+    if value_requires_grad:
+        if (index < 0).any():
+            # torch index_selects those slices with the indices as given: a negative one is out of range there,
+            # refused by index_select's dim-1 fast path (RuntimeError) or by its general path (IndexError)
+            if dim == 1 and g.ndim > 1:
+                raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(index[index < 0][0])} "
+                                   f"axis_dim={g.shape[1]}")
+            raise IndexError("index out of range in self")
+        grad_value = _index_select(g, dim=dim, index=np.unique(index)).sum()
+    return _index_fill(g, 0, dim=dim, index=index), grad_value
+
+
+@public(method=True, inplace=True)
+def index_fill(input, dim, index, value):
+    dim = _wrap_dim(dim, input.ndim, "index_fill")
+    array = _long_index("index_fill", input, dim, index,
+                        lambda i: IndexError("index_fill_(): Expected dtype int64 for index."))
+    if array.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
+    elif not isinstance(value, (bool, int, float, np.number, np.bool_)):
+        raise TypeError(f"index_fill(): argument 'value' must be Number or Tensor, not {type(value).__name__}")
+    _index_out_of_range("", array, _size(input.shape, dim), dim, negative=True)
+    return _index_fill(input, value, dim=dim, index=array,
+                       value_requires_grad=isinstance(value, Tensor) and value.requires_grad)
+
+
+@op("index_copy", promotion=RAW, saves=("dim", "index", "source.shape"))
+def _index_copy(a, source, dim=0, index=None):
+    result = np.array(a)
+    _along(result, dim)[index.reshape(-1)] = _along(source, dim)   # a repeated index: the last write wins
+    return result
+
+
+@_index_copy.vjp
+def _(g, dim, index, source_shape):
+    # a 0-d self takes a one-element source: its gradient comes back in source's shape
+    grad_source = _index_select(g, dim=dim, index=index).reshape(tuple(source_shape))
+    return _index_fill(g, 0, dim=dim, index=index), grad_source
+
+
+@public(method=True, inplace=True)
+def index_copy(input, dim, index, source):
+    dim = _wrap_dim(dim, input.ndim, "index_copy")
+    array = _long_index("index_copy", input, dim, index, lambda i: RuntimeError(
+        f"index_copy_(): Expected a long tensor for index, but got {_dtype.scalar_type_name(i.dtype)}"))
+    if array.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {array.ndim})")
+    if not isinstance(source, Tensor):
+        raise TypeError(f"index_copy(): argument 'source' (position 4) must be Tensor, not {type(source).__name__}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{_dtype.scalar_type_name(input.dtype)} and (source) "
+                           f"{_dtype.scalar_type_name(source.dtype)}")
+    if max(source.ndim, 1) != max(input.ndim, 1):
+        raise IndexError(f"index_copy_(): When source and destination are not scalars, their dimensionality must "
+                         f"match. Source dimensionality ({source.ndim}), destination dimensionality ({input.ndim})")
+    if _size(source.shape, dim) != array.size:
+        raise IndexError(f"index_copy_(): Number of indices ({array.size}) should be equal to source.size(dim) "
+                         f"({_size(source.shape, dim)})")
+    others = [(input.shape or (1,))[d] for d in range(max(input.ndim, 1)) if d != dim]
+    if others != [(source.shape or (1,))[d] for d in range(max(source.ndim, 1)) if d != dim]:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
+                           f"shape: {others} at dimension {dim} and source slice shape: "
+                           f"{[(source.shape or (1,))[d] for d in range(max(source.ndim, 1)) if d != dim]} at "
+                           f"dimension 0.")
+    _index_out_of_range("index_copy_(): ", array, _size(input.shape, dim), dim)
+    return _index_copy(input, source, dim=dim, index=array)
+
+
+# ---------------------------------------------------------------- take / put: self read as if flattened
+
+def _flat_index(name, input, index):
+    array = _long_index(name, input, 0, index, lambda i: RuntimeError(
+        f"{name}(): Expected a long tensor for index, but got {_dtype.scalar_type_name(i.dtype)}"))
+    numel = input.numel()
+    if numel == 0 and array.size:
+        raise IndexError(f"{name}(): tried to take from an empty tensor")
+    bad = array[(array < -numel) | (array >= numel)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {int(bad.flat[0])} on a tensor of {numel} elements.")
+    return array.reshape(-1) % max(numel, 1)   # negative indices count from the end
+
+
+@public(method=True)
+def take(input, index, *, out=None):
+    array = _flat_index("take", input, index)
+    result = _index_select(input.reshape(-1), dim=0, index=array).reshape(index.shape)
+    if out is None:
+        return result
+    return write_out_checked(out, result, (input, index), f"take(): self and out expected to have the same dtype, "
+                             f"but got self.dtype = {_dtype.scalar_type_name(input.dtype)} and out.dtype = "
+                             f"{_dtype.scalar_type_name(out.dtype)}")
+
+
+@op("put_accumulate", promotion=RAW, saves=("index",))
+def _put_accumulate(a, source, index=None):
+    """self (flattened) += source at index, repeats accumulating one by one in self's dtype (torch's put kernel
+    rounds each addition to a half type; NumPy's half add.at does the same)."""
+    result = np.array(a)
+    np.add.at(result, index, source)
+    return result
+
+
+@_put_accumulate.vjp
+def _(g, index):
+    return g, _index_select(g, dim=0, index=index)
+
+
+@public(method=True, inplace=True)
+def put(input, index, source, accumulate=False):
+    """index_copy (or an accumulating add) into self flattened: the derivatives are torch's."""
+    array = _flat_index("put_", input, index)
+    if not isinstance(source, Tensor):
+        raise TypeError(f"put(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{_dtype.scalar_type_name(input.dtype)} and source.dtype = "
+                           f"{_dtype.scalar_type_name(source.dtype)}")
+    if source.numel() != array.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {array.size}")
+    flat, values = input.reshape(-1), source.reshape(-1)
+    if accumulate:
+        return _put_accumulate(flat, values, index=array).reshape(input.shape)
+    return _index_copy(flat, values, dim=0, index=array).reshape(input.shape)
+
+
+# ---------------------------------------------------------------- scatter_reduce (sum, prod, mean, amax, amin)
+
+# NumPy's maximum/minimum propagate NaN, as torch's amax/amin do; torch also takes "max" and "min" for them (its
+# backward then refuses the name)
+_SCATTER_REDUCTIONS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum, "amin": np.minimum,
+                       "max": np.maximum, "min": np.minimum}
+
+
+def _reduction_identity(reduce, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    largest = reduce in ("amax", "max")
+    if dtype.kind == "f" or dtype == _dtype.bfloat16.numpy_type:
+        return -np.inf if largest else np.inf
+    if dtype.kind == "b":
+        return not largest
+    info = np.iinfo(dtype)
+    return info.min if largest else info.max
+
+
+def _scatter_counts(shape, positions, include_self, dtype):
+    """How many values each position of self reduced (in `dtype`: floats count exactly far beyond any index size, and
+    a float result needs no int64 array of self's size)."""
+    count = np.full(shape, 1 if include_self else 0, dtype=dtype)
+    np.add.at(count, positions, 1)
+    return np.maximum(count, 1, out=count)   # positions nothing reaches keep self's value (torch divides by 1 there)
+
+
+@op("scatter_reduce", promotion=RAW, saves=("a", "src", "result", "dim", "index", "reduce", "include_self"))
+def _scatter_reduce(a, src, dim=0, index=None, reduce="sum", include_self=True):
+    # torch's kernel reduces half types in float32 and rounds each result once
+    compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype
+    result = np.array(_as_1d(a), dtype=compute_type)
+    positions = _positions(_as_1d(index), dim)
+    values = _leading(_as_1d(src), _as_1d(index).shape).astype(compute_type, copy=False)
+    if not include_self:
+        result[positions] = _reduction_identity(reduce, result.dtype)
+    _SCATTER_REDUCTIONS[reduce].at(result, positions, values)
+    result = result.astype(a.dtype, copy=False)
+    if reduce == "mean":
+        # then divides the sums (in self's dtype) by the counts, as a separate op
+        if result.dtype.kind in "iu":
+            count = _scatter_counts(result.shape, positions, include_self, np.int64)
+            result = np.floor_divide(result, count).astype(result.dtype)   # torch's "floor" rounding for integers
+        else:
+            count = _scatter_counts(result.shape, positions, include_self, compute_type)
+            result = (result.astype(compute_type, copy=False) / count).astype(result.dtype, copy=False)
+    return result.reshape(a.shape)
+
+
+@_scatter_reduce.vjp
+def _(g, a, src, result, dim, index, reduce, include_self):
+    """torch's scatter_reduce_backward, written with ops so that it differentiates again."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {reduce}.")
+
+    def gather_(t):
+        return _gather(t, dim=dim, index=index)
+
+    def scatter_add_(t, s):
+        return _scatter_add(t, s, dim=dim, index=index)
+
+    if reduce == "sum":
+        grad_self, grad_src = g, gather_(g)
+    elif reduce == "prod":
+        # the products without each factor, computed without dividing by a zero factor
+        masked_self = a.masked_fill(a == 0, 1)
+        masked_self_result = _scatter_reduce(masked_self, src, dim=dim, index=index, reduce="prod",
+                                             include_self=include_self)
+        grad_self = g * masked_self_result / masked_self
+        src_zero = src == 0
+        src_num_zeros = gather_(scatter_add_(a.new_zeros(a.shape), src_zero.to(a.dtype)))
+        src_single_zero = src_zero.logical_and(src_num_zeros == 1)
+        masked_src_result = _scatter_reduce(a, src.masked_fill(src_single_zero, 1), dim=dim, index=index,
+                                            reduce="prod", include_self=include_self)
+        grad_src = gather_(g * masked_src_result).where(src_single_zero,
+                                                        gather_(g * result) / src.masked_fill(src_zero, 1))
+    elif reduce == "mean":
+        count = (g.new_ones(g.shape) if include_self else g.new_zeros(g.shape))
+        count = scatter_add_(count, src.new_ones(src.shape).to(g.dtype))
+        count = count.masked_fill(count == 0, 1)
+        grad_self, grad_src = g / count, gather_(g) / gather_(count)
+    else:
+        # amax / amin: the gradient is shared evenly among the elements equal to the result
+        value = gather_(result)
+        self_is_result, src_is_result = a == result, src == value
+        shares = scatter_add_(self_is_result.to(g.dtype), src_is_result.to(g.dtype))
+        distributed = g / shares
+        grad_self = self_is_result * distributed
+        grad_src = src_is_result * gather_(distributed)
+    if not include_self:
+        grad_self = _scatter_value(grad_self, value=0, dim=dim, index=index)
+    return grad_self, grad_src
+
+
+def _scatter_reduce_arguments(name, input, dim, index, src, reduce):
+    if reduce not in _SCATTER_REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if not isinstance(src, Tensor):
+        raise TypeError(f"{name}(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")
+    if src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim, array = _gather_scatter_index(name, input, dim, index, src)
+    if reduce == "mean" and input.dtype is _dtype.bool:
+        # torch's kernel has no bool mean; with nothing to scatter, its division of the sums is what refuses
+        kernel = "div_floor_cpu" if array.size == 0 else "scatter_gather_tensor_cpu_reduce_mean"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+    return dim, array
+
+
+_scatter_reduce_src_larger = _src_larger_than_index(_scatter_reduce.kernel, "scatter_reduce_src_larger_than_index",
+                                                    "ScatterReduceBackward0")
+
+
+@public(method=True, inplace=True)
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    dim, array = _scatter_reduce_arguments("scatter_reduce", input, dim, index, src, reduce)
+    kernel = _scatter_op(src, array, _scatter_reduce, _scatter_reduce_src_larger)
+    result = kernel(input, src, dim=dim, index=array, reduce=reduce, include_self=include_self)
+    return result if out is None else write_out_checked(out, result, None)
+
+
+# ---------------------------------------------------------------- masked_scatter
+
+@op("masked_scatter", promotion=RAW, saves=("mask", "source.shape"))
+def _masked_scatter(a, source, mask=None):
+    result = np.array(a, order="C")   # C order: its flattened view is row-major
+    count = int(np.count_nonzero(mask))
+    # mask's True positions, in row-major order, take source's first ones (flattened: a 0-d self too)
+    result.reshape(-1)[mask.reshape(-1)] = source.reshape(-1)[:count]
+    return result
+
+
+@_masked_scatter.vjp
+def _(g, mask, source_shape):
+    # torch's rule: self gets g where the mask is False; source's first elements get g where it is True, the rest 0
+    selected = _index(g.reshape(-1), index=(mask.reshape(-1),))   # flattened: a 0-d g too
+    grad_source = _index_add(g.new_zeros((int(np.prod(source_shape)),)), selected, dim=0,
+                             index=np.arange(selected.numel()))
+    return g.masked_fill(Tensor._from_fresh(mask, _dtype.bool), 0), grad_source.reshape(tuple(source_shape))
+
+
+def _masked_scatter_arguments(input, mask, source):
+    if not isinstance(mask, Tensor) or not isinstance(source, Tensor):
+        raise TypeError("masked_scatter(): argument 'mask' and 'source' must be Tensor")
+    if mask.dtype is not _dtype.bool:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{_dtype.scalar_type_name(mask.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_dtype.scalar_type_name(input.dtype)} and {_dtype.scalar_type_name(source.dtype)}")
+
+
+@public(method=True)
+def masked_scatter(input, mask, source):
+    _masked_scatter_arguments(input, mask, source)
+    shape = _broadcast_shape("masked_scatter", input.shape, mask.shape)
+    expanded = input if tuple(input.shape) == shape else input.expand(shape)
+    mask_array = np.broadcast_to(np.asarray(mask._data, dtype=bool), shape)
+    if np.count_nonzero(mask_array) > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return _masked_scatter(expanded, source, mask=np.ascontiguousarray(mask_array))
+
+
+@public(function=False, method=True)
+def masked_scatter_(input, mask, source):
+    from .inplace import apply_inplace
+    _masked_scatter_arguments(input, mask, source)
+    if len(mask.shape) > len(input.shape) or np.broadcast_shapes(tuple(mask.shape), tuple(input.shape)) != \
+            tuple(input.shape):
+        raise RuntimeError(f"expand(CPUBoolType{{{list(mask.shape)}}}, size={list(input.shape)}): the number of sizes "
+                           f"provided ({input.ndim}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({mask.ndim})")
+    return apply_inplace(input, masked_scatter, "masked_scatter_", mask, source)
 
 
 # ---------------------------------------------------------------- one_hot (nn.functional)

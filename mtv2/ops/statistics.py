@@ -1,2 +1,347 @@
 """Order statistics, counting and searching: median, quantile, kthvalue, mode, cummax/cummin, bincount, histc,
-searchsorted, unique, each op's derivative beside it."""
+searchsorted, unique, each op's derivative beside it.
+
+The selections (median, kthvalue, mode, cummax/cummin) are an index kernel (not differentiable) followed by a
+gather of the input at those indices, whose gradient scatters back to the chosen positions: torch's gradient for
+each (value_selecting_reduction_backward, cummaxmin_backward). quantile is a composite of sort, gather and lerp,
+as torch writes it.
+"""
+import collections
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+from ._registry import RAW, op
+from ._surface import public
+from ._stl_order import _comparator, sort_order
+from .reduction import _check_nonempty, reduced_dims, return_type
+from .scan_sort import _stable_order, _values_at_indices
+
+_BFLOAT16 = _dtype.bfloat16.numpy_type
+
+_MedianResult, _NanmedianResult = return_type("median"), return_type("nanmedian")
+_KthvalueResult, _ModeResult = return_type("kthvalue"), return_type("mode")
+_CummaxResult, _CumminResult = return_type("cummax"), return_type("cummin")
+_AminmaxResult = collections.namedtuple("aminmax", ["min", "max"])
+_AminmaxResult.__module__ = "mtv2.return_types"
+
+
+def _comparable(a):
+    """Values NumPy compares correctly (bfloat16 as float32: exact)."""
+    return a.astype(np.float32) if a.dtype == _BFLOAT16 else a
+
+
+def _nan_count(a, dim):
+    a = _comparable(a)
+    if a.dtype.kind != "f":
+        return np.zeros(a.shape[:dim] + (1,) + a.shape[dim + 1:], np.int64)
+    return np.isnan(a).sum(axis=dim, keepdims=True)
+
+
+def _rows(a, dim):
+    """The slices along dim as the rows of a 2-D array."""
+    return np.moveaxis(a, dim, -1).reshape(-1, a.shape[dim])
+
+
+def _from_rows(rows, shape, dim):
+    """Inverse of _rows for a result of `shape` with size rows.shape[1] along dim."""
+    moved = list(shape[:dim]) + list(shape[dim + 1:]) + [rows.shape[1]]
+    return np.moveaxis(rows.reshape(moved), -1, dim)
+
+
+def _selected(input, indices, dim, keepdim, result_type):
+    """(values, indices) of a selection along dim; indices arrive with dim kept."""
+    values = _values_at_indices(input, indices, dim=dim)
+    if not keepdim and input.ndim:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return result_type(values, indices)
+
+
+def _legacy_type(dtype):
+    return f"torch.{_dtype.scalar_type_name(dtype)}Tensor"
+
+
+def _check_selection_out(name, input, values, indices):
+    """torch's checks of out=(values, indices), which differ per op in order and wording."""
+    if name in ("median", "nanmedian"):   # checked by median's shared kernel: indices first
+        if indices.dtype is not _dtype.int64:
+            raise RuntimeError(f"Expected tensor for argument #1 'indices' to have scalar type Long; but got "
+                               f"{_legacy_type(indices.dtype)} instead (while checking arguments for median)")
+        if values.dtype is not input.dtype:
+            raise RuntimeError(f"Expected tensor for 'values' to have the same type as tensor for argument #2 'self'; "
+                               f"but type {_legacy_type(values.dtype)} does not equal {_legacy_type(input.dtype)} "
+                               f"(while checking arguments for median)")
+    elif name == "mode":
+        for tensor, expected, what in ((values, input.dtype, "values"), (indices, _dtype.int64, "indices")):
+            if tensor.dtype is not expected:
+                raise RuntimeError(f"expected scalar type '{_dtype.scalar_type_name(expected)}' but got "
+                                   f"'{_dtype.scalar_type_name(tensor.dtype)}' for {what} output")
+    else:
+        if values.dtype is not input.dtype:
+            raise RuntimeError("output values must be of same type as input")
+        if indices.dtype is not _dtype.int64:
+            raise RuntimeError("output indices must be of scalar type Long")
+
+
+def _selection_out(name, result, out, input, result_type, check_overlap=False):
+    """torch's out=(values, indices) of a selection along a dim, written in place. mtv2 tensors do not resize, so
+    an out of another shape is refused where torch would resize it."""
+    if out is None:
+        return result
+    values, indices = out
+    if check_overlap and type(values._data) is np.ndarray and type(input._data) is np.ndarray \
+            and np.may_share_memory(values._data, input._data):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+    _check_selection_out(name, input, values, indices)
+    from .inplace import write_result_into
+    write_result_into(values, result[0], "out=")
+    write_result_into(indices, result[1], "out=")
+    return result_type(values, indices)
+
+
+def _refuse_bool(kernel_name, input):
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+
+
+def _check_dim_type(name, dim):
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+
+
+# ---------------------------------------------------------------- median / nanmedian
+
+@op("median_all", promotion=RAW, saves=("a", "result"), formula_backward=True)
+def _median_all(a, ignore_nan=False):
+    """The lower of the two middle values (of the non-NaN ones for nanmedian); NaN when a NaN is present (median)
+    or when there is nothing to choose from."""
+    values = _comparable(a).ravel()
+    nan_count = int(np.isnan(values).sum()) if values.dtype.kind == "f" else 0
+    if values.size == 0 or (nan_count and not ignore_nan) or nan_count == values.size:
+        return np.array(np.nan, a.dtype)
+    position = (values.size - nan_count - 1) // 2
+    return np.partition(values, position)[position].astype(a.dtype)   # NaN partitions last
+
+
+@_median_all.vjp
+def _(g, a, out):
+    # torch's evenly_distribute_backward: the gradient shared among the elements equal to the median (NaNs, for NaN)
+    hits = isnan(a) if bool(isnan(out)) else a == out
+    return where(hits, g / hits.sum(), 0.0)
+
+
+@op("median_indices", promotion=RAW, nondifferentiable="int64 indices")
+def _median_indices(a, dim=0, ignore_nan=False):
+    """The median's index along dim (kept, size 1). torch's nth_element breaks ties by index, so the median is the
+    ((n - 1) // 2)-th of a stable sort (NaN last; nanmedian counts the non-NaN ones only); median answers the first
+    NaN of a row that holds one."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    order = _stable_order(a, dim, False)
+    extent, nans = a.shape[dim], _nan_count(a, dim)
+    if ignore_nan:
+        position = np.maximum(extent - nans - 1, 0) // 2   # C++ truncates -1 // 2 to 0: all NaN gives the first
+    else:
+        position = np.where(nans > 0, extent - nans, (extent - 1) // 2)   # the first NaN in input order
+    return np.take_along_axis(order, position, axis=dim)
+
+
+def _median(input, dim, keepdim, out, name, ignore_nan, result_type):
+    if dim is None:
+        _refuse_bool("median_cpu", input)
+        if out is not None:   # torch's median(input) has no out= overload
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, out=tuple), but "
+                            f"expected (Tensor input) or (Tensor input, int dim, bool keepdim, *, tuple of Tensors "
+                            f"out)")
+        return _median_all(input, ignore_nan=ignore_nan)
+    _check_dim_type(name, dim)
+    dim = _wrap_dim(dim, input.ndim, name)
+    _check_nonempty(input, name, (dim,))
+    _refuse_bool("median_out", input)
+    result = _selected(input, _median_indices(input, dim=dim, ignore_nan=ignore_nan), dim, keepdim, result_type)
+    return _selection_out(name, result, out, input, result_type)
+
+
+@public(method=True)
+def median(input, dim=None, keepdim=False, *, out=None):
+    return _median(input, dim, keepdim, out, "median", False, _MedianResult)
+
+
+@public(method=True)
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    return _median(input, dim, keepdim, out, "nanmedian", True, _NanmedianResult)
+
+
+# ---------------------------------------------------------------- kthvalue
+
+def _quick_select(values, k):
+    """torch's quick_select_template (SortingUtils.h) on one row: the indices after selecting the k-th smallest
+    (NaN the largest); which of tied elements lands at k is this algorithm's."""
+    arr, indices = list(values), list(range(len(values)))
+
+    def greater_or_nan(x, y):
+        return (x != x and y == y) or x > y
+
+    def swap(i, j):
+        arr[i], arr[j] = arr[j], arr[i]
+        indices[i], indices[j] = indices[j], indices[i]
+
+    low, high = 0, len(arr) - 1
+    while True:
+        if high <= low:
+            return indices
+        if high == low + 1:
+            if greater_or_nan(arr[low], arr[high]):
+                swap(low, high)
+            return indices
+        swap(low + (high - low) // 2, low + 1)   # median of three for the pivot
+        if greater_or_nan(arr[low + 1], arr[high]):
+            swap(low + 1, high)
+        if greater_or_nan(arr[low], arr[high]):
+            swap(low, high)
+        if greater_or_nan(arr[low + 1], arr[low]):
+            swap(low + 1, low)
+        i, j, pivot = low + 1, high, arr[low]
+        while True:
+            i += 1
+            while greater_or_nan(pivot, arr[i]):
+                i += 1
+            j -= 1
+            while greater_or_nan(arr[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(low, j)
+        if j <= k:
+            low = i
+        if j >= k:
+            high = j - 1
+
+
+@op("kthvalue_indices", promotion=RAW, nondifferentiable="int64 indices")
+def _kthvalue_indices(a, k=1, dim=0):
+    """The index of the k-th smallest along dim (kept, size 1): a stable sort where a row holds no ties (every
+    selection agrees there), torch's quickselect in the rows that do."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    chosen = np.take(_stable_order(a, dim, False), [k - 1], axis=dim)
+    rows, chosen_rows = _rows(_comparable(a), dim), _rows(chosen, dim).copy()
+    ordered = np.sort(rows, axis=1)
+    tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+    if rows.dtype.kind == "f":
+        tied |= np.isnan(rows).sum(axis=1) > 1
+    for row in np.flatnonzero(tied):
+        values = rows[row].tolist() if rows.dtype.kind in "iub" else rows[row].astype(np.float64).tolist()
+        chosen_rows[row, 0] = _quick_select(values, k - 1)[k - 1]
+    return _from_rows(chosen_rows, a.shape, dim)
+
+
+@public(method=True)
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"kthvalue(): argument 'k' must be int, not {type(k).__name__}")
+    _check_dim_type("kthvalue", dim)
+    dim = _wrap_dim(dim, input.ndim, "kthvalue")
+    _check_nonempty(input, "kthvalue", (dim,))
+    extent = input.shape[dim] if input.ndim else 1
+    if not 1 <= k <= extent:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    if input.ndim:   # torch answers a 0-d input without running its kernel
+        _refuse_bool("kthvalue_cpu", input)
+    result = _selected(input, _kthvalue_indices(input, k=int(k), dim=dim), dim, keepdim, _KthvalueResult)
+    return _selection_out("kthvalue", result, out, input, _KthvalueResult, check_overlap=True)
+
+
+# ---------------------------------------------------------------- mode
+
+def _mode_index(values):
+    """torch's mode on one row: std::sort of (value, index) by value, then the first value of the largest count
+    wins, with the index of the last of its run in that order."""
+    order = sort_order(values, False)
+    best_count, best_index, count = 0, 0, 0
+    for position, index in enumerate(order):
+        count += 1
+        if position == len(order) - 1 or values[order[position + 1]] != values[index]:
+            if count > best_count:
+                best_count, best_index = count, index
+            count = 0
+    return best_index
+
+
+@op("mode_indices", promotion=RAW, nondifferentiable="int64 indices")
+def _mode_indices(a, dim=0):
+    """The mode's index along dim (kept, size 1): in a row without ties, the smallest value's."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    if a.shape[dim] == 0:
+        return np.zeros(a.shape[:dim] + (1,) + a.shape[dim + 1:], np.int64)
+    chosen = np.take(_stable_order(a, dim, False), [0], axis=dim)
+    rows, chosen_rows = _rows(_comparable(a), dim), _rows(chosen, dim).copy()
+    ordered = np.sort(rows, axis=1)
+    tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+    for row in np.flatnonzero(tied):
+        values = rows[row].tolist() if rows.dtype.kind in "iub" else rows[row].astype(np.float64).tolist()
+        chosen_rows[row, 0] = _mode_index(values)
+    return _from_rows(chosen_rows, a.shape, dim)
+
+
+@public(method=True)
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    _check_dim_type("mode", dim)
+    dim = _wrap_dim(dim, input.ndim, "mode")
+    _check_nonempty(input, "mode", (dim,))
+    return _selection_out("mode", _selected(input, _mode_indices(input, dim=dim), dim, keepdim, _ModeResult), out,
+                          input, _ModeResult)
+
+
+# ---------------------------------------------------------------- msort / count_nonzero / aminmax
+
+@public(method=True)
+def msort(input, *, out=None):
+    return _with_out(sort(input, dim=0).values, out)
+
+
+@op("count_nonzero", promotion=RAW, nondifferentiable="int64 counts")
+def _count_nonzero(a, dims=()):
+    return np.count_nonzero(a, axis=dims).astype(np.int64) if a.ndim else np.asarray(int(a != 0), np.int64)
+
+
+@public(method=True)
+def count_nonzero(input, dim=None):
+    return _count_nonzero(input, dims=reduced_dims(dim, input.ndim, "count_nonzero"))
+
+
+@public(method=True)
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """(amin, amax) together; the gradient of each is shared among tied extrema, as amin's and amax's."""
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                               "identity.")
+        if keepdim:
+            ones = [1] * input.ndim
+            result = _AminmaxResult(amin(input).reshape(ones), amax(input).reshape(ones))
+        else:
+            result = _AminmaxResult(amin(input), amax(input))
+    else:
+        _check_dim_type("aminmax", dim)
+        dim = _wrap_dim(dim, input.ndim, "aminmax")
+        if input.ndim and input.shape[dim] == 0:
+            raise IndexError(f"aminmax(): Expected reduction dim {dim} to have non-zero size.")
+        result = _AminmaxResult(amin(input, dim, keepdim), amax(input, dim, keepdim))
+    if out is None:
+        return result
+    for tensor in out:   # torch's structured out=: each of (min, max) of the input's dtype
+        if tensor.dtype is not input.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {_dtype.c_type_name(input.dtype)}, but got "
+                               f"{_dtype.c_type_name(tensor.dtype)} instead")
+    return _AminmaxResult(_with_out(result.min, out[0]), _with_out(result.max, out[1]))
+
+
+from .elementwise import _with_out, where  # noqa: E402
+from .pointwise_math import isnan  # noqa: E402
+from .reduction import amax, amin  # noqa: E402
+from .scan_sort import sort  # noqa: E402
