@@ -96,6 +96,10 @@ KNOWN = (
                                             "matmul) sum in different orders and each is 1e-5 to 8e-5 from the "
                                             "float64 result, beyond float32's atol 1e-5", checks=("backward",),
           dtypes=("float32",), samples=(2, 3, 8, 9)),
+    Known("nn.ConvTranspose3d", "ConvTranspose3d(4, 5, 3)'s float32 weight gradient (values up to ~190): torch "
+                                "(oneDNN) and mtv2 (im2col + matmul) sum in different orders, each ~3e-5 from the "
+                                "float64 result, beyond float32's atol 1e-5", checks=("backward",),
+          dtypes=("float32",), variants=("train",), samples=(0,)),
     Known("nn.functional.layer_norm", "layer_norm over one element in float32: the input's gradient is exactly 0 "
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),

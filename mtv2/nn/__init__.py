@@ -6,6 +6,7 @@ from .parameter import Buffer, Parameter
 from .modules import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
                       Tanh)
 from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
+from .modules import Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 
 # ---- losses (modules/loss.py)
 from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,

@@ -65,7 +65,8 @@ def _convolution(input, weight, bias, stride=(), padding=(), dilation=(), groups
         output_size = _output_size(input.shape[2:], kernel, stride, padding, dilation)
     columns = _columns(input, kernel, stride, padding, dilation, groups, output_size)
     out_channels = weight.shape[0]
-    output = np.matmul(weight.reshape(groups, out_channels // groups, -1), columns)   # (N, G, C_out/G, P)
+    kernels = weight.reshape(groups, out_channels // groups, columns.shape[2])
+    output = np.matmul(kernels, columns)                                             # (N, G, C_out/G, P)
     return _with_bias(output.reshape(input.shape[0], out_channels, *output_size), bias)
 
 
@@ -101,8 +102,9 @@ def _conv_transpose(input, weight, bias, stride=(), padding=(), dilation=(), gro
     the bias added last (one more rounding, torch's output.add_(bias))."""
     batch, in_channels = input.shape[:2]
     group_out_channels, kernel, positions = weight.shape[1], weight.shape[2:], input.shape[2:]
-    kernels = weight.reshape(groups, in_channels // groups, -1).transpose(0, 2, 1)    # (G, C_out/G * K, C_in/G)
-    columns = np.matmul(kernels, input.reshape(batch, groups, in_channels // groups, -1))
+    kernels = weight.reshape(groups, in_channels // groups, group_out_channels * math.prod(kernel))
+    columns = np.matmul(kernels.transpose(0, 2, 1),                                  # (G, C_out/G * K, C_in/G)
+                        input.reshape(batch, groups, in_channels // groups, math.prod(positions)))
     columns = columns.reshape(batch, group_out_channels * groups, *kernel, *positions)
     if half is not None:
         columns = columns.astype(half)
@@ -140,7 +142,7 @@ def _convolution_backward_weight(input, grad_output, kernel=(), stride=(), paddi
     gradient."""
     batch, out_channels = grad_output.shape[:2]
     columns = _columns(input, kernel, stride, padding, dilation, groups, grad_output.shape[2:])
-    cotangent = grad_output.reshape(batch, groups, out_channels // groups, -1)
+    cotangent = grad_output.reshape(batch, groups, out_channels // groups, columns.shape[3])
     per_sample = np.matmul(cotangent, columns.transpose(0, 1, 3, 2))        # (N, G, C_out/G, C_in/G * K)
     if half is None:
         total = per_sample.sum(0)
@@ -148,7 +150,7 @@ def _convolution_backward_weight(input, grad_output, kernel=(), stride=(), paddi
         total = np.zeros(per_sample.shape[1:], half)
         for sample in per_sample:
             total = (total.astype(np.float32) + sample).astype(half)
-    return total.reshape(out_channels, -1, *kernel)
+    return total.reshape(out_channels, columns.shape[2] // math.prod(kernel), *kernel)
 
 
 @_convolution_backward_weight.vjp
@@ -167,24 +169,29 @@ def _half_type(tensor):
 
 # ================================================================ argument checks (torch's messages)
 
-def _ntuple(value, n, name):
-    """An int or a list of n ints, as torch's conv parsers take them."""
+def _ntuple(value, n):
+    """torch's IntArrayRef[n] argument: an int or a list of one repeated n times, a list of another length kept as it
+    is (_check_lengths refuses it)."""
     if isinstance(value, (tuple, list)):
-        if len(value) == 1 and n > 1:
-            return tuple(value) * n
-        if len(value) != n:
-            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match the "
-                               f"convolution dimensions, but got {name}={list(value)}")
-        return tuple(int(v) for v in value)
+        return tuple(int(v) for v in value) * (n if len(value) == 1 else 1)
     return (int(value),) * n
+
+
+def _check_lengths(weight, arguments):
+    """torch takes the number of spatial dims from the weight: each argument must have that many values."""
+    spatial = weight.ndim - 2
+    for name, value in arguments:
+        if len(value) not in (1, spatial):
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {spatial} values to match "
+                               f"the convolution dimensions, but got {name}={list(value)}")
 
 
 def _dtype_title(tensor):
     return f"torch.{_dtype.scalar_type_name(tensor.dtype)}Tensor"
 
 
-def _check_common(name, input, weight, bias, stride, dilation, groups, n):
-    """The checks shared by convolution and its transpose; returns (stride, dilation) as n-tuples."""
+def _check_common(name, input, weight, bias, stride, padding, dilation, output_padding, groups, n):
+    """The checks shared by convolution and its transpose, in torch's order (padding None: a padding string)."""
     check_tensor(input, name, "input", 1)
     check_tensor(weight, name, "weight", 2)
     if bias is not None:
@@ -192,12 +199,11 @@ def _check_common(name, input, weight, bias, stride, dilation, groups, n):
     if input.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {name}, but got input of "
                            f"size: {list(input.shape)}")
-    # torch takes the number of spatial dims from the weight: a weight of another rank fails the argument lengths
-    spatial = max(weight.ndim - 2, 1)
-    stride, dilation = _ntuple(stride, spatial, "stride"), _ntuple(dilation, spatial, "dilation")
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    _check_lengths(weight, [("stride", stride)] + ([("padding", padding)] if padding is not None else []) +
+                   [("dilation", dilation), ("output_padding", output_padding)])
     if weight.ndim != n + 2:
-        if weight.ndim < 3:
-            raise RuntimeError("weight should have at least three dimensions")
         raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight "
                            f"{list(weight.shape)}, but got {input.ndim}-dimensional input of size "
                            f"{list(input.shape)} instead")
@@ -217,7 +223,6 @@ def _check_common(name, input, weight, bias, stride, dilation, groups, n):
         kernel = ("slow_conv_transpose3d_out_cpu" if n == 3 else "slow_conv_transpose2d_out_cpu") \
             if name.startswith("conv_transpose") else "compute_columns3d" if n == 3 else "slow_conv2d_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    return stride, dilation
 
 
 def _check_groups(weight, groups):
@@ -239,7 +244,6 @@ def _padding_pairs(padding, spans, stride, n):
             warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
                           "copy of the input be created", UserWarning, stacklevel=4)
         return tuple(((span - 1) // 2, span - 1 - (span - 1) // 2) for span in spans)
-    padding = _ntuple(padding, n, "padding")
     if any(p < 0 for p in padding):
         raise RuntimeError("negative padding is not supported")
     return tuple((p, p) for p in padding)
@@ -248,7 +252,11 @@ def _padding_pairs(padding, spans, stride, n):
 # ================================================================ the public functions
 
 def _conv(name, input, weight, bias, stride, padding, dilation, groups, n):
-    stride, dilation = _check_common(name, input, weight, bias, stride, dilation, groups, n)
+    stride, dilation = _ntuple(stride, n), _ntuple(dilation, n)
+    if not isinstance(padding, str):
+        padding = _ntuple(padding, n)
+    _check_common(name, input, weight, bias, stride, None if isinstance(padding, str) else padding, dilation,
+                  (0,) * n, groups, n)
     batched = input.ndim == n + 2
     x = input if batched else input.unsqueeze(0)
     out_channels, group_in_channels, *kernel = weight.shape
@@ -290,8 +298,9 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _transpose(name, input, weight, bias, stride, padding, output_padding, groups, dilation, n):
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
-    stride, dilation = _check_common(name, input, weight, bias, stride, dilation, groups, n)
-    padding, output_padding = _ntuple(padding, n, "padding"), _ntuple(output_padding, n, "output_padding")
+    stride, padding, dilation, output_padding = (_ntuple(value, n) for value in (stride, padding, dilation,
+                                                                                 output_padding))
+    _check_common(name, input, weight, bias, stride, padding, dilation, output_padding, groups, n)
     if any(p < 0 for p in padding):
         raise RuntimeError("negative padding is not supported")
     if any(p < 0 for p in output_padding):

@@ -4,7 +4,7 @@ from .module import Module
 from .activation import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
                          Tanh)
 from .batchnorm import BatchNorm1d
-from .conv import Conv1d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .linear import Linear
 from .normalization import LayerNorm
 from .sparse import Embedding
