@@ -455,7 +455,9 @@ def _spec_case(spec, tensor_count=1):
             for position, x in zip(_positions, xs):
                 arguments[position] = x
             return _fn(fw, *arguments, **_kwargs)
-        return Case(spec.name, call, tuple(In(SHAPES[len(shape)], domain) for domain in domains), spec.variant,
+        # an input the spec keeps out of the gradient (requires_grad=False: zeta's order) stays out here too
+        return Case(spec.name, call, tuple(In(SHAPES[len(shape)], domain, grad=arg.requires_grad is not False)
+                                           for domain, (_, arg) in zip(domains, tensors)), spec.variant,
                     grad=spec.grad and spec.name not in NO_DERIVATIVE)
     return None
 
@@ -748,7 +750,10 @@ def expected_failure(case, direction):
 # Registry kernels run by the rows of another public name than their own (sum_to_size: the engine's sum of a
 # broadcast input's gradient, in add's broadcast_rhs backward).
 RUN_BY = {"gelu_backward": "nn.functional.gelu", "log_sigmoid": "nn.functional.logsigmoid", "max_all": "max",
-          "min_all": "min", "sum_to_size": "add", "median_all": "median"}
+          "min_all": "min", "sum_to_size": "add", "median_all": "median",
+          # torch.special's functions without a torch.* name of their own
+          **{op: f"special.{op}" for op in ("entr", "erfcx", "i0e", "i1", "i1e", "log_ndtr", "ndtri", "xlog1py",
+                                            "zeta")}}
 _NOT_FLOAT = "its result is bool or integer: no float computation to keep in float32"
 _VIEW = "a view: it allocates no buffer"
 
