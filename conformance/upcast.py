@@ -730,6 +730,10 @@ UPCASTS = (
     Upcast(_draw("cauchy", "computed in float64 (cauchy_distribution<double>)"), ("Tensor.cauchy_",)),
     Upcast(_draw("geometric", "computed in float64 (geometric_distribution<double>)"), ("Tensor.geometric_",)),
     Upcast(_draw("random_from_to", "the draws widened to int64 for `% range + from`"), ("Tensor.random_",)),
+    Upcast("mtv2/ops/activation.py _rrelu_noise: rrelu in training draws one double per element <= 0, as torch's "
+           "kernel does (uniform_real_distribution<double>); mtv2 draws them as one float64 array of their count "
+           "(half the input here) before rounding the slopes to float32", ("nn.functional.rrelu",),
+           variants=("training", "training_bounds")),
     Upcast("mtv2/ops/scan_sort.py _stable_order: kthvalue, mode and msort (sort along dim 0) select from a stable "
            "argsort of the whole input, int64 positions of the input's size (2 float32 buffers); torch selects row by "
            "row with a row-sized scratch. No float value is computed, only moved", ("kthvalue", "mode", "msort")),

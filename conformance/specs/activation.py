@@ -1,5 +1,6 @@
 """Activations: softmax, log_softmax, softmin (dim, dtype=, -inf, empty), gelu (exact and tanh), silu, mish,
-logsigmoid, softplus, elu, leaky_relu, hardtanh, relu6, relu, sigmoid and tanh of torch.nn.functional, with
+logsigmoid, softplus, elu, selu, celu, leaky_relu, rrelu, prelu, hardtanh, relu6, relu, hardswish, hardsigmoid,
+hardshrink, softshrink, threshold, glu, softsign, tanhshrink, sigmoid and tanh of torch.nn.functional, with
 their in-place forms. Integer and bool dtypes are cases too: torch refuses most of these activations for them,
 and mtv2 must refuse them the same way (relu, relu6 and hardtanh accept integers)."""
 from conformance.frameworks import DTYPES
@@ -152,6 +153,101 @@ HARDTANH_ERRORS = (
     inplace_on_leaf(lambda fw, a: fw.nn.functional.hardtanh_(a)),
 )
 
+# Values -4..4 in steps of 1/2 put inputs exactly on the kinks at +-3 (hardswish, hardsigmoid) and +-1/2 (hardshrink,
+# softshrink, threshold 0.5): torch's side of each kink is pinned by the backward row.
+HALF_STEP_KINKS = (Sample("kinks", (T(3, 6, domain="halves"),)),)
+
+
+def kinked(name, kwargs=None, variant="kinks"):
+    return OpSpec(f"nn.functional.{name}", F(name, **(kwargs or {})), HALF_STEP_KINKS, ("float32", "float64"),
+                  variant=variant, gradcheck=False)
+
+
+def scaled(name, factor, **kwargs):
+    """Inputs scaled so that every piece of a piecewise activation is reached (hardswish's flat parts past +-3)."""
+    return OpSpec(f"nn.functional.{name}", lambda fw, a: getattr(fw.nn.functional, name)(a * factor, **kwargs),
+                  UNARY[:3] + UNARY[5:6], DTYPES, variant="scaled", domain="nonzero")
+
+
+SOFTSHRINK_ERRORS = (
+    ErrorCase("negative_lambda", lambda fw, a: fw.nn.functional.softshrink(a, -0.5), Sample("vector", (T(3),)),
+              RuntimeError),
+    list_input("softshrink"),
+)
+THRESHOLD_ERRORS = (
+    ErrorCase("bool_input", lambda fw, a: fw.nn.functional.threshold(a, 0.5, 1.0), Sample("vector", (T(3),)),
+              NotImplementedError, ("bool",)),
+    ErrorCase("value_missing", lambda fw, a: fw.threshold(a, 0.5), Sample("vector", (T(3),)), TypeError),
+    inplace_on_leaf(lambda fw, a: fw.threshold_(a, 0.5, 1.0)),
+)
+
+# (input, dim=): glu halves `dim`, which must be even
+GLU_SAMPLES = (
+    Sample("last_dim", (T(3, 4),)),
+    Sample("dim0", (T(4, 3),), {"dim": 0}),
+    Sample("dim1_of_3d", (T(2, 6, 3),), {"dim": 1}),
+    Sample("vector", (T(6),)),
+    Sample("size0_rows", (T(0, 4),)),
+    Sample("size1_dims", (T(1, 2, 1),), {"dim": -2}),
+    Sample("transposed", (T(4, 4, layout="transposed"),), {"dim": 0}),
+    Sample("strided", (T(3, 4, layout="strided"),)),
+    Sample("storage_offset", (T(2, 4, layout="offset"),), {"dim": -1}),
+)
+GLU_ERRORS = (
+    ErrorCase("odd_dim", lambda fw, a: fw.nn.functional.glu(a), Sample("3x5", (T(3, 5),)), RuntimeError),
+    ErrorCase("0d", lambda fw, a: fw.nn.functional.glu(a), Sample("0d", (T(),)), RuntimeError),
+    ErrorCase("dim_out_of_range", lambda fw, a: fw.nn.functional.glu(a, 2), Sample("3x4", (T(3, 4),)), IndexError),
+    ErrorCase("integer_input", lambda fw, a: fw.nn.functional.glu(a), Sample("3x4", (T(3, 4),)), NotImplementedError,
+              ("int64",)),
+)
+
+SELU_ERRORS = (list_input("selu"), inplace_on_leaf(lambda fw, a: fw.selu_(a)))
+CELU_ERRORS = (
+    ErrorCase("alpha_zero", lambda fw, a: fw.nn.functional.celu(a, alpha=0.0), Sample("vector", (T(3),)),
+              RuntimeError),
+    inplace_on_leaf(lambda fw, a: fw.celu_(a)),
+)
+
+# (input, weight): one weight per channel (dim 1) or one for all
+PRELU_SAMPLES = (
+    Sample("per_channel", (T(2, 3, 4), T(3))),
+    Sample("one_weight", (T(3, 4), T(1))),
+    Sample("per_channel_2d", (T(4, 3), T(3))),
+    Sample("vector_one_weight", (T(5), T(1))),
+    Sample("0d_weight", (T(3, 4), T())),
+    Sample("0d_input", (T(), T(1))),
+    Sample("size0_batch", (T(0, 3), T(3))),
+    Sample("transposed", (T(3, 4, layout="transposed"), T(4, layout="strided"))),
+    Sample("channels_last_like", (T(2, 3, 2, 2, layout="transposed"), T(3))),
+)
+PRELU_ERRORS = (
+    ErrorCase("2d_weight", lambda fw, a, w: fw.nn.functional.prelu(a, w.reshape(1, 3)),
+              Sample("3d", (T(2, 3, 4), T(3))), RuntimeError),
+    ErrorCase("channel_mismatch", lambda fw, a, w: fw.nn.functional.prelu(a, w), Sample("3d", (T(2, 3, 4), T(4))),
+              RuntimeError),
+)
+
+# rrelu in training draws a slope per element from the default generator: both frameworks seeded alike
+RRELU_SAMPLES = UNARY[:3] + UNARY[4:7] + UNARY[8:]
+
+
+def rrelu_training(fw, a, **kwargs):
+    fw.manual_seed(7)
+    return fw.nn.functional.rrelu(a, training=True, **kwargs)
+
+
+def rrelu_training_in_place(fw, a, **kwargs):
+    fw.manual_seed(7)
+    return fw.rrelu_(a, training=True, **kwargs)
+
+
+RRELU_ERRORS = (
+    ErrorCase("lower_above_upper", lambda fw, a: fw.nn.functional.rrelu(a, 0.5, 0.1, training=True),
+              Sample("vector", (T(3),)), RuntimeError),
+    ErrorCase("float16_training", lambda fw, a: fw.nn.functional.rrelu(a, training=True), Sample("vector", (T(3),)),
+              NotImplementedError, ("float16",)),
+)
+
 SPECS = [
     *softmax_family("softmax"),
     *softmax_family("log_softmax"),
@@ -191,6 +287,52 @@ SPECS = [
     OpSpec("relu_", lambda fw, a: fw.relu_(a.clone()), UNARY[:3], DTYPES, domain="nonzero"),
     *pointwise("sigmoid"),
     *pointwise("tanh"),
+    # the piecewise activations added with hardswish; each pinned at its kinks and reached in every piece
+    *pointwise("hardswish", inplace=F_inplace("hardswish"), inplace_name="nn.functional.hardswish_",
+               errors=(list_input("hardswish"),)),
+    kinked("hardswish"), scaled("hardswish", 4),
+    *pointwise("hardsigmoid", inplace=F_inplace("hardsigmoid"), inplace_name="nn.functional.hardsigmoid_"),
+    kinked("hardsigmoid"), scaled("hardsigmoid", 4),
+    *pointwise("hardshrink"), kinked("hardshrink"),
+    *pointwise("hardshrink", {"lambd": 1.25}, variant="lambd1.25"),
+    OpSpec("Tensor.hardshrink", lambda fw, a: a.hardshrink(0.25), UNARY[:3], DTYPES),
+    *pointwise("softshrink", errors=SOFTSHRINK_ERRORS), kinked("softshrink"),
+    *pointwise("softshrink", {"lambd": 1.25}, variant="lambd1.25"),
+    OpSpec("nn.functional.softshrink", F("softshrink", lambd=0.0), UNARY[:3], ("float32", "float64"),
+           variant="lambd0", domain="nonzero"),
+    # threshold keeps x above it and puts value at or below it; integer inputs take both numbers as integers
+    *pointwise("threshold", {"threshold": 0.5, "value": -2.0},
+               inplace=F_inplace("threshold", threshold=0.5, value=-2.0), inplace_name="nn.functional.threshold_",
+               errors=THRESHOLD_ERRORS),
+    kinked("threshold", {"threshold": 0.5, "value": -2.0}),
+    OpSpec("threshold", lambda fw, a: fw.threshold(a, 1, 7), UNARY[:3], DTYPES, variant="integer_numbers"),
+    OpSpec("threshold_", lambda fw, a: fw.threshold_(a.clone(), -0.25, 0.5), UNARY[:3], DTYPES),
+    OpSpec("nn.functional.glu", lambda fw, a, **kw: fw.nn.functional.glu(a, **kw), GLU_SAMPLES, DTYPES,
+           errors=GLU_ERRORS),
+    # torch's softsign is a Python composite: a list fails at input.abs()
+    *pointwise("softsign", errors=(ErrorCase("list_input", lambda fw: fw.nn.functional.softsign([1.0, 2.0]),
+                                             Sample("list", ()), AttributeError),)),
+    *pointwise("tanhshrink"),
+    *pointwise("selu", domain="nonzero", inplace=F_inplace("selu"), inplace_name="nn.functional.selu_", kinks=True,
+               errors=SELU_ERRORS),
+    OpSpec("selu", lambda fw, a: fw.selu(a), UNARY[:3], DTYPES, domain="nonzero",
+           inplace=lambda fw, a: fw.selu_(a), inplace_name="selu_", inplace_samples=IN_PLACE[:3]),
+    *pointwise("celu", domain="nonzero", inplace=F_inplace("celu"), inplace_name="nn.functional.celu_", kinks=True,
+               errors=CELU_ERRORS),
+    *pointwise("celu", {"alpha": 0.5}, variant="alpha0.5", domain="nonzero",
+               inplace=F_inplace("celu", alpha=0.5), inplace_name="nn.functional.celu_"),
+    OpSpec("celu", lambda fw, a: fw.celu(a, 2.0), UNARY[:3], DTYPES, variant="alpha2", domain="nonzero",
+           inplace=lambda fw, a: fw.celu_(a, 2.0), inplace_name="celu_", inplace_samples=IN_PLACE[:3]),
+    OpSpec("nn.functional.prelu", lambda fw, a, w: fw.nn.functional.prelu(a, w), PRELU_SAMPLES, DTYPES,
+           domain="nonzero", errors=PRELU_ERRORS),
+    OpSpec("Tensor.prelu", lambda fw, a, w: a.prelu(w), PRELU_SAMPLES[:2], DTYPES, domain="nonzero"),
+    # eval: leaky_relu with slope (lower + upper) / 2
+    *pointwise("rrelu", domain="nonzero", inplace=F_inplace("rrelu"), inplace_name="nn.functional.rrelu_"),
+    *pointwise("rrelu", {"lower": 0.25, "upper": 0.5}, variant="bounds", domain="nonzero"),
+    OpSpec("nn.functional.rrelu", rrelu_training, RRELU_SAMPLES, DTYPES, variant="training", domain="nonzero",
+           inplace=rrelu_training_in_place, inplace_name="rrelu_", errors=RRELU_ERRORS),
+    OpSpec("nn.functional.rrelu", lambda fw, a: rrelu_training(fw, a, lower=0.05, upper=0.75), UNARY[1:3], DTYPES,
+           variant="training_bounds", domain="nonzero"),
 ]
 
 # numpy's axis= for dim= (mtv2/_numpy_aliases.py): torch.softmax and Tensor.softmax are native bindings and take it;

@@ -13,12 +13,14 @@ import numpy as np
 from scipy import special
 
 from .. import _dtype
+from .._random import generator_or_default
 from .._tensor import Tensor, _wrap_dim
-from . import _parallel, reduction
+from . import _draws, _parallel, reduction
 from ._erf32 import erf_into
 from ._registry import RAW, op
 from ._surface import public
 from .elementwise import exp, neg, relu, sigmoid, tanh, where
+from .joining import cat
 from .inplace import apply_inplace
 
 
@@ -341,16 +343,24 @@ def _(g, a, negative_slope):
     return where(a > 0, g, g * negative_slope)  # at 0 torch takes the negative side
 
 
-@op("elu", saves=("a", "alpha"))
-def _elu(a, alpha=1.0):
+@op("elu", saves=("a", "alpha", "scale", "input_scale"))
+def _elu(a, alpha=1.0, scale=1.0, input_scale=1.0):
+    """torch's elu kernel, which selu and celu are too: x * scale above 0, expm1(x * input_scale) * alpha * scale
+    at or below it (the coefficients multiplied in the computing type first, as torch's kernel does)."""
     _refuse_non_floating(a, "elu_cpu")
+    number = a.dtype.type
+    negative_coefficient = number(alpha) * number(scale)
     with np.errstate(over="ignore"):
-        return np.where(a > 0, a, np.expm1(np.minimum(a, 0)) * alpha)
+        negative = np.expm1(np.minimum(a, 0) * number(input_scale)) * negative_coefficient
+        return np.where(a > 0, a * number(scale), negative)
 
 
 @_elu.vjp
-def _(g, a, alpha):
-    return where(a > 0, g, g * alpha * exp(a))  # at 0 torch takes the exponential side: alpha * g
+def _(g, a, alpha, scale, input_scale):
+    # at 0 torch takes the exponential side, input_scale * alpha * scale * g, and its double backward is 0 there
+    # (elu_double_backward keeps x < 0 only): a constant branch at 0 gives both
+    negative_slope = input_scale * (alpha * scale)
+    return where(a > 0, g * scale, where(a < 0, g * negative_slope * exp(a * input_scale), g * negative_slope))
 
 
 @op("softplus", saves=("a", "beta", "threshold"))
@@ -406,6 +416,121 @@ def _log_sigmoid(a):
 @_log_sigmoid.vjp
 def _(g, a):
     return g * sigmoid(neg(a))
+
+
+@op("hardswish", saves=("a",))
+def _hardswish(a):
+    _refuse_non_floating(a, "hardswish_cpu")
+    return a * np.minimum(np.maximum(a + 3, 0), 6) / 6   # torch's order: (x * clamp(x + 3, 0, 6)) / 6
+
+
+@_hardswish.vjp
+def _(g, a):
+    # torch's hardswish_backward: 0 up to -3, g * (x / 3 + 0.5) strictly inside, g from 3 on; written so, its own
+    # derivative is torch's double backward too (g / 3 strictly inside, 0 at the kinks)
+    return where(a <= -3, 0.0, where(a < 3, g * (a / 3 + 0.5), g))
+
+
+_ONE_SIXTH_FLOAT = float(np.float32(1) / np.float32(6))
+
+
+@op("hardsigmoid", saves=("a",))
+def _hardsigmoid(a):
+    _refuse_non_floating(a, "hardsigmoid_cpu")
+    return np.minimum(np.maximum(a + 3, 0), 6) / 6
+
+
+@_hardsigmoid.vjp
+def _(g, a):
+    # torch multiplies by its one sixth, a float literal (1.0f / 6.0f) whatever the dtype; 0 at the kinks
+    return where((a > -3) & (a < 3), g * _ONE_SIXTH_FLOAT, 0.0)
+
+
+@op("hardshrink", saves=("a", "lambd"))
+def _hardshrink(a, lambd=0.5):
+    _refuse_non_floating(a, "hardshrink_cpu")
+    return np.where((a >= -lambd) & (a <= lambd), 0, a).astype(a.dtype, copy=False)
+
+
+@_hardshrink.vjp
+def _(g, a, lambd):
+    return where((a >= -lambd) & (a <= lambd), 0.0, g)
+
+
+@op("softshrink", saves=("a", "lambd"))
+def _softshrink(a, lambd=0.5):
+    _refuse_non_floating(a, "softshrink_check")
+    lambd = a.dtype.type(lambd)
+    return np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, 0)).astype(a.dtype, copy=False)
+
+
+@_softshrink.vjp
+def _(g, a, lambd):
+    return where((a >= -lambd) & (a <= lambd), 0.0, g)
+
+
+@op("threshold", saves=("a", "threshold"))
+def _threshold(a, threshold=0.0, value=0.0):
+    if a.dtype == np.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if a.dtype.kind in "iu":   # torch converts both numbers to the integer type, checked
+        threshold, value = _integer_number(threshold, a.dtype), _integer_number(value, a.dtype)
+    return np.where(a <= threshold, a.dtype.type(value), a)
+
+
+def _integer_number(number, numpy_type):
+    """torch's checked conversion of a Python number into an integer type: a float out of the type's range raises (a
+    negative one too, for uint8) and is truncated otherwise; an int as _dtype.checked_integer (negatives wrap)."""
+    if isinstance(number, (float, np.floating)):
+        info = np.iinfo(numpy_type)
+        if not info.min <= number <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {np.dtype(numpy_type).name}_t without overflow")
+        return int(number)
+    return _dtype.checked_integer(int(number), numpy_type)
+
+
+@_threshold.vjp
+def _(g, a, threshold):
+    return where(a <= threshold, 0.0, g)   # torch's threshold_backward: no gradient where the value replaced x
+
+
+@op("glu", saves=("a", "dim"), formula_backward=True)
+def _glu(a, dim):
+    _refuse_non_floating(a, "glu_cpu")
+    first, second = np.split(a, 2, axis=dim)
+    with np.errstate(over="ignore"):
+        return first * (1 / (1 + np.exp(-second)))   # torch's kernel: a * (1 / (1 + exp(-b)))
+
+
+@_glu.vjp
+def _(g, a, dim):
+    # torch's glu_backward: the gate sigmoid(b) stored in the input's dtype (rounded to a half type), then
+    # gate * g for the first half and (1 - gate) * gate * a * g computed in float32 for the second (hence
+    # formula_backward: g arrives in the half type itself)
+    first, second = a.chunk(2, dim)
+    gate = sigmoid(second)
+    opmath = _dtype.float32 if g.dtype in (_dtype.float16, _dtype.bfloat16) else g.dtype
+    wide_gate = gate.to(opmath)
+    grad_second = ((1 - wide_gate) * wide_gate * first.to(opmath) * g.to(opmath)).to(g.dtype)
+    return cat([gate * g, grad_second], dim)
+
+
+@op("softsign", promotion=RAW, saves=("a",), formula_backward=True)
+def _softsign(a):
+    """torch's composite x / (|x| + 1), one op per step as torch runs it: for a half type |x| + 1 is rounded to it
+    before the division (NumPy's half arithmetic rounds each operation, as torch's half ops do)."""
+    denominator = np.abs(a) + a.dtype.type(1)
+    if a.dtype.itemsize == 2:
+        return (a.astype(np.float32) / denominator.astype(np.float32)).astype(a.dtype)
+    return a / denominator
+
+
+@_softsign.vjp
+def _(g, a):
+    # torch differentiates its composite with derivatives.yaml's formulas, each a separate op rounding to a half
+    # type (hence formula_backward): div's g / d and -g * ((x / d) / d), the latter through abs as * sgn(x)
+    denominator = a.abs() + 1
+    return g / denominator + (-g * ((a / denominator) / denominator)) * a.sgn()
 
 
 # ---------------------------------------------------------------- public functions (torch signatures)
@@ -484,3 +609,181 @@ def mish(input, inplace=False):
 def logsigmoid(input):
     _check_tensor(input, "logsigmoid")
     return _log_sigmoid(input)
+
+
+@public(function=False, functional=True)
+def hardswish(input, inplace=False):
+    return _maybe_inplace(_hardswish, input, inplace, "hardswish")
+
+
+@public(function=False, functional=True)
+def hardsigmoid(input, inplace=False):
+    return _maybe_inplace(_hardsigmoid, input, inplace, "hardsigmoid")
+
+
+# torch.selu / torch.celu take no inplace flag (they have selu_ / celu_); nn.functional's do
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+@public("selu")
+def torch_selu(input):
+    _check_tensor(input, "selu")
+    return _elu(input, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
+
+
+@public("selu_", functional=True)
+def selu_(input):
+    return apply_inplace(input, torch_selu, "selu_")
+
+
+@public(function=False, functional=True)
+def selu(input, inplace=False):
+    return selu_(input) if inplace else torch_selu(input)
+
+
+@public("celu")
+def torch_celu(input, alpha=1.0):
+    _check_tensor(input, "celu")
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _elu(input, alpha=alpha, input_scale=1.0 / alpha)
+
+
+@public("celu_", functional=True)
+def celu_(input, alpha=1.0):
+    return apply_inplace(input, torch_celu, "celu_", alpha=alpha)
+
+
+@public(function=False, functional=True)
+def celu(input, alpha=1.0, inplace=False):
+    return celu_(input, alpha) if inplace else torch_celu(input, alpha)
+
+
+@public(function=False, functional=True)
+def softsign(input):
+    """torch's composite: input / (|input| + 1); an integer input divides into floats (uint8's |x| + 1 wraps, as in
+    torch), and bool is refused by abs."""
+    if not isinstance(input, Tensor):   # torch's Python composite reaches for input.abs()
+        raise AttributeError(f"softsign(): '{type(input).__name__}' object has no attribute 'abs'")
+    if not input.dtype.is_floating_point:
+        return input / (input.abs() + 1)
+    return _softsign(input)
+
+
+@public(function=False, functional=True)
+def tanhshrink(input):
+    """torch's composite: input - tanh(input)."""
+    return input - input.tanh()
+
+
+@public(method=True, functional=True)
+def hardshrink(input, lambd=0.5):
+    _check_tensor(input, "hardshrink")
+    return _hardshrink(input, lambd=lambd)
+
+
+@public(function=False, functional=True)
+def softshrink(input, lambd=0.5):
+    _check_tensor(input, "softshrink")
+    if input.dtype.is_floating_point and lambd < 0:
+        limit = "65504" if input.dtype is _dtype.float16 else "3.40282e+38" if input.dtype.itemsize <= 4 \
+            else "1.79769e+308"
+        raise RuntimeError(f"lambda must be in range [0, {limit}] for input dtype "
+                           f"{_dtype.scalar_type_name(input.dtype)}, but found {lambd:g}")
+    return _softshrink(input, lambd=lambd)
+
+
+@public("threshold")
+def torch_threshold(input, threshold, value):
+    _check_tensor(input, "threshold")
+    return _threshold(input, threshold=threshold, value=value)
+
+
+@public("threshold_", functional=True)
+def threshold_(input, threshold, value):
+    # torch's threshold kernel skips the overlap check: an expanded self is written through
+    return apply_inplace(input, torch_threshold, "threshold_", threshold=threshold, value=value, allow_overlap=True)
+
+
+@public(function=False, functional=True)
+def threshold(input, threshold, value, inplace=False):
+    return threshold_(input, threshold, value) if inplace else torch_threshold(input, threshold, value)
+
+
+@public(function=False, functional=True)
+def glu(input, dim=-1):
+    _check_tensor(input, "glu")
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = _wrap_dim(dim, input.ndim, "glu")
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {input.shape[dim]}")
+    return _glu(input, dim=dim)
+
+
+@public(method=True, functional=True)
+def prelu(input, weight):
+    """torch.prelu: x above 0, weight * x below, one weight per channel (dim 1) or one for all (a composite: its
+    derivatives are torch's _prelu_kernel_backward)."""
+    _check_tensor(input, "prelu")
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.ndim > 1 else 1
+        if channels != weight.numel():
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{weight.numel()} and channel size = {channels}.")
+        if input.ndim > 1:
+            weight = weight.reshape((weight.numel(),) + (1,) * (input.ndim - 2))
+    elif weight.ndim > input.ndim:
+        weight = weight.reshape(())   # a 0-d input keeps its shape
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"prelu_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
+    return where(input > 0, input, weight * input)
+
+
+def _rrelu_noise(input, lower, upper, generator):
+    """torch's training-mode slopes, drawn as its serial kernel draws them: one float64 uniform in [lower, upper) per
+    element <= 0, in the input's logical order (the others 1), each rounded to the computing type (float32 for
+    float32 and the half types)."""
+    compute = np.float64 if input.dtype is _dtype.float64 else np.float32
+    values = input._data.astype(compute).reshape(-1)
+    negative = values <= 0
+    low, high = float(compute(lower)), float(compute(upper))
+    draws = _draws.uniform_double(generator_or_default(generator), int(negative.sum()))
+    noise = np.ones(values.shape, compute)
+    noise[negative] = (draws * (high - low) + low).astype(compute)
+    return Tensor._from_fresh(noise.reshape(input.shape))
+
+
+@public("rrelu")
+def torch_rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """torch.rrelu: leaky_relu with slope (lower + upper) / 2 in eval; in training a random slope per element <= 0
+    (its gradient: that slope)."""
+    _check_tensor(input, "rrelu")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
+    if not training:
+        return _leaky_relu(input, negative_slope=(lower + upper) / 2)
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if input.dtype is _dtype.float16:
+        raise NotImplementedError("\"rrelu_with_noise_out_cpu\" not implemented for 'Half'")
+    noise = _rrelu_noise(input, lower, upper, generator)
+    if input.dtype is _dtype.bfloat16:
+        return (input.float() * noise).to(input.dtype)   # torch multiplies by the float slope, rounds once
+    return input * noise.to(input.dtype)
+
+
+@public("rrelu_", functional=True)
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return apply_inplace(input, torch_rrelu, "rrelu_", lower=lower, upper=upper, training=training,
+                         generator=generator)
+
+
+@public(function=False, functional=True)
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if inplace:
+        return rrelu_(input, lower, upper, training)
+    return torch_rrelu(input, lower, upper, training)
