@@ -126,14 +126,10 @@ MODELS = {
                          num_heads=4, relative_attention_num_buckets=8, relative_attention_max_distance=16,
                          dropout_rate=0.0, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0),
         _seq2seq_batch, generates=True),
-    # ViT: with a throwaway Conv2d on F.conv2d, all three rows passed (December 2026): Conv2d is the only lack
-    "ViTForImageClassification": HfModel(
+    "ViTForImageClassification": HfModel(     # its patch embedding is a 4x4 stride-4 nn.Conv2d
         "ViTConfig", dict(image_size=16, patch_size=4, num_channels=3, hidden_size=32, num_hidden_layers=2,
                           num_attention_heads=4, intermediate_size=37, num_labels=3, **NO_DROPOUT),
-        _image_batch,
-        blocked_by=("mtv2.nn has no Conv2d (ViT's patch embedding, a 4x4 stride-4 convolution): the shim's stand-in "
-                    "name raises on construction",
-                    "torch.nn.Conv2d is not implemented in mtv2")),
+        _image_batch),
 }
 MODEL_VARIANT = "sdpa_train"
 
