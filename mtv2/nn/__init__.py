@@ -3,8 +3,9 @@ from . import functional
 from .modules import Identity, Module, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .parameter import Buffer, Parameter
 # ---- layers (modules/linear.py, sparse.py, normalization.py, conv.py, activation.py, dropout.py)
-from .modules import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
-                      Tanh)
+from .modules import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax,
+                      Mish, PReLU, ReLU, RReLU, SELU, Sigmoid, SiLU, Softmax, Softplus, Softshrink, Softsign, Tanh,
+                      Tanhshrink, Threshold)
 from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
 from .modules import Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 

@@ -1,8 +1,9 @@
 """torch.nn.modules: Module, the containers and the layers, one file per family."""
 from .container import Identity, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .module import Module
-from .activation import (ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, Sigmoid, SiLU, Softmax, Softplus,
-                         Tanh)
+from .activation import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax,
+                         Mish, PReLU, ReLU, RReLU, SELU, Sigmoid, SiLU, Softmax, Softplus, Softshrink, Softsign, Tanh,
+                         Tanhshrink, Threshold)
 from .batchnorm import BatchNorm1d
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .linear import Linear
