@@ -613,6 +613,15 @@ HAND_CASES = (
     Case(F + "conv_transpose2d", lambda fw, x, w, b: fw.nn.functional.conv_transpose2d(x, w, b, stride=2),
          (In((2, 8, 10, 10)), In((8, 4, 3, 3)), In((4,))), "stride2",
          ops=("convolution", "conv_transpose", "convolution_backward_weight")),
+    # 2-d pooling: the forward kernels and, in the backward direction, their adjoints
+    Case(F + "max_pool2d", lambda fw, x: fw.nn.functional.max_pool2d(x, 3, stride=2, padding=1),
+         (In((2, 4, 40, 40), "distinct"),), "stride2_padding1", ops=("max_pool2d_with_indices", "max_pool2d_backward")),
+    Case(F + "avg_pool2d", lambda fw, x: fw.nn.functional.avg_pool2d(x, 3, stride=2, padding=1),
+         (In((2, 4, 40, 40)),), "stride2_padding1", ops=("avg_pool2d_backward",)),
+    Case(F + "adaptive_avg_pool2d", lambda fw, x: fw.nn.functional.adaptive_avg_pool2d(x, (7, 5)),
+         (In((2, 4, 40, 40)),), "overlapping_bins", ops=("adaptive_avg_pool2d_backward",)),
+    Case(F + "adaptive_max_pool2d", lambda fw, x: fw.nn.functional.adaptive_max_pool2d(x, (7, 5)),
+         (In((2, 4, 40, 40), "distinct"),), "overlapping_bins"),
     # data movement in BERT and elsewhere: copies that must keep the dtype
     Case("reshape", lambda fw, x: x.transpose(1, 2).reshape(2, 16, 1020), (In((2, 4, 16, 255)),), "transposed_copy",
          ops=("reshape_copy",)),

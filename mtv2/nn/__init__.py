@@ -8,6 +8,7 @@ from .modules import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, 
                       Tanhshrink, Threshold)
 from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
 from .modules import Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .modules import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 
 # ---- losses (modules/loss.py)
 from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
