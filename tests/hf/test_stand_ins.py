@@ -307,7 +307,7 @@ PROBES = {
     },
     "torch.nn": {
         "(absent layers)": ["isinstance(torch.nn.Linear(2, 2), (torch.nn.Conv2d, torch.nn.LSTM, torch.nn.GroupNorm))",
-                            "torch.nn.Conv2d(1, 1, 1)", "torch.nn.PReLU()"],
+                            "torch.nn.LSTM(1, 1)", "torch.nn.PReLU()"],
     },
 }
 
@@ -388,7 +388,7 @@ NOT_IMPLEMENTED = {
     "torch.nn.attention.flex_attention.create_block_mask(None, 1, 1, 4, 4)": "flex attention is not in mtv2",
     "torch.nn.attention.flex_attention.flex_attention(torch.ones(1, 1, 4, 8), torch.ones(1, 1, 4, 8), "
     "torch.ones(1, 1, 4, 8))": "flex attention is not in mtv2",
-    "torch.nn.Conv2d(1, 1, 1)": "the layer is not in mtv2",
+    "torch.nn.LSTM(1, 1)": "the layer is not in mtv2",
     "torch.nn.PReLU()": "the layer is not in mtv2",
 }
 
