@@ -112,7 +112,7 @@ KNOWN = (
 HALF_BACKWARD_WIDENED = frozenset((
     "__rmatmul__", "__rpow__", "addcdiv", "addcmul", "asin", "atan2", "atanh", "cumprod", "div.no_rounding_mode",
     "fmod", "lerp", "logsumexp", "matmul", "nn.functional.batch_norm", "nn.functional.binary_cross_entropy",
-    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.conv1d", "nn.functional.embedding",
+    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.embedding",
     "nn.functional.kl_div", "nn.functional.layer_norm", "nn.functional.mse_loss", "nn.functional.normalize",
     "nn.functional.pad.reflect", "nn.functional.pad.replicate", "nn.functional.pad.replicate_negative", "norm",
     "pow", "prod", "rsqrt", "sort", "std", "std_mean", "std_mean.unbiased", "tan", "tile", "topk", "true_divide",
