@@ -46,8 +46,13 @@ DIV_ERRORS = (
 def _rounded_half_division(fw, a, b, mode, divisor="tensor", op="div"):
     """The quotients' bits (a quotient one off, 301 for 300, is within bfloat16's tolerance)."""
     a = a * 100
-    divisor_value = {"tensor": b, "number": -0.3, "0d_float32": fw.tensor(-0.3), "0d_same": b[0, 0]}[divisor]
-    if op == "floor_divide":
+    divisor_value = {"tensor": b, "number": -0.3, "0d_float32": fw.tensor(-0.3), "0d_same": b[0, 0],
+                     "one_element": b[:1, :1], "expanded": b[:1, :1].expand(64, 64)}.get(divisor)
+    if op == "0d_dividends":      # one 0-dim dividend at a time, by a number (found by conformance/fuzz)
+        result = fw.stack([fw.div(x, -0.3, rounding_mode=mode) for x in a.reshape(-1)[:256]])
+    elif op == "number_by_one_element":   # a number dividend (rounded to the half type) by one-element divisors
+        result = fw.stack([fw.div(152.41, y, rounding_mode=mode) for y in b.reshape(-1, 1)[:256]])
+    elif op == "floor_divide":
         result = fw.floor_divide(a, divisor_value)
     elif op == "rfloordiv":
         result = 37.3 // a
@@ -58,7 +63,10 @@ def _rounded_half_division(fw, a, b, mode, divisor="tensor", op="div"):
 
 ROUNDED_DIVISION_SAMPLES = tuple(
     Sample(f"{mode}_{divisor}", (T(64, 64), T(64, 64)), {"mode": mode, "divisor": divisor})
-    for mode in ("floor", "trunc") for divisor in ("tensor", "number", "0d_float32", "0d_same")) + (
+    for mode in ("floor", "trunc")
+    for divisor in ("tensor", "number", "0d_float32", "0d_same", "one_element", "expanded")) + tuple(
+    Sample(f"{mode}_{op}", (T(64, 64), T(64, 64)), {"mode": mode, "op": op})
+    for mode in ("floor", "trunc") for op in ("0d_dividends", "number_by_one_element")) + (
     Sample("floor_divide", (T(64, 64), T(64, 64)), {"mode": "floor", "op": "floor_divide"}),
     Sample("number_floordiv_tensor", (T(64, 64), T(64, 64)), {"mode": "floor", "op": "rfloordiv"}))
 
@@ -84,8 +92,9 @@ SPECS = [
     *family("div", domain=("real", "nonzero"), variant="floor", kwargs={"rounding_mode": "floor"},
             gradcheck=False),
     # Rounded division of half tensors: torch runs its floor formula (fmod, (a - mod) / b, fix-ups) step by step in
-    # the half type and rounds the quotient to it before truncating, except with a number or 0-dim divisor (float32,
-    # divisor unrounded). 4096 quotients of a in [-300, 300] by b in [-3, 3] hit ~1-7% of the half roundings.
+    # the half type and rounds the quotient to it before truncating, except with a divisor of one value for every
+    # position: a number, 0-dim, one element or expanded (float32, divisor unrounded, whatever the dividend). 4096
+    # quotients of a in [-300, 300] by b in [-3, 3] hit ~1-7% of the half roundings.
     OpSpec("div", _rounded_half_division, ROUNDED_DIVISION_SAMPLES, ("float16", "bfloat16", "float32"),
            variant="rounding_half_steps", domain=("real", "nonzero"), grad=False),
     # Discontinuous where a/b crosses an integer: the analytic gradient is compared with torch's,

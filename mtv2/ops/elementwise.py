@@ -127,14 +127,25 @@ def _trunc_divide(a, b, half=None):
 
 
 def _half_of(input, other):
-    """The NumPy half type the rounded divisions compute in step by step, or None: the float formulas, also taken for
-    half tensors when the divisor is a number or a 0-dim tensor (torch's CPU-scalar path computes in float32 with the
-    divisor's value unrounded; a number as dividend is rounded to the half type and takes the step-by-step path)."""
+    """(dividend, the NumPy half type the rounded divisions compute in step by step or None) for div's rounding modes
+    and floor_divide. None (the float formulas) is also taken for half types when the divisor has one value for every
+    position: torch's CPU-scalar path computes in float32 with the divisor's value unrounded (a 0-dim dividend
+    included) and the dividend cast to the half type first, which a Python number here is."""
     dtype = promoted_dtype((input, other))
     if dtype not in (_dtype.float16, _dtype.bfloat16):
-        return None
-    divisor_is_scalar = not isinstance(other, Tensor) or other.ndim == 0
-    return None if divisor_is_scalar and isinstance(input, Tensor) and input.ndim else dtype.numpy_type
+        return input, None
+    if not _same_at_every_position(other):
+        return input, dtype.numpy_type
+    if not isinstance(input, Tensor):
+        input = float(np.asarray(input).astype(np.float32).astype(dtype.numpy_type))
+    return input, None
+
+
+def _same_at_every_position(operand):
+    """torch's TensorIterator is_scalar: a number, or a tensor whose every dim of size > 1 has stride 0 (0-dim, one
+    element, expanded), whatever the dividend's shape: its value is read once, unrounded, for the whole loop."""
+    return not isinstance(operand, Tensor) or all(size == 1 or step == 0
+                                                  for size, step in zip(operand.shape, operand.stride()))
 
 
 def _rounded_quotient_derivative(g):
@@ -531,9 +542,11 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_divide(input, other)
     elif rounding_mode == "floor":
-        result = _div_floor(input, other, half=_half_of(input, other))
+        dividend, half = _half_of(input, other)
+        result = _div_floor(dividend, other, half=half)
     elif rounding_mode == "trunc":
-        result = _trunc_divide(input, other, half=_half_of(input, other))
+        dividend, half = _half_of(input, other)
+        result = _trunc_divide(dividend, other, half=half)
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
@@ -542,7 +555,8 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 @public(method=True, inplace=True)
 def floor_divide(input, other, *, out=None):
-    return _with_out(_floor_divide(input, other, half=_half_of(input, other)), out)
+    dividend, half = _half_of(input, other)
+    return _with_out(_floor_divide(dividend, other, half=half), out)
 
 
 @public(method=True)
