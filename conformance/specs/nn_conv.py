@@ -88,6 +88,11 @@ FUNCTIONAL_CONV_SPECS = [
            ALL_FLOATING, variant="no_bias"),
     OpSpec("nn.functional.conv3d", lambda fw, x, w, b, **kw: F(fw).conv3d(x, w, b, **kw), CONV3D_SAMPLES,
            ALL_FLOATING, errors=CONV3D_ERRORS),
+    # torch.conv1d/2d/3d are nn.functional's (the same native functions)
+    *(OpSpec(name, lambda fw, x, w, b, _name=name, **kw: getattr(fw, _name)(x, w, b, **kw), samples,
+             ("float32", "float64"))
+      for name, samples in (("conv1d", (Sample("stride2", (T(2, 4, 9), T(3, 4, 3), T(3)), {"stride": 2}),)),
+                            ("conv2d", CONV2D_SAMPLES[1:2]), ("conv3d", CONV3D_SAMPLES[:1]))),
 ]
 
 
@@ -142,6 +147,11 @@ FUNCTIONAL_TRANSPOSE_SPECS = [
            (Sample("stride2", (T(2, 4, 4, 5), T(4, 3, 3, 3)), {"stride": 2}),), ALL_FLOATING, variant="no_bias"),
     OpSpec("nn.functional.conv_transpose3d", lambda fw, x, w, b, **kw: F(fw).conv_transpose3d(x, w, b, **kw),
            TRANSPOSE3D_SAMPLES, ALL_FLOATING),
+    *(OpSpec(name, lambda fw, x, w, b, _name=name, **kw: getattr(fw, _name)(x, w, b, **kw), samples,
+             ("float32", "float64"))
+      for name, samples in (("conv_transpose1d", TRANSPOSE1D_SAMPLES[1:2]),
+                            ("conv_transpose2d", TRANSPOSE2D_SAMPLES[1:2]),
+                            ("conv_transpose3d", TRANSPOSE3D_SAMPLES[1:2]))),
 ]
 
 

@@ -81,6 +81,10 @@ FUNCTIONAL_SPECS = [
            ALL_FLOATING + ("int64",), domain="distinct", errors=POOL_ERRORS),
     OpSpec("nn.functional.max_pool2d", _with_indices, MAX_SAMPLES[:4], ALL_FLOATING, variant="return_indices",
            domain="distinct"),
+    # torch.max_pool2d: the values only, stride=[] meaning the kernel size
+    OpSpec("max_pool2d", lambda fw, x, **kw: fw.max_pool2d(x, **kw), MAX_SAMPLES[1:2] + (
+        Sample("stride_omitted", (T(2, 3, 6, 8),), {"kernel_size": 2, "stride": []}),), ("float32", "float64"),
+           domain="distinct"),
     OpSpec("nn.functional.avg_pool2d", lambda fw, x, **kw: F(fw).avg_pool2d(x, **kw), AVG_SAMPLES, ALL_FLOATING,
            errors=AVG_ERRORS),
     OpSpec("nn.functional.adaptive_avg_pool2d", lambda fw, x, **kw: F(fw).adaptive_avg_pool2d(x, **kw),

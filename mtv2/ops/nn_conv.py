@@ -280,17 +280,17 @@ def _conv(name, input, weight, bias, stride, padding, dilation, groups, n):
     return output if batched else output.squeeze(0)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv1d", input, weight, bias, stride, padding, dilation, groups, 1)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv("conv3d", input, weight, bias, stride, padding, dilation, groups, 3)
 
@@ -331,16 +331,16 @@ def _transpose(name, input, weight, bias, stride, padding, output_padding, group
     return output if batched else output.squeeze(0)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _transpose("conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _transpose("conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation, 2)
 
 
-@public(function=False, functional=True)
+@public(functional=True)
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _transpose("conv_transpose3d", input, weight, bias, stride, padding, output_padding, groups, dilation, 3)

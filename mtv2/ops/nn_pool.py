@@ -179,6 +179,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (values, indices) if return_indices else values
 
 
+@public("max_pool2d")
+def max_pool2d_values(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """torch.max_pool2d: nn.functional's without return_indices."""
+    return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
+
+
 # ================================================================ avg_pool2d
 
 def _divisors(shape, kernel, stride, padding, output, count_include_pad, divisor_override):
