@@ -412,6 +412,8 @@ PUT_ERRORS = (
     ErrorCase("count_mismatch", lambda fw, a, s: fw.put(a, index(fw, (0, 1, 2)), s), SELF_AND_SRC, IndexError),
     ErrorCase("source_dtype_differs", lambda fw, a, s: fw.put(a, index(fw, (0, 1)), s[0].double()), SELF_AND_SRC,
               RuntimeError),
+    ErrorCase("into_empty", lambda fw, a, s: fw.put(a, index(fw, (0,)), s), Sample("empty", (T(0, 3), T(1))),
+              IndexError),
     ErrorCase("accumulate_out_of_range", lambda fw, a, s: fw.put(a, index(fw, (-13, 0)), s[0], accumulate=True),
               SELF_AND_SRC, IndexError),
 )

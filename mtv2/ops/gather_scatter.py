@@ -565,12 +565,17 @@ def index_copy(input, dim, index, source):
 
 # ---------------------------------------------------------------- take / put: self read as if flattened
 
-def _flat_index(name, input, index):
-    array = _long_index(name, input, 0, index, lambda i: RuntimeError(
+def _long_flat_index(name, input, index):
+    return _long_index(name, input, 0, index, lambda i: RuntimeError(
         f"{name}(): Expected a long tensor for index, but got {_dtype.scalar_type_name(i.dtype)}"))
+
+
+def _in_flat_range(name, input, array):
+    """The indices into self flattened, checked after the dtypes as torch does, negative ones counted from the end."""
     numel = input.numel()
     if numel == 0 and array.size:
-        raise IndexError(f"{name}(): tried to take from an empty tensor")
+        raise IndexError("take(): tried to take from an empty tensor" if name == "take" else
+                         "put_(): Tried to put elements into an empty tensor")
     bad = array[(array < -numel) | (array >= numel)]
     if bad.size:
         raise IndexError(f"out of range: tried to access index {int(bad.flat[0])} on a tensor of {numel} elements.")
@@ -579,13 +584,13 @@ def _flat_index(name, input, index):
 
 @public(method=True)
 def take(input, index, *, out=None):
-    array = _flat_index("take", input, index)
+    array = _long_flat_index("take", input, index)
+    if out is not None and out.dtype is not input.dtype:
+        raise RuntimeError(f"take(): self and out expected to have the same dtype, but got self.dtype = "
+                           f"{_dtype.scalar_type_name(input.dtype)} and out.dtype = {_dtype.scalar_type_name(out.dtype)}")
+    array = _in_flat_range("take", input, array)
     result = _index_select(input.reshape(-1), dim=0, index=array).reshape(index.shape)
-    if out is None:
-        return result
-    return write_out_checked(out, result, (input, index), f"take(): self and out expected to have the same dtype, "
-                             f"but got self.dtype = {_dtype.scalar_type_name(input.dtype)} and out.dtype = "
-                             f"{_dtype.scalar_type_name(out.dtype)}")
+    return result if out is None else write_out_checked(out, result, (input, index))
 
 
 @op("put_accumulate", promotion=RAW, saves=("index",))
@@ -605,7 +610,7 @@ def _(g, index):
 @public(method=True, inplace=True)
 def put(input, index, source, accumulate=False):
     """index_copy (or an accumulating add) into self flattened: the derivatives are torch's."""
-    array = _flat_index("put_", input, index)
+    array = _long_flat_index("put_", input, index)
     if not isinstance(source, Tensor):
         raise TypeError(f"put(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}")
     if source.dtype is not input.dtype:
@@ -615,6 +620,7 @@ def put(input, index, source, accumulate=False):
     if source.numel() != array.size:
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
                          f"source.numel() = {source.numel()}, index.numel() = {array.size}")
+    array = _in_flat_range("put_", input, array)
     flat, values = input.reshape(-1), source.reshape(-1)
     if accumulate:
         return _put_accumulate(flat, values, index=array).reshape(input.shape)
