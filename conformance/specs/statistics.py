@@ -7,7 +7,7 @@ which of equal elements torch picks (its index, where its gradient goes); finite
 tie, so ties and NaN variants compare with torch only."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Sample, T
-from conformance.spec import ErrorCase, OpSpec, XFail
+from conformance.spec import ErrorCase, OpSpec
 
 METHOD = {"gradcheck": False, "gradgrad": False}  # methods run in few dtypes; the function's float64 case judges
 
@@ -213,11 +213,7 @@ SPECS += [
                                             Sample("ties_dim1", (T(3, 6),), {"dim": 1})), DTYPES,
            variant="ties", domain="small_int", gradcheck=False),
     OpSpec("aminmax", function("aminmax"), (Sample("nonfinite_dim1", (T(4, 5),), {"dim": 1}),), ("float32",),
-           variant="nonfinite", domain="nonfinite", gradcheck=False,
-           xfails=(XFail("a row whose min or max is NaN: torch's gradient (amin/amax's scale_grad_by_count, "
-                         "(grad / count) * mask with a count of 0) is NaN over the row; mtv2's amin/amax rule "
-                         "(ops/reduction.py _share_among_ties: where(mask, grad / count, 0)) gives 0",
-                         checks=("backward",)),)),
+           variant="nonfinite", domain="nonfinite", gradcheck=False),
     OpSpec("aminmax", aminmax_out, (Sample("dim0", (T(3, 4),), {"dim": 0}),), ("float32", "int64"), variant="out",
            grad=False),
 ]

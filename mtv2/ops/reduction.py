@@ -314,8 +314,8 @@ def _min_all(a):
 
 
 def _evenly_distribute(g, a, out):
-    # torch's full max()/min() share the gradient evenly among tied extrema
-    hits = a == out
+    # torch's full max()/min() share the gradient evenly among tied extrema; a NaN result among the input's NaNs
+    hits = a.isnan() if bool(out.isnan()) else a == out
     return where(hits, g / hits.sum(), g.new_zeros(()))
 
 
@@ -401,9 +401,10 @@ def _amin(a, dims=(), keepdim=False):
 
 
 def _share_among_ties(g, a, out, dims, keepdim):
-    # amax/amin (unlike max(dim)) split the gradient evenly among the tied extrema of a slice
+    # amax/amin (unlike max(dim)) split the gradient evenly among the tied extrema of a slice; as torch's
+    # scale_grad_by_count, (grad / count) * mask: a slice whose extremum is NaN (no element equals it) is NaN throughout
     hits = a == _kept(out, a.shape, dims, keepdim)
-    return where(hits, _kept(g, a.shape, dims, keepdim) / hits.sum(dims, keepdim=True), 0.0)
+    return _kept(g, a.shape, dims, keepdim) / hits.sum(dims, keepdim=True) * hits
 
 
 _amax.vjp(_share_among_ties)
