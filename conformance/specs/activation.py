@@ -171,7 +171,9 @@ def scaled(name, factor, **kwargs):
 
 SOFTSHRINK_ERRORS = (
     ErrorCase("negative_lambda", lambda fw, a: fw.nn.functional.softshrink(a, -0.5), Sample("vector", (T(3),)),
-              RuntimeError),
+              RuntimeError, ("float32", "bfloat16")),
+    ErrorCase("lambda_above_dtype_max", lambda fw, a: fw.nn.functional.softshrink(a, 70000.0),
+              Sample("vector", (T(3),)), RuntimeError, ("float16",)),
     list_input("softshrink"),
 )
 THRESHOLD_ERRORS = (

@@ -686,11 +686,11 @@ def hardshrink(input, lambd=0.5):
 @public(function=False, functional=True)
 def softshrink(input, lambd=0.5):
     _check_tensor(input, "softshrink")
-    if input.dtype.is_floating_point and lambd < 0:
-        limit = "65504" if input.dtype is _dtype.float16 else "3.40282e+38" if input.dtype.itemsize <= 4 \
-            else "1.79769e+308"
-        raise RuntimeError(f"lambda must be in range [0, {limit}] for input dtype "
-                           f"{_dtype.scalar_type_name(input.dtype)}, but found {lambd:g}")
+    if input.dtype.is_floating_point:
+        limit = float(_dtype.finfo(input.dtype).max)   # torch's check: lambd in [0, the dtype's max]
+        if not 0 <= lambd <= limit:
+            raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype "
+                               f"{_dtype.scalar_type_name(input.dtype)}, but found {lambd:g}")
     return _softshrink(input, lambd=lambd)
 
 
