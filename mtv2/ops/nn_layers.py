@@ -249,3 +249,338 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         beta = beta + bias.to(compute.dtype)
     output = compute * alpha.reshape(shape) + beta.reshape(shape)
     return output.to(input.dtype)
+
+
+# ================================================================ group_norm, rms_norm, instance_norm, local_response
+
+def _compute_dtype(input):
+    """torch's CPU normalization kernels accumulate half types in float32 and round the result once."""
+    return _dtype.float32 if input.dtype in (_dtype.float16, _dtype.bfloat16) else input.dtype
+
+
+def _check_parameter_dtype(input, parameters):
+    """torch's mixed-dtype rule for the CPU norm kernels: a half input takes float32 parameters, nothing else mixes."""
+    for parameter in parameters:
+        if parameter is None or parameter.dtype is input.dtype:
+            continue
+        if input.dtype in (_dtype.float16, _dtype.bfloat16) and parameter.dtype is _dtype.float32:
+            continue
+        if input.dtype is _dtype.float32:
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def _verify_batch_size(size):
+    if math.prod(size) // size[1] == 1:   # torch.nn.functional._verify_batch_size
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(size)}")
+
+
+@public(function=False, functional=True)
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """torch.nn.functional.group_norm: each sample's channels split into num_groups groups, each normalized over its
+    channels and spatial positions (biased variance), then scaled and shifted per channel."""
+    check_tensor(input, "group_norm", "input", 1)
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    batch, channels = input.shape[0], input.shape[1]
+    _verify_batch_size([batch * channels // num_groups, num_groups] + list(input.shape[2:]))
+    if channels % num_groups != 0:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and (parameter.ndim != 1 or parameter.numel() != channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(parameter.shape)} and input of shape "
+                               f"{list(input.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"GroupNormKernelImpl\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    _check_parameter_dtype(input, (weight, bias))
+    compute = _compute_dtype(input)
+    grouped = input.to(compute).reshape(batch, num_groups, math.prod(input.shape[1:]) // num_groups)
+    mean = reduction.mean(grouped, 2, keepdim=True)
+    centered = grouped - mean
+    inverse_std = rsqrt(reduction.mean(centered * centered, 2, keepdim=True) + eps)
+    # torch's kernel applies one scale and shift per (sample, channel):
+    # x * (rstd * gamma) + (beta - rstd * gamma * mean)
+    per_channel = (batch, channels) + (1,) * (input.ndim - 2)
+    scale = inverse_std.expand(batch, num_groups, channels // num_groups).reshape(per_channel)
+    mean = mean.expand(batch, num_groups, channels // num_groups).reshape(per_channel)
+    if weight is not None:
+        scale = scale * weight.to(compute).reshape((channels,) + (1,) * (input.ndim - 2))
+    shift = -scale * mean
+    if bias is not None:
+        shift = shift + bias.to(compute).reshape((channels,) + (1,) * (input.ndim - 2))
+    return (input.to(compute) * scale + shift).to(input.dtype)
+
+
+@public(function=False, functional=True)
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """torch.nn.functional.rms_norm: input / sqrt(mean(input^2) + eps) over the trailing dims, times weight.
+
+    As torch's CPU kernel: half types computed in float32 (eps defaults to float32's epsilon for them, the compute
+    type's epsilon in general), weight applied before the one rounding to the input's dtype."""
+    check_tensor(input, "rms_norm", "input", 1)
+    if isinstance(normalized_shape, int) or not all(isinstance(s, int) for s in normalized_shape):
+        raise TypeError(f"rms_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not "
+                        f"{type(normalized_shape).__name__}")
+    normalized_shape = list(normalized_shape)
+    if not normalized_shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
+    if weight is not None and list(weight.shape) != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {normalized_shape}")
+    if input.ndim < len(normalized_shape) or list(input.shape[input.ndim - len(normalized_shape):]) != \
+            normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={normalized_shape}, expected input with shape "
+                           f"[*{', '.join(str(s) for s in normalized_shape)}], but got input of size"
+                           f"{list(input.shape)}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"rms_norm\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
+    compute = _compute_dtype(input)
+    if eps is None:
+        eps = _dtype.finfo(compute).eps
+    upcast = input.to(compute)
+    dims = _normalized_dims(input.ndim, len(normalized_shape))
+    output = upcast * rsqrt(reduction.mean(upcast * upcast, dims, keepdim=True) + eps)
+    if weight is not None:
+        output = output * weight.to(compute)
+    return output.to(input.dtype)
+
+
+def _verify_spatial_size(size):
+    if math.prod(size[2:]) == 1:   # torch.nn.functional._verify_spatial_size
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"torch.Size({list(size)})")
+
+
+@public(function=False, functional=True)
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """torch.nn.functional.instance_norm: batch_norm of the (1, N*C, *) reshaped input, as torch computes it (half
+    types included); the running statistics move by their per-sample updates averaged over the batch."""
+    check_tensor(input, "instance_norm", "input", 1)
+    if use_input_stats:
+        _verify_spatial_size(input.shape)
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    batch, channels = input.shape[0], input.shape[1]
+
+    def repeated(tensor):
+        return None if tensor is None else tensor.repeat(batch)
+
+    running_mean_, running_var_ = repeated(running_mean), repeated(running_var)
+    output = batch_norm(input.contiguous().reshape((1, batch * channels) + tuple(input.shape[2:])), running_mean_,
+                        running_var_, repeated(weight), repeated(bias), use_input_stats, momentum, eps)
+    with grad_mode.no_grad():
+        if running_mean is not None:
+            running_mean.copy_(reduction.mean(running_mean_.reshape(batch, channels), 0))
+        if running_var is not None:
+            running_var.copy_(reduction.mean(running_var_.reshape(batch, channels), 0))
+    return output.reshape(input.shape)
+
+
+@public(function=False, functional=True)
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """torch.nn.functional.local_response_norm: input / (k + alpha * mean of squares over `size` neighbouring
+    channels, zero-padded)^beta. torch averages with avg_pool over the channel axis; here the window's shifted slices
+    are summed in the same order and divided by size."""
+    from .joining import pad
+    if input.dim() < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {input.dim()} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    if input.dim() > 3 and input.dtype in (_dtype.float16, _dtype.bfloat16):
+        # torch's 4-D and higher path runs avg_pool3d, which has no half kernels on CPU
+        raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    squares = input.mul(input)
+    channels = input.shape[1]
+    padded = pad(squares.movedim(1, -1), (size // 2, (size - 1) // 2)).movedim(-1, 1)
+    window_sum = padded.narrow(1, 0, channels)
+    for offset in range(1, size):
+        window_sum = window_sum + padded.narrow(1, offset, channels)
+    # avg_pool of an integer tensor divides with truncation, as torch's integer kernel
+    average = window_sum / size if input.dtype.is_floating_point else window_sum.div(size, rounding_mode="trunc")
+    div = average.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+# ================================================================ distances
+
+@public(functional=True)
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """torch.cosine_similarity: each input divided by its 2-norm along dim (at least eps), then the products summed.
+
+    As torch: the norms are clamped in place under no_grad, so the gradient flows as if no clamp were there."""
+    check_tensor(x1, "cosine_similarity", "x1", 1)
+    check_tensor(x2, "cosine_similarity", "x2", 2)
+    from ._registry import promoted_dtype
+    common = promoted_dtype((x1, x2))
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_dtype.scalar_type_name(common)}")
+    x1 = x1 if x1.dtype.is_floating_point else x1.to(common)
+    x2 = x2 if x2.dtype.is_floating_point else x2.to(common)
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = x1.expand(shape), x2.expand(shape)
+    x1_norm = reduction.vector_norm(x1, 2, dim, keepdim=True).clone()
+    x2_norm = reduction.vector_norm(x2, 2, dim, keepdim=True).clone()
+    with grad_mode.no_grad():
+        x1_norm.clamp_min_(eps)
+        x2_norm.clamp_min_(eps)
+    return reduction.sum((x1 / x1_norm) * (x2 / x2_norm), dim)
+
+
+@public(functional=True)
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """torch.pairwise_distance: the p-norm of x1 - x2 + eps along the last dim of the broadcast shape."""
+    check_tensor(x1, "pairwise_distance", "x1", 1)
+    check_tensor(x2, "pairwise_distance", "x2", 2)
+    innermost = max(x1.ndim, x2.ndim) - 1
+    return reduction.norm(x1 - x2 + eps, p, innermost, keepdim)
+
+
+@public(functional=True)
+def pdist(input, p=2):
+    """torch.pdist: the p-norm distances between every pair of rows i < j, in row-major order of the pairs."""
+    check_tensor(input, "pdist", "input", 1)
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    if input.dtype in (_dtype.float16, _dtype.bfloat16):
+        raise NotImplementedError(f"\"pdist\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
+    rows, columns = np.triu_indices(input.shape[0], 1)
+    first = input[Tensor._from_fresh(rows.astype(np.int64))]
+    second = input[Tensor._from_fresh(columns.astype(np.int64))]
+    difference = first - second
+    distances = reduction.vector_norm(difference, p, 1)
+    if p == 0:
+        # the 0-"norm" counts nonzeros; torch's backward gives it a zero gradient rather than none
+        distances = distances + reduction.sum(difference.abs().clamp_max(0.0), 1)
+    return distances
+
+
+# ================================================================ pixel_shuffle, channel_shuffle
+
+def _copied(tensor):
+    """torch's shuffles always return a fresh contiguous tensor, never a view of the input."""
+    from .conversion import contiguous_copy
+    return contiguous_copy(tensor)
+
+
+@public(functional=True)
+def pixel_shuffle(input, upscale_factor):
+    """torch.pixel_shuffle: (*, C r^2, H, W) -> (*, C, H r, W r)."""
+    check_tensor(input, "pixel_shuffle", "input", 1)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if upscale_factor <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {upscale_factor}")
+    *batch, channels, height, width = input.shape
+    r = upscale_factor
+    if channels % (r * r) != 0:
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={channels} is not divisible by {r * r}")
+    n = len(batch)
+    split = input.reshape(*batch, channels // (r * r), r, r, height, width)
+    order = tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2)
+    return _copied(split.permute(order)).reshape(*batch, channels // (r * r), height * r, width * r)
+
+
+@public(functional=True)
+def pixel_unshuffle(input, downscale_factor):
+    """torch.pixel_unshuffle: (*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle."""
+    check_tensor(input, "pixel_unshuffle", "input", 1)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    if downscale_factor <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {downscale_factor}")
+    *batch, channels, height, width = input.shape
+    r = downscale_factor
+    if height % r != 0:
+        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but "
+                           f"input.size(-2)={height} is not divisible by {r}")
+    if width % r != 0:
+        raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but "
+                           f"input.size(-1)={width} is not divisible by {r}")
+    n = len(batch)
+    split = input.reshape(*batch, channels, height // r, r, width // r, r)
+    order = tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3)
+    return _copied(split.permute(order)).reshape(*batch, channels * r * r, height // r, width // r)
+
+
+def _channel_shuffle(input, groups):
+    if input.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
+                           f"{list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    batch, channels = input.shape[0], input.shape[1]
+    if channels % groups != 0:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} channels and {groups} "
+                           f"groups.")
+    split = input.reshape(batch, groups, channels // groups, *input.shape[2:])
+    return _copied(split.transpose(1, 2)).reshape(input.shape)
+
+
+@public(functional=True)
+def channel_shuffle(input, groups):
+    """torch.channel_shuffle: channels (g, C/g) regrouped as (C/g, g)."""
+    check_tensor(input, "channel_shuffle", "input", 1)
+    return _channel_shuffle(input, groups)
+
+
+@public(functional=True)
+def native_channel_shuffle(input, groups):
+    """torch.native_channel_shuffle: channel_shuffle's kernel, without the dispatch torch puts before it."""
+    check_tensor(input, "native_channel_shuffle", "input", 1)
+    return _channel_shuffle(input, groups)
+
+
+# ================================================================ bilinear
+
+@public(functional=True)
+def bilinear(input1, input2, weight, bias=None):
+    """torch.bilinear: y_k = x1^T A_k x2 + b_k over the last dims, with torch's shape checks."""
+    check_tensor(input1, "bilinear", "input1", 1)
+    check_tensor(input2, "bilinear", "input2", 2)
+    check_tensor(weight, "bilinear", "weight", 3)
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for dim in range(input1.ndim - 1):
+        if input1.shape[dim] != input2.shape[dim]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {dim}: got "
+                               f"{input1.shape[dim]} and {input2.shape[dim]}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"bilinear(): weight must be 3-dimensional, got {weight.ndim}")
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+                           f"expected {weight.shape[1]}")
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+                           f"expected {weight.shape[2]}")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != weight.shape[0]):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[-1] if bias.ndim else 1} but expected {weight.shape[0]}")
+    if not input1.dtype is input2.dtype is weight.dtype:
+        names = _dtype.c_type_name
+        raise RuntimeError(f"All tensors must have the same dtype, got input1: {names(input1.dtype)}, input2: "
+                           f"{names(input2.dtype)}, weight: {names(weight.dtype)}")
+    from .linalg import matmul
+    rows1 = input1.reshape(-1, input1.shape[-1])
+    rows2 = input2.reshape(-1, input2.shape[-1])
+    # torch's _trilinear: two batched products, (rows, in1) @ (out, in1, in2) -> (out, rows, in2), then each row's
+    # (out, in2) @ (in2, 1): half types accumulate in float32 and round after each product, as torch's bmm
+    left = matmul(rows1, weight).transpose(0, 1)
+    output = matmul(left, rows2.unsqueeze(-1)).squeeze(-1)
+    if bias is not None:
+        output = output + bias
+    return output.reshape(*input1.shape[:-1], weight.shape[0])

@@ -1,4 +1,5 @@
-"""nn.BatchNorm1d: per-channel normalization of (N, C) or (N, C, L) input, with running statistics as buffers."""
+"""nn.BatchNorm1d/2d/3d: per-channel normalization over the batch and spatial dims, with running statistics as
+buffers; they differ only in the input rank they accept."""
 from ... import _dtype, creation
 from ...autograd import no_grad
 from ...ops.nn_layers import batch_norm
@@ -72,4 +73,16 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() not in (2, 3):
-            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {input.dim()}D input)")
+            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+
+class BatchNorm2d(_BatchNorm):
+    def _check_input_dim(self, input):
+        if input.dim() != 4:
+            raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class BatchNorm3d(_BatchNorm):
+    def _check_input_dim(self, input):
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
