@@ -193,6 +193,12 @@ SPECS += [
     OpSpec("min", named_fields("min"), FULL[:1], DTYPES, variant="named_fields", domain="distinct"),
     OpSpec("max", lambda fw, a, b: fw.max(a, b), PAIRS, DTYPES, variant="binary", domain="distinct"),
     OpSpec("min", lambda fw, a, b: fw.min(a, b), PAIRS, DTYPES, variant="binary", domain="distinct"),
+    # NaN extrema: max()/min() over everything share the gradient among the NaNs (torch's
+    # evenly_distribute_backward), amax/amin's (grad / count) * mask is NaN over a slice whose extremum is NaN
+    *(OpSpec(_name, function(_name), (Sample("nan_full", (T(3, 4),)),) + (
+        (Sample("nan_dim1", (T(4, 5),), {"dim": 1}),) if _name.startswith("a") else ()),
+        ("float16", "bfloat16", "float32", "float64"), variant="nonfinite", domain="nonfinite", gradcheck=False)
+      for _name in ("max", "min", "amax", "amin")),
 ]
 AMAX_ERRORS = (ErrorCase("full_of_empty", function("amax"), Sample("empty", (T(0, 3),)), RuntimeError),
                ErrorCase("dim_of_size0", lambda fw, a: fw.amax(a, 0), Sample("empty", (T(0, 3),)), IndexError),
