@@ -227,6 +227,9 @@ PRELU_ERRORS = (
               Sample("3d", (T(2, 3, 4), T(3))), RuntimeError),
     ErrorCase("channel_mismatch", lambda fw, a, w: fw.nn.functional.prelu(a, w), Sample("3d", (T(2, 3, 4), T(4))),
               RuntimeError),
+    ErrorCase("weight_dtype_differs", lambda fw, a, w: fw.nn.functional.prelu(a, w.double()),
+              Sample("3d", (T(2, 3, 4), T(3))), RuntimeError),
+    ErrorCase("weight_list", lambda fw, a: fw.nn.functional.prelu(a, [0.25]), Sample("3d", (T(2, 3, 4),)), TypeError),
 )
 
 # rrelu in training draws a slope per element from the default generator: both frameworks seeded alike
@@ -302,6 +305,12 @@ SPECS = [
     *pointwise("softshrink", {"lambd": 1.25}, variant="lambd1.25"),
     OpSpec("nn.functional.softshrink", F("softshrink", lambd=0.0), UNARY[:3], ("float32", "float64"),
            variant="lambd0", domain="nonzero"),
+    *[OpSpec(f"nn.functional.{name}", F(name), UNARY[1:3], ("float16", "bfloat16", "float32", "float64"),
+             variant="nonfinite", domain="nonfinite", grad=False)
+      for name in ("hardswish", "hardsigmoid", "hardshrink", "softshrink", "softsign", "tanhshrink", "selu", "celu",
+                   "rrelu")],
+    OpSpec("nn.functional.glu", lambda fw, a: fw.nn.functional.glu(a), GLU_SAMPLES[:1],
+           ("float16", "bfloat16", "float32", "float64"), variant="nonfinite", domain="nonfinite", grad=False),
     # threshold keeps x above it and puts value at or below it; integer inputs take both numbers as integers
     *pointwise("threshold", {"threshold": 0.5, "value": -2.0},
                inplace=F_inplace("threshold", threshold=0.5, value=-2.0), inplace_name="nn.functional.threshold_",

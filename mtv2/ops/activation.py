@@ -461,7 +461,9 @@ def _(g, a, lambd):
 def _softshrink(a, lambd=0.5):
     _refuse_non_floating(a, "softshrink_check")
     lambd = a.dtype.type(lambd)
-    return np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, 0)).astype(a.dtype, copy=False)
+    # NaN stays NaN (torch's kernel tests isnan first; both comparisons are False for it)
+    shrunk = np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, 0)).astype(a.dtype, copy=False)
+    return np.where(np.isnan(a), a, shrunk)
 
 
 @_softshrink.vjp
@@ -727,6 +729,8 @@ def prelu(input, weight):
     """torch.prelu: x above 0, weight * x below, one weight per channel (dim 1) or one for all (a composite: its
     derivatives are torch's _prelu_kernel_backward)."""
     _check_tensor(input, "prelu")
+    if not isinstance(weight, Tensor):
+        raise TypeError(f"prelu(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     if weight.numel() != 1:
@@ -738,6 +742,9 @@ def prelu(input, weight):
             weight = weight.reshape((weight.numel(),) + (1,) * (input.ndim - 2))
     elif weight.ndim > input.ndim:
         weight = weight.reshape(())   # a 0-d input keeps its shape
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_dtype.scalar_type_name(input.dtype)} and "
+                           f"{_dtype.scalar_type_name(weight.dtype)}")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"prelu_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
     return where(input > 0, input, weight * input)
