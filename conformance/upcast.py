@@ -597,6 +597,7 @@ HAND_CASES = (
     Case(F + "batch_norm", lambda fw, x, w, b: fw.nn.functional.batch_norm(x, None, None, w, b, training=True),
          (In((C, R)), In((R,)), In((R,))), "training"),
     Case(F + "smooth_l1_loss", lambda fw, x, y: fw.nn.functional.smooth_l1_loss(x, y, beta=0.5), (MATRIX, MATRIX)),
+    Case(F + "huber_loss", lambda fw, x, y: fw.nn.functional.huber_loss(x, y, delta=0.5), (MATRIX, MATRIX)),
     Case(F + "binary_cross_entropy",
          lambda fw, x, y: fw.nn.functional.binary_cross_entropy(fw.sigmoid(x), fw.sigmoid(y)),
          (MATRIX, In((R, C), grad=False)), "of_sigmoid"),

@@ -100,6 +100,13 @@ KNOWN = (
                                 "(oneDNN) and mtv2 (im2col + matmul) sum in different orders, each ~3e-5 from the "
                                 "float64 result, beyond float32's atol 1e-5", checks=("backward",),
           dtypes=("float32",), variants=("train",), samples=(0,)),
+    Known("nn.functional.soft_margin_loss", "soft_margin_loss's gradient in float16 where exp(-input * target) is "
+                                            "large (input 3.41, target -3.18: 5.1e4): torch's backward kernel forms "
+                                            "target * exp(...) in float16, which overflows, and returns inf; mtv2's "
+                                            "composite (exp, log1p, mean) divides the cotangent by 1 + exp(...) "
+                                            "first, which underflows to 0 in float16; the true value is about "
+                                            "0.025 * the cotangent", checks=("backward",), dtypes=("float16",),
+          samples=(5,)),
     Known("nn.functional.layer_norm", "layer_norm over one element in float32: the input's gradient is exactly 0 "
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),
@@ -112,9 +119,11 @@ KNOWN = (
 HALF_BACKWARD_WIDENED = frozenset((
     "__rmatmul__", "__rpow__", "addcdiv", "addcmul", "asin", "atan2", "atanh", "cumprod", "div.no_rounding_mode",
     "fmod", "lerp", "logsumexp", "matmul", "nn.functional.batch_norm", "nn.functional.binary_cross_entropy",
-    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.embedding",
-    "nn.functional.kl_div", "nn.functional.layer_norm", "nn.functional.mse_loss", "nn.functional.normalize",
-    "nn.functional.pad.reflect", "nn.functional.pad.replicate", "nn.functional.pad.replicate_negative", "norm",
+    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.cosine_embedding_loss", "nn.functional.embedding",
+    "nn.functional.gaussian_nll_loss", "nn.functional.kl_div", "nn.functional.layer_norm", "nn.functional.mse_loss",
+    "nn.functional.normalize",
+    "nn.functional.pad.reflect", "nn.functional.pad.replicate", "nn.functional.pad.replicate_negative",
+    "nn.functional.poisson_nll_loss", "nn.functional.triplet_margin_loss", "norm",
     "pow", "prod", "rsqrt", "sort", "std", "std_mean", "std_mean.unbiased", "tan", "tile", "topk", "true_divide",
     "unfold", "var", "var_mean",
 ))

@@ -11,7 +11,7 @@ are in specs without gradcheck: finite differences of NaN are NaN while the grad
 """
 from conformance.inputs import Arg, Sample, T
 from conformance.module_spec import ModuleSpec
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec
 
 A = Arg
 FLOATS = ("float32", "float64", "float16", "bfloat16")
@@ -261,6 +261,346 @@ KL_SAMPLES = (
     Sample("legacy_size_average_false", (T(3, 4), T(3, 4, domain="positive")), {"size_average": False}),
 )
 
+# ---------------------------------------------------------------- margin, embedding and likelihood losses
+# Targets of +-1 (hinge, cosine embedding) are fixed values made into tensors of the input's dtype; where torch's
+# loss takes any real target (soft margin, margin ranking, multilabel soft margin, Poisson/Gaussian NLL) the target
+# is drawn and takes part in the gradient checks.
+
+def _signs(x, values):
+    return x.new_tensor(values)
+
+
+def _call(function, **fixed):
+    """fw.nn.functional.<function>(*inputs, **kwargs) with Python-value targets (+-1 tuples) made tensors."""
+    def run(fw, *inputs, **kwargs):
+        first = inputs[0]
+        inputs = [_signs(first, value) if isinstance(value, (tuple, list, float)) else value for value in inputs]
+        return getattr(fw.nn.functional, function)(*inputs, **fixed, **kwargs)
+    return run
+
+
+def _error(function, **kwargs):
+    return lambda fw, *inputs: _call(function)(fw, *inputs, **kwargs)
+
+
+PAIR = Sample("3x4", (T(3, 4), T(3, 4)))
+HUBER_SAMPLES = _pair_samples() + (
+    Sample("broadcast_target", (T(3, 4), T(4))),
+    Sample("broadcast_both_none", (T(3, 1), T(1, 4)), {"reduction": "none"}),
+    Sample("delta_half", (T(3, 4), T(3, 4)), {"delta": 0.5}),
+    Sample("delta_point_three_none", (T(3, 4), T(3, 4)), {"delta": 0.3, "reduction": "none"}),
+    Sample("delta_two_sum", (T(3, 4), T(3, 4)), {"delta": 2.0, "reduction": "sum"}),
+)
+def Y(*shape, **options):
+    """soft_margin_loss's target: torch refuses requires_grad on it."""
+    return T(*shape, requires_grad=False, **options)
+
+
+SOFT_MARGIN_SAMPLES = (
+    Sample("mean", (T(3, 4), Y(3, 4))),
+    Sample("sum", (T(3, 4), Y(3, 4)), {"reduction": "sum"}),
+    Sample("none", (T(3, 4), Y(3, 4)), {"reduction": "none"}),
+    Sample("signs", (T(4), A(value=(1.0, -1.0, -1.0, 1.0))), {"reduction": "none"}),
+    Sample("0d", (T(), Y())),
+    Sample("3d", (T(2, 3, 4), Y(2, 3, 4))),
+    Sample("broadcast_target", (T(3, 4), Y(4))),    # the target may broadcast to the input's shape, not beyond
+    Sample("transposed", (T(3, 4, layout="transposed"), Y(3, 4, layout="strided"))),
+    Sample("legacy_reduce_false", (T(3, 4), Y(3, 4)), {"reduce": False}),
+    Sample("empty_sum", (T(0, 4), Y(0, 4)), {"reduction": "sum"}),
+)
+RANKING_SAMPLES = (
+    Sample("mean", (T(5), T(5), T(5))),
+    Sample("sum", (T(5), T(5), T(5)), {"reduction": "sum"}),
+    Sample("none_margin", (T(5), T(5), T(5)), {"reduction": "none", "margin": 0.5}),
+    Sample("signs", (T(4), T(4), A(value=(1.0, -1.0, -1.0, 1.0))), {"margin": 0.3}),
+    Sample("2d", (T(3, 4), T(3, 4), T(3, 4))),
+    Sample("broadcast", (T(3, 4), T(1, 4), T(3, 1)), {"reduction": "none"}),
+    Sample("0d", (T(), T(), T())),
+    Sample("legacy_size_average_false", (T(5), T(5), T(5)), {"size_average": False}),
+)
+HINGE_TARGETS = ((1.0, -1.0, -1.0, 1.0), (-1.0, -1.0, 1.0, 1.0), (1.0, 1.0, -1.0, -1.0))
+HINGE_SAMPLES = (
+    Sample("mean", (T(3, 4), A(value=HINGE_TARGETS))),
+    Sample("sum", (T(3, 4), A(value=HINGE_TARGETS)), {"reduction": "sum"}),
+    Sample("none_margin", (T(3, 4), A(value=HINGE_TARGETS)), {"reduction": "none", "margin": 0.5}),
+    Sample("margin_two", (T(3, 4), A(value=HINGE_TARGETS)), {"margin": 2.0}),
+    Sample("other_targets", (T(4), A(value=(0.0, 2.0, -1.0, 1.0))), {"reduction": "none"}),  # both terms
+    Sample("broadcast_target", (T(3, 4), A(value=(1.0, -1.0, -1.0, 1.0))), {"reduction": "none"}),
+    Sample("transposed", (T(3, 4, layout="transposed"), A(value=HINGE_TARGETS))),
+    Sample("legacy_reduce_false", (T(3, 4), A(value=HINGE_TARGETS)), {"reduce": False}),
+)
+COSINE_TARGETS = (1.0, -1.0, -1.0, 1.0)
+COSINE_SAMPLES = (
+    Sample("mean", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS))),
+    Sample("sum_margin", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS)), {"reduction": "sum", "margin": 0.2}),
+    Sample("none", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS)), {"reduction": "none"}),
+    Sample("negative_margin", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS)), {"margin": -0.5}),
+    Sample("one_pair", (T(5), T(5), A(value=1.0))),
+    Sample("one_pair_negative", (T(5), T(5), A(value=-1.0)), {"margin": -0.9}),
+    Sample("broadcast_input2", (T(4, 5), T(1, 5), A(value=COSINE_TARGETS)), {"reduction": "none"}),
+    Sample("transposed", (T(4, 5, layout="transposed"), T(4, 5, layout="strided"), A(value=COSINE_TARGETS))),
+    Sample("legacy_size_average_false", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS)), {"size_average": False}),
+)
+
+
+def multilabel_soft_margin(fw, x, y, *weight, **kwargs):
+    return fw.nn.functional.multilabel_soft_margin_loss(x, fw.sigmoid(y), *weight[:1], **kwargs)
+
+
+MULTILABEL_SOFT_SAMPLES = (
+    Sample("mean", (T(3, 5), T(3, 5))),
+    Sample("sum", (T(3, 5), T(3, 5)), {"reduction": "sum"}),
+    Sample("none", (T(3, 5), T(3, 5)), {"reduction": "none"}),
+    Sample("weight", (T(3, 5), T(3, 5), T(5, domain="positive"))),
+    Sample("weight_none", (T(3, 5), T(3, 5), W(5)), {"reduction": "none"}),
+    Sample("1d", (T(5), T(5))),
+    Sample("3d_classes_last", (T(2, 3, 4), T(2, 3, 4)), {"reduction": "none"}),
+    Sample("legacy_reduce_false", (T(3, 5), T(3, 5)), {"reduce": False}),
+)
+
+
+def multi_margin(fw, x, target, *weight, **kwargs):
+    return fw.nn.functional.multi_margin_loss(x, labels(fw, target), weight=weight[0] if weight else None, **kwargs)
+
+
+MULTI_MARGIN_SAMPLES = (
+    Sample("mean", (T(4, 5), A(value=TARGETS))),
+    Sample("sum", (T(4, 5), A(value=TARGETS)), {"reduction": "sum"}),
+    Sample("none", (T(4, 5), A(value=TARGETS)), {"reduction": "none"}),
+    Sample("p2_margin", (T(4, 5), A(value=TARGETS)), {"p": 2, "margin": 0.5}),
+    Sample("weight", (T(4, 5), A(value=TARGETS), W(5))),
+    Sample("weight_p2_none", (T(4, 5), A(value=TARGETS), W(5)), {"p": 2, "reduction": "none"}),
+    Sample("large_margin", (T(4, 5), A(value=TARGETS)), {"margin": 3.0}),
+    Sample("1d_input", (T(5), A(value=(2,))), {"reduction": "none"}),
+    Sample("1d_input_0d_target", (T(5), A(value=2)), {"reduction": "none"}),
+    Sample("0d_input", (T(), A(value=(0,))), {"reduction": "none"}),
+    Sample("transposed", (T(4, 5, layout="transposed"), A(value=TARGETS))),
+    # an empty batch: torch's 'sum'/'mean' return uninitialised memory, and skip the dtype check
+    Sample("empty_batch_none", (T(0, 5), A(value=())), {"reduction": "none"}, only_dtypes=("float32", "float64")),
+    Sample("legacy_reduce_false", (T(4, 5), A(value=TARGETS)), {"reduce": False}),
+)
+MULTI_MARGIN_ERRORS = (
+    ErrorCase("target_out_of_range", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 5, 1))),
+              THREE_BY_FIVE, RuntimeError),
+    ErrorCase("float_target", lambda fw, x: fw.nn.functional.multi_margin_loss(x, fw.tensor([0.0, 1.0, 1.0])),
+              THREE_BY_FIVE, RuntimeError),
+    ErrorCase("target_size", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1))),
+              THREE_BY_FIVE, RuntimeError),
+    ErrorCase("p_three", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1, 2)), p=3),
+              THREE_BY_FIVE, ValueError),
+    ErrorCase("weight_2d", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1, 2)),
+                                                                          weight=fw.ones(1, 5)),
+              THREE_BY_FIVE, ValueError),
+    ErrorCase("weight_size", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1, 2)),
+                                                                            weight=fw.ones(4)),
+              THREE_BY_FIVE, RuntimeError),
+    ErrorCase("weight_dtype", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1, 2)),
+                                                                             weight=fw.ones(5, dtype=fw.float64)),
+              THREE_BY_FIVE, RuntimeError),
+    ErrorCase("weight_requires_grad", lambda fw, x, w: fw.nn.functional.multi_margin_loss(
+        x, labels(fw, (0, 1, 2)), weight=w), Sample("3x5_weight", (T(3, 5), T(5, requires_grad=True))),
+        RuntimeError),
+    ErrorCase("empty_classes", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 0, 0))),
+              Sample("3x0", (T(3, 0),)), RuntimeError),
+    ErrorCase("invalid_reduction", lambda fw, x: fw.nn.functional.multi_margin_loss(x, labels(fw, (0, 1, 2)),
+                                                                                  reduction="avg"),
+              THREE_BY_FIVE, ValueError),
+)
+
+
+def multilabel_margin(fw, x, target, **kwargs):
+    return fw.nn.functional.multilabel_margin_loss(x, labels(fw, target), **kwargs)
+
+
+MULTILABEL_TARGETS = ((3, 0, -1, 1, 1), (1, 2, 4, -1, 0), (-1, 0, 0, 0, 0))   # up to the first -1; none in row 3
+MULTILABEL_SAMPLES = (
+    Sample("mean", (T(3, 5), A(value=MULTILABEL_TARGETS))),
+    Sample("sum", (T(3, 5), A(value=MULTILABEL_TARGETS)), {"reduction": "sum"}),
+    Sample("none", (T(3, 5), A(value=MULTILABEL_TARGETS)), {"reduction": "none"}),
+    Sample("repeated_targets", (T(2, 4), A(value=((1, 1, 2, -1), (0, 3, 3, 0)))), {"reduction": "none"}),
+    Sample("every_class_listed", (T(2, 3), A(value=((0, 1, 2), (2, 1, 0))))),
+    Sample("1d_input", (T(5), A(value=(4, 0, -1, 2, 2)))),
+    Sample("1d_input_none", (T(5), A(value=(4, 0, -1, 2, 2))), {"reduction": "none"}),
+    Sample("0d_input", (T(), A(value=(0,))), {"reduction": "none"}),
+    Sample("transposed", (T(3, 5, layout="transposed"), A(value=MULTILABEL_TARGETS))),
+    Sample("legacy_size_average_false", (T(3, 5), A(value=MULTILABEL_TARGETS)), {"size_average": False}),
+)
+
+
+def _multilabel_error(target, **kwargs):
+    return lambda fw, x: fw.nn.functional.multilabel_margin_loss(x, labels(fw, target), **kwargs)
+
+
+MULTILABEL_ERRORS = (
+    ErrorCase("target_out_of_range", _multilabel_error(((0, 5, -1, 0, 0),) * 3), THREE_BY_FIVE, RuntimeError),
+    ErrorCase("target_below_minus_one", _multilabel_error(((0, -2, -1, 0, 0),) * 3), THREE_BY_FIVE, RuntimeError),
+    ErrorCase("target_shape", _multilabel_error((0, 1, -1, 0, 0)), THREE_BY_FIVE, RuntimeError),
+    ErrorCase("int32_target", lambda fw, x: fw.nn.functional.multilabel_margin_loss(
+        x, fw.zeros(3, 5, dtype=fw.int32)), THREE_BY_FIVE, RuntimeError),
+    ErrorCase("invalid_reduction", _multilabel_error(((0, 1, -1, 0, 0),) * 3, reduction="avg"), THREE_BY_FIVE,
+              ValueError),
+)
+
+
+def poisson(fw, x, y, *, target_scale=1.0, **kwargs):
+    return fw.nn.functional.poisson_nll_loss(x, y * target_scale, **kwargs)
+
+
+POISSON_SAMPLES = (
+    Sample("log_input", (T(3, 4), T(3, 4, domain="positive"))),
+    Sample("sum", (T(3, 4), T(3, 4, domain="positive")), {"reduction": "sum"}),
+    Sample("none", (T(3, 4), T(3, 4, domain="positive")), {"reduction": "none"}),
+    Sample("rates", (T(3, 4, domain="positive"), T(3, 4, domain="positive")), {"log_input": False}),
+    Sample("rates_eps_none", (T(3, 4, domain="positive"), T(3, 4, domain="positive")),
+           {"log_input": False, "eps": 0.5, "reduction": "none"}),
+    # Stirling's term counts only where target > 1: targets in (0.4, 6)
+    Sample("full", (T(3, 4), T(3, 4, domain="positive")), {"full": True, "target_scale": 2.0}),
+    Sample("full_rates_none", (T(3, 4, domain="positive"), T(3, 4, domain="positive")),
+           {"full": True, "log_input": False, "target_scale": 2.0, "reduction": "none"}),
+    Sample("broadcast_target", (T(3, 4), T(4, domain="positive"))),
+    Sample("0d", (T(), T(domain="positive"))),
+    Sample("legacy_reduce_false", (T(3, 4), T(3, 4, domain="positive")), {"reduce": False}),
+)
+
+
+def gaussian(fw, x, y, var, **kwargs):
+    return fw.nn.functional.gaussian_nll_loss(x, y, var, **kwargs)
+
+
+GAUSSIAN_SAMPLES = (
+    Sample("heteroscedastic", (T(3, 4), T(3, 4), T(3, 4, domain="positive"))),
+    Sample("sum", (T(3, 4), T(3, 4), T(3, 4, domain="positive")), {"reduction": "sum"}),
+    Sample("none_full", (T(3, 4), T(3, 4), T(3, 4, domain="positive")), {"reduction": "none", "full": True}),
+    Sample("var_one_dim_short", (T(3, 4), T(3, 4), T(3, domain="positive"))),
+    Sample("var_one_broadcast_dim", (T(2, 3, 4), T(2, 3, 4), T(2, 1, 4, domain="positive")), {"reduction": "none"}),
+    Sample("float_var", (T(3, 4), T(3, 4), A(value=0.5))),
+    Sample("1d", (T(5), T(5), T(5, domain="positive")), {"full": True}),
+)
+GAUSSIAN_ERRORS = (
+    ErrorCase("negative_var", lambda fw, x, y: fw.nn.functional.gaussian_nll_loss(x, y, -fw.ones(3, 4)), PAIR,
+              ValueError),
+    ErrorCase("negative_float_var", lambda fw, x, y: fw.nn.functional.gaussian_nll_loss(x, y, -1.0), PAIR,
+              ValueError),
+    ErrorCase("var_size", lambda fw, x, y: fw.nn.functional.gaussian_nll_loss(x, y, fw.ones(4)), PAIR, ValueError),
+    ErrorCase("int_var", lambda fw, x, y: fw.nn.functional.gaussian_nll_loss(x, y, 1), PAIR, TypeError),
+    ErrorCase("invalid_reduction", lambda fw, x, y: fw.nn.functional.gaussian_nll_loss(x, y, fw.ones(3, 4),
+                                                                                     reduction="avg"),
+              PAIR, ValueError),
+)
+TRIPLE = Sample("4x5", (T(4, 5), T(4, 5), T(4, 5)))
+TRIPLET_SAMPLES = (
+    Sample("mean", (T(4, 5), T(4, 5), T(4, 5))),
+    Sample("sum_margin", (T(4, 5), T(4, 5), T(4, 5)), {"reduction": "sum", "margin": 2.0}),
+    Sample("none_swap", (T(4, 5), T(4, 5), T(4, 5)), {"reduction": "none", "swap": True, "margin": 3.0}),
+    Sample("p1", (T(4, 5), T(4, 5), T(4, 5)), {"p": 1, "margin": 2.0}),
+    Sample("p3_eps", (T(4, 5), T(4, 5), T(4, 5)), {"p": 3, "eps": 1e-3, "margin": 2.0}),
+    Sample("1d", (T(5), T(5), T(5)), {"margin": 4.0}),
+    Sample("3d_none", (T(2, 3, 4), T(2, 3, 4), T(2, 3, 4)), {"reduction": "none", "margin": 2.0}),
+    Sample("broadcast_negative", (T(4, 5), T(4, 5), T(1, 5)), {"margin": 2.0}),
+    Sample("legacy_reduce_false", (T(4, 5), T(4, 5), T(4, 5)), {"reduce": False, "margin": 2.0}),
+)
+
+
+def triplet_with_distance(fw, a, p, n, *, distance=None, **kwargs):
+    functions = {None: None, "squared": lambda x, y: fw.sum((x - y) ** 2, -1),
+                 "cosine": lambda x, y: 1 - fw.sum(x * y, -1) / (x.norm(dim=-1) * y.norm(dim=-1))}
+    return fw.nn.functional.triplet_margin_with_distance_loss(a, p, n, distance_function=functions[distance],
+                                                              **kwargs)
+
+
+TRIPLET_DISTANCE_SAMPLES = (
+    Sample("default_distance", (T(4, 5), T(4, 5), T(4, 5)), {"margin": 2.0}),
+    Sample("swap_none", (T(4, 5), T(4, 5), T(4, 5)), {"swap": True, "reduction": "none", "margin": 3.0}),
+    Sample("squared_sum", (T(4, 5), T(4, 5), T(4, 5)), {"distance": "squared", "reduction": "sum", "margin": 5.0}),
+    Sample("cosine_swap", (T(4, 5), T(4, 5), T(4, 5)), {"distance": "cosine", "swap": True}),
+)
+
+
+def _triplet_errors(function):
+    call = getattr
+    return (
+        ErrorCase("margin_zero", lambda fw, a, p, n: call(fw.nn.functional, function)(a, p, n, margin=0.0), TRIPLE,
+                  ValueError),
+        ErrorCase("dims_differ", lambda fw, a, p, n: call(fw.nn.functional, function)(a, p, n[0]), TRIPLE,
+                  RuntimeError),
+        ErrorCase("invalid_reduction", lambda fw, a, p, n: call(fw.nn.functional, function)(a, p, n,
+                                                                                              reduction="avg"),
+                  TRIPLE, ValueError),
+    )
+
+
+def _margin_loss_specs():
+    F_ = "nn.functional."
+    return [
+        OpSpec(F_ + "huber_loss", _functional("huber_loss"), HUBER_SAMPLES, WITH_INT,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=(
+            *_regression_errors("huber_loss"),
+            ErrorCase("zero_delta", _error("huber_loss", delta=0.0), PAIR, RuntimeError),
+            ErrorCase("weight_size", lambda fw, x, y: fw.nn.functional.huber_loss(x, y, weight=fw.ones(4)), PAIR,
+                      ValueError),
+            ErrorCase("integer_input_float_target", _error("huber_loss"),
+                      Sample("int", (T(3, 4, dtype="int64"), T(3, 4))), RuntimeError))),
+        OpSpec(F_ + "huber_loss", _functional("huber_loss"),
+               (Sample("weight", (T(3, 4), T(3, 4), T(3, 4, domain="positive"))),
+                Sample("weight_none_delta", (T(3, 4), T(3, 4), T(3, 4, domain="positive")),
+                       {"reduction": "none", "delta": 0.5})), FLOATS, variant="weight"),
+        OpSpec(F_ + "huber_loss", _functional("huber_loss"), EMPTY_MEAN, FLOATS, variant="nan_mean",
+               gradcheck=False, gradgrad=False),
+        OpSpec(F_ + "soft_margin_loss", _call("soft_margin_loss"), SOFT_MARGIN_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=(
+            ErrorCase("target_requires_grad", _error("soft_margin_loss"),
+                      Sample("3x4", (T(3, 4), T(3, 4, requires_grad=True))),
+                      RuntimeError),
+            ErrorCase("integer_input", _error("soft_margin_loss"),
+                      Sample("int", (T(3, 4, dtype="int64"), T(3, 4, dtype="int64"))), RuntimeError),
+            ErrorCase("target_broadcasts_input", _error("soft_margin_loss"), Sample("4_and_3x4", (T(4), T(3, 4))),
+                      RuntimeError),
+            ErrorCase("invalid_reduction", _error("soft_margin_loss", reduction="avg"), PAIR, ValueError))),
+        OpSpec(F_ + "margin_ranking_loss", _call("margin_ranking_loss"), RANKING_SAMPLES, FLOATS, errors=(
+            ErrorCase("dims_differ", _error("margin_ranking_loss"), Sample("3x4_3x4_4", (T(3, 4), T(3, 4), T(4))),
+                      RuntimeError),
+            ErrorCase("invalid_reduction", _error("margin_ranking_loss", reduction="avg"), TRIPLE, ValueError))),
+        OpSpec(F_ + "hinge_embedding_loss", _call("hinge_embedding_loss"), HINGE_SAMPLES, FLOATS, errors=(
+            ErrorCase("integer_mean", lambda fw, x: fw.nn.functional.hinge_embedding_loss(x, fw.ones(3, 4)),
+                      Sample("int", (T(3, 4, dtype="int64"),)), RuntimeError),
+            ErrorCase("invalid_reduction", _error("hinge_embedding_loss", reduction="avg"), PAIR, ValueError))),
+        OpSpec(F_ + "cosine_embedding_loss", _call("cosine_embedding_loss"), COSINE_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=(
+            ErrorCase("2d_target", _error("cosine_embedding_loss"), TRIPLE, RuntimeError),
+            ErrorCase("1d_target_1d_inputs", _error("cosine_embedding_loss"), Sample("5", (T(5), T(5), T(5))),
+                      RuntimeError),
+            ErrorCase("0d_target_2d_inputs", _error("cosine_embedding_loss"), Sample("4x5", (T(4, 5), T(4, 5), T())),
+                      RuntimeError),
+            ErrorCase("invalid_reduction", lambda fw, a, b: fw.nn.functional.cosine_embedding_loss(
+                a, b, fw.ones(4), reduction="avg"), Sample("4x5", (T(4, 5), T(4, 5))), ValueError))),
+        OpSpec(F_ + "multilabel_soft_margin_loss", multilabel_soft_margin, MULTILABEL_SOFT_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=(
+            ErrorCase("integer_input", lambda fw, x, y: fw.nn.functional.multilabel_soft_margin_loss(x, y),
+                      Sample("int", (T(3, 4, dtype="int64"), T(3, 4, dtype="int64"))), NotImplementedError),
+            ErrorCase("invalid_reduction", _error("multilabel_soft_margin_loss", reduction="avg"), PAIR,
+                      ValueError))),
+        OpSpec(F_ + "multi_margin_loss", multi_margin, MULTI_MARGIN_SAMPLES, WITH_INT, errors=MULTI_MARGIN_ERRORS),
+        OpSpec(F_ + "multilabel_margin_loss", multilabel_margin, MULTILABEL_SAMPLES, WITH_INT,
+               errors=MULTILABEL_ERRORS),
+        OpSpec(F_ + "poisson_nll_loss", poisson, POISSON_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=(
+                   ErrorCase("invalid_reduction", _error("poisson_nll_loss", reduction="avg"), PAIR, ValueError),)),
+        OpSpec(F_ + "poisson_nll_loss", poisson, (Sample("integers", (T(3, 4), T(3, 4, domain="positive"))),),
+               ("int64",), variant="integer", grad=False),
+        OpSpec(F_ + "gaussian_nll_loss", gaussian, GAUSSIAN_SAMPLES, FLOATS, tolerances=(HALF_PRECISION_BACKWARD,),
+               errors=GAUSSIAN_ERRORS),
+        # var below eps is clamped without a gradient (torch's no_grad clamp_): the gradient is var's, unclamped,
+        # where finite differences see the clamp
+        OpSpec(F_ + "gaussian_nll_loss", gaussian,
+               (Sample("eps_clamps_var", (T(3, 4), T(3, 4), T(3, 4, domain="positive")), {"eps": 1.0}),), FLOATS,
+               variant="clamped", gradcheck=False, gradgrad=False, tolerances=(HALF_PRECISION_BACKWARD,)),
+        OpSpec(F_ + "triplet_margin_loss", _call("triplet_margin_loss"), TRIPLET_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=_triplet_errors("triplet_margin_loss")),
+        OpSpec(F_ + "triplet_margin_with_distance_loss", triplet_with_distance, TRIPLET_DISTANCE_SAMPLES, FLOATS,
+               tolerances=(HALF_PRECISION_BACKWARD,), errors=_triplet_errors("triplet_margin_with_distance_loss")),
+    ]
+
+
 # ---------------------------------------------------------------- modules
 
 def _with_labels(module, x, target):
@@ -314,6 +654,54 @@ def _module_specs():
                                       pair[0], ValueError),))
     specs += ModuleSpec("nn.KLDivLoss", lambda fw: fw.nn.KLDivLoss(reduction="sum", log_target=True),
                         (Sample("log_distributions", (T(3, 4), T(3, 4))),), FLOATS, variant="log_target")
+    specs += _margin_module_specs(pair, pair_mismatch)
+    return specs
+
+
+def _with_signs(module, *inputs):
+    """The last input is a Python tuple of +-1 targets: a tensor of the first input's dtype."""
+    return module(*inputs[:-1], inputs[0].new_tensor(inputs[-1]))
+
+
+def _margin_module_specs(pair, pair_mismatch):
+    specs = []
+    triple = (Sample("triple", (T(4, 5), T(4, 5), T(4, 5))),)
+    specs += ModuleSpec("nn.HuberLoss", lambda fw: fw.nn.HuberLoss(delta=0.5), pair, FLOATS, errors=(
+        ErrorCase("not_broadcastable", lambda fw, x, y: fw.nn.HuberLoss()(x, y), pair_mismatch, RuntimeError),
+        ErrorCase("delta_not_a_number", lambda fw, x, y: fw.nn.HuberLoss(delta="1")(x, y), pair[0], TypeError)))
+    specs += ModuleSpec("nn.SoftMarginLoss", lambda fw: fw.nn.SoftMarginLoss(reduction="sum"),
+                        (Sample("pair", (T(3, 4), Y(3, 4))),), FLOATS)
+    specs += ModuleSpec("nn.MarginRankingLoss", lambda fw: fw.nn.MarginRankingLoss(margin=0.3),
+                        (Sample("triple", (T(5), T(5), T(5))),), FLOATS)
+    specs += ModuleSpec("nn.HingeEmbeddingLoss", lambda fw: fw.nn.HingeEmbeddingLoss(margin=0.5, reduction="none"),
+                        (Sample("signs", (T(3, 4), A(value=HINGE_TARGETS))),), FLOATS, call=_with_signs)
+    specs += ModuleSpec("nn.CosineEmbeddingLoss", lambda fw: fw.nn.CosineEmbeddingLoss(margin=0.2),
+                        (Sample("signs", (T(4, 5), T(4, 5), A(value=COSINE_TARGETS))),), FLOATS, call=_with_signs)
+    specs += ModuleSpec("nn.MultiLabelSoftMarginLoss",
+                        lambda fw: fw.nn.MultiLabelSoftMarginLoss(weight=fw.tensor([0.5, 1.0, 2.0, 1.5, 0.25])),
+                        (Sample("probabilities", (T(3, 5), T(3, 5, domain="unit"))),), FLOATS,
+                        call=lambda module, x, y: module(x, y * 0.5 + 0.5))
+    specs += ModuleSpec("nn.MultiMarginLoss",
+                        lambda fw: fw.nn.MultiMarginLoss(p=2, margin=0.5, weight=fw.tensor([0.5, 1.0, 2.0, 1.5, 0.25])),
+                        (Sample("batch", (T(4, 5), A(value=TARGETS))),), ("float32", "float64"), call=_with_labels,
+                        errors=(ErrorCase("p_three", lambda fw, x: fw.nn.MultiMarginLoss(p=3), THREE_BY_FIVE,
+                                          ValueError),
+                                ErrorCase("weight_2d", lambda fw, x: fw.nn.MultiMarginLoss(weight=fw.ones(1, 5)),
+                                          THREE_BY_FIVE, ValueError)))
+    specs += ModuleSpec("nn.MultiLabelMarginLoss", lambda fw: fw.nn.MultiLabelMarginLoss(reduction="sum"),
+                        (Sample("batch", (T(3, 5), A(value=MULTILABEL_TARGETS))),), ("float32", "float64"),
+                        call=_with_labels)
+    specs += ModuleSpec("nn.PoissonNLLLoss", lambda fw: fw.nn.PoissonNLLLoss(full=True),
+                        (Sample("counts", (T(3, 4), T(3, 4, domain="above_one"))),), FLOATS)
+    specs += ModuleSpec("nn.GaussianNLLLoss", lambda fw: fw.nn.GaussianNLLLoss(full=True, reduction="sum"),
+                        (Sample("heteroscedastic", (T(3, 4), T(3, 4), T(3, 4, domain="positive"))),), FLOATS)
+    specs += ModuleSpec("nn.TripletMarginLoss", lambda fw: fw.nn.TripletMarginLoss(margin=2.0, swap=True), triple,
+                        FLOATS, errors=(ErrorCase("margin_zero", lambda fw, a, p, n: fw.nn.TripletMarginLoss(margin=0),
+                                                  TRIPLE, ValueError),))
+    specs += ModuleSpec("nn.TripletMarginWithDistanceLoss",
+                        lambda fw: fw.nn.TripletMarginWithDistanceLoss(margin=2.0, reduction="none"), triple, FLOATS,
+                        errors=(ErrorCase("margin_zero", lambda fw, a, p, n: fw.nn.TripletMarginWithDistanceLoss(
+                            margin=-1.0), TRIPLE, ValueError),))
     return specs
 
 
@@ -398,6 +786,8 @@ SPECS = [
         ErrorCase("invalid_reduction", lambda fw, x, y: fw.nn.functional.kl_div(x, y, reduction="average"),
                   Sample("3x4", (T(3, 4), T(3, 4, domain="positive"))), ValueError),
     )),
+    # ---- margin, embedding and likelihood losses
+    *_margin_loss_specs(),
     # ---- modules
     *_module_specs(),
 ]

@@ -6,12 +6,22 @@ reductions, label smoothing, probability targets and weighting are composites in
 Every rule is written with mtv2 ops: nll_loss is linear in its input, so the derivative of its backward with
 respect to the incoming gradient is nll_loss itself.
 """
+import math
+import warnings
+
 import numpy as np
 
 from .. import _dtype
-from ._registry import RAW, op
-from .elementwise import log, sign, where
+from .._tensor import Tensor
+from ..autograd import is_grad_enabled, no_grad
+from ..creation import full_like, ones_like, zeros_like
+from ._registry import RAW, op, promoted_dtype
+from ._surface import public
+from .activation import logsigmoid
+from .elementwise import log, minimum, sign, where
 from .pointwise_math import clamp_min, log1p
+from .reduction import norm
+from .views import broadcast_tensors
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -218,3 +228,391 @@ def _xlogy_self(a):
 def _(g, a):
     # torch's xlogy rules: d/dx xlogy(x, y) = log(y) where x != 0, d/dy = x / y; here x = y = a
     return g * (where(a == 0, 0.0, log(a)) + a / a)
+
+
+# ================================================================ margin, embedding and likelihood losses
+# torch.nn.functional's huber, soft margin, ranking, embedding, multi-class margin, Poisson/Gaussian NLL and triplet
+# losses. Most are composites in torch too (ATen's Loss.cpp or Python), written here with the same operations in the
+# same order, so float32 rounding agrees and autograd (double backward included) comes from the parts. huber_loss is
+# an ATen kernel rounding every step in half types: it is an op with its rule. multi_margin_loss and
+# multilabel_margin_loss are float/double kernels whose per-sample sums are composed here (torch has no double
+# backward for them; mtv2's is the composite's).
+
+def _reduction_enum(size_average, reduce, reduction):
+    """torch's _Reduction.get_enum (and legacy_get_enum for the deprecated size_average/reduce pair, with its
+    warning), returning the checked reduction string."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", stacklevel=3)
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=3)
+        return "mean"
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _apply_reduction(losses, reduction):
+    """ATen's apply_loss_reduction."""
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses
+
+
+def _refuse_weight_gradient(function, weight):
+    """torch's autograd has no formula for a class weight: requires_grad on it fails at the call."""
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument 'weight'. "
+                           "This input cannot have requires_grad True.")
+
+
+def _size_warning(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size (torch.Size({list(target.shape)})) that is different to the input size "
+                      f"(torch.Size({list(input.shape)})). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+# ---------------------------------------------------------------- huber_loss
+
+@op("huber_loss", promotion=RAW, saves=("input", "target", "delta"))
+def _huber_loss(input, target, delta=1.0):
+    _refuse_non_floating(input, "huber_cpu")
+    compute_type = _compute_type(input)
+    # measured against torch 2.13: its kernel rounds every step (delta included) in BFloat16, but computes Half in
+    # float32 and rounds once
+    rounded = _rounding(input.dtype) if input.dtype.name == "bfloat16" else (lambda values: values)
+    delta = rounded(np.asarray(delta, compute_type))
+    distance = rounded(np.abs(input.astype(compute_type) - target.astype(compute_type)))
+    inside = rounded(rounded(0.5 * distance) * distance)
+    outside = rounded(delta * rounded(distance - rounded(0.5 * delta)))
+    return np.where(distance < delta, inside, outside).astype(input.dtype)
+
+
+@_huber_loss.vjp
+def _(g, input, target, delta):
+    # torch's huber_loss_backward: x inside (-delta, delta), +-delta outside (and at the ends)
+    grad = (input - target).clamp(-delta, delta) * g
+    return grad, -grad
+
+
+def _huber_losses(input, target, delta):
+    """The unreduced losses, stored in the input's dtype as torch's kernel (out= like the input) does."""
+    dtype = promoted_dtype((input, target))
+    if not input.dtype.is_floating_point and dtype.is_floating_point:
+        raise RuntimeError(f"result type {_dtype.scalar_type_name(dtype)} can't be cast to the desired output type "
+                           f"{_dtype.scalar_type_name(input.dtype)}")
+    return _huber_loss(input.to(dtype), target.to(dtype), delta=delta).to(input.dtype)
+
+
+@public(function=False, functional=True)
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """torch.nn.functional.huber_loss: quadratic below delta, delta-scaled linear above (broadcasts with a warning);
+    weight multiplies the unreduced losses."""
+    _size_warning(input, target)
+    input, target = broadcast_tensors(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    losses = _huber_losses(input, target, delta)
+    if weight is None:
+        return _apply_reduction(losses, _reduction_enum(None, None, reduction))
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    weighted = losses * weight
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return _apply_reduction(weighted, reduction)
+
+
+# ---------------------------------------------------------------- soft margin, ranking, hinge, cosine embedding
+
+@public(function=False, functional=True)
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.soft_margin_loss: log1p(exp(-input * target)) in the input's dtype (torch's out= kernel:
+    the product is computed in the promoted dtype and stored in the input's, each step rounded in half types)."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    if target.requires_grad and is_grad_enabled():   # torch's derivatives.yaml has no formula for it
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. "
+                           "This input cannot have requires_grad True.")
+    shape = _broadcast_shape(input, target)
+    if shape != tuple(input.shape):
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
+    if not input.dtype.is_floating_point:   # exp_ writes a float into the integer result
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_dtype.scalar_type_name(input.dtype)}")
+    losses = ((-input) * target).to(input.dtype).exp().log1p()
+    return _apply_reduction(losses, reduction)
+
+
+def _broadcast_shape(*tensors):
+    try:
+        return tuple(np.broadcast_shapes(*(tuple(t.shape) for t in tensors)))
+    except ValueError:
+        shapes = ", ".join(str(list(t.shape)) for t in tensors)
+        raise RuntimeError(f"shapes {shapes} cannot be broadcast together") from None
+
+
+@public(function=False, functional=True)
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.margin_ranking_loss: max(0, -target * (input1 - input2) + margin)."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: torch.Size({list(input1.shape)}), input2: torch.Size({list(input2.shape)}), "
+                           f"target: torch.Size({list(target.shape)}) ")
+    return _apply_reduction((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+@public(function=False, functional=True)
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.hinge_embedding_loss: input where target is 1, max(0, margin - input) where it is -1
+    (both where it is neither, as torch's where pair gives)."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    zeros = zeros_like(input)
+    # ATen's `margin - self` fills a tensor of self's dtype with margin first (truncated for integers)
+    margin_clamp = (full_like(input, margin) - input).clamp_min(0)
+    losses = where(target != 1, margin_clamp, zeros) + where(target != -1, input, zeros)
+    return _apply_reduction(losses, reduction)
+
+
+_COSINE_EPSILON = 1e-12   # ATen's EPSILON, added to each squared magnitude
+
+
+@public(function=False, functional=True)
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.cosine_embedding_loss: 1 - cos where target is 1, max(0, cos - margin) where it is -1;
+    the cosine along dim 1 (dim 0 for one pair) as ATen computes it, the magnitudes' product under one sqrt."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    target_dim = target.dim()
+    if target_dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target_dim == 1 and not (input1.dim() == 2 and input2.dim() == 2):
+        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
+    if target_dim == 0 and not (input1.dim() == 1 and input2.dim() == 1):
+        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
+    products = (input1 * input2).sum(target_dim)
+    squared_magnitude1 = (input1 * input1).sum(target_dim) + _COSINE_EPSILON
+    squared_magnitude2 = (input2 * input2).sum(target_dim) + _COSINE_EPSILON
+    cosine = products / (squared_magnitude1 * squared_magnitude2).sqrt()
+    zeros = zeros_like(cosine)
+    positive = full_like(cosine, 1) - cosine
+    negative = (cosine - margin).clamp_min(0)
+    losses = where(target == 1, positive, zeros) + where(target == -1, negative, zeros)
+    return _apply_reduction(losses, reduction)
+
+
+@public(function=False, functional=True)
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.multilabel_soft_margin_loss: the binary logistic loss of every class, averaged over the
+    classes (the last dim); the reduction is checked after the loss is computed, as torch's Python does."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction_enum(size_average, reduce, "mean")
+    losses = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        losses = losses * weight
+    class_dim = input.dim() - 1
+    losses = losses.sum(class_dim) / input.shape[class_dim]
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not valid")
+    return _apply_reduction(losses, reduction)
+
+
+# ---------------------------------------------------------------- multi-class margin losses (class-index targets)
+
+def _margin_input_check(input):
+    if not ((input.dim() == 2 and input.shape[1] != 0) or (input.dim() == 1 and input.shape[0] != 0)
+            or input.dim() == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(input.shape)}")
+
+
+def _check_long(tensor):
+    if tensor.dtype.name != "int64":
+        raise RuntimeError(f"expected scalar type Long but found {_dtype.scalar_type_name(tensor.dtype)}")
+
+
+@public(function=False, functional=True)
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    """torch.nn.functional.multi_margin_loss: per sample, the sum over the other classes d of
+    max(0, margin - x[y] + x[d]) ** p (times weight[y]), divided by the number of classes."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    _margin_input_check(input)
+    frames = 1 if input.dim() <= 1 else input.shape[0]
+    classes = 1 if input.dim() == 0 else input.shape[-1]
+    if target.dim() > 1 or target.numel() != frames:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{frames}], but got {list(target.shape)}. "
+                           f"Input has shape {list(input.shape)}.")
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
+    _check_long(target)
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype.scalar_type_name(input.dtype)} but found "
+                           f"{_dtype.scalar_type_name(weight.dtype)}")
+    _refuse_weight_gradient("multi_margin_loss", weight)
+    if not input.dtype.is_floating_point or input.dtype.itemsize <= 2:   # torch's kernel: float and double only
+        raise NotImplementedError(f'"multi_margin_loss_cpu_kernel" not implemented for '
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    labels = target.numpy().reshape(frames)
+    if ((labels < 0) | (labels >= classes)).any():
+        raise RuntimeError("target out of range")
+    rows = input.reshape(frames, classes)
+    index = target.reshape(frames, 1)
+    terms = ((margin - rows.gather(1, index)) + rows).clamp_min(0)    # z > 0 counts, as the kernel's test
+    if p == 2:
+        terms = terms * terms
+    if weight is not None:
+        terms = terms * weight.gather(0, target.reshape(frames)).reshape(frames, 1)
+    own_class = Tensor._from_fresh(np.arange(classes)[None, :] == labels[:, None])
+    losses = terms.masked_fill(own_class, 0).sum(1) / classes
+    if reduction == "none":
+        return losses if target.dim() > 0 else losses.reshape(())
+    return _apply_reduction(losses, reduction)
+
+
+@public(function=False, functional=True)
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.multilabel_margin_loss: each sample's target lists class indices up to the first -1; the
+    loss sums max(0, 1 - x[j] + x[i]) over listed j and unlisted i, divided by the number of classes."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    _margin_input_check(input)
+    frames = 1 if input.dim() <= 1 else input.shape[0]
+    classes = 1 if input.dim() == 0 else input.shape[-1]
+    if input.dim() <= 1:
+        if target.dim() > 1 or target.numel() != classes:
+            raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                               f"{list(input.shape)}")
+    elif target.dim() != 2 or tuple(target.shape) != (frames, classes):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    _check_long(target)
+    if not input.dtype.is_floating_point or input.dtype.itemsize <= 2:
+        raise NotImplementedError(f'"multilabel_margin_loss_forward_out_frame" not implemented for '
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    labels = target.numpy().reshape(frames, classes)
+    if ((labels < -1) | (labels >= classes)).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    listed = np.cumprod(labels >= 0, axis=1).astype(bool)           # the entries before the first -1
+    is_target = np.zeros((frames, classes), bool)
+    is_target[np.nonzero(listed)[0], labels[listed]] = True
+    rows = input.reshape(frames, classes)
+    picked = rows.gather(1, Tensor._from_fresh(np.where(listed, labels, 0)))        # x[j] for every listed j
+    terms = ((1 - picked).unsqueeze(2) + rows.unsqueeze(1)).clamp_min(0)            # (frames, j, i)
+    counted = listed[:, :, None] & ~is_target[:, None, :]
+    losses = terms.masked_fill(Tensor._from_fresh(~counted), 0).sum((1, 2)) / classes
+    if reduction == "none":
+        return losses if input.dim() == 2 else losses.reshape(())
+    return _apply_reduction(losses, reduction)
+
+
+# ---------------------------------------------------------------- likelihood losses
+
+@public(function=False, functional=True)
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """torch.nn.functional.poisson_nll_loss: exp(input) - target * input (log_input) or input - target *
+    log(input + eps); full adds Stirling's term where target > 1."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction_enum(size_average, reduce, "mean")
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_input:
+        losses = input.exp() - target * input
+    else:
+        losses = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        # ATen adds in place: the sum is stored in the loss's dtype
+        losses = (losses + stirling.masked_fill(target <= 1, 0)).to(losses.dtype)
+    return _apply_reduction(losses, reduction)
+
+
+@public(function=False, functional=True)
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """torch.nn.functional.gaussian_nll_loss: 0.5 * (log(var) + (input - target)**2 / var), var clamped at eps
+    without a gradient through the clamp; var may be one dim short or have one broadcast dim."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif not isinstance(var, Tensor):
+        # torch's Python tries torch.any(var < 0) on the number: a TypeError from any()
+        raise TypeError(f"gaussian_nll_loss: any() received an invalid combination of arguments - got "
+                        f"({type(var < 0).__name__}), but expected one of:\n * (Tensor input, *, Tensor out = None)")
+    elif (var < 0).any():
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)     # homoscedastic: one variance per sample
+        elif not (input.dim() == var.dim()
+                  and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    losses = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(losses, reduction)
+
+
+# ---------------------------------------------------------------- triplet losses
+
+def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
+    """ATen's pairwise_distance: the p-norm of x1 - x2 + eps over the last dim of the broadcast."""
+    return norm(x1 - x2 + eps, p, max(x1.dim(), x2.dim()) - 1)
+
+
+def _check_triplet_dims(anchor, positive, negative):
+    if not (anchor.dim() == positive.dim() == negative.dim()):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor.dim()}D, positive {positive.dim()}D, and "
+                           f"negative {negative.dim()}D inputs")
+
+
+@public(function=False, functional=True)
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """torch.nn.functional.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) with the pairwise p-norm
+    distance; swap takes min(d(a, n), d(p, n))."""
+    reduction = _reduction_enum(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _check_triplet_dims(anchor, positive, negative)
+    positive_distance = _pairwise_distance(anchor, positive, p, eps)
+    negative_distance = _pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        negative_distance = minimum(negative_distance, _pairwise_distance(positive, negative, p, eps))
+    return _apply_reduction((margin + positive_distance - negative_distance).clamp_min(0), reduction)
+
+
+@public(function=False, functional=True)
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """torch.nn.functional.triplet_margin_with_distance_loss: triplet_margin_loss with any distance function
+    (pairwise_distance by default)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _check_triplet_dims(anchor, positive, negative)
+    distance = distance_function if distance_function is not None else _pairwise_distance
+    positive_distance = distance(anchor, positive)
+    negative_distance = distance(anchor, negative)
+    if swap:
+        negative_distance = minimum(negative_distance, distance(positive, negative))
+    return _apply_reduction((margin + positive_distance - negative_distance).clamp_min(0), reduction)
