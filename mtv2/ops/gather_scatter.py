@@ -725,6 +725,8 @@ def _(g, a, src, result, dim, index, reduce, include_self):
 
 
 def _scatter_reduce_arguments(name, input, dim, index, src, reduce):
+    if not isinstance(reduce, str):
+        raise TypeError(f"{name}(): argument 'reduce' (position 4) must be str, not {type(reduce).__name__}")
     if reduce not in _SCATTER_REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if not isinstance(src, Tensor):
