@@ -556,15 +556,15 @@ def _margin_loss_specs():
             ErrorCase("target_broadcasts_input", _error("soft_margin_loss"), Sample("4_and_3x4", (T(4), T(3, 4))),
                       RuntimeError),
             ErrorCase("invalid_reduction", _error("soft_margin_loss", reduction="avg"), PAIR, ValueError))),
-        OpSpec(F_ + "margin_ranking_loss", _call("margin_ranking_loss"), RANKING_SAMPLES, FLOATS, errors=(
+        OpSpec(F_ + "margin_ranking_loss", _call("margin_ranking_loss"), RANKING_SAMPLES, WITH_INT, errors=(
             ErrorCase("dims_differ", _error("margin_ranking_loss"), Sample("3x4_3x4_4", (T(3, 4), T(3, 4), T(4))),
                       RuntimeError),
             ErrorCase("invalid_reduction", _error("margin_ranking_loss", reduction="avg"), TRIPLE, ValueError))),
-        OpSpec(F_ + "hinge_embedding_loss", _call("hinge_embedding_loss"), HINGE_SAMPLES, FLOATS, errors=(
+        OpSpec(F_ + "hinge_embedding_loss", _call("hinge_embedding_loss"), HINGE_SAMPLES, WITH_INT, errors=(
             ErrorCase("integer_mean", lambda fw, x: fw.nn.functional.hinge_embedding_loss(x, fw.ones(3, 4)),
                       Sample("int", (T(3, 4, dtype="int64"),)), RuntimeError),
             ErrorCase("invalid_reduction", _error("hinge_embedding_loss", reduction="avg"), PAIR, ValueError))),
-        OpSpec(F_ + "cosine_embedding_loss", _call("cosine_embedding_loss"), COSINE_SAMPLES, FLOATS,
+        OpSpec(F_ + "cosine_embedding_loss", _call("cosine_embedding_loss"), COSINE_SAMPLES, WITH_INT,
                tolerances=(HALF_PRECISION_BACKWARD,), errors=(
             ErrorCase("2d_target", _error("cosine_embedding_loss"), TRIPLE, RuntimeError),
             ErrorCase("1d_target_1d_inputs", _error("cosine_embedding_loss"), Sample("5", (T(5), T(5), T(5))),
@@ -573,7 +573,7 @@ def _margin_loss_specs():
                       RuntimeError),
             ErrorCase("invalid_reduction", lambda fw, a, b: fw.nn.functional.cosine_embedding_loss(
                 a, b, fw.ones(4), reduction="avg"), Sample("4x5", (T(4, 5), T(4, 5))), ValueError))),
-        OpSpec(F_ + "multilabel_soft_margin_loss", multilabel_soft_margin, MULTILABEL_SOFT_SAMPLES, FLOATS,
+        OpSpec(F_ + "multilabel_soft_margin_loss", multilabel_soft_margin, MULTILABEL_SOFT_SAMPLES, WITH_INT,
                tolerances=(HALF_PRECISION_BACKWARD,), errors=(
             ErrorCase("integer_input", lambda fw, x, y: fw.nn.functional.multilabel_soft_margin_loss(x, y),
                       Sample("int", (T(3, 4, dtype="int64"), T(3, 4, dtype="int64"))), NotImplementedError),
@@ -587,16 +587,16 @@ def _margin_loss_specs():
                    ErrorCase("invalid_reduction", _error("poisson_nll_loss", reduction="avg"), PAIR, ValueError),)),
         OpSpec(F_ + "poisson_nll_loss", poisson, (Sample("integers", (T(3, 4), T(3, 4, domain="positive"))),),
                ("int64",), variant="integer", grad=False),
-        OpSpec(F_ + "gaussian_nll_loss", gaussian, GAUSSIAN_SAMPLES, FLOATS, tolerances=(HALF_PRECISION_BACKWARD,),
+        OpSpec(F_ + "gaussian_nll_loss", gaussian, GAUSSIAN_SAMPLES, WITH_INT, tolerances=(HALF_PRECISION_BACKWARD,),
                errors=GAUSSIAN_ERRORS),
         # var below eps is clamped without a gradient (torch's no_grad clamp_): the gradient is var's, unclamped,
         # where finite differences see the clamp
         OpSpec(F_ + "gaussian_nll_loss", gaussian,
                (Sample("eps_clamps_var", (T(3, 4), T(3, 4), T(3, 4, domain="positive")), {"eps": 1.0}),), FLOATS,
                variant="clamped", gradcheck=False, gradgrad=False, tolerances=(HALF_PRECISION_BACKWARD,)),
-        OpSpec(F_ + "triplet_margin_loss", _call("triplet_margin_loss"), TRIPLET_SAMPLES, FLOATS,
+        OpSpec(F_ + "triplet_margin_loss", _call("triplet_margin_loss"), TRIPLET_SAMPLES, WITH_INT,
                tolerances=(HALF_PRECISION_BACKWARD,), errors=_triplet_errors("triplet_margin_loss")),
-        OpSpec(F_ + "triplet_margin_with_distance_loss", triplet_with_distance, TRIPLET_DISTANCE_SAMPLES, FLOATS,
+        OpSpec(F_ + "triplet_margin_with_distance_loss", triplet_with_distance, TRIPLET_DISTANCE_SAMPLES, WITH_INT,
                tolerances=(HALF_PRECISION_BACKWARD,), errors=_triplet_errors("triplet_margin_with_distance_loss")),
     ]
 

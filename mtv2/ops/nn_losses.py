@@ -20,7 +20,7 @@ from ._surface import public
 from .activation import logsigmoid
 from .elementwise import log, minimum, sign, where
 from .pointwise_math import clamp_min, log1p
-from .reduction import norm
+from .nn_layers import pairwise_distance
 from .views import broadcast_tensors
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -366,7 +366,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: torch.Size({list(input1.shape)}), input2: torch.Size({list(input2.shape)}), "
                            f"target: torch.Size({list(target.shape)}) ")
-    return _apply_reduction((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    # margin reaches ATen as a double: an integer margin still makes integer inputs' losses float
+    return _apply_reduction((-target * (input1 - input2) + float(margin)).clamp_min(0), reduction)
 
 
 @public(function=False, functional=True)
@@ -570,12 +571,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _apply_reduction(losses, reduction)
 
 
-# ---------------------------------------------------------------- triplet losses
-
-def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
-    """ATen's pairwise_distance: the p-norm of x1 - x2 + eps over the last dim of the broadcast."""
-    return norm(x1 - x2 + eps, p, max(x1.dim(), x2.dim()) - 1)
-
+# ---------------------------------------------------------------- triplet losses (ATen's, with its pairwise_distance)
 
 def _check_triplet_dims(anchor, positive, negative):
     if not (anchor.dim() == positive.dim() == negative.dim()):
@@ -593,10 +589,10 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     _check_triplet_dims(anchor, positive, negative)
-    positive_distance = _pairwise_distance(anchor, positive, p, eps)
-    negative_distance = _pairwise_distance(anchor, negative, p, eps)
+    positive_distance = pairwise_distance(anchor, positive, p, eps)
+    negative_distance = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        negative_distance = minimum(negative_distance, _pairwise_distance(positive, negative, p, eps))
+        negative_distance = minimum(negative_distance, pairwise_distance(positive, negative, p, eps))
     return _apply_reduction((margin + positive_distance - negative_distance).clamp_min(0), reduction)
 
 
@@ -610,7 +606,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     _check_triplet_dims(anchor, positive, negative)
-    distance = distance_function if distance_function is not None else _pairwise_distance
+    distance = distance_function if distance_function is not None else pairwise_distance
     positive_distance = distance(anchor, positive)
     negative_distance = distance(anchor, negative)
     if swap:

@@ -1,6 +1,7 @@
 """The loss modules: each keeps its options (and its class weights as buffers) and calls its functional."""
 from .. import functional_losses as F
 from ...ops import nn_losses as margin_losses
+from .distance import PairwiseDistance
 from .module import Module
 
 
@@ -200,8 +201,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         if margin <= 0:
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                              "instead")
-        # torch stores a PairwiseDistance() module when none is given; None runs the same default distance
-        self.distance_function = distance_function
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
         self.margin = margin
         self.swap = swap
 
