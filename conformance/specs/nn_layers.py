@@ -514,6 +514,351 @@ NORMALIZE_SPECS = [
                              AttributeError))),
 ]
 
+# ================================================================ group_norm, rms_norm, instance_norm, local_response
+
+GROUP_NORM_SAMPLES = (Sample("3d", (T(2, 6, 5),)), Sample("4d", (T(2, 6, 2, 3),)),
+                      Sample("transposed", (T(2, 6, 4, layout="transposed"),)), Sample("size0_batch", (T(0, 6, 3),)))
+GROUP_NORM_MODULES = (
+    ("", lambda fw: fw.nn.GroupNorm(3, 6)),
+    ("one_group", lambda fw: fw.nn.GroupNorm(1, 6, eps=1e-3)),
+    ("instance_like", lambda fw: fw.nn.GroupNorm(6, 6)),
+    ("no_affine", lambda fw: fw.nn.GroupNorm(2, 6, affine=False)),
+    ("no_bias", lambda fw: fw.nn.GroupNorm(2, 6, bias=False)),
+)
+GROUP_NORM_ERRORS = (
+    ErrorCase("channels_not_divisible", lambda fw, x: F(fw).group_norm(x, 4), Sample("6_channels", (T(2, 6, 3),)),
+              RuntimeError),
+    ErrorCase("1d_input", lambda fw, x: F(fw).group_norm(x, 1), Sample("vector", (T(3),)), RuntimeError),
+    ErrorCase("one_value_per_group", lambda fw, x: F(fw).group_norm(x, 2), Sample("1x2x1", (T(1, 2, 1),)),
+              ValueError),
+    ErrorCase("weight_wrong_size", lambda fw, x, w: F(fw).group_norm(x, 2, w), Sample("w5", (T(2, 6, 3), T(5))),
+              RuntimeError),
+    ErrorCase("integer_input", lambda fw, x: F(fw).group_norm(x, 2), Sample("int", (T(2, 6, 3, dtype="int64"),)),
+              NotImplementedError),
+    ErrorCase("half_weight_float_input", lambda fw, x, w: F(fw).group_norm(x, 2, w.half()),
+              Sample("mixed", (T(2, 6, 3), T(6))), RuntimeError),
+    ErrorCase("module_channels_not_divisible", lambda fw: fw.nn.GroupNorm(4, 6), Sample("4_groups", ()), ValueError),
+)
+RMS_NORM_SAMPLES = (Sample("batch", (T(3, 4),)), Sample("3d", (T(2, 3, 4),)), Sample("vector", (T(4),)),
+                    Sample("transposed", (T(4, 4, layout="transposed"),)), Sample("size0_batch", (T(0, 4),)))
+RMS_NORM_ERRORS = (
+    ErrorCase("wrong_trailing_shape", lambda fw, x: fw.nn.RMSNorm(4)(x), Sample("2x5", (T(2, 5),)), RuntimeError),
+    ErrorCase("normalized_shape_int", lambda fw, x: F(fw).rms_norm(x, 4), Sample("int_shape", (T(2, 4),)),
+              TypeError),
+    ErrorCase("weight_wrong_shape", lambda fw, x, w: F(fw).rms_norm(x, (4,), w), Sample("w3", (T(2, 4), T(3))),
+              RuntimeError),
+    ErrorCase("empty_shape", lambda fw, x: F(fw).rms_norm(x, []), Sample("2x4", (T(2, 4),)), RuntimeError),
+    ErrorCase("integer_input", lambda fw, x: F(fw).rms_norm(x, (4,)), Sample("int", (T(2, 4, dtype="int64"),)),
+              NotImplementedError),
+)
+INSTANCE_NORM_MODULES = (
+    ("nn.InstanceNorm1d", "", lambda fw: fw.nn.InstanceNorm1d(3), (Sample("3d", (T(2, 3, 5),)),
+                                                                  Sample("unbatched", (T(3, 5),)))),
+    ("nn.InstanceNorm1d", "affine_running_stats",
+     lambda fw: _with_running_stats(fw, fw.nn.InstanceNorm1d(3, affine=True, track_running_stats=True)),
+     (Sample("3d", (T(2, 3, 5),)), Sample("transposed", (T(3, 3, 4, layout="transposed"),)))),
+    ("nn.InstanceNorm1d", "momentum_none",
+     lambda fw: _with_running_stats(fw, fw.nn.InstanceNorm1d(3, momentum=None, track_running_stats=True)),
+     (Sample("3d", (T(2, 3, 5),)),)),
+    ("nn.InstanceNorm2d", "", lambda fw: fw.nn.InstanceNorm2d(3, eps=1e-3), (Sample("4d", (T(2, 3, 2, 3),)),
+                                                                           Sample("unbatched", (T(3, 2, 3),)))),
+    ("nn.InstanceNorm2d", "affine_running_stats",
+     lambda fw: _with_running_stats(fw, fw.nn.InstanceNorm2d(3, affine=True, track_running_stats=True)),
+     (Sample("4d", (T(2, 3, 2, 3),)),)),
+    ("nn.InstanceNorm3d", "affine", lambda fw: fw.nn.InstanceNorm3d(3, affine=True, bias=False),
+     (Sample("5d", (T(2, 3, 2, 2, 2),)), Sample("unbatched", (T(3, 2, 2, 2),)))),
+)
+INSTANCE_NORM_ERRORS = (
+    ErrorCase("4d_input", lambda fw, x: fw.nn.InstanceNorm1d(3)(x), Sample("4d", (T(2, 3, 2, 2),)), ValueError),
+    ErrorCase("affine_wrong_channels", lambda fw, x: fw.nn.InstanceNorm2d(4, affine=True)(x),
+              Sample("3_channels", (T(2, 3, 2, 2),)), ValueError),
+    ErrorCase("one_spatial_element", lambda fw, x: fw.nn.InstanceNorm1d(3)(x), Sample("2x3x1", (T(2, 3, 1),)),
+              ValueError),
+    ErrorCase("eval_without_running_stats", lambda fw, x: F(fw).instance_norm(x, use_input_stats=False),
+              Sample("2x3x4", (T(2, 3, 4),)), RuntimeError),
+    ErrorCase("running_mean_wrong_size", lambda fw, x, m, v: F(fw).instance_norm(x, m, v),
+              Sample("mean2", (T(2, 3, 4), T(2), T(2))), RuntimeError),
+)
+
+
+def _instance_norm_functional(fw, x, mean, var, w, b, **kw):
+    return F(fw).instance_norm(x, mean, var, w, b, **kw), mean, var
+
+
+# torch's 4-D local_response_norm runs avg_pool3d, which has no half CPU kernel (an error case below)
+LRN_SAMPLES = (Sample("3d", (T(2, 5, 4),)), Sample("4d", (T(2, 5, 3, 2),), only_dtypes=("float32", "float64")),
+               Sample("transposed_3d", (T(4, 5, 4, layout="transposed"),)), Sample("size0", (T(0, 5, 4),)))
+LRN_MODULES = (("", lambda fw: fw.nn.LocalResponseNorm(3)),
+               ("size2_options", lambda fw: fw.nn.LocalResponseNorm(2, alpha=0.5, beta=0.5, k=2.0)),
+               ("size_larger_than_channels", lambda fw: fw.nn.LocalResponseNorm(7, alpha=0.1)))
+
+NORM_SPECS = [
+    *(spec for variant, build in GROUP_NORM_MODULES
+      for spec in ModuleSpec("nn.GroupNorm", build, GROUP_NORM_SAMPLES, ALL_FLOATING, variant=variant)),
+    OpSpec("nn.functional.group_norm", lambda fw, x, w, b, **kw: F(fw).group_norm(x, 2, w, b, **kw),
+           (Sample("affine", (T(3, 4, 5), T(4), T(4))),
+            Sample("eps", (T(2, 4, 2, 2), T(4), T(4)), {"eps": 1e-2}),
+            Sample("strided_input", (T(2, 4, 3, layout="strided"), T(4), T(4))),
+            Sample("expanded_input", (T(2, 4, 3, layout="expanded"), T(4), T(4)))),
+           ALL_FLOATING, tolerances=(HALF_PRECISION_BACKWARD,), errors=GROUP_NORM_ERRORS),
+    OpSpec("nn.functional.group_norm", lambda fw, x: F(fw).group_norm(x, 3),
+           (Sample("no_affine", (T(2, 6, 4),)),), ALL_FLOATING, variant="no_affine",
+           tolerances=(HALF_PRECISION_BACKWARD,)),
+    # torch accepts float32 parameters with a half input: computed in float32, the result in the half type
+    OpSpec("nn.functional.group_norm", lambda fw, x, w, b: F(fw).group_norm(x, 2, w, b),
+           (Sample("float32_parameters", (T(2, 4, 3), T(4, dtype="float32"), T(4, dtype="float32"))),),
+           ("float16", "bfloat16"), variant="mixed_dtype", tolerances=(HALF_PRECISION_BACKWARD,),
+           xfails=(XFail("half input with float32 parameters: torch's mixed-dtype double backward rounds its terms to "
+                         "bfloat16 in its own order; one element differs by one bfloat16 ulp", checks=("gradgrad",),
+                         dtypes=("bfloat16",)),)),
+    *ModuleSpec("nn.RMSNorm", lambda fw: fw.nn.RMSNorm(4), RMS_NORM_SAMPLES, ALL_FLOATING, errors=RMS_NORM_ERRORS),
+    *ModuleSpec("nn.RMSNorm", lambda fw: fw.nn.RMSNorm((3, 4), eps=1e-3), RMS_NORM_SAMPLES[1:2], ALL_FLOATING,
+                variant="shape_3x4_eps"),
+    *ModuleSpec("nn.RMSNorm", lambda fw: fw.nn.RMSNorm(4, elementwise_affine=False), RMS_NORM_SAMPLES[:2],
+                ALL_FLOATING, variant="no_affine"),
+    OpSpec("nn.functional.rms_norm", lambda fw, x, w, shape, **kw: F(fw).rms_norm(x, shape, w, **kw),
+           (Sample("affine", (T(3, 4), T(4), Arg(value=(4,)))),
+            Sample("affine_2d_shape", (T(2, 3, 4), T(3, 4), Arg(value=[3, 4])), {"eps": 1e-6}),
+            Sample("expanded_input", (T(3, 4, layout="expanded"), T(4), Arg(value=(4,)))),
+            Sample("offset_input", (T(2, 3, layout="offset"), T(3), Arg(value=(3,))))),
+           ALL_FLOATING, tolerances=(HALF_PRECISION_BACKWARD,)),
+    OpSpec("nn.functional.rms_norm", lambda fw, x, w: F(fw).rms_norm(x, (4,), w),
+           (Sample("float32_weight", (T(3, 4), T(4, dtype="float32"))),), ("float16", "bfloat16"),
+           variant="mixed_dtype", tolerances=(HALF_PRECISION_BACKWARD,)),
+    *(spec for name, variant, build, samples in INSTANCE_NORM_MODULES
+      for spec in ModuleSpec(name, build, samples, ALL_FLOATING, variant=variant, tolerances=BATCH_NORM_HALF,
+                             errors=INSTANCE_NORM_ERRORS if (name, variant) == ("nn.InstanceNorm1d", "") else ())),
+    *ModuleSpec("nn.InstanceNorm1d", lambda fw: _with_running_stats(fw, fw.nn.InstanceNorm1d(
+        3, momentum=0.3, track_running_stats=True)), (Sample("3d", (T(2, 3, 5),)),), ("float32", "float64"),
+        variant="two_steps", call=_twice, modes=("train",)),
+    OpSpec("nn.functional.instance_norm", _instance_norm_functional,
+           (Sample("train", (T(2, 3, 4), T(3, **NO_GRAD), T(3, domain="positive", **NO_GRAD), T(3), T(3)),
+                   {"momentum": 0.2}),
+            Sample("eval", (T(2, 3, 4), T(3, **NO_GRAD), T(3, domain="positive", **NO_GRAD), T(3), T(3)),
+                   {"use_input_stats": False}),
+            Sample("train_4d_eps", (T(2, 3, 2, 2), T(3, **NO_GRAD), T(3, domain="positive", **NO_GRAD), T(3), T(3)),
+                   {"eps": 1e-3})),
+           ALL_FLOATING, tolerances=BATCH_NORM_HALF),
+    OpSpec("nn.functional.instance_norm", lambda fw, x: F(fw).instance_norm(x),
+           (Sample("no_stats", (T(2, 3, 4),)), Sample("strided", (T(2, 3, 4, layout="strided"),))), ALL_FLOATING,
+           variant="no_stats", tolerances=BATCH_NORM_HALF),
+    *(spec for variant, build in LRN_MODULES
+      for spec in ModuleSpec("nn.LocalResponseNorm", build, LRN_SAMPLES, ALL_FLOATING, variant=variant)),
+    OpSpec("nn.functional.local_response_norm", lambda fw, x, **kw: F(fw).local_response_norm(x, 2, **kw),
+           (Sample("3d", (T(2, 4, 3),)), Sample("5d", (T(1, 4, 2, 2, 2),), {"k": 2.0}, only_dtypes=("float32",
+                                                                                                  "float64"))),
+           ALL_FLOATING + INTEGERS,
+           errors=(ErrorCase("2d_input", lambda fw, x: F(fw).local_response_norm(x, 2), Sample("2d", (T(3, 4),)),
+                             ValueError),
+                   ErrorCase("half_4d", lambda fw, x: F(fw).local_response_norm(x.half(), 2),
+                             Sample("4d", (T(1, 4, 2, 2),)), NotImplementedError))),
+]
+
+# ================================================================ BatchNorm2d, BatchNorm3d
+
+BATCH_NORM_ND_SPECS = [
+    *ModuleSpec("nn.BatchNorm2d", lambda fw: _with_running_stats(fw, fw.nn.BatchNorm2d(3)),
+                (Sample("4d", (T(2, 3, 2, 3),)), Sample("transposed", (T(2, 3, 3, 3, layout="transposed"),))),
+                ALL_FLOATING, tolerances=BATCH_NORM_HALF,
+                errors=(ErrorCase("3d_input", lambda fw, x: fw.nn.BatchNorm2d(3)(x), Sample("3d", (T(2, 3, 4),)),
+                                  ValueError),
+                        ErrorCase("one_value_per_channel", lambda fw, x: fw.nn.BatchNorm2d(3)(x),
+                                  Sample("1x3x1x1", (T(1, 3, 1, 1),)), ValueError))),
+    *ModuleSpec("nn.BatchNorm2d", lambda fw: fw.nn.BatchNorm2d(3, momentum=None, affine=False),
+                (Sample("4d", (T(2, 3, 2, 3),)),), ALL_FLOATING, variant="momentum_none_no_affine",
+                tolerances=BATCH_NORM_HALF),
+    *ModuleSpec("nn.BatchNorm3d", lambda fw: _with_running_stats(fw, fw.nn.BatchNorm3d(3, eps=1e-3)),
+                (Sample("5d", (T(2, 3, 2, 2, 2),)),), ALL_FLOATING, tolerances=BATCH_NORM_HALF,
+                errors=(ErrorCase("4d_input", lambda fw, x: fw.nn.BatchNorm3d(3)(x), Sample("4d", (T(2, 3, 2, 2),)),
+                                  ValueError),)),
+    *ModuleSpec("nn.BatchNorm3d", lambda fw: fw.nn.BatchNorm3d(3, track_running_stats=False),
+                (Sample("5d", (T(2, 3, 2, 1, 2),)),), ALL_FLOATING, variant="no_running_stats",
+                tolerances=BATCH_NORM_HALF),
+]
+
+# ================================================================ distances, bilinear
+
+DISTANCE_PAIRS = (Sample("2d", (T(3, 5), T(3, 5))), Sample("broadcast", (T(2, 3, 5), T(3, 1))),
+                  Sample("transposed", (T(4, 4, layout="transposed"), T(4, 4))),
+                  Sample("vectors", (T(5), T(5))))
+DISTANCE_SPECS = [
+    OpSpec("nn.functional.cosine_similarity", lambda fw, a, b, **kw: F(fw).cosine_similarity(a, b, **kw),
+           (*DISTANCE_PAIRS[:3], Sample("dim_minus1", (T(2, 3, 4), T(2, 3, 4)), {"dim": -1}),
+            Sample("vectors_dim0", (T(5), T(5)), {"dim": 0}),
+            Sample("eps_large", (T(3, 4), T(3, 4)), {"eps": 10.0})),
+           ALL_FLOATING, tolerances=(HALF_PRECISION_BACKWARD,),
+           xfails=(XFail("eps larger than the norms: torch clamps them to eps in place under no_grad, so its gradient "
+                         "(and mtv2's, which follows it) is that of the unclamped x / |x|, not the derivative finite "
+                         "differences see", checks=("gradcheck",), variants=("eps_large",)),),
+           errors=(ErrorCase("shapes_mismatch", lambda fw, a, b: F(fw).cosine_similarity(a, b),
+                             Sample("2x3_4x3", (T(2, 3), T(4, 3))), RuntimeError),
+                   ErrorCase("integer_inputs", lambda fw, a, b: F(fw).cosine_similarity(a, b),
+                             Sample("int", (T(2, 3, dtype="int64"), T(2, 3, dtype="int64"))), RuntimeError),
+                   ErrorCase("dim_out_of_range", lambda fw, a, b: F(fw).cosine_similarity(a, b, dim=2),
+                             Sample("2d", (T(2, 3), T(2, 3))), IndexError))),
+    # a zero row: torch clamps the norm to eps in place under no_grad, so the gradient is that of x / |x| anyway
+    OpSpec("nn.functional.cosine_similarity", lambda fw, a, b: F(fw).cosine_similarity(a * fw.tensor(
+        [[0.0], [1.0]], dtype=a.dtype), b), (Sample("zero_row", (T(2, 3), T(2, 3))),), ("float32", "float64"),
+        variant="zero_row", gradcheck=False, gradgrad=False),
+    OpSpec("torch.cosine_similarity", lambda fw, a, b: fw.cosine_similarity(a, b, 0),
+           (Sample("dim0", (T(3, 4), T(3, 4))),), ("float32", "float64")),
+    OpSpec("nn.functional.pairwise_distance", lambda fw, a, b, **kw: F(fw).pairwise_distance(a, b, **kw),
+           (*DISTANCE_PAIRS, Sample("p1_keepdim", (T(3, 5), T(3, 5)), {"p": 1.0, "keepdim": True}),
+            Sample("p3_eps", (T(3, 5), T(3, 5)), {"p": 3.0, "eps": 1e-3}),
+            Sample("p_inf", (T(3, 5), T(3, 5)), {"p": float("inf")})),
+           ALL_FLOATING, tolerances=(HALF_PRECISION_BACKWARD,),
+           errors=(ErrorCase("shapes_mismatch", lambda fw, a, b: F(fw).pairwise_distance(a, b),
+                             Sample("2x3_4x3", (T(2, 3), T(4, 3))), RuntimeError),)),
+    OpSpec("nn.functional.pairwise_distance", lambda fw, a, b: F(fw).pairwise_distance(a, b),
+           (Sample("int", (T(2, 3, dtype="int64"), T(2, 3, dtype="int64"))),), ("int64",), variant="integer",
+           grad=False),
+    OpSpec("nn.functional.pdist", lambda fw, x, **kw: F(fw).pdist(x, **kw),
+           (Sample("p2", (T(4, 3),)), Sample("p1", (T(4, 3),), {"p": 1.0}), Sample("p3", (T(4, 3),), {"p": 3.0}),
+            Sample("p_inf", (T(4, 3),), {"p": float("inf")}), Sample("transposed", (T(4, 4, layout="transposed"),)),
+            Sample("one_row", (T(1, 3),))),
+           ("float32", "float64"),
+           errors=(ErrorCase("1d_input", lambda fw, x: F(fw).pdist(x), Sample("vector", (T(3),)), RuntimeError),
+                   ErrorCase("negative_p", lambda fw, x: F(fw).pdist(x, -1.0), Sample("p_minus1", (T(3, 2),)),
+                             RuntimeError),
+                   ErrorCase("integer_input", lambda fw, x: F(fw).pdist(x), Sample("int", (T(3, 2, dtype="int64"),)),
+                             RuntimeError),
+                   ErrorCase("half_input", lambda fw, x: F(fw).pdist(x.half()), Sample("half", (T(3, 2),)),
+                             NotImplementedError))),
+    # p = 0 counts the differing coordinates: torch's gradient is zero, finite differences see steps at zero only
+    OpSpec("nn.functional.pdist", lambda fw, x: F(fw).pdist(x, 0.0), (Sample("p0", (T(4, 3),)),),
+           ("float32", "float64"), variant="p0"),
+    *ModuleSpec("nn.CosineSimilarity", lambda fw: fw.nn.CosineSimilarity(), DISTANCE_PAIRS[:3], ALL_FLOATING),
+    *ModuleSpec("nn.CosineSimilarity", lambda fw: fw.nn.CosineSimilarity(dim=0, eps=1e-3), DISTANCE_PAIRS[3:],
+                ALL_FLOATING, variant="dim0"),
+    *ModuleSpec("nn.PairwiseDistance", lambda fw: fw.nn.PairwiseDistance(), DISTANCE_PAIRS, ALL_FLOATING),
+    *ModuleSpec("nn.PairwiseDistance", lambda fw: fw.nn.PairwiseDistance(p=1.0, eps=0.0, keepdim=True),
+                DISTANCE_PAIRS[:2], ALL_FLOATING, variant="p1_keepdim"),
+]
+
+BILINEAR_SAMPLES = (Sample("batch", (T(2, 3), T(2, 4))), Sample("3d", (T(2, 2, 3), T(2, 2, 4))),
+                    Sample("vectors", (T(3), T(4))),
+                    Sample("transposed", (T(3, 3, layout="transposed"), T(3, 4))))
+BILINEAR_SPECS = [
+    *ModuleSpec("nn.Bilinear", lambda fw: fw.nn.Bilinear(3, 4, 5), BILINEAR_SAMPLES, ALL_FLOATING,
+                errors=(ErrorCase("batch_mismatch", lambda fw, a, b: fw.nn.Bilinear(3, 4, 5)(a, b),
+                                  Sample("2_and_3", (T(2, 3), T(3, 4))), RuntimeError),
+                        ErrorCase("in2_mismatch", lambda fw, a, b: fw.nn.Bilinear(3, 4, 5)(a, b),
+                                  Sample("in2_5", (T(2, 3), T(2, 5))), RuntimeError),
+                        ErrorCase("rank_mismatch", lambda fw, a, b: fw.nn.Bilinear(3, 4, 5)(a, b),
+                                  Sample("2d_3d", (T(2, 3), T(2, 2, 4))), RuntimeError),
+                        ErrorCase("in1_features_zero", lambda fw: fw.nn.Bilinear(0, 4, 5), Sample("zero", ()),
+                                  ValueError))),
+    *ModuleSpec("nn.Bilinear", lambda fw: fw.nn.Bilinear(3, 4, 2, bias=False), BILINEAR_SAMPLES[:2], ALL_FLOATING,
+                variant="no_bias"),
+    OpSpec("nn.functional.bilinear", lambda fw, a, b, w, bias: F(fw).bilinear(a, b, w, bias),
+           (Sample("batch", (T(3, 2), T(3, 4), T(5, 2, 4), T(5))),
+            Sample("strided_weight", (T(2, 3), T(2, 3), T(2, 3, 3, layout="strided"), T(2)))),
+           ALL_FLOATING + INTEGERS, tolerances=(HALF_PRECISION_BACKWARD,),
+           errors=(ErrorCase("bias_wrong_size", lambda fw, a, b, w, bias: F(fw).bilinear(a, b, w, bias),
+                             Sample("bias4", (T(2, 3), T(2, 4), T(5, 3, 4), T(4))), RuntimeError),
+                   ErrorCase("dtype_mismatch", lambda fw, a, b, w: F(fw).bilinear(a, b.double(), w),
+                             Sample("float_double", (T(2, 3), T(2, 4), T(5, 3, 4))), RuntimeError))),
+]
+
+# ================================================================ shuffles, flatten, padding
+
+SHUFFLE_SPECS = [
+    OpSpec("nn.functional.pixel_shuffle", lambda fw, x, r: F(fw).pixel_shuffle(x, r),
+           (Sample("r2", (T(2, 8, 2, 3), Arg(value=2))), Sample("r3_batch_dims", (T(2, 1, 9, 2, 2), Arg(value=3))),
+            Sample("unbatched", (T(4, 2, 2), Arg(value=2))), Sample("r1", (T(1, 3, 2, 2), Arg(value=1))),
+            Sample("transposed", (T(1, 4, 4, 4, layout="transposed"), Arg(value=2)))),
+           ALL_FLOATING + INTEGERS,
+           errors=(ErrorCase("2d_input", lambda fw, x: F(fw).pixel_shuffle(x, 2), Sample("2d", (T(4, 4),)),
+                             RuntimeError),
+                   ErrorCase("channels_not_divisible", lambda fw, x: F(fw).pixel_shuffle(x, 2),
+                             Sample("3_channels", (T(1, 3, 2, 2),)), RuntimeError),
+                   ErrorCase("zero_factor", lambda fw, x: F(fw).pixel_shuffle(x, 0), Sample("r0", (T(1, 4, 2, 2),)),
+                             RuntimeError))),
+    OpSpec("nn.functional.pixel_unshuffle", lambda fw, x, r: F(fw).pixel_unshuffle(x, r),
+           (Sample("r2", (T(2, 2, 4, 6), Arg(value=2))), Sample("r3_batch_dims", (T(2, 1, 1, 3, 6), Arg(value=3))),
+            Sample("unbatched", (T(1, 4, 2), Arg(value=2))), Sample("strided", (T(1, 4, 4, layout="strided"),
+                                                                               Arg(value=2)))),
+           ALL_FLOATING + INTEGERS,
+           errors=(ErrorCase("height_not_divisible", lambda fw, x: F(fw).pixel_unshuffle(x, 2),
+                             Sample("h3", (T(1, 4, 3, 2),)), RuntimeError),
+                   ErrorCase("width_not_divisible", lambda fw, x: F(fw).pixel_unshuffle(x, 2),
+                             Sample("w3", (T(1, 4, 2, 3),)), RuntimeError),
+                   ErrorCase("zero_factor", lambda fw, x: F(fw).pixel_unshuffle(x, 0),
+                             Sample("r0", (T(1, 4, 2, 2),)), RuntimeError))),
+    *ModuleSpec("nn.PixelShuffle", lambda fw: fw.nn.PixelShuffle(2), (Sample("4d", (T(2, 8, 2, 3),)),), ALL_FLOATING),
+    *ModuleSpec("nn.PixelUnshuffle", lambda fw: fw.nn.PixelUnshuffle(2), (Sample("4d", (T(2, 2, 4, 6),)),),
+                ALL_FLOATING),
+    OpSpec("nn.functional.channel_shuffle", lambda fw, x, g: F(fw).channel_shuffle(x, g),
+           (Sample("g2", (T(2, 6, 3), Arg(value=2))), Sample("g3_4d", (T(1, 6, 2, 2), Arg(value=3))),
+            Sample("g1", (T(2, 4, 3), Arg(value=1))), Sample("transposed", (T(3, 3, 4, layout="transposed"),
+                                                                             Arg(value=3)))),
+           ALL_FLOATING + INTEGERS,
+           errors=(ErrorCase("2d_input", lambda fw, x: F(fw).channel_shuffle(x, 2), Sample("2d", (T(1, 4),)),
+                             RuntimeError),
+                   ErrorCase("not_divisible", lambda fw, x: F(fw).channel_shuffle(x, 3), Sample("4_channels",
+                                                                                             (T(1, 4, 2),)),
+                             RuntimeError),
+                   ErrorCase("zero_groups", lambda fw, x: F(fw).channel_shuffle(x, 0), Sample("g0", (T(1, 4, 2),)),
+                             RuntimeError))),
+    OpSpec("nn.functional.native_channel_shuffle", lambda fw, x: F(fw).native_channel_shuffle(x, 2),
+           (Sample("g2", (T(2, 6, 3),)),), ALL_FLOATING, gradcheck=False, gradgrad=False,
+           xfails=(XFail("torch's native_channel_shuffle has no derivative (backward raises 'derivative for "
+                         "aten::native_channel_shuffle is not implemented'); mtv2's is channel_shuffle's composite and "
+                         "differentiates", checks=("backward",)),)),
+    *ModuleSpec("nn.ChannelShuffle", lambda fw: fw.nn.ChannelShuffle(2), (Sample("3d", (T(2, 6, 3),)),),
+                ALL_FLOATING),
+]
+
+FLATTEN_SPECS = [
+    *ModuleSpec("nn.Flatten", lambda fw: fw.nn.Flatten(), (Sample("3d", (T(2, 3, 4),)),
+                                                            Sample("transposed", (T(3, 4, layout="transposed"),))),
+                ALL_FLOATING),
+    *ModuleSpec("nn.Flatten", lambda fw: fw.nn.Flatten(0, 1), (Sample("3d", (T(2, 3, 4),)),), ("float32",),
+                variant="dims_0_1"),
+    *ModuleSpec("nn.Unflatten", lambda fw: fw.nn.Unflatten(1, (2, 3)), (Sample("2d", (T(4, 6),)),
+                                                                         Sample("3d", (T(2, 6, 2),))), ALL_FLOATING,
+                errors=(ErrorCase("list_of_floats", lambda fw: fw.nn.Unflatten(1, [2.0, 3]), Sample("float", ()),
+                                  TypeError),
+                        ErrorCase("int_size", lambda fw: fw.nn.Unflatten(1, 6), Sample("int", ()), TypeError),
+                        ErrorCase("wrong_product", lambda fw, x: fw.nn.Unflatten(1, (4, 2))(x),
+                                  Sample("6", (T(2, 6),)), RuntimeError))),
+    *ModuleSpec("nn.Unflatten", lambda fw: fw.nn.Unflatten(-1, [2, -1]), (Sample("2d", (T(4, 6),)),), ("float32",),
+                variant="inferred"),
+]
+
+PADDING_MODULES = (
+    ("nn.ConstantPad1d", lambda fw: fw.nn.ConstantPad1d((1, 2), 3.5), (T(2, 3, 4), T(3, 4))),
+    ("nn.ConstantPad2d", lambda fw: fw.nn.ConstantPad2d(1, -1.0), (T(1, 2, 3, 3), T(2, 3, 3))),
+    ("nn.ConstantPad3d", lambda fw: fw.nn.ConstantPad3d((1, 0, 0, 1, 2, 0), 0.5), (T(1, 2, 2, 2, 2), T(2, 2, 2, 2))),
+    ("nn.ZeroPad1d", lambda fw: fw.nn.ZeroPad1d(2), (T(2, 3, 4), T(3, 4))),
+    ("nn.ZeroPad2d", lambda fw: fw.nn.ZeroPad2d((1, 1, 2, -1)), (T(1, 2, 3, 3), T(2, 3, 3))),
+    ("nn.ZeroPad3d", lambda fw: fw.nn.ZeroPad3d(1), (T(1, 2, 2, 2, 2), T(2, 2, 2, 2))),
+    ("nn.ReflectionPad1d", lambda fw: fw.nn.ReflectionPad1d((2, 1)), (T(2, 3, 4), T(3, 4))),
+    ("nn.ReflectionPad2d", lambda fw: fw.nn.ReflectionPad2d(1), (T(1, 2, 3, 3), T(2, 3, 3))),
+    ("nn.ReflectionPad3d", lambda fw: fw.nn.ReflectionPad3d((1, 0, 1, 1, 0, 1)), (T(1, 2, 2, 3, 2), T(2, 2, 3, 2))),
+    ("nn.ReplicationPad1d", lambda fw: fw.nn.ReplicationPad1d((2, 3)), (T(2, 3, 4), T(3, 4))),
+    ("nn.ReplicationPad2d", lambda fw: fw.nn.ReplicationPad2d(2), (T(1, 2, 3, 3), T(2, 3, 3))),
+    ("nn.ReplicationPad3d", lambda fw: fw.nn.ReplicationPad3d(1), (T(1, 2, 2, 2, 2), T(2, 2, 2, 2))),
+    ("nn.CircularPad1d", lambda fw: fw.nn.CircularPad1d((1, 3)), (T(2, 3, 4), T(3, 4))),
+    ("nn.CircularPad2d", lambda fw: fw.nn.CircularPad2d(1), (T(1, 2, 3, 3), T(2, 3, 3))),
+    ("nn.CircularPad3d", lambda fw: fw.nn.CircularPad3d((1, 1, 0, 1, 1, 0)), (T(1, 2, 2, 2, 2), T(2, 2, 2, 2))),
+)
+PADDING_ERRORS = {
+    "nn.CircularPad2d": (ErrorCase("2d_input", lambda fw, x: fw.nn.CircularPad2d(1)(x), Sample("2d", (T(3, 3),)),
+                                   ValueError),),
+    "nn.ReflectionPad1d": (ErrorCase("padding_too_large", lambda fw, x: fw.nn.ReflectionPad1d(4)(x),
+                                     Sample("length4", (T(2, 3, 4),)), RuntimeError),),
+    "nn.ReplicationPad2d": (ErrorCase("5d_input", lambda fw, x: fw.nn.ReplicationPad2d(1)(x),
+                                      Sample("5d", (T(1, 1, 2, 2, 2),)), NotImplementedError),),
+    "nn.ConstantPad1d": (ErrorCase("padding_wrong_length", lambda fw, x: fw.nn.ConstantPad1d((1, 2, 3), 0.0)(x),
+                                   Sample("three_numbers", (T(2, 3, 4),)), RuntimeError),),
+}
+PADDING_SPECS = [
+    spec for name, build, (batched, unbatched) in PADDING_MODULES
+    for spec in ModuleSpec(name, build, (Sample("batched", (batched,)), Sample("unbatched", (unbatched,))),
+                           ALL_FLOATING, modes=("train",), errors=PADDING_ERRORS.get(name, ()))
+]
+
 # ================================================================ reprs (extra_repr as torch's)
 
 REPRS = (
@@ -530,6 +875,23 @@ REPRS = (
     ("nn.LayerNorm", "no_bias", lambda fw: fw.nn.LayerNorm([4], bias=False)),
     *(("nn.Conv1d", variant or "default", build) for variant, build in CONV_MODULES),
     *(("nn.BatchNorm1d", variant or "default", build) for variant, build in BATCH_NORM_MODULES),
+    *(("nn.GroupNorm", variant or "default", build) for variant, build in GROUP_NORM_MODULES),
+    *((name, variant or "default", build) for name, variant, build, _ in INSTANCE_NORM_MODULES),
+    *(("nn.LocalResponseNorm", variant or "default", build) for variant, build in LRN_MODULES),
+    *((name, "default", build) for name, build, _ in PADDING_MODULES),
+    ("nn.RMSNorm", "default", lambda fw: fw.nn.RMSNorm(4)),
+    ("nn.RMSNorm", "variants", lambda fw: fw.nn.RMSNorm([3, 4], eps=1e-3, elementwise_affine=False)),
+    ("nn.BatchNorm2d", "default", lambda fw: fw.nn.BatchNorm2d(3)),
+    ("nn.BatchNorm3d", "variants", lambda fw: fw.nn.BatchNorm3d(3, momentum=None, affine=False)),
+    ("nn.Bilinear", "default", lambda fw: fw.nn.Bilinear(3, 4, 5)),
+    ("nn.Bilinear", "no_bias", lambda fw: fw.nn.Bilinear(3, 4, 5, bias=False)),
+    ("nn.CosineSimilarity", "default", lambda fw: fw.nn.CosineSimilarity(dim=0)),
+    ("nn.PairwiseDistance", "default", lambda fw: fw.nn.PairwiseDistance(p=1.0)),
+    ("nn.PixelShuffle", "default", lambda fw: fw.nn.PixelShuffle(3)),
+    ("nn.PixelUnshuffle", "default", lambda fw: fw.nn.PixelUnshuffle(2)),
+    ("nn.ChannelShuffle", "default", lambda fw: fw.nn.ChannelShuffle(2)),
+    ("nn.Flatten", "default", lambda fw: fw.nn.Flatten(0, 2)),
+    ("nn.Unflatten", "default", lambda fw: fw.nn.Unflatten(1, [2, 3])),
 )
 REPR_SPECS = [OpSpec(f"{name}.__repr__", lambda fw, build=build: repr(build(fw)), (Sample("repr", ()),),
                      ("float32",), variant=variant, grad=False) for name, variant, build in REPRS]
@@ -565,6 +927,11 @@ def _embedding_init(fw, padding_idx=None):
             module.weight.requires_grad)
 
 
+def _bilinear_init(fw):
+    module = fw.nn.Bilinear(100, 20, 300)   # weight and bias from U(+-1/sqrt(in1_features)): bound 1/10
+    return _uniform_facts(module.weight, 1 / 10), _uniform_facts(module.bias, 1 / 10)
+
+
 def _state(fw, build):
     """The module's state_dict (deterministic initial values: ones, zeros, running statistics)."""
     return dict(build(fw).state_dict())
@@ -595,7 +962,16 @@ INIT_SPECS = [
     OpSpec("nn.BatchNorm1d.reset_parameters",
            lambda fw: _state(fw, lambda fw: fw.nn.BatchNorm1d(3, track_running_stats=False)),
            (Sample("state", ()),), ("float32",), variant="no_running_stats", grad=False),
+    OpSpec("nn.GroupNorm.reset_parameters", lambda fw: _state(fw, lambda fw: fw.nn.GroupNorm(2, 4, bias=False)),
+           (Sample("state", ()),), ("float32",), grad=False),
+    OpSpec("nn.RMSNorm.reset_parameters", lambda fw: _state(fw, lambda fw: fw.nn.RMSNorm((2, 3), dtype=fw.float64)),
+           (Sample("state", ()),), ("float32",), grad=False),
+    OpSpec("nn.InstanceNorm2d.reset_parameters", lambda fw: _state(fw, lambda fw: fw.nn.InstanceNorm2d(
+        3, affine=True, track_running_stats=True)), (Sample("state", ()),), ("float32",), grad=False),
+    OpSpec("nn.Bilinear.reset_parameters", lambda fw: _bilinear_init(fw), (Sample("bounds", ()),), ("float32",),
+           grad=False),
 ]
 
 SPECS = [*LINEAR_SPECS, *EMBEDDING_SPECS, *LAYER_NORM_SPECS, *ACTIVATION_SPECS, *CONV_SPECS, *BATCH_NORM_SPECS,
-         *NORMALIZE_SPECS, *REPR_SPECS, *INIT_SPECS]
+         *NORMALIZE_SPECS, *NORM_SPECS, *BATCH_NORM_ND_SPECS, *DISTANCE_SPECS, *BILINEAR_SPECS, *SHUFFLE_SPECS,
+         *FLATTEN_SPECS, *PADDING_SPECS, *REPR_SPECS, *INIT_SPECS]

@@ -487,9 +487,11 @@ def _pad_by_copies(input, pad, mode):
     pairs = len(pad) // 2
     # torch pads the last 1, 2 or 3 dims of a (batch,) channel, spatial... tensor
     if input.ndim not in (pairs + 1, pairs + 2):
-        raise NotImplementedError(f"pad: padding size {len(pad)} is not supported for {input.ndim}D input tensor "
-                                  f"in mode '{mode}' (a 2D or 3D input takes padding size 2, 3D or 4D size 4, "
-                                  f"4D or 5D size 6)")
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\n"
+                                  "Supported combinations for non-constant padding:\n"
+                                  "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                                  "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                                  "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
     if mode != "circular":
         if input.dtype is _dtype.bool:
             kernel = "reflection" if mode == "reflect" else "replication"

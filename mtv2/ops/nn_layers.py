@@ -392,10 +392,12 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
                          f"dimensions)")
     if input.numel() == 0:
         return input
-    if input.dim() > 3 and input.dtype in (_dtype.float16, _dtype.bfloat16):
-        # torch's 4-D and higher path runs avg_pool3d, which has no half kernels on CPU
-        raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
-                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    # torch's 3-D path runs avg_pool2d (floating types and int64 on CPU), the 4-D and higher one avg_pool3d (float32,
+    # float64 and int64)
+    if input.dtype is not _dtype.int64 and (not input.dtype.is_floating_point or (
+            input.dim() > 3 and input.dtype in (_dtype.float16, _dtype.bfloat16))):
+        kernel = "avg_pool2d" if input.dim() == 3 else "avg_pool3d_out_frame"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
     squares = input.mul(input)
     channels = input.shape[1]
     padded = pad(squares.movedim(1, -1), (size // 2, (size - 1) // 2)).movedim(-1, 1)
@@ -424,7 +426,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
                            f"{_dtype.scalar_type_name(common)}")
     x1 = x1 if x1.dtype.is_floating_point else x1.to(common)
     x2 = x2 if x2.dtype.is_floating_point else x2.to(common)
-    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    from .views import _broadcast_pair
+    shape = _broadcast_pair(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = x1.expand(shape), x2.expand(shape)
     x1_norm = reduction.vector_norm(x1, 2, dim, keepdim=True).clone()
     x2_norm = reduction.vector_norm(x2, 2, dim, keepdim=True).clone()

@@ -16,8 +16,9 @@ class _InstanceNorm(_BatchNorm):
 
     def _check_input_dim(self, input):
         if input.dim() not in (self.no_batch_dim, self.no_batch_dim + 1):
-            raise ValueError(f"expected {self.no_batch_dim}D or {self.no_batch_dim + 1}D input (got {input.dim()}D "
-                             f"input)")
+            # torch's message, prefixed with the module's name (as BatchNorm1d's)
+            raise ValueError(f"{type(self).__name__}: expected {self.no_batch_dim}D or {self.no_batch_dim + 1}D input "
+                             f"(got {input.dim()}D input)")
 
     def _apply_instance_norm(self, input):
         return instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,

@@ -30,7 +30,8 @@ class _CircularPadNd(_PadNd):
     def forward(self, input):
         dims = self.sides // 2
         if input.dim() not in (dims + 1, dims + 2):
-            raise ValueError(f"expected {dims + 1}D or {dims + 2}D input (got {input.dim()}D input)")
+            raise ValueError(f"{type(self).__name__}: expected {dims + 1}D or {dims + 2}D input (got {input.dim()}D "
+                             f"input)")
         return pad(input, self.padding, "circular")
 
 
