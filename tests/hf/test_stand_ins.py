@@ -307,7 +307,7 @@ PROBES = {
     },
     "torch.nn": {
         "(absent layers)": ["isinstance(torch.nn.Linear(2, 2), (torch.nn.Conv2d, torch.nn.LSTM, torch.nn.GroupNorm))",
-                            "torch.nn.LSTM(1, 1)", "torch.nn.PReLU()"],
+                            "torch.nn.LSTM(1, 1)", "torch.nn.GRU(1, 1)"],
     },
 }
 
@@ -389,7 +389,7 @@ NOT_IMPLEMENTED = {
     "torch.nn.attention.flex_attention.flex_attention(torch.ones(1, 1, 4, 8), torch.ones(1, 1, 4, 8), "
     "torch.ones(1, 1, 4, 8))": "flex attention is not in mtv2",
     "torch.nn.LSTM(1, 1)": "the layer is not in mtv2",
-    "torch.nn.PReLU()": "the layer is not in mtv2",
+    "torch.nn.GRU(1, 1)": "the layer is not in mtv2",
 }
 
 EXPRESSIONS = [expression for names in PROBES.values() for expressions in names.values() for expression in expressions]
