@@ -783,6 +783,7 @@ def _declared_out_of_scope():
 OUT_OF_SCOPE = {
     **_declared_out_of_scope(),
     "to_copy": "a dtype conversion: the caller asks for the other dtype",
+    "native_channel_shuffle": "a permutation of channels: the values are moved, not computed",
     "strided_scatter_gather": "as_strided's gradient, by design through int64 storage indices of the window's "
                               "size: they would dominate the measurement",
     **dict.fromkeys(("values_at_indices", "scatter_to_indices"),

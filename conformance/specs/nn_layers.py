@@ -800,11 +800,9 @@ SHUFFLE_SPECS = [
                              RuntimeError),
                    ErrorCase("zero_groups", lambda fw, x: F(fw).channel_shuffle(x, 0), Sample("g0", (T(1, 4, 2),)),
                              RuntimeError))),
-    OpSpec("nn.functional.native_channel_shuffle", lambda fw, x: F(fw).native_channel_shuffle(x, 2),
-           (Sample("g2", (T(2, 6, 3),)),), ALL_FLOATING, gradcheck=False, gradgrad=False,
-           xfails=(XFail("torch's native_channel_shuffle has no derivative (backward raises 'derivative for "
-                         "aten::native_channel_shuffle is not implemented'); mtv2's is channel_shuffle's composite and "
-                         "differentiates", checks=("backward",)),)),
+    OpSpec("nn.functional.native_channel_shuffle", lambda fw, x: F(fw).native_channel_shuffle(x, 3),
+           (Sample("g3", (T(2, 6, 3),)), Sample("g3_transposed", (T(3, 3, 4, layout="transposed"),))),
+           ALL_FLOATING + INTEGERS, gradcheck=False, gradgrad=False),   # torch has no derivative: backward raises
     *ModuleSpec("nn.ChannelShuffle", lambda fw: fw.nn.ChannelShuffle(2), (Sample("3d", (T(2, 6, 3),)),),
                 ALL_FLOATING),
 ]

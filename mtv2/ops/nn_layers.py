@@ -520,7 +520,7 @@ def pixel_unshuffle(input, downscale_factor):
     return _copied(split.permute(order)).reshape(*batch, channels * r * r, height // r, width // r)
 
 
-def _channel_shuffle(input, groups):
+def _check_channel_shuffle(input, groups):
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
                            f"{list(input.shape)}")
@@ -530,22 +530,32 @@ def _channel_shuffle(input, groups):
     if channels % groups != 0:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} channels and {groups} "
                            f"groups.")
-    split = input.reshape(batch, groups, channels // groups, *input.shape[2:])
-    return _copied(split.transpose(1, 2)).reshape(input.shape)
 
 
 @public(functional=True)
 def channel_shuffle(input, groups):
     """torch.channel_shuffle: channels (g, C/g) regrouped as (C/g, g)."""
     check_tensor(input, "channel_shuffle", "input", 1)
-    return _channel_shuffle(input, groups)
+    _check_channel_shuffle(input, groups)
+    split = input.reshape(input.shape[0], groups, input.shape[1] // groups, *input.shape[2:])
+    return _copied(split.transpose(1, 2)).reshape(input.shape)
+
+
+@op("native_channel_shuffle", promotion=RAW)
+def _native_channel_shuffle(a, groups=1):
+    split = a.reshape(a.shape[0], groups, a.shape[1] // groups, *a.shape[2:])
+    return np.array(split.swapaxes(1, 2), order="C").reshape(a.shape)   # always a fresh copy, as torch's
+
+
+_native_channel_shuffle.no_derivative("aten::native_channel_shuffle")   # torch has none (channel_shuffle has)
 
 
 @public(functional=True)
 def native_channel_shuffle(input, groups):
     """torch.native_channel_shuffle: channel_shuffle's kernel, without the dispatch torch puts before it."""
     check_tensor(input, "native_channel_shuffle", "input", 1)
-    return _channel_shuffle(input, groups)
+    _check_channel_shuffle(input, groups)
+    return _native_channel_shuffle(input, groups=groups)
 
 
 # ================================================================ bilinear
