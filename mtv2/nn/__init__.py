@@ -8,6 +8,12 @@ from .modules import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, 
                       Tanhshrink, Threshold)
 from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
 from .modules import Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .modules import (Bilinear, BatchNorm2d, BatchNorm3d, ChannelShuffle, CosineSimilarity, Flatten, GroupNorm,
+                      InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, PairwiseDistance,
+                      PixelShuffle, PixelUnshuffle, RMSNorm, Unflatten)
+from .modules import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
+                      ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                      ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .modules import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 
 # ---- losses (modules/loss.py)
