@@ -119,6 +119,11 @@ KNOWN = (
     Known("nn.functional.layer_norm", "layer_norm over one element in float32: the input's gradient is exactly 0 "
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),
+    # torch's double backward of as_strided_scatter counts the overwritten positions twice: d2/dcotangent at a
+    # written position is the src weight plus the input weight (torch), where the first backward sends that
+    # position's gradient to src only (mtv2: the src weight alone, which the linear map's transpose is)
+    Known("as_strided_scatter", "torch's double backward adds the input's weight at the overwritten positions; "
+          "mtv2's is the transpose of the (matching) first backward", checks=("gradgrad",)),
 )
 
 # float16/bfloat16 backward rows beyond torch.testing's half tolerances, measured on every OpInfo sample
@@ -136,6 +141,8 @@ HALF_BACKWARD_WIDENED = frozenset((
     "pow", "prod", "rsqrt", "sort", "std", "std_mean", "std_mean.unbiased", "tan", "tile", "topk", "true_divide",
     "unfold", "var", "var_mean",
 ))
+# unfold_copy's backward is unfold's (torch accumulates the overlapping windows in the half type)
+HALF_BACKWARD_WIDENED |= {"unfold_copy"}
 # the normalization and distance layers (measured 2026-12-07, same reason): group_norm, instance_norm (batch_norm's
 # half rounding of the statistics), cosine_similarity (norms divided in the half type), bilinear, pairwise_distance
 HALF_BACKWARD_WIDENED |= {"nn.functional.group_norm", "nn.GroupNorm", "nn.functional.instance_norm",

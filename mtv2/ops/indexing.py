@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
 from ._surface import public
 from .views import view_op
@@ -361,3 +361,177 @@ def nonzero(input, *, as_tuple=False):
     if not as_tuple:
         return indices
     return tuple(indices[:, d] for d in range(input.ndim))
+
+
+# ---------------------------------------------------------------- *_scatter: a copy of input with a view overwritten
+# Each is index_put with the view's NumPy index (slices, an integer, or the diagonal's two index arrays), so the
+# gradient is index_put's: the overwritten positions of g go to src, the rest to input.
+
+def _check_src(input, src, target_shape):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"argument 'src' (position 2) must be Tensor, not {type(src).__name__}")
+    if tuple(src.shape) != tuple(target_shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(target_shape)}")
+    return src.to(input.dtype)   # torch copies src in, casting it
+
+
+@public(method=True)
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    from .views import slice_bounds
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, input.ndim, "slice_scatter")
+    start, end = slice_bounds(input.shape[dim], start, end)
+    index = (_FULL,) * dim + (slice(start, end, step),)
+    shape = list(input.shape)
+    shape[dim] = len(range(start, end, step))
+    return _index_put(input, _check_src(input, src, shape), index=index)
+
+
+@public(method=True)
+def select_scatter(input, src, dim, index):
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, input.ndim, "select_scatter")
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension "
+                         f"{dim}")
+    shape = input.shape[:dim] + input.shape[dim + 1:]
+    return _index_put(input, _check_src(input, src, shape), index=(_FULL,) * dim + (int(index) % size,))
+
+
+@public(method=True)
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    from .views import diagonal, movedim
+    target = diagonal(input, offset, dim1, dim2)   # checks the dims as torch does
+    src = _check_src(input, src, target.shape)
+    dim1, dim2 = _wrap_dim(dim1, input.ndim, "diagonal"), _wrap_dim(dim2, input.ndim, "diagonal")
+    length = target.shape[-1]
+    index = [_FULL] * input.ndim
+    index[dim1] = np.arange(length) + max(-offset, 0)
+    index[dim2] = np.arange(length) + max(offset, 0)
+    # NumPy puts the diagonal where the two index arrays stand when they are adjacent, else first; src has it last
+    position = min(dim1, dim2) if abs(dim1 - dim2) == 1 else 0
+    return _index_put(input, movedim(src, -1, position), index=tuple(index))
+
+
+@public(method=True)
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """input's clone (its layout kept when dense, as torch's clone) with the window (size, stride, storage_offset)
+    of the clone's storage overwritten by src: index_put on the storage seen flat."""
+    from .strided import _element_indices
+    from .views import permute
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    offset = 0 if storage_offset is None else int(storage_offset)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    clone = input.clone()
+    order = sorted(range(input.ndim), key=lambda d: -clone.stride()[d])   # the clone's storage order of dims
+    needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(n > 0 for n in size) else 0
+    if needed > input.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {input.element_size()} requiring a storage size of {needed * input.element_size()} "
+                           f"are out of bounds for storage of size {input.numel() * input.element_size()}")
+    src = _check_src(input, src, size)
+    storage = permute(input, *order).reshape(-1)
+    written = _index_put(storage, src, index=(_element_indices(size, stride, offset),))
+    return permute(written.reshape([input.shape[d] for d in order]), *np.argsort(order).tolist())
+
+
+# ---------------------------------------------------------------- diag / diag_embed / diagflat / trace
+
+@public(method=True)
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Zeros of the input's shape with its last dim replaced by two, the input written on their diagonal."""
+    ndim = input.ndim + 1
+    first, second = _wrap_dim(dim1, ndim, "diag_embed"), _wrap_dim(dim2, ndim, "diag_embed")
+    if first == second:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    extent = input.shape[-1] + abs(offset)
+    shape = list(input.shape[:-1])
+    for dim in sorted((first, second)):
+        shape.insert(dim, extent)
+    return diagonal_scatter(input.new_zeros(shape), input, offset, first, second)
+
+
+@public(method=True)
+def diag(input, diagonal=0):
+    """A 1-d input on the diagonal of a square matrix; a 2-d input's diagonal, copied."""
+    from .views import diagonal as diagonal_view
+    if isinstance(diagonal, bool) or not isinstance(diagonal, (int, np.integer)):
+        raise TypeError(f"diag(): argument 'diagonal' (position 2) must be int, not {type(diagonal).__name__}")
+    if input.ndim == 1:
+        return diag_embed(input, int(diagonal), 0, 1)
+    if input.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    return diagonal_view(input, int(diagonal)).clone()
+
+
+@public(method=True)
+def diagflat(input, offset=0):
+    from .views import ravel
+    return diag(ravel(input), offset)
+
+
+@public(method=True)
+def trace(input):
+    """The diagonal's sum: integers sum to int64, as torch's trace."""
+    from .views import diagonal
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    return diagonal(input).sum()
+
+
+# ---------------------------------------------------------------- tril_indices / triu_indices / unravel_index
+
+def _triangle_indices(name, numpy_indices, row, col, offset, dtype):
+    for argument, value in (("row", row), ("col", col), ("offset", offset)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name}(): argument '{argument}' must be int, not {type(value).__name__}")
+    dtype = _dtype.int64 if dtype is None else dtype
+    if dtype not in (_dtype.int32, _dtype.int64):
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_dtype.scalar_type_name(dtype)}'")
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    rows, cols = numpy_indices(row, offset, col)   # both row-major, as torch's
+    return Tensor._from_fresh(np.stack([rows, cols]).astype(dtype.numpy_type).reshape(2, -1))
+
+
+@public()
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False, requires_grad=False):
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype)
+
+
+@public()
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False, requires_grad=False):
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype)
+
+
+@public()
+def unravel_index(indices, shape):
+    """The coordinates of flat indices in `shape`, one int64 tensor per dim; indices wrap (floor division and
+    modulo, as torch's), out-of-range ones included."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices)}")
+    if indices.dtype.is_floating_point or indices.dtype is _dtype.bool or indices.dtype.is_complex:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool) else shape
+    if not isinstance(shape, (list, tuple)):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    for extent in shape:
+        if isinstance(extent, bool) or not isinstance(extent, (int, np.integer)):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(extent)}")
+    shape = tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    flat = indices._data.astype(np.int64)
+    coefficients = np.cumprod((1,) + shape[:0:-1])[::-1] if shape else ()
+    return tuple(Tensor._from_fresh((flat // coefficient) % extent) for coefficient, extent in zip(coefficients, shape))

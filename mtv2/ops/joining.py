@@ -541,3 +541,165 @@ def _edge_copies(x, dim, edge, count, mode):
         return narrow(x, dim, edge, 1).expand(shape)
     start = 1 if edge == 0 else edge - count  # reflect excludes the edge element itself
     return flip(narrow(x, dim, start, count), (dim,))
+
+
+# ---------------------------------------------------------------- atleast_nd / column_stack / dstack
+
+def _one_or_tuple(tensors, name, make):
+    """torch's atleast_*d: one tensor gives one result, several (or a sequence) a tuple."""
+    if len(tensors) == 1:
+        tensors = tensors[0]
+    if isinstance(tensors, Tensor):
+        return make(tensors)
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
+    return tuple(make(t) for t in tensors)
+
+
+def _atleast_1d(t):
+    return reshape(t, (1,)) if t.ndim == 0 else t
+
+
+def _atleast_2d(t):
+    return reshape(t, (1, 1)) if t.ndim == 0 else t.unsqueeze(0) if t.ndim == 1 else t
+
+
+def _atleast_3d(t):
+    # (n,) -> (1, n, 1) and (m, n) -> (m, n, 1): numpy's convention, which torch follows
+    if t.ndim == 0:
+        return reshape(t, (1, 1, 1))
+    if t.ndim == 1:
+        return t.unsqueeze(0).unsqueeze(-1)
+    return t.unsqueeze(-1) if t.ndim == 2 else t
+
+
+@public()
+def atleast_1d(*tensors):
+    return _one_or_tuple(tensors, "atleast_1d", _atleast_1d)
+
+
+@public()
+def atleast_2d(*tensors):
+    return _one_or_tuple(tensors, "atleast_2d", _atleast_2d)
+
+
+@public()
+def atleast_3d(*tensors):
+    return _one_or_tuple(tensors, "atleast_3d", _atleast_3d)
+
+
+@public()
+def column_stack(tensors):
+    """0-d and 1-d tensors become columns (numel, 1), then hstack."""
+    _check_tensor_sequence(tensors, "column_stack")
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    return hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors])
+
+
+@public()
+def dstack(tensors):
+    _check_tensor_sequence(tensors, "dstack")
+    if not tensors:
+        raise RuntimeError("dstack expects a non-empty TensorList")
+    return cat([_atleast_3d(t) for t in tensors], 2)
+
+
+# ---------------------------------------------------------------- block_diag / kron / cartesian_prod / combinations
+
+@public()
+def block_diag(*tensors):
+    """The blocks on the diagonal of a zero matrix, in their promoted dtype: each padded to the full width with
+    zeros (constant_pad_nd), the rows then stacked by cat, so the gradient is cat's and pad's."""
+    for position, tensor in enumerate(tensors):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"block_diag(): argument 'tensors' (position 1) must be tuple of Tensors, but found "
+                            f"element of type {type(tensor).__name__} at pos {position}")
+        if tensor.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {position} "
+                               f"has {tensor.ndim} dimensions")
+    if not tensors:
+        return Tensor._from_fresh(np.empty((0, 0), _dtype.get_default_dtype().numpy_type))
+    dtype = _dtype.promote_types(tensors[0].dtype, tensors[0].dtype)
+    for tensor in tensors[1:]:
+        dtype = _dtype.promote_types(dtype, tensor.dtype)
+    blocks = [reshape(t, (1, t.numel()) if t.ndim == 1 else (1, 1)) if t.ndim < 2 else t for t in tensors]
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for block in blocks:
+        rows.append(_constant_pad(block.to(dtype), pad=(left, width - left - block.shape[1]), value=0))
+        left += block.shape[1]
+    return _cat(*rows, dim=0)
+
+
+@public(method=True)
+def kron(input, other, *, out=None):
+    """Every product input[i] * other[j] at index i * other.shape + j: the two tensors interleaved with size-1 dims,
+    multiplied (broadcasting does the outer product, mul the promotion) and the dim pairs merged."""
+    ndim = max(input.ndim, other.ndim)
+    a_shape = (1,) * (ndim - input.ndim) + tuple(input.shape)
+    b_shape = (1,) * (ndim - other.ndim) + tuple(other.shape)
+    a = reshape(input, tuple(extent for size in a_shape for extent in (size, 1)))
+    b = reshape(other, tuple(extent for size in b_shape for extent in (1, size)))
+    result = reshape(a * b, tuple(x * y for x, y in zip(a_shape, b_shape)))
+    if out is None:
+        return result
+    from .inplace import write_out_checked
+    return write_out_checked(out, result, None)
+
+
+def _check_vector(tensor):
+    if tensor.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {_shape_text(tensor.shape)}")
+
+
+@public()
+def cartesian_prod(*tensors):
+    """Rows of every combination of one element of each 1-d tensor; one tensor comes back as itself."""
+    for tensor in tensors:
+        _check_vector(tensor)
+    if len(tensors) == 1:
+        return tensors[0]
+    from .views import meshgrid
+    return stack([grid.flatten() for grid in meshgrid(*tensors, indexing="ij")], 1)
+
+
+@public()
+def combinations(input, r=2, with_replacement=False):
+    """The r-element combinations of a 1-d tensor's elements, in itertools' order, as rows (an index, so the
+    gradient is index's); r=0 gives an empty 1-d tensor, as torch's."""
+    import itertools
+    _check_vector(input)
+    r = _check_int(r, "combinations", "r")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return Tensor._from_fresh(np.empty((0,), input.dtype.numpy_type))
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(choose(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    return input[Tensor._from_fresh(rows)]
+
+
+# ---------------------------------------------------------------- rot90
+
+@public(method=True)
+def rot90(input, k=1, dims=(0, 1)):
+    """k quarter turns from dims[0] towards dims[1]: a flip and a transpose (k even: two flips; k = 0: a copy)."""
+    dims = _dims_argument(dims, "rot90")
+    k = _check_int(k, "rot90", "k")
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == input.ndim:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    first, second = (_wrap_dim(d, input.ndim, "rot90") for d in dims)
+    k %= 4
+    if k == 1:
+        return flip(input, (second,)).transpose(first, second)
+    if k == 2:
+        return flip(input, (first, second))
+    if k == 3:
+        return flip(input, (first,)).transpose(first, second)
+    from .conversion import contiguous_format
+    return input.clone(memory_format=contiguous_format)

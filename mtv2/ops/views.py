@@ -600,3 +600,131 @@ def unfold(input, dimension, size, step):
         raise RuntimeError(f"step is {step} but must be > 0")
     return _unfold(input, dimension=dimension, size=size, step=step)
 
+
+
+# ---------------------------------------------------------------- tensor_split / hsplit / vsplit / dsplit
+
+def slice_bounds(size, start, end):
+    """torch's at::slice bounds: negative ends count from the back, then both clamp into [0, size], end >= start."""
+    start = 0 if start is None else int(start)
+    end = size if end is None else int(end)
+    start = start + size if start < 0 else start
+    end = end + size if end < 0 else end
+    start = min(max(start, 0), size)
+    return start, min(max(end, start), size)
+
+
+@public(method=True)
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views: `sections` pieces as even as they come (the first size % sections one longer), or the pieces
+    between the listed indices (clamped as slices are: a piece may be empty)."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype is not _dtype.int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_dtype.scalar_type_name(indices_or_sections.dtype)}")
+        if indices_or_sections.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {indices_or_sections.ndim} dims")
+        indices_or_sections = indices_or_sections.tolist()
+    dim = _wrap_dim(dim, input.ndim, "tensor_split")
+    size = input.shape[dim]
+    if isinstance(indices_or_sections, (int, np.integer)) and not isinstance(indices_or_sections, bool):
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        shortest, longer = divmod(size, sections)
+        lengths = [shortest + (i < longer) for i in range(sections)]
+        starts = np.cumsum([0] + lengths[:-1]).tolist()
+        return tuple(_narrow(input, dim=dim, start=start, length=length) for start, length in zip(starts, lengths))
+    if not isinstance(indices_or_sections, (list, tuple)) or any(
+            isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in indices_or_sections):
+        raise TypeError(f"tensor_split(): argument 'indices' must be tuple of ints, not "
+                        f"{type(indices_or_sections).__name__}")
+    pieces, start = [], 0
+    for end in list(indices_or_sections) + [size]:
+        first, last = slice_bounds(size, start, end)
+        pieces.append(_narrow(input, dim=dim, start=first, length=last - first))
+        start = end
+    return tuple(pieces)
+
+
+def _split_along(input, indices_or_sections, dim, name, min_ndim):
+    if input.ndim < min_ndim:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a tensor with "
+                           f"{input.ndim} dimensions!")
+    if isinstance(indices_or_sections, (int, np.integer)) and not isinstance(indices_or_sections, bool):
+        size = input.shape[dim]
+        if indices_or_sections == 0 or size % indices_or_sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                               f"{size} is not divisible by the split_size {indices_or_sections}!")
+    return tensor_split(input, indices_or_sections, dim)
+
+
+@public(method=True)
+def hsplit(input, indices_or_sections):
+    """tensor_split along dim 1 (dim 0 of a 1-d tensor); an int must divide the dim evenly."""
+    return _split_along(input, indices_or_sections, 1 if input.ndim > 1 else 0, "hsplit", 1)
+
+
+@public(method=True)
+def vsplit(input, indices_or_sections):
+    return _split_along(input, indices_or_sections, 0, "vsplit", 2)
+
+
+@public(method=True)
+def dsplit(input, indices_or_sections):
+    return _split_along(input, indices_or_sections, 2, "dsplit", 3)
+
+
+@public(method=True)
+def unsafe_split(input, split_size, dim=0):
+    """split whose pieces skip the view bookkeeping in torch; they share the input's storage all the same."""
+    return split(input, split_size, dim)
+
+
+@public(method=True)
+def unsafe_chunk(input, chunks, dim=0):
+    return chunk(input, chunks, dim)
+
+
+@public(method=True)
+def ravel(input):
+    """contiguous().view(-1): a view of a contiguous input, else a copy (reshape could view more layouts)."""
+    return view(input.contiguous(), -1)
+
+
+# ---------------------------------------------------------------- meshgrid
+
+@public()
+def meshgrid(*tensors, indexing=None):
+    """Each 0-d or 1-d input expanded over the grid: views. 'xy' swaps the first two grid dims (and inputs)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for tensor in tensors[1:]:
+        if tensor.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing not in ("xy", "ij"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for tensor in tensors:
+        if tensor.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {tensor}")
+    swap = indexing == "xy" and len(tensors) >= 2
+    ordered = [tensors[1], tensors[0], *tensors[2:]] if swap else list(tensors)
+    grid = tuple(t.numel() for t in ordered)
+    grids = []
+    for position, tensor in enumerate(ordered):
+        shape = [1] * len(ordered)
+        shape[position] = -1
+        grids.append(_expand(view(tensor, *shape), shape=grid))
+    if swap:   # the grid's first two dims stay swapped: 'xy' is (len(y), len(x), ...)
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
