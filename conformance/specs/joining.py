@@ -5,7 +5,7 @@ None of these is a view: the specs that could be mistaken for one (cat of one te
 ones, flip of no dims, zero padding) check aliasing too, since torch returns a fresh tensor."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec
 
 MASK = "bool"
 
@@ -457,4 +457,72 @@ SPECS += [
     OpSpec("stack", lambda fw, a, b, **kw: fw.stack([a, b], **kw),
            (Sample("axis0", (T(2, 3), T(2, 3)), {"axis": 0}), Sample("axis_last", (T(2, 3), T(2, 3)), {"axis": -1})),
            DTYPES, variant="numpy_names"),
+]
+
+# ---------------------------------------------------------------- atleast_nd / column_stack / dstack / block_diag / kron
+# / cartesian_prod / combinations / rot90 (torch's OpInfo samples add their own rows: conformance/opinfo)
+
+RANKS = (Sample("0d", (T(),)), Sample("vector", (T(3),)), Sample("matrix", (T(2, 3),)), Sample("3d", (T(2, 1, 3),)),
+         Sample("transposed", (T(3, 4, layout="transposed"),)))
+for _rank in (1, 2, 3):
+    SPECS += [
+        OpSpec(f"atleast_{_rank}d", lambda fw, a, _rank=_rank: getattr(fw, f"atleast_{_rank}d")(a), RANKS, DTYPES,
+               alias=True),
+        OpSpec(f"atleast_{_rank}d", lambda fw, a, b, _rank=_rank: getattr(fw, f"atleast_{_rank}d")(a, b),
+               (Sample("two_tensors", (T(), T(4))),), DTYPES, alias=True, variant="several"),
+        OpSpec(f"atleast_{_rank}d", lambda fw, a, b, _rank=_rank: getattr(fw, f"atleast_{_rank}d")([a, b]),
+               (Sample("list", (T(2, 3), T(5))),), ("float32", "int64"), alias=True, variant="list"),
+    ]
+SPECS += [
+    OpSpec("column_stack", lambda fw, *tensors: fw.column_stack(tensors),
+           (Sample("vectors", (T(3), T(3))), Sample("0d", (T(), T())), Sample("matrix_and_vector", (T(3, 2), T(3))),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(3, 1)))), DTYPES, alias=True,
+           errors=(E("empty_list", lambda fw, a: fw.column_stack([]), (T(3),), RuntimeError),
+                   E("rows_mismatch", lambda fw, a, b: fw.column_stack([a, b]), (T(3), T(4)), RuntimeError))),
+    OpSpec("dstack", lambda fw, *tensors: fw.dstack(tensors),
+           (Sample("vectors", (T(3), T(3))), Sample("0d", (T(), T())), Sample("matrices", (T(2, 3), T(2, 3))),
+            Sample("3d", (T(2, 3, 1), T(2, 3, 2))), Sample("mixed_dtypes", (T(2, 3), T(2, 3, dtype="float64")))),
+           DTYPES, alias=True, errors=(E("empty_list", lambda fw, a: fw.dstack([]), (T(3),), RuntimeError),)),
+    OpSpec("block_diag", lambda fw, *tensors: fw.block_diag(*tensors),
+           (Sample("matrices", (T(2, 3), T(1, 2))), Sample("ranks", (T(), T(3), T(2, 2))),
+            Sample("empty_blocks", (T(0, 2), T(2, 0), T(1, 1))), Sample("mixed_dtypes", (T(2, 2), T(1, dtype="int64"))),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(2, 1)))), DTYPES,
+           errors=(E("3d", lambda fw, a: fw.block_diag(a), (T(2, 2, 2),), RuntimeError),)),
+    OpSpec("block_diag", lambda fw: fw.block_diag(), (Sample("none", ()),), ("float32",), grad=False, variant="none"),
+    OpSpec("kron", lambda fw, a, b: fw.kron(a, b),
+           (Sample("matrices", (T(2, 3), T(3, 2))), Sample("ranks_differ", (T(2, 1, 2), T(3))),
+            Sample("0d", (T(), T(2, 2))), Sample("size0", (T(0, 2), T(2, 2))),
+            Sample("mixed_dtypes", (T(2, 2), T(2, dtype="int64"))),
+            # torch refuses a transposed input (its result takes the input's layout, then a view cannot merge the
+            # dims); mtv2 computes it. A strided one both compute.
+            Sample("strided", (T(3, 2, layout="strided"), T(2, 2)))), DTYPES),
+    OpSpec("Tensor.kron", lambda fw, a, b: a.kron(b), (Sample("matrices", (T(2, 3), T(3, 2))),), DTYPES),
+    OpSpec("cartesian_prod", lambda fw, *tensors: fw.cartesian_prod(*tensors),
+           (Sample("two", (T(3), T(2))), Sample("three", (T(2), T(2), T(3))), Sample("empty", (T(0), T(3))),
+            Sample("one_is_itself", (T(4),))), DTYPES, alias=True,
+           errors=(E("matrix", lambda fw, a, b: fw.cartesian_prod(a, b), (T(2, 2), T(2)), RuntimeError),
+                   E("dtypes_differ", lambda fw, a, b: fw.cartesian_prod(a, b), (T(2), T(2, dtype="int64")),
+                     RuntimeError))),
+    OpSpec("combinations", lambda fw, a, **kw: fw.combinations(a, **kw),
+           (Sample("pairs", (T(4),)), Sample("triples", (T(4),), {"r": 3}),
+            Sample("with_replacement", (T(3),), {"with_replacement": True}),
+            Sample("r1", (T(3),), {"r": 1}), Sample("r0", (T(3),), {"r": 0}), Sample("r_above_n", (T(2),), {"r": 3}),
+            Sample("size0", (T(0),)),
+            Sample("replacement_triples", (T(3),), {"r": 3, "with_replacement": True})), DTYPES,
+           # the gradient of a repeated element is index's accumulation, which torch rounds to the half type per add
+           tolerances=(HALF_PRECISION_BACKWARD,),
+           errors=(E("matrix", lambda fw, a: fw.combinations(a), (T(2, 2),), RuntimeError),
+                   E("negative_r", lambda fw, a: fw.combinations(a, -1), (T(3),), RuntimeError),
+                   E("float_r", lambda fw, a: fw.combinations(a, 2.0), (T(3),), TypeError))),
+    OpSpec("rot90", lambda fw, a, *args: fw.rot90(a, *args),
+           (Sample("once", (T(3, 4),)), Sample("twice", (T(3, 4), V(2))), Sample("thrice", (T(3, 4), V(3))),
+            Sample("none", (T(3, 4), V(0))), Sample("negative_k", (T(3, 4), V(-1))), Sample("k5", (T(3, 4), V(5))),
+            Sample("dims", (T(2, 3, 4), V(1), V([2, 0]))), Sample("negative_dims", (T(2, 3, 4), V(1), V((-1, -2)))),
+            Sample("transposed", (T(3, 4, layout="transposed"),))), DTYPES, alias=True,
+           errors=(E("one_dim", lambda fw, a: fw.rot90(a, 1, [0]), (T(3, 3),), RuntimeError),
+                   E("vector", lambda fw, a: fw.rot90(a), (T(3),), RuntimeError),
+                   E("same_dims", lambda fw, a: fw.rot90(a, 1, [0, 0]), (T(3, 3),), RuntimeError),
+                   E("dims_a_rank_apart", lambda fw, a: fw.rot90(a, 1, [0, -2]), (T(3, 3),), RuntimeError),
+                   E("dim_out_of_range", lambda fw, a: fw.rot90(a, 1, [0, 2]), (T(3, 3),), IndexError))),
+    OpSpec("Tensor.rot90", lambda fw, a: a.rot90(1, [1, 0]), (Sample("matrix", (T(3, 4),)),), DTYPES, alias=True),
 ]

@@ -619,7 +619,7 @@ def block_diag(*tensors):
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {position} "
                                f"has {tensor.ndim} dimensions")
     if not tensors:
-        return Tensor._from_fresh(np.empty((0, 0), _dtype.get_default_dtype().numpy_type))
+        return Tensor._from_fresh(np.empty((1, 0), _dtype.get_default_dtype().numpy_type))   # torch's shape
     dtype = _dtype.promote_types(tensors[0].dtype, tensors[0].dtype)
     for tensor in tensors[1:]:
         dtype = _dtype.promote_types(dtype, tensor.dtype)
