@@ -747,6 +747,12 @@ UPCASTS = (
     Upcast("mtv2/ops/scan_sort.py _stable_order: kthvalue, mode and msort (sort along dim 0) select from a stable "
            "argsort of the whole input, int64 positions of the input's size (2 float32 buffers); torch selects row by "
            "row with a row-sized scratch. No float value is computed, only moved", ("kthvalue", "mode", "msort")),
+    Upcast("mtv2/ops/statistics.py _cummaxmin: the int64 indices of the input's size are cummax/cummin's second "
+           "result (torch's too), and gather's range check of them and the running int64 positions add about one "
+           "float32 buffer more. No float value is computed, only moved", ("cummax", "cummin")),
+    Upcast("mtv2/ops/statistics.py _quantile: its sort is a stable argsort of the whole input (int64 positions of the "
+           "input's size, scan_sort.py _stable_order), as kthvalue's; the ranks, weights and lerp stay float32",
+           ("quantile", "nanquantile")),
 )
 
 

@@ -6,7 +6,7 @@ Inputs are distinct values (the selected element, and so the gradient, is unique
 which of equal elements torch picks (its index, where its gradient goes); finite differences are one-sided at a
 tie, so ties and NaN variants compare with torch only."""
 from conformance.frameworks import DTYPES
-from conformance.inputs import Sample, T
+from conformance.inputs import Arg, Sample, T
 from conformance.spec import ErrorCase, OpSpec
 
 METHOD = {"gradcheck": False, "gradgrad": False}  # methods run in few dtypes; the function's float64 case judges
@@ -217,3 +217,79 @@ SPECS += [
     OpSpec("aminmax", aminmax_out, (Sample("dim0", (T(3, 4),), {"dim": 0}),), ("float32", "int64"), variant="out",
            grad=False),
 ]
+
+# ---- cummax / cummin: a tie (or a NaN after a NaN) takes the later index; the gradient adds up where an index
+# repeats (torch's scatter_add)
+CUMMAXMIN = (Sample("dim0", (T(3, 4),), {"dim": 0}),
+             Sample("dim1", (T(3, 4),), {"dim": 1}),
+             Sample("dim_negative_3d", (T(2, 3, 4),), {"dim": -1}),
+             Sample("0d", (T(),), {"dim": 0}),
+             Sample("size0", (T(0, 3),), {"dim": 1}),
+             Sample("transposed", (T(3, 4, layout="transposed"),), {"dim": 1}),
+             Sample("expanded", (T(3, 4, layout="expanded"),), {"dim": 0}),
+             Sample("storage_offset", (T(2, 3, layout="offset"),), {"dim": 1}))
+CUMMAXMIN_ERRORS = (ErrorCase("dim_out_of_range", lambda fw, a: fw.cummax(a, 2), Sample("2d", (T(3, 4),)),
+                              IndexError),
+                    ErrorCase("no_dim", lambda fw, a: fw.cummin(a), Sample("2d", (T(3, 4),)), TypeError))
+for _name in ("cummax", "cummin"):
+    SPECS += [
+        OpSpec(_name, function(_name), CUMMAXMIN, DTYPES, domain="distinct",
+               errors=CUMMAXMIN_ERRORS if _name == "cummax" else ()),
+        OpSpec(f"Tensor.{_name}", method(_name), CUMMAXMIN[:2], ("float32", "int64"), domain="distinct", **METHOD),
+        OpSpec(_name, function(_name), (Sample("ties_dim1", (T(3, 8),), {"dim": 1}),
+                                        Sample("ties_dim0", (T(8, 3),), {"dim": 0})), DTYPES,
+               variant="ties", domain="small_int", gradcheck=False),
+        OpSpec(_name, function(_name), (Sample("nonfinite_dim1", (T(4, 6),), {"dim": 1}),), ("float32", "float64"),
+               variant="nonfinite", domain="nonfinite", gradcheck=False),
+        OpSpec(_name, with_out(_name, 1), FULL[:1], ("float32", "int64"), variant="out", grad=False),
+    ]
+
+# ---- quantile / nanquantile: torch's arithmetic (ranks in the input's dtype, lerp); NaN rows
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+QUANTILE = (Sample("q_float_full", (T(3, 4), Arg(value=0.3))),
+            Sample("q_tensor_dim1", (T(3, 5), Arg((3,), domain="unit", requires_grad=False)), {"dim": 1}),
+            Sample("q_0d_tensor_dim0_keepdim", (T(4, 3), Arg((), domain="unit", requires_grad=False)), {"dim": 0, "keepdim": True}),
+            Sample("q_tensor_full_keepdim", (T(2, 3), Arg((2,), domain="unit", requires_grad=False)), {"keepdim": True}),
+            Sample("q_float_0d", (T(), Arg(value=0.5))),
+            Sample("q_float_3d_dim_negative", (T(2, 3, 4), Arg(value=0.75)), {"dim": -1}),
+            Sample("transposed_dim0", (T(3, 4, layout="transposed"), Arg(value=0.4)), {"dim": 0}))
+QUANTILE_ERRORS = (
+    ErrorCase("q_above_1", lambda fw, a: fw.quantile(a, 1.5), Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("empty", lambda fw, a: fw.quantile(a, 0.5), Sample("empty", (T(0, 3),)), RuntimeError),
+    ErrorCase("integer_input", lambda fw, a: fw.quantile(a.long(), 0.5), Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("q_of_other_dtype", lambda fw, a: fw.quantile(a, fw.tensor([0.5], dtype=fw.float64)),
+              Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("q_2d", lambda fw, a: fw.quantile(a, fw.full((2, 2), 0.5)), Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("bad_interpolation", lambda fw, a: fw.quantile(a, 0.5, interpolation="cubic"),
+              Sample("2d", (T(3, 4),)), RuntimeError),
+    ErrorCase("q_tensor_out_of_range", lambda fw, a: fw.quantile(a, fw.tensor([0.5, -0.1])),
+              Sample("2d", (T(3, 4),)), RuntimeError))
+
+
+def quantile_call(name, method=False, **fixed):
+    """name(a, q, ...) with a q tensor drawn in (-0.9, 0.9) taken as its absolute value (q lies in [0, 1])."""
+    def call(fw, a, q, **kw):
+        q = q if isinstance(q, float) else q.abs()
+        return getattr(a, name)(q, **fixed, **kw) if method else getattr(fw, name)(a, q, **fixed, **kw)
+    return call
+
+
+def quantile_out(name):
+    return lambda fw, a, q, **kw: getattr(fw, name)(a, q.abs(), out=fw.zeros(2, 3), **kw)
+
+
+Q_SAMPLE = Arg((3,), domain="unit", requires_grad=False)
+for _name in ("quantile", "nanquantile"):
+    SPECS += [
+        *(OpSpec(_name, quantile_call(_name, interpolation=mode), QUANTILE, ("float32", "float64"), variant=mode,
+                 domain=("distinct", "unit"), errors=QUANTILE_ERRORS if (_name, mode) == ("quantile", "linear") else ())
+          for mode in _INTERPOLATIONS),
+        OpSpec(f"Tensor.{_name}", quantile_call(_name, method=True), QUANTILE[:2], ("float32",),
+               domain=("distinct", "unit"), **METHOD),
+        OpSpec(_name, quantile_call(_name), (Sample("nonfinite_dim1", (T(4, 6), Arg(value=0.5)), {"dim": 1}),
+                                             Sample("nonfinite_full", (T(4, 6), Q_SAMPLE))),
+               ("float32", "float64"), variant="nonfinite", domain=("nonfinite", "unit"), gradcheck=False),
+        OpSpec(_name, quantile_out(_name), (Sample("q_tensor_dim1", (T(3, 4), Arg((2,), domain="unit",
+                                                                                   requires_grad=False)), {"dim": 1}),),
+               ("float32",), variant="out", domain=("distinct", "unit"), grad=False),
+    ]

@@ -297,6 +297,131 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
                           input, _ModeResult)
 
 
+# ---------------------------------------------------------------- cummax / cummin
+
+@op("cummaxmin_indices", promotion=RAW, nondifferentiable="int64 indices")
+def _cummaxmin_indices(a, dim=0, largest=True):
+    """The running extremum's index along dim, as torch's cummax_cummin_helper picks it: an element at least as
+    large (small) as the running one replaces it, so ties give the latest index; a NaN replaces anything and only a
+    NaN replaces a NaN, so after a NaN the index is the latest NaN's."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    values = _comparable(a)
+    if values.dtype == np.float16:
+        values = values.astype(np.float32)
+    running = (np.maximum if largest else np.minimum).accumulate(values, axis=dim)   # NaN propagates
+    replaced = values == running
+    if values.dtype.kind == "f":
+        replaced |= np.isnan(values)
+    positions = np.arange(a.shape[dim], dtype=np.int64).reshape([-1] + [1] * (a.ndim - dim - 1))
+    return np.maximum.accumulate(np.where(replaced, positions, 0), axis=dim).astype(np.int64)
+
+
+def _cummaxmin(input, dim, out, name, largest, result_type):
+    _check_dim_type(name, dim)
+    dim = _wrap_dim(dim, input.ndim, name)
+    indices = _cummaxmin_indices(input, dim=dim, largest=largest)
+    # gather's gradient adds up at repeated indices: torch's cummaxmin_backward (a scatter_add)
+    values = input.clone() if input.ndim == 0 else gather(input, dim, indices)
+    result = result_type(values, indices)
+    if out is not None:
+        values_out, indices_out = out
+        if values_out.dtype is not input.dtype or indices_out.dtype is not _dtype.int64:
+            raise RuntimeError(f"{name}(): expected values of dtype {_dtype.c_type_name(input.dtype)} and indices "
+                               f"of dtype long")
+    return _selection_out(name, result, out, input, result_type) if out is not None else result
+
+
+@public(method=True)
+def cummax(input, dim, *, out=None):
+    return _cummaxmin(input, dim, out, "cummax", True, _CummaxResult)
+
+
+@public(method=True)
+def cummin(input, dim, *, out=None):
+    return _cummaxmin(input, dim, out, "cummin", False, _CumminResult)
+
+
+# ---------------------------------------------------------------- quantile / nanquantile
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, out, ignore_nan):
+    """torch's quantile_compute, step for step (its rounding is the result): sort, ranks q * (n - 1) in the
+    input's dtype, gather the neighbours and lerp them. The gradient flows through sort, gather and lerp."""
+    name = "nanquantile" if ignore_nan else "quantile"
+    wrapped = not isinstance(q, Tensor)
+    if wrapped:
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if not wrapped and q.ndim > 1:
+        raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if wrapped:
+        q = tensor(q, dtype=input.dtype)   # a Python q is rounded to the input's dtype first, as torch's
+    elif q.dtype is not input.dtype:
+        raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. Got "
+                           f"{interpolation}")
+    if dim is not None:
+        _check_dim_type(name, dim)
+    wrapped_dim = _wrap_dim(0 if dim is None else dim, input.ndim, name)
+    if dim is not None and input.ndim:
+        out_shape = list(input.shape)
+        if keepdim:
+            out_shape[wrapped_dim] = 1
+        else:
+            del out_shape[wrapped_dim]
+    else:
+        out_shape = [1] * input.ndim if keepdim else []
+    if not bool(((q >= 0) & (q <= 1)).all()):
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if dim is None:
+        ordered = sort(input.flatten()).values
+    elif input.ndim == 0 or wrapped_dim == input.ndim - 1:
+        ordered = sort(input).values
+    else:
+        ordered = sort(input.unsqueeze(-1).transpose(wrapped_dim, -1)).values
+    ordered = ordered.reshape(out_shape + [ordered.shape[-1] if ordered.ndim else 1])
+    q_column = q.reshape(-1)
+    if ignore_nan:
+        # ranks from the non-NaN count; a row of NaNs gets rank 0, so its quantile is NaN
+        ranks = q_column * (ordered.isnan().logical_not().sum(-1, True) - 1)
+        ranks = ranks.masked_fill(ranks < 0, 0)
+    else:
+        # a row holding a NaN gets the last rank: its quantile is the NaN sorted last
+        last_index = ordered.shape[-1] - 1
+        ranks = where(ordered.isnan().any(-1, True), float(last_index), q_column * last_index)
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()   # half to even, as torch's round_
+    below = ranks.long()
+    result = gather(ordered, -1, below)
+    if interpolation in ("linear", "midpoint"):
+        weights = full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        result = result.lerp(gather(ordered, -1, ranks.ceil().long()), weights)
+    result = result.squeeze(-1) if q.ndim == 0 else result.unsqueeze(0).transpose(0, -1).squeeze(-1)
+    return _with_out(result, out)
+
+
+@public(method=True)
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, out, False)
+
+
+@public(method=True)
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, out, True)
+
+
 # ---------------------------------------------------------------- msort / count_nonzero / aminmax
 
 @public(method=True)
@@ -342,6 +467,8 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 
 from .elementwise import _with_out, where  # noqa: E402
+from .gather_scatter import gather  # noqa: E402
+from ..creation import full_like, tensor  # noqa: E402
 from .pointwise_math import isnan  # noqa: E402
 from .reduction import amax, amin  # noqa: E402
 from .scan_sort import sort  # noqa: E402
