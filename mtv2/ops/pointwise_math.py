@@ -1,5 +1,6 @@
 """Pointwise math beyond the basics: clamp, lerp, addcmul/addcdiv, rounding, exp/log variants, the erf
 family, trigonometric and hyperbolic functions, atan2, float classification and nan_to_num."""
+import collections
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ from .. import _dtype
 from ._registry import COMPARE, TO_FLOAT, op, promoted_dtype
 from ._surface import public
 from .._tensor import Tensor
-from .elementwise import _require_tensors, _with_out, exp, pow, sign, where
+from .elementwise import _require_tensor_input, _require_tensors, _with_out, exp, mul, pow, sign, where
 
 
 def _refuse(input, kernel_name, refused):
@@ -716,3 +717,402 @@ def equal(input, other):
     """Same shape and equal elements (dtypes promote like eq: int64 [1] equals float32 [1.0]); NaN is never equal."""
     _require_tensors("equal", input, other)
     return input.shape == other.shape and bool((input == other).all())
+
+
+# ================================================================ angles, signs and floating-point bits
+# Each op with its public function beside it. Real inputs only: mtv2 has no complex dtypes.
+
+def _refuse_promoted(name, kernel_name, operands, refused):
+    """torch dispatches these kernels on the promoted dtype: refuse the categories it has no kernel for."""
+    dtype = promoted_dtype(operands)
+    if dtype.category in refused:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_dtype.scalar_type_name(dtype)}\'')
+    return dtype
+
+
+@op("angle", promotion=TO_FLOAT)
+def _angle(a):
+    # torch's real angle: pi for negatives, 0 otherwise (-0.0 too), nan kept; pi in the compute type, so a half
+    # result rounds it once (3.1406)
+    pi, zero = a.dtype.type(math.pi), a.dtype.type(0)
+    return np.where(np.isnan(a), a, np.where(a < 0, pi, zero))
+
+
+@_angle.vjp
+def _(g):
+    return g.new_zeros(g.shape)  # torch's angle_backward of a real input: zeros (not None)
+
+
+@public(method=True)
+def angle(input, *, out=None):
+    _require_tensor("angle", input)
+    return _with_out(_angle(input), out)
+
+
+# torch's constants (M_PI_180, M_180_PI), multiplied like a wrapped scalar: in the compute type, unrounded for
+# half types (mul's opmath scalars); integer inputs give the default float dtype, as mul by a float does
+_RADIANS_PER_DEGREE = 0.017453292519943295769236907684886127134428718885417
+_DEGREES_PER_RADIAN = 57.295779513082320876798154814105170332405472466564
+
+
+@public(method=True, inplace=True)
+def deg2rad(input, *, out=None):
+    """input * pi / 180: a composite of mul, whose derivative (g * pi / 180) is torch's deg2rad_backward."""
+    _require_tensor("deg2rad", input)
+    return mul(input, _RADIANS_PER_DEGREE, out=out)
+
+
+@public(method=True, inplace=True)
+def rad2deg(input, *, out=None):
+    _require_tensor("rad2deg", input)
+    return mul(input, _DEGREES_PER_RADIAN, out=out)
+
+
+@op("copysign", promotion=TO_FLOAT, saves=("a", "result"))
+def _copysign(a, b):
+    return np.copysign(a, b)
+
+
+@_copysign.vjp
+def _(g, a, out):
+    # torch's copysign_tensor_self_backward: g * result / self, 0 where self is 0; a tensor `other` gets zeros
+    # (not None); for a Python number the engine drops it
+    with np.errstate(invalid="ignore"):   # 0 / 0 where self is 0, masked
+        ratio = where(a == 0, 0.0, out / a)
+    return g * ratio, g.new_zeros(g.shape)
+
+
+@public(method=True, inplace=True)
+def copysign(input, other, *, out=None):
+    _require_tensor_input("copysign", input)   # (Tensor, Tensor) and (Tensor, Number) overloads only
+    return _with_out(_copysign(input, other), out)
+
+
+@op("signbit", promotion=COMPARE)
+def _signbit(a):
+    return np.signbit(a) if a.dtype.kind == "f" else a < 0   # -0.0 has the bit; integers and bool: a < 0
+
+
+@public(method=True)
+def signbit(input, *, out=None):
+    _require_tensor("signbit", input)
+    return _with_out(_signbit(input), out)
+
+
+@op("frexp", extra_outputs=("exponent",), saves=("exponent",))
+def _frexp(a):
+    mantissa, exponent = np.frexp(a)   # (inf, 0) and (nan, 0) for non-finite inputs, as torch
+    return mantissa, exponent.astype(np.int32, copy=False)
+
+
+@_frexp.vjp
+def _(g, exponent):
+    # torch's formula, g / 2**exponent, as ldexp(g, -exponent): in g's dtype, where torch's exponent.exp2() would
+    # be a float32 buffer for any g (and inf past 2**127 for a float64 input, whose gradient torch makes 0)
+    return _ldexp(g, -exponent)
+
+
+_FrexpResult = collections.namedtuple("frexp", ["mantissa", "exponent"])
+_FrexpResult.__module__ = "mtv2.return_types"
+
+
+@public(method=True)
+def frexp(input, *, out=None):
+    """(mantissa, exponent) with input = mantissa * 2**exponent, |mantissa| in [0.5, 1); the exponent is int32."""
+    _require_tensor("frexp", input)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    if out is not None:
+        mantissa_out, exponent_out = out
+        if mantissa_out.dtype is not input.dtype:
+            raise RuntimeError(f"torch.frexp() expects mantissa to have dtype {_dtype.c_type_name(input.dtype)} but "
+                               f"got {_dtype.c_type_name(mantissa_out.dtype)}")
+        if exponent_out.dtype is not _dtype.int32:
+            raise RuntimeError(f"torch.frexp() expects exponent to have int dtype but got "
+                               f"{_dtype.c_type_name(exponent_out.dtype)}")
+    mantissa, exponent = _frexp(input)
+    if out is None:
+        return _FrexpResult(mantissa, exponent)
+    return _FrexpResult(_with_out(mantissa, out[0]), _with_out(exponent, out[1]))
+
+
+@op("nextafter", saves=("a", "b"))
+def _nextafter(a, b, half=None):
+    """The next representable value after a towards b, in the result's own type: for a half type (`half`, its NumPy
+    type) the step is the half type's, not float32's."""
+    if half is not None:
+        return np.nextafter(a.astype(half), np.asarray(b).astype(half))
+    return np.nextafter(a, b)
+
+
+@_nextafter.vjp
+def _(g, a, b):
+    return where(a != b, g, 0.0), g.new_zeros(g.shape)   # torch's formulas: the identity, 0 where a == b
+
+
+@public(method=True, inplace=True)
+def nextafter(input, other, *, out=None):
+    _require_tensors("nextafter", input, other)
+    dtype = _refuse_promoted("nextafter", "nextafter_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    half = dtype.numpy_type if dtype in (_dtype.float16, _dtype.bfloat16) else None
+    return _with_out(_nextafter(input, other, half=half), out)
+
+
+@op("ldexp", promotion=TO_FLOAT, saves=("b", "result"), formula_backward=True)
+def _ldexp(a, b, half=None):
+    """a * 2**b in the promoted floating dtype; for a half type (`half`: its NumPy type) torch rounds 2**b to it
+    first, so 2**17 is inf in float16 whatever a is."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        powers = np.exp2(b)
+        if half is not None:
+            powers = powers.astype(half).astype(np.float32)
+        return np.multiply(a, powers)
+
+
+@_ldexp.vjp
+def _(g, b, out):
+    # torch's formulas: d/da = g * 2**b, d/db = g * result * ln 2 (torch's 2**b is an integer pow for an integer
+    # b, which gives 0 for b < 0; 2.0**b here is the derivative, which finite differences confirm)
+    return g * pow(2.0, b), g * out * math.log(2)
+
+
+@public(method=True, inplace=True)
+def ldexp(input, other, *, out=None):
+    _require_tensors("ldexp", input, other)
+    dtype = promoted_dtype((input, other))
+    half = dtype.numpy_type if dtype in (_dtype.float16, _dtype.bfloat16) else None
+    return _with_out(_ldexp(input, other, half=half), out)
+
+
+@public(method=True)
+def positive(input):
+    _require_tensor("positive", input)
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input   # torch returns self itself
+
+
+@public()
+def real(input):
+    """The real part: for mtv2's real dtypes, input itself (torch returns self)."""
+    _require_tensor("real", input)
+    return input
+
+
+@public(method=True)
+def isreal(input):
+    """True everywhere: mtv2 has no complex dtypes."""
+    _require_tensor("isreal", input)
+    from ..creation import ones_like
+    return ones_like(input, dtype=_dtype.bool)
+
+
+# ================================================================ binary: fmax, fmin, hypot, logaddexp2, heaviside,
+# float_power
+
+@op("fmax", saves=("a", "b"))
+def _fmax(a, b):
+    return np.fmax(a, b)   # a nan loses to a number (maximum propagates it)
+
+
+@_fmax.vjp
+def _(g, a, b):
+    # torch's formulas: ties and a nan other go to self (no halving, unlike maximum)
+    to_self = (a >= b) | isnan(b)
+    return where(to_self, g, 0.0), where(to_self, 0.0, g)
+
+
+@public(method=True)
+def fmax(input, other, *, out=None):
+    _require_tensors("fmax", input, other)
+    return _with_out(_fmax(input, other), out)
+
+
+@op("fmin", saves=("a", "b"))
+def _fmin(a, b):
+    return np.fmin(a, b)
+
+
+@_fmin.vjp
+def _(g, a, b):
+    to_self = (a <= b) | isnan(b)
+    return where(to_self, g, 0.0), where(to_self, 0.0, g)
+
+
+@public(method=True)
+def fmin(input, other, *, out=None):
+    _require_tensors("fmin", input, other)
+    return _with_out(_fmin(input, other), out)
+
+
+@op("hypot", saves=("a", "b", "result"), formula_backward=True)
+def _hypot(a, b):
+    return np.hypot(a, b)
+
+
+@_hypot.vjp
+def _(g, a, b, out):
+    return g * a / out, g * b / out
+
+
+@public(method=True, inplace=True)
+def hypot(input, other, *, out=None):
+    _require_tensors("hypot", input, other)
+    _refuse_promoted("hypot", "hypot_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    return _with_out(_hypot(input, other), out)
+
+
+@op("logaddexp2", saves=("a", "b"), formula_backward=True)
+def _logaddexp2(a, b):
+    """log2(2**a + 2**b) by torch's formula, max + log1p(2**-|a - b|) / ln 2; inf + inf stays inf."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        larger = np.maximum(a, b)
+        result = larger + np.log1p(np.exp2(-np.abs(np.subtract(a, b)))) * a.dtype.type(1 / math.log(2))
+        return np.where(np.isinf(a) & (a == b), a, result)
+
+
+@_logaddexp2.vjp
+def _(g, a, b):
+    return g / (1 + pow(2, b - a)), g / (1 + pow(2, a - b))   # torch's formulas
+
+
+@public(method=True)
+def logaddexp2(input, other, *, out=None):
+    _require_tensors("logaddexp2", input, other)
+    _refuse_promoted("logaddexp2", "logaddexp2_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    return _with_out(_logaddexp2(input, other), out)
+
+
+@op("heaviside")
+def _heaviside(a, values):
+    return np.where(a == 0, values, a > 0)   # nan is not > 0: 0
+
+
+_heaviside.no_derivative("aten::heaviside")   # torch's backward raises, naming it so
+
+
+@public(method=True, inplace=True)
+def heaviside(input, values, *, out=None):
+    for position, (argument, value) in enumerate((("input", input), ("values", values)), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"heaviside(): argument '{argument}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _with_out(_heaviside(input, values), out)
+
+
+def _float_power_operand(x):
+    return x.to(_dtype.float64) if isinstance(x, Tensor) else float(x)
+
+
+@public(method=True)
+def float_power(input, exponent, *, out=None):
+    """pow in float64 whatever the operands' dtypes (torch's composite: both converted first, so the derivative is
+    pow's in float64)."""
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(f"float_power() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(exponent).__name__}), but expected one of: (Tensor input, "
+                        f"Tensor exponent), (Number self, Tensor exponent), (Tensor input, Number exponent)")
+    if out is not None and out.dtype is not _dtype.float64:
+        raise RuntimeError(f"the output given to float_power has dtype {_dtype.scalar_type_name(out.dtype)} but the "
+                           f"operation's result requires dtype Double")
+    return pow(_float_power_operand(input), _float_power_operand(exponent), out=out)
+
+
+@public("float_power_", function=False, method=True)
+def float_power_(input, exponent):
+    """In place: only a float64 self can hold the float64 result (torch refuses to round it back)."""
+    if input.dtype is not _dtype.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_dtype.scalar_type_name(input.dtype)} but the "
+                           f"operation's result requires dtype Double")
+    from .inplace import apply_inplace
+    return apply_inplace(input, float_power, "float_power_", exponent)
+
+
+# ================================================================ integers: gcd, lcm, bit shifts
+
+@op("gcd", nondifferentiable="integer results (floats are refused)")
+def _gcd(a, b):
+    return np.gcd(a, b)   # non-negative, gcd(0, 0) = 0
+
+
+@op("lcm", nondifferentiable="integer results (floats are refused)")
+def _lcm(a, b):
+    return np.lcm(a, b)   # |a / gcd * b|, wrapping on overflow; 0 where either is 0
+
+
+@public(method=True, inplace=True)
+def gcd(input, other, *, out=None):
+    _require_tensors("gcd", input, other)
+    _refuse_promoted("gcd", "gcd_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    return _with_out(_gcd(input, other), out)
+
+
+@public(method=True, inplace=True)
+def lcm(input, other, *, out=None):
+    _require_tensors("lcm", input, other)
+    _refuse_promoted("lcm", "lcm_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    return _with_out(_lcm(input, other), out)
+
+
+def _shift_amounts(a, b):
+    """(whether each shift is within the type's width, the shift with the others replaced by 0)."""
+    inside = (b >= 0) & (b < a.dtype.itemsize * 8)
+    return inside, np.where(inside, b, 0).astype(a.dtype, copy=False)
+
+
+@op("bitwise_left_shift", nondifferentiable="integer results (floats and bool are refused)")
+def _left_shift(a, b):
+    # torch: a negative shift or one of the type's width or more gives 0 (C's << would be undefined there)
+    inside, shift = _shift_amounts(a, b)
+    return np.where(inside, np.left_shift(a, shift), a.dtype.type(0))
+
+
+@op("bitwise_right_shift", nondifferentiable="integer results (floats and bool are refused)")
+def _right_shift(a, b):
+    # torch: a negative shift or one of the type's width or more fills with the sign bit (-1 or 0)
+    inside, shift = _shift_amounts(a, b)
+    sign_fill = np.right_shift(a, a.dtype.type(a.dtype.itemsize * 8 - 1)) if a.dtype.kind == "i" else 0
+    return np.where(inside, np.right_shift(a, shift), sign_fill).astype(a.dtype, copy=False)
+
+
+def _shift(name, kernel, kernel_name, input, other, out):
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(other).__name__}), but expected (Tensor input, Tensor other) or (Number self, "
+                        f"Tensor other)")
+    # torch wraps a Python integer into a 0-d int64 tensor and converts it to the tensor's type, wrapping around
+    # (uint8 << 257 shifts by 1), where add would refuse the overflow
+    input, other = (_dtype_wrapped(x) for x in (input, other))
+    _refuse_promoted(name, kernel_name, (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    return _with_out(kernel(input, other), out)
+
+
+def _dtype_wrapped(x):
+    if isinstance(x, int) and not isinstance(x, bool):
+        from ..creation import tensor
+        return tensor(x)
+    return x
+
+
+@public("bitwise_left_shift", method=("bitwise_left_shift", "__lshift__"),
+        inplace=("bitwise_left_shift_", "__ilshift__"))
+def bitwise_left_shift(input, other, *, out=None):
+    return _shift("bitwise_left_shift", _left_shift, "lshift_cpu", input, other, out)
+
+
+@public("bitwise_right_shift", method=("bitwise_right_shift", "__rshift__"),
+        inplace=("bitwise_right_shift_", "__irshift__"))
+def bitwise_right_shift(input, other, *, out=None):
+    return _shift("bitwise_right_shift", _right_shift, "rshift_cpu", input, other, out)
+
+
+@public("__rlshift__", function=False, method=True)
+def _reflected_left_shift(input, other):
+    return bitwise_left_shift(other, input)
+
+
+@public("__rrshift__", function=False, method=True)
+def _reflected_right_shift(input, other):
+    return bitwise_right_shift(other, input)
