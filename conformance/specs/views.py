@@ -296,3 +296,80 @@ SPECS += [
     view_spec("Tensor.unflatten", lambda fw, a: a.unflatten(1, (2, 2)), (), variant="numpy_names",
               errors=(on_3x4("axis_refused", lambda fw, a: a.unflatten(axis=1, sizes=(2, 2)), TypeError),)),
 ]
+
+# ---------------------------------------------------------------- tensor_split / hsplit / vsplit / dsplit / unsafe_*
+# / ravel / meshgrid: views (ravel of a non-contiguous input is a copy), aliasing checked against torch
+
+TENSOR_SPLIT_SAMPLES = (
+    S("sections_even", (6, 2), 3), S("sections_uneven", (7, 2), 3), S("more_sections_than_rows", (2, 3), 4),
+    S("indices", (7, 2), [1, 4]), S("indices_tuple_dim1", (2, 7), (2, 5), dim=1),
+    S("indices_out_of_order", (6,), [4, 2, 5]), S("negative_indices", (6, 2), [-4, -1]),
+    S("indices_past_end", (4,), [2, 9]), S("no_indices", (4, 2), []), S("negative_dim", (2, 3, 5), 2, dim=-1),
+    S("size0_dim", (0, 3), 2), S("transposed", (3, 4), 2, layout="transposed"),
+    S("expanded", (3, 4), [1], dim=1, layout="expanded"))
+SPLIT_ALONG_SAMPLES = {
+    "hsplit": (S("sections", (3, 4), 2), S("vector", (6,), 3), S("indices", (3, 5), [1, 3]),
+               S("3d", (2, 4, 3), [3]), S("transposed", (3, 4), 2, layout="transposed")),
+    "vsplit": (S("sections", (4, 3), 2), S("indices", (5, 3), [2, 4]), S("3d", (4, 2, 3), 4)),
+    "dsplit": (S("sections", (2, 3, 4), 2), S("indices", (2, 3, 5), [1, 2]), S("4d", (1, 2, 6, 2), 3)),
+}
+SPLIT_ALONG_ERRORS = {
+    "hsplit": (on_3x4("not_divisible", lambda fw, a: fw.hsplit(a, 3), RuntimeError),
+               on_3x4("zero_dim", lambda fw, a: fw.hsplit(a, 1), RuntimeError, shape=())),
+    "vsplit": (on_3x4("not_divisible", lambda fw, a: fw.vsplit(a, 2), RuntimeError),
+               on_3x4("vector", lambda fw, a: fw.vsplit(a, 1), RuntimeError, shape=(4,))),
+    "dsplit": (on_3x4("matrix", lambda fw, a: fw.dsplit(a, 1), RuntimeError),),
+}
+
+
+def _warnings_of(call):
+    """The categories of the warnings `call` raises (torch's meshgrid warns when indexing is omitted)."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [warning.category.__name__ for warning in caught]
+
+
+SPECS += [
+    view_spec("tensor_split", lambda fw, a, split, **kw: fw.tensor_split(a, split, **kw), TENSOR_SPLIT_SAMPLES,
+              errors=(on_3x4("zero_sections", lambda fw, a: fw.tensor_split(a, 0), RuntimeError),
+                      on_3x4("zero_dim", lambda fw, a: fw.tensor_split(a, 2), RuntimeError, shape=()),
+                      on_3x4("float_tensor", lambda fw, a: fw.tensor_split(a, fw.tensor([1.0])), RuntimeError),
+                      on_3x4("2d_tensor", lambda fw, a: fw.tensor_split(a, fw.tensor([[1]])), RuntimeError),
+                      on_3x4("dim_out_of_range", lambda fw, a: fw.tensor_split(a, 2, 2), IndexError))),
+    view_spec("tensor_split", lambda fw, a, split: fw.tensor_split(a, fw.tensor(split)),
+              (S("0d_tensor_sections", (7, 2), 3), S("1d_tensor_indices", (7, 2), [2, 5])), variant="tensor"),
+    view_spec("Tensor.tensor_split", lambda fw, a, split, **kw: a.tensor_split(split, **kw),
+              (S("sections", (5, 2), 2, dim=1), S("indices", (5, 2), [3]))),
+    view_spec("unsafe_split", lambda fw, a, size, **kw: fw.unsafe_split(a, size, **kw),
+              (S("even", (6, 2), 2), S("uneven_dim1", (2, 5), 2, dim=1))),
+    view_spec("unsafe_chunk", lambda fw, a, chunks, **kw: fw.unsafe_chunk(a, chunks, **kw),
+              (S("uneven", (5, 2), 2), S("dim1", (2, 6), 3, dim=1))),
+    view_spec("ravel", lambda fw, a: fw.ravel(a),
+              (S("matrix", (3, 4)), S("0d", ()), S("transposed_copies", (3, 4), layout="transposed"),
+               # flattenable by one stride, but not contiguous: torch's ravel copies
+               S("strided_copies", (3, 4), layout="strided"), S("offset", (2, 3), layout="offset"))),
+    view_spec("Tensor.ravel", lambda fw, a: a.ravel(), (S("matrix", (3, 4)),)),
+    view_spec("meshgrid", lambda fw, *tensors, **kw: fw.meshgrid(*tensors, **kw),
+              (Sample("ij", (T(3), T(2)), {"indexing": "ij"}), Sample("xy", (T(3), T(2)), {"indexing": "xy"}),
+               Sample("xy_three", (T(3), T(2), T(4)), {"indexing": "xy"}), Sample("xy_one", (T(3),), {"indexing": "xy"}),
+               Sample("0d", (T(), T(2)), {"indexing": "ij"}), Sample("size0", (T(0), T(2)), {"indexing": "xy"})),
+              errors=(ErrorCase("2d", lambda fw, a: fw.meshgrid(a, indexing="ij"), Sample("2x2", (T(2, 2),)),
+                                RuntimeError),
+                      ErrorCase("bad_indexing", lambda fw, a: fw.meshgrid(a, indexing="yx"), Sample("3", (T(3),)),
+                                RuntimeError),
+                      ErrorCase("dtypes_differ", lambda fw, a, b: fw.meshgrid(a, b, indexing="ij"),
+                                Sample("f_and_i", (T(2), T(2, dtype="int64"))), RuntimeError),
+                      ErrorCase("none", lambda fw, a: fw.meshgrid(indexing="ij"), Sample("3", (T(3),)),
+                                RuntimeError))),
+    view_spec("meshgrid", lambda fw, a, b: fw.meshgrid([a, b], indexing="xy"), (Sample("list", (T(3), T(2))),),
+              variant="list"),
+    OpSpec("meshgrid", lambda fw, a, b: _warnings_of(lambda: fw.meshgrid(a, b)) + _warnings_of(
+        lambda: fw.meshgrid(a, b, indexing="ij")), (Sample("warns_without_indexing", (T(3), T(2))),), ("float32",),
+        grad=False, variant="warning"),
+]
+for _name, _samples in SPLIT_ALONG_SAMPLES.items():
+    SPECS += [view_spec(_name, lambda fw, a, split, _name=_name: getattr(fw, _name)(a, split), _samples,
+                        errors=SPLIT_ALONG_ERRORS[_name]),
+              view_spec(f"Tensor.{_name}", lambda fw, a, split, _name=_name: getattr(a, _name)(split), _samples[:1])]
