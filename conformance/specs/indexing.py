@@ -232,3 +232,119 @@ SPECS = [
     OpSpec("index_put", index_put, INDEX_PUT_ACCUMULATE_SAMPLES, DTYPES, variant="accumulate",
            inplace=index_put_in_place, inplace_name="Tensor.index_put_"),
 ]
+
+# ---------------------------------------------------------------- *_scatter, diag / diag_embed / diagflat, trace,
+# tril_indices / triu_indices, unravel_index (torch's OpInfo samples add their own rows: conformance/opinfo)
+
+
+def V(value):
+    return Arg(value=value)
+
+
+def err(label, fn, *tensors, raises=RuntimeError):
+    return ErrorCase(label, fn, Sample(label, tensors), raises)
+
+
+SCATTER_SPECS = [
+    OpSpec("slice_scatter", lambda fw, a, src, *args, **kw: fw.slice_scatter(a, src, *args, **kw),
+           (Sample("rows", (T(5, 3), T(2, 3)), {"start": 1, "end": 3}),
+            Sample("step_dim1", (T(3, 7), T(3, 3)), {"dim": 1, "start": 1, "step": 2}),
+            Sample("defaults_whole", (T(4, 2), T(4, 2))), Sample("negative_bounds", (T(6,), T(3,)), {"start": -4, "end": -1}),
+            Sample("clamped", (T(4, 2), T(4, 2)), {"start": -10, "end": 10}),
+            Sample("empty", (T(4, 2), T(0, 2)), {"start": 2, "end": 2}),
+            Sample("src_other_dtype", (T(4, 2), T(2, 2, dtype="float64")), {"start": 2}),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(4, 1)), {"dim": 1, "start": 2, "end": 3}),
+            Sample("expanded_src", (T(3, 4), T(3, 4, layout="expanded")))), DTYPES, alias=True,
+           errors=(err("src_shape", lambda fw, a, b: fw.slice_scatter(a, b), T(4), T(3)),
+                   err("zero_step", lambda fw, a, b: fw.slice_scatter(a, b, 0, 1, 3, 0), T(4), T(2)))),
+    OpSpec("Tensor.slice_scatter", lambda fw, a, src: a.slice_scatter(src, 1, 0, 2),
+           (Sample("matrix", (T(3, 4), T(3, 2))),), DTYPES, alias=True),
+    OpSpec("select_scatter", lambda fw, a, src, dim, index: fw.select_scatter(a, src, dim, index),
+           (Sample("row", (T(3, 4), T(4), V(0), V(1))), Sample("negative", (T(3, 4), T(3), V(-1), V(-2))),
+            Sample("3d", (T(2, 3, 4), T(2, 4), V(1), V(2))), Sample("to_0d", (T(5), T(), V(0), V(3))),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(3), V(1), V(0)))), DTYPES, alias=True,
+           errors=(err("index_out_of_range", lambda fw, a, b: fw.select_scatter(a, b, 0, 5), T(4, 3), T(3),
+                       raises=IndexError),
+                   err("0d", lambda fw, a, b: fw.select_scatter(a, b, 0, 0), T(), T(), raises=IndexError),
+                   err("src_shape", lambda fw, a, b: fw.select_scatter(a, b, 0, 0), T(4, 3), T(4)))),
+    OpSpec("diagonal_scatter", lambda fw, a, src, *args: fw.diagonal_scatter(a, src, *args),
+           (Sample("main", (T(3, 3), T(3))), Sample("wide_offset", (T(3, 5), T(3), V(2))),
+            Sample("negative_offset", (T(4, 3), T(3), V(-1))),
+            Sample("dims_apart", (T(3, 2, 4), T(2, 3), V(0), V(0), V(2))),
+            Sample("dims_reversed", (T(2, 3, 4), T(2, 2), V(1), V(2), V(1))),
+            Sample("adjacent_last", (T(2, 3, 4), T(2, 3), V(0), V(-1), V(-2))),
+            Sample("off_the_matrix", (T(2, 2), T(0), V(3))),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(3)))), DTYPES, alias=True,
+           errors=(err("src_shape", lambda fw, a, b: fw.diagonal_scatter(a, b), T(3, 3), T(2)),
+                   err("same_dims", lambda fw, a, b: fw.diagonal_scatter(a, b, 0, 1, 1), T(3, 3), T(3)))),
+    OpSpec("as_strided_scatter", lambda fw, a, src, size, stride, **kw: fw.as_strided_scatter(a, src, size, stride, **kw),
+           (Sample("row", (T(3, 4), T(4), V((4,)), V((1,)))),
+            Sample("column", (T(3, 4), T(3), V((3,)), V((4,))), {"storage_offset": 1}),
+            Sample("2d_window", (T(4, 4), T(2, 2), V((2, 2)), V((4, 2))), {"storage_offset": 5}),
+            # torch's clone keeps a transposed input's layout: the window reads its storage order
+            Sample("transposed", (T(3, 4, layout="transposed"), T(2), V((2,)), V((1,)))),
+            Sample("offset_input", (T(2, 3, layout="offset"), T(2), V((2,)), V((2,))))), DTYPES, alias=True,
+           xfails=(XFail("torch's backward gives the input the gradient inside the written window and zeros outside "
+                         "it, the complement of its own forward's (finite differences side with mtv2: the window's "
+                         "gradient goes to src only); for a non-contiguous input torch's backward fails an internal "
+                         "assert (contiguous inputs only)", checks=("backward",)),
+                   XFail("torch's double backward adds the input's weight at the overwritten positions; mtv2's is the "
+                         "transpose of its first backward, which finite differences confirm", checks=("gradgrad",))),
+           errors=(err("src_shape", lambda fw, a, b: fw.as_strided_scatter(a, b, (2,), (1,)), T(4), T(3)),
+                   err("out_of_bounds", lambda fw, a, b: fw.as_strided_scatter(a, b, (3,), (2,)), T(4), T(3)))),
+]
+
+DIAG_SPECS = [
+    OpSpec("diag", lambda fw, a, *args: fw.diag(a, *args),
+           (Sample("vector", (T(3),)), Sample("vector_offset", (T(3), V(2))), Sample("vector_negative", (T(2), V(-1))),
+            Sample("matrix", (T(3, 4),)), Sample("matrix_offset", (T(3, 4), V(1))),
+            Sample("matrix_past_edge", (T(3, 4), V(-5))), Sample("size0", (T(0),)),
+            Sample("transposed", (T(3, 4, layout="transposed"), V(-1)))), DTYPES, alias=True,
+           errors=(err("3d", lambda fw, a: fw.diag(a), T(2, 2, 2)), err("0d", lambda fw, a: fw.diag(a), T()),
+                   err("float_diagonal", lambda fw, a: fw.diag(a, 1.0), T(3), raises=TypeError))),
+    OpSpec("Tensor.diag", lambda fw, a: a.diag(1), (Sample("vector", (T(3),)),), DTYPES),
+    OpSpec("diag_embed", lambda fw, a, *args: fw.diag_embed(a, *args),
+           (Sample("vector", (T(3),)), Sample("batch", (T(2, 3),)), Sample("offset", (T(2, 3), V(1))),
+            Sample("negative_offset_dims", (T(2, 3), V(-2), V(0), V(2))), Sample("dims_reversed", (T(2, 3), V(0), V(-1), V(0))),
+            Sample("transposed", (T(3, 4, layout="transposed"),))), DTYPES, alias=True,
+           errors=(err("same_dims", lambda fw, a: fw.diag_embed(a, 0, 0, 0), T(2)),
+                   err("0d", lambda fw, a: fw.diag_embed(a), T(), raises=IndexError))),
+    OpSpec("diagflat", lambda fw, a, *args: fw.diagflat(a, *args),
+           (Sample("0d", (T(),)), Sample("vector", (T(3),)), Sample("matrix_offset", (T(2, 2), V(1))),
+            Sample("transposed", (T(3, 2, layout="transposed"), V(-1)))), DTYPES, alias=True),
+    OpSpec("trace", lambda fw, a: fw.trace(a),
+           (Sample("square", (T(3, 3),)), Sample("wide", (T(2, 4),)), Sample("size0", (T(0, 3),)),
+            Sample("transposed", (T(3, 4, layout="transposed"),))), tuple(d for d in DTYPES if d != "bool"),
+           errors=(err("vector", lambda fw, a: fw.trace(a), T(3)),
+                   ErrorCase("bool", lambda fw, a: fw.trace(a), Sample("bool", (T(2, 2),)), NotImplementedError,
+                             ("bool",)))),
+    OpSpec("Tensor.trace", lambda fw, a: a.trace(), (Sample("square", (T(3, 3),)),), ("float32", "int64")),
+]
+
+FACTORY_SPECS = [
+    OpSpec(name, lambda fw, _name=name, dtype_name="int64", **kw: getattr(fw, _name)(**kw, dtype=getattr(fw, dtype_name)),
+           (Sample("square", (), {"row": 3, "col": 3}), Sample("wide_offset", (), {"row": 3, "col": 5, "offset": 1}),
+            Sample("tall_negative_offset", (), {"row": 5, "col": 2, "offset": -2}),
+            Sample("offset_past_end", (), {"row": 2, "col": 3, "offset": 9}), Sample("empty", (), {"row": 0, "col": 3}),
+            Sample("int32", (), {"row": 3, "col": 4, "dtype_name": "int32"})), ("int64",), grad=False,
+           errors=(ErrorCase("negative_row", lambda fw, _name=name: getattr(fw, _name)(-1, 3), Sample("x", ()),
+                             RuntimeError),
+                   ErrorCase("negative_col", lambda fw, _name=name: getattr(fw, _name)(3, -2), Sample("x", ()),
+                             RuntimeError),
+                   ErrorCase("float_dtype", lambda fw, _name=name: getattr(fw, _name)(3, 3, dtype=fw.float32),
+                             Sample("x", ()), NotImplementedError)))
+    for name in ("tril_indices", "triu_indices")]
+UNRAVEL_SPECS = [
+    OpSpec("unravel_index", lambda fw, a, shape: fw.unravel_index(a, shape),
+           (Sample("vector", (T(5), V((3, 4)))), Sample("0d", (T(), V((2, 3, 2)))), Sample("int_shape", (T(4), V(7))),
+            Sample("empty_shape", (T(3), V(()))), Sample("wraps", (T(3), V([2, 2]))), Sample("2d", (T(2, 3), V((5, 5))))),
+           ("int64", "int32", "int16", "uint8"), grad=False,
+           errors=(ErrorCase("float_indices", lambda fw, a: fw.unravel_index(a, (3,)), Sample("f", (T(2),)), TypeError),
+                   ErrorCase("bool_indices", lambda fw, a: fw.unravel_index(a, (3,)), Sample("b", (T(2),)), TypeError,
+                             ("bool",)),
+                   ErrorCase("negative_shape", lambda fw, a: fw.unravel_index(a, (2, -2)), Sample("i", (T(2),)),
+                             ValueError, ("int64",)),
+                   ErrorCase("float_shape", lambda fw, a: fw.unravel_index(a, (2.0,)), Sample("i", (T(2),)),
+                             TypeError, ("int64",)))),
+]
+SPECS += SCATTER_SPECS + DIAG_SPECS + FACTORY_SPECS + UNRAVEL_SPECS
