@@ -841,7 +841,10 @@ def _nextafter(a, b, half=None):
     """The next representable value after a towards b, in the result's own type: for a half type (`half`, its NumPy
     type) the step is the half type's, not float32's."""
     if half is not None:
-        return np.nextafter(a.astype(half), np.asarray(b).astype(half))
+        a, b = a.astype(half), np.asarray(b).astype(half)
+        with np.errstate(over="ignore"):   # past the largest finite value: inf, as torch
+            # C's nextafter answers b where a == b (nextafter(0.0, -0.0) is -0.0); NumPy's float16 loop answers a
+            return np.where(a == b, b, np.nextafter(a, b))
     return np.nextafter(a, b)
 
 
@@ -863,7 +866,7 @@ def _ldexp(a, b, half=None):
     """a * 2**b in the promoted floating dtype; for a half type (`half`: its NumPy type) torch rounds 2**b to it
     first, so 2**17 is inf in float16 whatever a is."""
     with np.errstate(over="ignore", invalid="ignore"):
-        powers = np.exp2(b)
+        powers = np.power(a.dtype.type(2), b)   # torch computes pow(2, other)
         if half is not None:
             powers = powers.astype(half).astype(np.float32)
         return np.multiply(a, powers)
@@ -911,8 +914,12 @@ def isreal(input):
 # float_power
 
 @op("fmax", saves=("a", "b"))
-def _fmax(a, b):
-    return np.fmax(a, b)   # a nan loses to a number (maximum propagates it)
+def _fmax(a, b, ties_to_other=False):
+    """A nan loses to a number (maximum propagates it). Between equal values (0.0 and -0.0) torch answers self, where
+    NumPy's fmax answers -0.0; and other in bfloat16 (`ties_to_other`: measured, scalar and vector paths alike)."""
+    if a.dtype.kind != "f":
+        return np.maximum(a, b)
+    return np.where((a > b if ties_to_other else a >= b) | np.isnan(b), a, b)
 
 
 @_fmax.vjp
@@ -925,12 +932,14 @@ def _(g, a, b):
 @public(method=True)
 def fmax(input, other, *, out=None):
     _require_tensors("fmax", input, other)
-    return _with_out(_fmax(input, other), out)
+    return _with_out(_fmax(input, other, ties_to_other=promoted_dtype((input, other)) is _dtype.bfloat16), out)
 
 
 @op("fmin", saves=("a", "b"))
-def _fmin(a, b):
-    return np.fmin(a, b)
+def _fmin(a, b, ties_to_other=False):
+    if a.dtype.kind != "f":
+        return np.minimum(a, b)
+    return np.where((a < b if ties_to_other else a <= b) | np.isnan(b), a, b)   # ties as fmax's
 
 
 @_fmin.vjp
@@ -942,12 +951,13 @@ def _(g, a, b):
 @public(method=True)
 def fmin(input, other, *, out=None):
     _require_tensors("fmin", input, other)
-    return _with_out(_fmin(input, other), out)
+    return _with_out(_fmin(input, other, ties_to_other=promoted_dtype((input, other)) is _dtype.bfloat16), out)
 
 
 @op("hypot", saves=("a", "b", "result"), formula_backward=True)
 def _hypot(a, b):
-    return np.hypot(a, b)
+    with np.errstate(over="ignore"):
+        return np.hypot(a, b)
 
 
 @_hypot.vjp
