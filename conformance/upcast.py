@@ -570,6 +570,15 @@ HAND_CASES = (
     Case("linalg.svdvals", lambda fw, a: fw.linalg.svdvals(a), (In((128, 64)),), "tall",
          ops=("linalg_svd", "linalg_svd_u", "linalg_svd_vh")),
     Case("linalg.matrix_norm", lambda fw, a: fw.linalg.matrix_norm(a, "nuc"), (In((64, 128)),), "nuclear_wide"),
+    # determinants, inverses, solves (scipy's getrf/getrs in the input's precision) on a / 64 + I, well conditioned
+    Case("linalg.det", lambda fw, a: fw.linalg.det(a / 64 + fw.eye(128)), (In((128, 128)),),
+         ops=("linalg_det", "linalg_inv_ex")),
+    Case("linalg.slogdet", lambda fw, a: fw.linalg.slogdet(a / 64 + fw.eye(128)), (In((128, 128)),),
+         ops=("linalg_slogdet", "linalg_slogdet_sign")),
+    Case("linalg.inv", lambda fw, a: fw.linalg.inv(a / 64 + fw.eye(128)), (In((128, 128)),), ops=("linalg_inv_ex",)),
+    Case("linalg.solve", lambda fw, a, b: fw.linalg.solve(a / 64 + fw.eye(128), b), (In((128, 128)), In((128, 255))),
+         ops=("linalg_solve_ex",)),
+    Case("linalg.pinv", lambda fw, a: fw.linalg.pinv(a), (In((128, 64)),), "tall", ops=("linalg_pinv",)),
     # nn.functional: what a BERT training step runs
     Case(F + "linear", lambda fw, x, w, b: fw.nn.functional.linear(x, w, b), (In((2, 64, 255)), In((128, 255)),
                                                                                In((128,)))),

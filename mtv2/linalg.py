@@ -1,8 +1,11 @@
-"""torch.linalg: the linear-algebra namespace (the kernels live in ops/linalg.py, ops/linalg_svd.py and
-ops/reduction.py)."""
+"""torch.linalg: the linear-algebra namespace (the kernels live in ops/linalg.py, ops/linalg_solve.py,
+ops/linalg_svd.py and ops/reduction.py)."""
 from .ops.linalg import LinAlgError, cholesky, cholesky_ex, matmul, solve_triangular
+from .ops.linalg_solve import (cond, cross, det, diagonal, inv, inv_ex, matrix_power, matrix_rank, multi_dot, norm,
+                               pinv, slogdet, solve, solve_ex, tensorinv, tensorsolve, vander, vecdot)
 from .ops.linalg_svd import matrix_norm, svdvals
 from .ops.reduction import vector_norm
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "matmul", "matrix_norm", "solve_triangular", "svdvals",
-           "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "inv", "inv_ex", "matmul",
+           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "slogdet", "solve", "solve_ex",
+           "solve_triangular", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

@@ -3,13 +3,13 @@
 Listed explicitly, so a reader can follow where every case comes from.
 """
 from conformance.specs import (activation, arithmetic, comparison, conversion, einsum, elementwise, gather_scatter,
-                               indexing, joining, linalg, linalg_svd, nn_attention, nn_containers, nn_conv, nn_init,
-                               nn_layers, nn_losses, nn_pool, operators, pointwise_math, reduction, sampling,
-                               scan_sort, special, statistics, view_copies, views)
+                               indexing, joining, linalg, linalg_solve, linalg_svd, nn_attention, nn_containers,
+                               nn_conv, nn_init, nn_layers, nn_losses, nn_pool, operators, pointwise_math, reduction,
+                               sampling, scan_sort, special, statistics, view_copies, views)
 
 FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, special, reduction, scan_sort, statistics,
-            linalg, einsum, linalg_svd, conversion, views, view_copies, joining, indexing, gather_scatter, activation,
-            nn_layers, nn_conv, nn_pool, nn_containers, nn_losses, nn_init, nn_attention, sampling)
+            linalg, linalg_solve, einsum, linalg_svd, conversion, views, view_copies, joining, indexing, gather_scatter,
+            activation, nn_layers, nn_conv, nn_pool, nn_containers, nn_losses, nn_init, nn_attention, sampling)
 
 
 def all_specs():

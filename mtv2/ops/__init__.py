@@ -5,5 +5,5 @@ def import_families():
     """Import every op family once, registering its ops and declaring its public surface. mtv2/__init__.py calls this
     after Tensor exists (the families use it); the family names stay in this package, out of mtv2's namespace."""
     from . import (activation, conversion, einsum, elementwise, gather_scatter, indexing, inplace,  # noqa: F401
-                   joining, linalg, linalg_svd, nn_conv, nn_layers, nn_losses, nn_pool, pointwise_math,
+                   joining, linalg, linalg_solve, linalg_svd, nn_conv, nn_layers, nn_losses, nn_pool, pointwise_math,
                    random_fill, reduction, sampling, scan_sort, special, statistics, strided, view_copies, views)
