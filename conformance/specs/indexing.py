@@ -348,3 +348,10 @@ UNRAVEL_SPECS = [
                              TypeError, ("int64",)))),
 ]
 SPECS += SCATTER_SPECS + DIAG_SPECS + FACTORY_SPECS + UNRAVEL_SPECS
+SPECS += [
+    OpSpec("argwhere", lambda fw, a: fw.argwhere(a),
+           (Sample("matrix", (T(3, 4, domain="small_int"),)), Sample("0d", (T(),)), Sample("size0", (T(0, 3),)),
+            Sample("transposed", (T(3, 4, layout="transposed", domain="small_int"),))), DTYPES, grad=False),
+    OpSpec("Tensor.argwhere", lambda fw, a: a.argwhere(), (Sample("matrix", (T(3, 4, domain="small_int"),)),), DTYPES,
+           grad=False),
+]

@@ -373,3 +373,16 @@ for _name, _samples in SPLIT_ALONG_SAMPLES.items():
     SPECS += [view_spec(_name, lambda fw, a, split, _name=_name: getattr(fw, _name)(a, split), _samples,
                         errors=SPLIT_ALONG_ERRORS[_name]),
               view_spec(f"Tensor.{_name}", lambda fw, a, split, _name=_name: getattr(a, _name)(split), _samples[:1])]
+SPECS += [
+    view_spec("unsafe_split_with_sizes", lambda fw, a, sizes, **kw: fw.unsafe_split_with_sizes(a, sizes, **kw),
+              (S("rows", (5, 2), [2, 3]), S("dim1_with_zero", (2, 5), [0, 5], dim=1))),
+    view_spec("Tensor.unsafe_split_with_sizes", lambda fw, a, sizes: a.unsafe_split_with_sizes(sizes),
+              (S("rows", (5, 2), [4, 1]),)),
+    view_spec("moveaxis", lambda fw, a, source, destination: fw.moveaxis(a, source, destination),
+              (S("one", (2, 3, 4), 0, -1), S("several", (2, 3, 4), (0, 1), (2, 0)), S("0d", (), 0, -1))),
+    view_spec("Tensor.moveaxis", lambda fw, a: a.moveaxis(1, 0), (S("matrix", (3, 4)),)),
+    view_spec("adjoint", lambda fw, a: fw.adjoint(a),
+              (S("matrix", (3, 4)), S("batch", (2, 3, 4)), S("transposed", (3, 4), layout="transposed")),
+              errors=(on_3x4("vector", lambda fw, a: fw.adjoint(a), RuntimeError, shape=(3,)),)),
+    view_spec("Tensor.adjoint", lambda fw, a: a.adjoint(), (S("matrix", (3, 4)),)),
+]

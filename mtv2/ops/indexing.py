@@ -363,6 +363,12 @@ def nonzero(input, *, as_tuple=False):
     return tuple(indices[:, d] for d in range(input.ndim))
 
 
+@public(method=True)
+def argwhere(input):
+    """nonzero(input) under numpy's name: the (count, ndim) int64 indices."""
+    return _nonzero(input)
+
+
 # ---------------------------------------------------------------- *_scatter: a copy of input with a view overwritten
 # Each is index_put with the view's NumPy index (slices, an integer, or the diagonal's two index arrays), so the
 # gradient is index_put's: the overwritten positions of g go to src, the rest to input.

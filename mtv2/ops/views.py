@@ -247,7 +247,7 @@ def t(input):
     return transpose(input, 0, 1) if input.ndim == 2 else _permute(input, dims=tuple(range(input.ndim)))
 
 
-@public(method=True)
+@public("movedim", "moveaxis", method=True)
 def movedim(input, source, destination):
     source = [source] if isinstance(source, int) else list(source)
     destination = [destination] if isinstance(destination, int) else list(destination)
@@ -728,3 +728,17 @@ def meshgrid(*tensors, indexing=None):
     if swap:   # the grid's first two dims stay swapped: 'xy' is (len(y), len(x), ...)
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
+
+
+@public(method=True)
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    return split_with_sizes(input, split_sizes, dim)
+
+
+@public(method=True)
+def adjoint(input):
+    """The conjugate transpose of the last two dims: for mtv2's real dtypes, a transposed view."""
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+                           f"{input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
