@@ -355,3 +355,5 @@ SPECS += [
     OpSpec("Tensor.argwhere", lambda fw, a: a.argwhere(), (Sample("matrix", (T(3, 4, domain="small_int"),)),), DTYPES,
            grad=False),
 ]
+SPECS.append(OpSpec("diag", lambda fw, a, out: (fw.diag(a, 1, out=out), out), (Sample("out", (T(2), T(3, 3))),),
+                    ("float32", "int64"), grad=False, variant="out"))

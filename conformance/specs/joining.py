@@ -526,3 +526,11 @@ SPECS += [
                    E("dim_out_of_range", lambda fw, a: fw.rot90(a, 1, [0, 2]), (T(3, 3),), IndexError))),
     OpSpec("Tensor.rot90", lambda fw, a: a.rot90(1, [1, 0]), (Sample("matrix", (T(3, 4),)),), DTYPES, alias=True),
 ]
+SPECS += [
+    OpSpec("column_stack", lambda fw, a, b, out: (fw.column_stack([a, b], out=out), out),
+           (Sample("out", (T(3), T(3), T(3, 2))),), ("float32", "int64"), grad=False, variant="out"),
+    OpSpec("dstack", lambda fw, a, b, out: fw.dstack([a, b], out=out) is out,
+           (Sample("out", (T(2), T(2), T(1, 2, 2))),), ("float32",), grad=False, variant="out"),
+    OpSpec("kron", lambda fw, a, b, out: (fw.kron(a, b, out=out), out), (Sample("out", (T(2), T(3), T(6))),),
+           ("float32", "float64"), grad=False, variant="out"),
+]

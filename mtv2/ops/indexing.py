@@ -465,16 +465,19 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 @public(method=True)
-def diag(input, diagonal=0):
+def diag(input, diagonal=0, *, out=None):
     """A 1-d input on the diagonal of a square matrix; a 2-d input's diagonal, copied."""
+    from .inplace import write_out_checked
     from .views import diagonal as diagonal_view
     if isinstance(diagonal, bool) or not isinstance(diagonal, (int, np.integer)):
         raise TypeError(f"diag(): argument 'diagonal' (position 2) must be int, not {type(diagonal).__name__}")
     if input.ndim == 1:
-        return diag_embed(input, int(diagonal), 0, 1)
-    if input.ndim != 2:
+        result = diag_embed(input, int(diagonal), 0, 1)
+    elif input.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
-    return diagonal_view(input, int(diagonal)).clone()
+    else:
+        result = diagonal_view(input, int(diagonal)).clone()
+    return result if out is None else write_out_checked(out, result, None)
 
 
 @public(method=True)

@@ -589,20 +589,28 @@ def atleast_3d(*tensors):
 
 
 @public()
-def column_stack(tensors):
+def column_stack(tensors, *, out=None):
     """0-d and 1-d tensors become columns (numel, 1), then hstack."""
     _check_tensor_sequence(tensors, "column_stack")
     if not tensors:
         raise RuntimeError("column_stack expects a non-empty TensorList")
-    return hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors])
+    return _written(hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors]), out, tensors)
 
 
 @public()
-def dstack(tensors):
+def dstack(tensors, *, out=None):
     _check_tensor_sequence(tensors, "dstack")
     if not tensors:
         raise RuntimeError("dstack expects a non-empty TensorList")
-    return cat([_atleast_3d(t) for t in tensors], 2)
+    return _written(cat([_atleast_3d(t) for t in tensors], 2), out, tensors)
+
+
+def _written(result, out, inputs):
+    """`out=` of the ops torch writes through cat's out (its overlap checks, the cast into out's dtype)."""
+    if out is None:
+        return result
+    from .inplace import write_out_checked
+    return write_out_checked(out, result, inputs)
 
 
 # ---------------------------------------------------------------- block_diag / kron / cartesian_prod / combinations
@@ -641,11 +649,7 @@ def kron(input, other, *, out=None):
     b_shape = (1,) * (ndim - other.ndim) + tuple(other.shape)
     a = reshape(input, tuple(extent for size in a_shape for extent in (size, 1)))
     b = reshape(other, tuple(extent for size in b_shape for extent in (1, size)))
-    result = reshape(a * b, tuple(x * y for x, y in zip(a_shape, b_shape)))
-    if out is None:
-        return result
-    from .inplace import write_out_checked
-    return write_out_checked(out, result, None)
+    return _written(reshape(a * b, tuple(x * y for x, y in zip(a_shape, b_shape))), out, None)
 
 
 def _check_vector(tensor):
