@@ -386,3 +386,16 @@ SPECS += [
               errors=(on_3x4("vector", lambda fw, a: fw.adjoint(a), RuntimeError, shape=(3,)),)),
     view_spec("Tensor.adjoint", lambda fw, a: a.adjoint(), (S("matrix", (3, 4)),)),
 ]
+# torch's overloads name the split argument: sections=, indices=, tensor_indices_or_sections=
+SPECS += [
+    view_spec("tensor_split", lambda fw, a, **kw: fw.tensor_split(a, **kw),
+              (Sample("sections", (T(7, 2),), {"sections": 3}), Sample("indices_dim1", (T(2, 7),), {"indices": [2, 5], "dim": 1})),
+              variant="keywords"),
+    view_spec("tensor_split", lambda fw, a: fw.tensor_split(a, tensor_indices_or_sections=fw.tensor([1, 4])),
+              (S("tensor", (6, 2)),), variant="tensor_keyword"),
+    view_spec("hsplit", lambda fw, a, **kw: fw.hsplit(a, **kw),
+              (Sample("sections", (T(3, 4),), {"sections": 2}), Sample("indices", (T(3, 4),), {"indices": [1]})),
+              variant="keywords"),
+    view_spec("Tensor.vsplit", lambda fw, a, **kw: a.vsplit(**kw), (Sample("sections", (T(4, 3),), {"sections": 2}),),
+              variant="keywords"),
+]

@@ -614,10 +614,22 @@ def slice_bounds(size, start, end):
     return start, min(max(end, start), size)
 
 
+def _split_keyword(indices_or_sections, keywords, name):
+    """torch's overloads name the second argument sections=, indices= or tensor_indices_or_sections=."""
+    given = [value for value in keywords if value is not None]
+    if len(given) + (indices_or_sections is not None) != 1:
+        raise TypeError(f"{name}() received an invalid combination of arguments: expected one of sections, indices "
+                        f"or tensor_indices_or_sections")
+    return given[0] if given else indices_or_sections
+
+
 @public(method=True)
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """Views: `sections` pieces as even as they come (the first size % sections one longer), or the pieces
     between the listed indices (clamped as slices are: a piece may be empty)."""
+    indices_or_sections = _split_keyword(indices_or_sections, (sections, indices, tensor_indices_or_sections),
+                                         "tensor_split")
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     if isinstance(indices_or_sections, Tensor):
@@ -663,18 +675,21 @@ def _split_along(input, indices_or_sections, dim, name, min_ndim):
 
 
 @public(method=True)
-def hsplit(input, indices_or_sections):
+def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """tensor_split along dim 1 (dim 0 of a 1-d tensor); an int must divide the dim evenly."""
+    indices_or_sections = _split_keyword(indices_or_sections, (sections, indices), "hsplit")
     return _split_along(input, indices_or_sections, 1 if input.ndim > 1 else 0, "hsplit", 1)
 
 
 @public(method=True)
-def vsplit(input, indices_or_sections):
+def vsplit(input, indices_or_sections=None, *, sections=None, indices=None):
+    indices_or_sections = _split_keyword(indices_or_sections, (sections, indices), "vsplit")
     return _split_along(input, indices_or_sections, 0, "vsplit", 2)
 
 
 @public(method=True)
-def dsplit(input, indices_or_sections):
+def dsplit(input, indices_or_sections=None, *, sections=None, indices=None):
+    indices_or_sections = _split_keyword(indices_or_sections, (sections, indices), "dsplit")
     return _split_along(input, indices_or_sections, 2, "dsplit", 3)
 
 
