@@ -5,8 +5,8 @@ tie-breaking; prod's "one_zero"/"two_zeros" inputs pin its gradient at zeros."""
 import math
 
 from conformance.frameworks import DTYPES
-from conformance.inputs import Sample, T, binary_samples
-from conformance.spec import ErrorCase, OpSpec, XFail
+from conformance.inputs import Arg, Sample, T, binary_samples
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec, XFail
 
 FULL = (Sample("full", (T(3, 4),)),
         Sample("full_0d", (T(),)),
@@ -354,3 +354,47 @@ SPECS += [OpSpec("norm", function("norm"), (), ("float32",), variant="numpy_name
           OpSpec("Tensor.norm", method("norm"), (), ("float32",), variant="numpy_names",
                  errors=(ErrorCase("axis_refused", lambda fw, a: a.norm(axis=0), Sample("3x4", (T(3, 4),)),
                                    TypeError),))]
+
+# ---- dist / cdist / renorm (composites of norms) ------------------------------------------------------------
+FLOATS = ("float32", "float64", "float16", "bfloat16")
+DIST_SAMPLES = (Sample("p2", (T(3, 4), T(3, 4))),
+                Sample("p1_broadcast", (T(3, 4), T(4)), {"p": 1}),
+                Sample("p3", (T(2, 3), T(2, 3)), {"p": 3}),
+                Sample("p_inf", (T(2, 3), T(2, 3)), {"p": math.inf}),
+                Sample("0d", (T(), T())))
+CDIST_SAMPLES = (Sample("p2_direct", (T(3, 4), T(5, 4))),
+                 Sample("p2_matmul_beyond_25_rows", (T(30, 3), T(4, 3))),
+                 Sample("p2_mm_forced", (T(3, 4), T(5, 4)), {"compute_mode": "use_mm_for_euclid_dist"}),
+                 Sample("p2_no_mm", (T(30, 3), T(4, 3)), {"compute_mode": "donot_use_mm_for_euclid_dist"}),
+                 Sample("p1_batched_broadcast", (T(2, 3, 4), T(5, 4)), {"p": 1.0}),
+                 Sample("p0", (T(3, 4), T(2, 4)), {"p": 0.0}),
+                 Sample("p_half", (T(3, 4), T(2, 4)), {"p": 0.5}),
+                 Sample("p3", (T(3, 4), T(2, 4)), {"p": 3.0}),
+                 Sample("p_inf", (T(3, 4), T(2, 4)), {"p": math.inf}))
+CDIST_ERRORS = (ErrorCase("1d", lambda fw, a, b: fw.cdist(a, b), Sample("1d", (T(3), T(2, 3))), RuntimeError),
+                ErrorCase("columns_differ", lambda fw, a, b: fw.cdist(a, b), Sample("2d", (T(3, 2), T(2, 3))),
+                          RuntimeError),
+                ErrorCase("negative_p", lambda fw, a, b: fw.cdist(a, b, -1.0), Sample("2d", (T(3, 2), T(2, 2))),
+                          RuntimeError),
+                ErrorCase("bad_mode", lambda fw, a, b: fw.cdist(a, b, compute_mode="x"),
+                          Sample("2d", (T(3, 2), T(2, 2))), ValueError))
+RENORM_SAMPLES = (Sample("p2_dim0", (T(3, 4), Arg(value=2), Arg(value=0), Arg(value=1.0))),
+                  Sample("p1_dim1", (T(3, 4), Arg(value=1), Arg(value=1), Arg(value=2.0))),
+                  Sample("p3_3d_dim_negative", (T(2, 3, 4), Arg(value=3.0), Arg(value=-1), Arg(value=0.5))),
+                  Sample("maxnorm_above_all", (T(3, 4), Arg(value=2), Arg(value=0), Arg(value=100.0))),
+                  Sample("transposed", (T(3, 4, layout="transposed"), Arg(value=2), Arg(value=1), Arg(value=1.0))))
+RENORM_ERRORS = (ErrorCase("1d", lambda fw, a: fw.renorm(a, 2, 0, 1.0), Sample("1d", (T(3),)), RuntimeError),
+                 ErrorCase("p0", lambda fw, a: fw.renorm(a, 0, 0, 1.0), Sample("2d", (T(3, 3),)), RuntimeError),
+                 ErrorCase("negative_maxnorm", lambda fw, a: fw.renorm(a, 2, 0, -1.0), Sample("2d", (T(3, 3),)),
+                           RuntimeError))
+SPECS += [
+    OpSpec("dist", lambda fw, a, b, **kw: fw.dist(a, b, **kw), DIST_SAMPLES, FLOATS),
+    OpSpec("Tensor.dist", lambda fw, a, b, **kw: a.dist(b, **kw), DIST_SAMPLES[:1], ("float32",)),
+    OpSpec("cdist", lambda fw, a, b, **kw: fw.cdist(a, b, **kw), CDIST_SAMPLES, ("float32", "float64"),
+           errors=CDIST_ERRORS, gradgrad=False),
+    # float16 backward: torch's renorm_backward subtracts two float32 terms rounded apart; 1 element of 12 lands
+    # 1.2x beyond the default half tolerance, finite differences side with either
+    OpSpec("renorm", lambda fw, a, *args: fw.renorm(a, *args), RENORM_SAMPLES, FLOATS, errors=RENORM_ERRORS,
+           inplace=lambda fw, a, *args: a.renorm_(*args), inplace_name="Tensor.renorm_",
+           tolerances=(HALF_PRECISION_BACKWARD,)),
+]

@@ -220,3 +220,52 @@ SPECS += [OpSpec("isin", _isin, ISIN_SAMPLES, DTYPES, domain="small_int", grad=F
           OpSpec("isin", _isin, ISIN_NUMBERS, DTYPES, variant="numbers", domain="small_int", grad=False),
           OpSpec("isin", lambda fw, a, b: fw.isin(a, b, out=fw.empty(a.shape, dtype=fw.bool)), ISIN_SAMPLES[:2], DTYPES,
                  variant="out", domain="small_int", grad=False)]
+
+# ---- diff / trapezoid / trapz / cumulative_trapezoid (composites of slices, in torch's arithmetic) -------------
+DIFF_SAMPLES = (Sample("default", (T(3, 5),)),
+                Sample("n2_dim0", (T(5, 3),), {"n": 2, "dim": 0}),
+                Sample("n_beyond_size", (T(2, 3),), {"n": 4}),
+                Sample("n0", (T(3, 4),), {"n": 0}),
+                Sample("prepend_append", (T(3, 4), T(3, 2), T(3, 1)), {"dim": 1}),
+                Sample("1d", (T(6),)),
+                Sample("size0", (T(0, 3),), {"dim": 0}),
+                Sample("transposed", (T(3, 4, layout="transposed"),)))
+DIFF_ERRORS = (ErrorCase("0d", lambda fw, a: fw.diff(a), Sample("0d", (T(),)), RuntimeError),
+               ErrorCase("negative_n", lambda fw, a: fw.diff(a, n=-1), Sample("1d", (T(3),)), RuntimeError),
+               ErrorCase("prepend_of_other_rank", lambda fw, a, b: fw.diff(a, prepend=b),
+                         Sample("1d_prepend", (T(3, 2), T(3))), RuntimeError),
+               ErrorCase("prepend_of_other_shape", lambda fw, a, b: fw.diff(a, prepend=b, dim=1),
+                         Sample("2d_prepend", (T(3, 2), T(2, 2))), RuntimeError))
+
+
+def diff_call(fw, a, *operands, **kw):
+    if len(operands) == 2:
+        return fw.diff(a, prepend=operands[0], append=operands[1], **kw)
+    return fw.diff(a, **kw)
+
+
+TRAPEZOID_SAMPLES = (Sample("dx_default", (T(3, 5),)),
+                     Sample("dx_2_5_dim0", (T(5, 3),), {"dx": 2.5, "dim": 0}),
+                     Sample("x_1d", (T(3, 5), T(5)), {}),
+                     Sample("x_broadcast_dim0", (T(4, 3), T(4, 1)), {"dim": 0}),
+                     Sample("x_full", (T(2, 4), T(2, 4)), {}),
+                     Sample("one_sample", (T(3, 1),)),
+                     Sample("size0_dim", (T(3, 0),)),
+                     Sample("transposed", (T(3, 4, layout="transposed"),)))
+TRAPEZOID_ERRORS = (ErrorCase("x_and_dx", lambda fw, y, x: fw.trapezoid(y, x, dx=1.0), Sample("1d", (T(3), T(3))),
+                              TypeError),
+                    ErrorCase("x_of_other_length", lambda fw, y, x: fw.trapezoid(y, x), Sample("1d", (T(3), T(4))),
+                              RuntimeError),
+                    ErrorCase("bool_y", lambda fw, y: fw.trapezoid(y > 0), Sample("1d", (T(3),)), RuntimeError))
+
+SPECS += [
+    OpSpec("diff", diff_call, DIFF_SAMPLES, DTYPES, errors=DIFF_ERRORS),
+    OpSpec("Tensor.diff", lambda fw, a, **kw: a.diff(**kw), DIFF_SAMPLES[:2], ("float32", "int64")),
+    *(OpSpec(name, (lambda name: lambda fw, y, *x, **kw: getattr(fw, name)(y, *x, **kw))(name), TRAPEZOID_SAMPLES,
+             ("float32", "float64", "float16", "bfloat16", "int64", "int32"),
+             errors=TRAPEZOID_ERRORS if name == "trapezoid" else ())
+      for name in ("trapezoid", "trapz")),
+    OpSpec("cumulative_trapezoid", lambda fw, y, *x, **kw: fw.cumulative_trapezoid(y, *x, **kw),
+           tuple(s for s in TRAPEZOID_SAMPLES if s.name != "size0_dim"),
+           ("float32", "float64", "float16", "bfloat16", "int64", "int32")),
+]

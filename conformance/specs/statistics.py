@@ -293,3 +293,39 @@ for _name in ("quantile", "nanquantile"):
                                                                                    requires_grad=False)), {"dim": 1}),),
                ("float32",), variant="out", domain=("distinct", "unit"), grad=False),
     ]
+
+# ---- cov / corrcoef: rows are variables, columns observations; weights, correction
+COV_SAMPLES = (Sample("2d", (T(3, 5),)),
+               Sample("1d", (T(6),)),
+               Sample("one_variable_row", (T(1, 4),)),
+               Sample("transposed", (T(3, 4, layout="transposed"),)))
+COV_WEIGHTED = (Sample("fweights", (T(3, 5), Arg((5,), dtype="int64", domain="positive"))),
+                Sample("aweights", (T(3, 5), Arg((5,), domain="positive"))),
+                Sample("both", (T(3, 5), Arg((5,), dtype="int64", domain="positive"), Arg((5,), domain="positive"))))
+
+
+def cov_weighted(fw, a, *weights, correction=1):
+    if len(weights) == 2:
+        return fw.cov(a, correction=correction, fweights=weights[0], aweights=weights[1])
+    key = "fweights" if weights[0].dtype == fw.int64 else "aweights"
+    return fw.cov(a, correction=correction, **{key: weights[0]})
+
+
+COV_ERRORS = (ErrorCase("3d", lambda fw, a: fw.cov(a), Sample("3d", (T(2, 2, 2),)), RuntimeError),
+              ErrorCase("float_fweights", lambda fw, a, w: fw.cov(a, fweights=w), Sample("fw", (T(2, 3), T(3))),
+                        RuntimeError),
+              ErrorCase("aweights_of_other_length", lambda fw, a, w: fw.cov(a, aweights=w),
+                        Sample("aw", (T(2, 3), T(4))), RuntimeError),
+              ErrorCase("bool", lambda fw, a: fw.cov(a > 0), Sample("2d", (T(2, 3),)), RuntimeError))
+SPECS += [
+    OpSpec("cov", function("cov"), COV_SAMPLES, ("float32", "float64", "int64"), errors=COV_ERRORS),
+    OpSpec("cov", lambda fw, a: fw.cov(a, correction=0), COV_SAMPLES[:2], ("float32", "float64"),
+           variant="correction0"),
+    OpSpec("cov", cov_weighted, COV_WEIGHTED, ("float32", "float64"), variant="weighted"),
+    OpSpec("cov", lambda fw, a, *w: cov_weighted(fw, a, *w, correction=2), COV_WEIGHTED, ("float64",),
+           variant="weighted_correction2"),
+    OpSpec("Tensor.cov", method("cov"), COV_SAMPLES[:1], ("float32",), **METHOD),
+    OpSpec("corrcoef", function("corrcoef"), COV_SAMPLES, ("float32", "float64", "int64"),
+           errors=(ErrorCase("3d", lambda fw, a: fw.corrcoef(a), Sample("3d", (T(2, 2, 2),)), RuntimeError),)),
+    OpSpec("Tensor.corrcoef", method("corrcoef"), COV_SAMPLES[:1], ("float32",), **METHOD),
+]

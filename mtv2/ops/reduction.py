@@ -612,6 +612,86 @@ def norm_method(input, p="fro", dim=None, keepdim=False, dtype=None):
     return norm(input, p, dim, keepdim, dtype=dtype)
 
 
+# ---------------------------------------------------------------- dist / cdist / renorm (composites of norms)
+
+@public(method=True)
+def dist(input, other, p=2):
+    """The p-norm of input - other (torch's at::norm of the difference, and its norm_backward)."""
+    difference = input - other
+    if not difference.dtype.is_floating_point:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_dtype.scalar_type_name(difference.dtype)} instead.")
+    return vector_norm(difference, p)
+
+
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+
+
+@public()
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """Distances between the rows of x1 and x2 (batch dims broadcast). For p=2 torch takes the matmul form
+    (|a|^2 - 2 a.b + |b|^2, clamped at 0) when asked, or by default when either side has more than 25 rows, and
+    the direct one otherwise; both are written as torch writes them, so their roundings are torch's."""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    mode = _CDIST_MODES[compute_mode]
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{_dtype.scalar_type_name(x.dtype)}")
+    if x1.dtype is not x2.dtype:
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X2 got: {_dtype.scalar_type_name(x2.dtype)}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    rows1, rows2 = x1.shape[-2], x2.shape[-2]
+    batch = tuple(broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
+    x1 = x1.expand(*batch, *x1.shape[-2:])
+    x2 = x2.expand(*batch, *x2.shape[-2:])
+    if x1.numel() and x2.numel() and p == 2 and (mode == 1 or (mode == 0 and (rows1 > 25 or rows2 > 25))):
+        # torch's _euclidean_dist
+        x1_norm = x1.pow(2).sum(-1, True)
+        x2_norm = x2.pow(2).sum(-1, True)
+        x1_ = cat([x1.mul(-2), x1_norm, ones_like(x1_norm)], -1)
+        x2_ = cat([x2, ones_like(x2_norm), x2_norm], -1)
+        return x1_.matmul(x2_.mT).clamp_min(0).sqrt()
+    difference = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if x1.shape[-1] == 0:
+        return zeros((*batch, rows1, rows2), dtype=x1.dtype)
+    distances = vector_norm(difference, p, -1)
+    if p == 0:
+        # torch's _cdist_backward gives p = 0 a zero gradient where vector_norm's has none: a term that is zero
+        # (even at inf and NaN differences) and whose gradient is zero ties the inputs in
+        distances = distances + where(zeros_like(difference, dtype=_dtype.bool), difference, 0.0).sum(-1)
+    return distances
+
+
+@public(method=True, inplace=True)
+def renorm(input, p, dim, maxnorm):
+    """Each slice along dim rescaled to p-norm maxnorm where it exceeds it (factor maxnorm / (norm + 1e-7), as
+    torch's renorm_scale_factor); the gradient through the norm is torch's renorm_backward."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {float(maxnorm):g}")
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
+    dim = _wrap_dim(dim, input.ndim, "renorm")
+    others = [d for d in range(input.ndim) if d != dim]
+    # torch's norm, factor and product are float32 for half inputs, rounded once (its backward too)
+    half = input.dtype in (_dtype.float16, _dtype.bfloat16)
+    values = input.float() if half else input
+    norm = vector_norm(values, p, others, True)
+    factor = where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+    result = values * factor
+    return result.to(input.dtype) if half else result
+
+
 # ---------------------------------------------------------------- all / any (not differentiable)
 
 def _logical_reduction(a, function, dims, keepdim):
@@ -684,4 +764,6 @@ def _expandable(shape, target):
 
 
 from .elementwise import exp, logical_or, maximum, minimum, where  # noqa: E402
-from ..creation import arange, tensor  # noqa: E402
+from ..creation import arange, ones_like, tensor, zeros, zeros_like  # noqa: E402
+from .joining import cat  # noqa: E402
+from .views import broadcast_shapes  # noqa: E402

@@ -3,6 +3,7 @@
 sort and topk are an index kernel (not differentiable) followed by `values_at_indices`, whose gradient scatters
 back to the chosen positions: torch's gradient for both.
 """
+import builtins
 import functools
 import math
 
@@ -100,6 +101,101 @@ def cumsum_(input, dim, *, dtype=None):
 @public(function=False, method=True)
 def cumprod_(input, dim, *, dtype=None):
     return _scan_inplace(input, dim, dtype, "cumprod", cumprod)
+
+
+# ---------------------------------------------------------------- diff / trapezoid (composites of slices)
+
+def _check_diff_operand(input, other, dim):
+    if other is None:
+        return
+    if other.ndim != input.ndim:
+        raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+    for axis in range(input.ndim):
+        if axis != dim and other.shape[axis] != input.shape[axis]:
+            raise RuntimeError(f"diff expects the shape of tensor to prepend or append to match that of input except "
+                               f"along the differencing dimension; input.size({axis}) = {input.shape[axis]}, but got "
+                               f"tensor.size({axis}) = {other.shape[axis]}")
+
+
+@public(method=True)
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along dim (xor for bool), after prepend/append; torch's diff_helper: n = 0
+    copies the input (prepend and append ignored), and n stops at the dim's size."""
+    if input.ndim < 1:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = _wrap_dim(dim, input.ndim, "diff")
+    _check_diff_operand(input, prepend, dim)
+    _check_diff_operand(input, append, dim)
+    if n == 0:
+        return input.clone()
+    values = cat([t for t in (prepend, input, append) if t is not None], dim) \
+        if prepend is not None or append is not None else input
+    length = values.shape[dim] - 1
+    for _ in range(builtins.min(n, values.shape[dim])):
+        later, earlier = values.narrow(dim, 1, length), values.narrow(dim, 0, length)
+        values = logical_xor(later, earlier) if values.dtype is _dtype.bool else later - earlier
+        length -= 1
+    return values
+
+
+def _sample_spacing(name, y, x, dim):
+    """x viewed to broadcast against y's slices (torch's trapezoid/cumulative_trapezoid), and its differences."""
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[dim]:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        shape = [1] * y.ndim
+        shape[dim] = x.shape[0]
+        x = x.view(shape)
+    elif x.ndim < y.ndim:
+        x = x.view([1] * (y.ndim - x.ndim) + list(x.shape))
+    extent = x.shape[dim]
+    return x.narrow(dim, 1, builtins.max(extent - 1, 0)) - x.narrow(dim, 0, builtins.max(extent - 1, 0))
+
+
+def _trapezoid_arguments(name, y, x, dx):
+    if x is not None and dx is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, Tensor, dx=...), but "
+                        f"expected one of: (Tensor y, Tensor x, *, int dim = -1) or (Tensor y, *, Number dx = 1, "
+                        f"int dim = -1)")
+    if y.dtype is _dtype.bool or (x is not None and x.dtype is _dtype.bool):
+        raise RuntimeError(f"{name}: received a bool input for `{'y' if y.dtype is _dtype.bool else 'x'}`, but bool "
+                           f"is not supported")
+    if isinstance(dx, bool):
+        raise RuntimeError(f"{name}: Currently, we only support dx as a real number.")
+
+
+@public("trapezoid")
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along dim, in torch's arithmetic (sum minus half the ends, times dx; or the sum of
+    (left + right) * dx over 2); zero samples integrate to zeros, as NumPy's."""
+    dim = _wrap_dim(dim, y.ndim, "trapezoid")
+    if y.shape[dim] == 0:
+        return zeros([e for axis, e in enumerate(y.shape) if axis != dim], dtype=y.dtype)
+    _trapezoid_arguments("trapezoid", y, x, dx)
+    if x is None:
+        dx = 1 if dx is None else dx
+        return (y.sum(dim) - (y.select(dim, 0) + y.select(dim, -1)) * 0.5) * float(dx)
+    extent = y.shape[dim]
+    spacing = _sample_spacing("trapezoid", y, x, dim)
+    return ((y.narrow(dim, 0, extent - 1) + y.narrow(dim, 1, extent - 1)) * spacing).sum(dim) / 2.0
+
+
+@public()
+def trapz(y, x=None, *, dx=None, dim=-1):
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+@public()
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    dim = _wrap_dim(dim, y.ndim, "cumulative_trapezoid")
+    _trapezoid_arguments("cumulative_trapezoid", y, x, dx)
+    extent = builtins.max(y.shape[dim] - 1, 0)
+    pairs = y.narrow(dim, 0, extent) + y.narrow(dim, 1, extent)
+    if x is None:
+        return ((1 if dx is None else float(dx)) / 2.0 * pairs).cumsum(dim)
+    return (pairs * _sample_spacing("cumulative_trapezoid", y, x, dim)).cumsum(dim) / 2.0
 
 
 # ---------------------------------------------------------------- values at indices (sort/topk's gradient)
@@ -332,5 +428,6 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
 
 
 from .elementwise import _with_out, eq, ne  # noqa: E402
-from .elementwise import where  # noqa: E402
-from ..creation import tensor  # noqa: E402
+from .elementwise import logical_xor, where  # noqa: E402
+from .joining import cat  # noqa: E402
+from ..creation import tensor, zeros  # noqa: E402

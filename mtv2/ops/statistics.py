@@ -7,6 +7,7 @@ each (value_selecting_reduction_backward, cummaxmin_backward). quantile is a com
 as torch writes it.
 """
 import collections
+import warnings
 
 import numpy as np
 
@@ -422,6 +423,77 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
     return _quantile(input, q, dim, keepdim, interpolation, out, True)
 
 
+# ---------------------------------------------------------------- cov / corrcoef (composites, as torch's)
+
+@public(method=True)
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """torch's cov step for step: rows are variables, columns observations; the weights' product normalises."""
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with {input.ndim} "
+                           f"dimensions")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    observations = input.reshape(1, -1) if input.ndim < 2 else input
+    count = observations.shape[1]
+    weights = None
+    if fweights is not None:
+        weights = fweights
+        if weights.ndim > 1:
+            raise RuntimeError(f"cov(): expected fweights to have one or fewer dimensions but got fweights with "
+                               f"{weights.ndim} dimensions")
+        if weights.dtype.is_floating_point or weights.dtype is _dtype.bool:
+            raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
+                               f"{_dtype.scalar_type_name(weights.dtype)} dtype")
+        if weights.numel() != count:
+            raise RuntimeError(f"cov(): expected fweights to have the same numel as there are observations in the "
+                               f"input but got {weights.numel()} != {count}")
+        if count and not bool(weights.min() >= 0):
+            raise RuntimeError("cov(): fweights cannot be negative")
+    if aweights is not None:
+        if aweights.ndim > 1:
+            raise RuntimeError(f"cov(): expected aweights to have one or fewer dimensions but got aweights with "
+                               f"{aweights.ndim} dimensions")
+        if not aweights.dtype.is_floating_point:
+            raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
+                               f"{_dtype.scalar_type_name(aweights.dtype)} dtype")
+        if aweights.numel() != count:
+            raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
+                               f"input but got {aweights.numel()} != {count}")
+        if count and not bool(aweights.min() >= 0):
+            raise RuntimeError("cov(): aweights cannot be negative")
+        weights = aweights if weights is None else weights * aweights
+    total = weights.sum() if weights is not None else tensor(count, dtype=_dtype.int64)
+    if weights is not None and not bool(total != 0):
+        raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+    average = (observations * weights if weights is not None else observations).sum(1) / total
+    if weights is not None and correction != 0 and aweights is not None:
+        norm_factor = total - correction * (weights * aweights).sum() / total
+    else:
+        norm_factor = total - correction
+    if bool(norm_factor <= 0):
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.")
+        norm_factor = zeros_like(norm_factor)
+    centered = observations - average.unsqueeze(1)
+    products = centered.mm((centered * weights if weights is not None else centered).t())
+    return (products / norm_factor).squeeze()
+
+
+@public(method=True)
+def corrcoef(input):
+    """cov normalised by the standard deviations, clipped to [-1, 1] (torch's guard against 1.0000001)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.ndim} dimensions")
+    covariance = cov(input)
+    if covariance.ndim == 0:
+        return covariance / covariance   # NaN for 0, inf or NaN, else 1
+    deviations = covariance.diagonal().sqrt()
+    covariance = covariance / deviations.view(-1, 1)
+    covariance = covariance / deviations.view(1, -1)
+    return covariance.clip(-1, 1)
+
+
 # ---------------------------------------------------------------- msort / count_nonzero / aminmax
 
 @public(method=True)
@@ -468,7 +540,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 from .elementwise import _with_out, where  # noqa: E402
 from .gather_scatter import gather  # noqa: E402
-from ..creation import full_like, tensor  # noqa: E402
+from ..creation import full_like, tensor, zeros_like  # noqa: E402
 from .pointwise_math import isnan  # noqa: E402
 from .reduction import amax, amin  # noqa: E402
 from .scan_sort import sort  # noqa: E402
