@@ -1,0 +1,4 @@
+"""torch.signal: the window functions (mtv2.signal.windows)."""
+from . import windows
+
+__all__ = ["windows"]
