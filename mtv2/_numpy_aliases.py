@@ -21,8 +21,12 @@ NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input",
 TORCH_PYTHON_FUNCTIONS = frozenset({"norm", "split"})
 TORCH_PYTHON_METHODS = frozenset({"norm", "split", "unflatten"})
 # torch.nn.functional is Python but for these bindings of native ops (torch._C._nn.gelu, torch.conv1d, ...)
-NATIVE_FUNCTIONAL = frozenset({"conv1d", "elu_", "gelu", "hardtanh_", "leaky_relu_", "linear", "logsigmoid", "relu_",
-                               "softplus"})
+NATIVE_FUNCTIONAL = frozenset({"avg_pool2d", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
+                               "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity",
+                               "elu_", "gelu", "hardshrink", "hardtanh_", "leaky_relu_", "linear", "logsigmoid",
+                               "native_channel_shuffle", "pairwise_distance", "pdist", "pixel_shuffle",
+                               "pixel_unshuffle", "prelu", "relu_", "rrelu_", "selu_", "softplus", "softshrink",
+                               "threshold_"})
 
 
 def accepting_numpy_names(function, module=None):
