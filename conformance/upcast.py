@@ -802,6 +802,8 @@ OUT_OF_SCOPE = {
     **_declared_out_of_scope(),
     "to_copy": "a dtype conversion: the caller asks for the other dtype",
     "native_channel_shuffle": "a permutation of channels: the values are moved, not computed",
+    "bincount_weighted": "NumPy's bincount sums weights in float64 only (a float64 buffer of bins' size, not the "
+                         "input's): declared, not measured",
     "strided_scatter_gather": "as_strided's gradient, by design through int64 storage indices of the window's "
                               "size: they would dominate the measurement",
     **dict.fromkeys(("values_at_indices", "scatter_to_indices"),

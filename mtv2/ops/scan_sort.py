@@ -357,6 +357,70 @@ def _topk_indices(a, k=0, dim=0, largest=True, sorted=True):
                            every_row=not sorted)
 
 
+# ---------------------------------------------------------------- searchsorted / bucketize (indices: not differentiable)
+
+@op("searchsorted", promotion=RAW, nondifferentiable="integer indices")
+def _searchsorted(boundaries, values, numpy_type=None, right=False, out_int32=False):
+    """Insertion points of values in each innermost row of boundaries (one row for all when it is 1-D), in the
+    values' common dtype with the boundaries, as torch's binary search finds them."""
+    boundaries = np.asarray(boundaries).astype(numpy_type, copy=False)
+    values = np.asarray(values).astype(numpy_type, copy=False)
+    if boundaries.dtype == _BFLOAT16:
+        boundaries, values = boundaries.astype(np.float32), values.astype(np.float32)
+    side = "right" if right else "left"
+    if boundaries.ndim == 1:
+        result = np.searchsorted(boundaries, values, side=side)
+    else:
+        rows = boundaries.reshape(-1, boundaries.shape[-1])
+        value_rows = values.reshape(rows.shape[0], -1)
+        result = np.stack([np.searchsorted(row, value_row, side=side)
+                           for row, value_row in zip(rows, value_rows)]).reshape(values.shape)
+    return np.asarray(result).astype(np.int32 if out_int32 else np.int64)
+
+
+def _search(name, boundaries, values, out_int32, right, side, sorter, out):
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"{name}(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError(f"{name}(): side and right can't be set to opposites, got side of left while right was "
+                               f"True")
+        right = side == "right"
+    value_shape = tuple(values.shape) if isinstance(values, Tensor) else ()
+    if boundaries.ndim != 1 and (boundaries.ndim != len(value_shape) or
+                                 tuple(boundaries.shape[:-1]) != value_shape[:-1]):
+        raise RuntimeError(f"{name}(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
+                           f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                           f"{list(boundaries.shape)} and input value tensor {list(value_shape)}")
+    if sorter is not None:
+        if sorter.dtype is not _dtype.int64:
+            raise RuntimeError(f"{name}(): sorter must be a tensor of long dtype but got dtype "
+                               f"{_dtype.scalar_type_name(sorter.dtype)}")
+        if tuple(sorter.shape) != tuple(boundaries.shape):
+            raise RuntimeError(f"{name}(): boundary and sorter must have the same size, but got boundary tensor "
+                               f"{list(boundaries.shape)}and got sorter tensor {list(sorter.shape)}")
+        if sorter.numel() and (bool((sorter < 0).any()) or bool((sorter >= boundaries.shape[-1]).any())):
+            raise RuntimeError(f"{name}(): sorter index out of range")
+        boundaries = boundaries.detach().gather(-1, sorter)
+    dtype = promoted_dtype((boundaries, values)) if isinstance(values, Tensor) else \
+        promoted_dtype((boundaries, tensor(values)))
+    result = _searchsorted(boundaries, values, numpy_type=compute_numpy_type(dtype), right=bool(right),
+                           out_int32=bool(out_int32))
+    return _with_out(result, out)
+
+
+@public()
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    return _search("torch.searchsorted", sorted_sequence, input, out_int32, right, side, sorter, out)
+
+
+@public()
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return _search("torch.searchsorted", boundaries, input, out_int32, right, None, None, out)
+
+
 # ---------------------------------------------------------------- isin (bool result: nothing to differentiate)
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)

@@ -494,6 +494,78 @@ def corrcoef(input):
     return covariance.clip(-1, 1)
 
 
+# ---------------------------------------------------------------- bincount / histc
+
+@op("bincount", promotion=RAW, nondifferentiable="int64 counts")
+def _bincount(a, minlength=0):
+    return np.bincount(a.astype(np.int64, copy=False), minlength=minlength).astype(np.int64)
+
+
+@op("bincount_weighted", promotion=RAW)
+def _bincount_weighted(a, weights, minlength=0):
+    """Weights summed per value: float32 weights give float32 sums, any other dtype float64 (torch's two kernels)."""
+    result_type = np.float32 if weights.dtype == np.float32 else np.float64
+    return np.bincount(a.astype(np.int64, copy=False), weights.astype(np.float64),
+                       minlength=minlength).astype(result_type)
+
+
+_bincount_weighted.no_derivative("aten::bincount")
+
+
+@public(method=True)
+def bincount(input, weights=None, minlength=0):
+    if input.dtype.is_floating_point or input.dtype is _dtype.bool:
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if input.ndim != 1 or (input.numel() and bool((input < 0).any())):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.ndim != 1 or weights.shape[0] != input.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    if weights is None:
+        return _bincount(input, minlength=int(minlength))
+    return _bincount_weighted(input, weights, minlength=int(minlength))
+
+
+@op("histc", promotion=RAW, nondifferentiable="torch's histc result carries no history (it has no derivative)")
+def _histc(a, bins=100, low=0.0, high=0.0):
+    """Counts of the values in [low, high] in `bins` equal bins (the last closed); outside values and NaN are left
+    out. The bin of a value is torch's: (x - low) * bins / (high - low) truncated, then corrected against the
+    linspace edges (its local search)."""
+    values = a.astype(np.float64).ravel() if a.dtype != np.float64 else a.ravel()
+    work = np.float64 if a.dtype == np.float64 else np.float32
+    values = values.astype(work)
+    low, high = work(low), work(high)
+    edges = np.linspace(low, high, bins + 1).astype(work)
+    inside = (values >= low) & (values <= high)
+    values = values[inside]
+    positions = ((values - low) * work(bins) / (high - low)).astype(np.int64)
+    positions = np.clip(positions, 0, bins - 1)
+    # the local search: a value below its bin's left edge moves down, one at or above the next edge moves up
+    positions = np.where((values < edges[positions]) & (positions > 0), positions - 1, positions)
+    positions = np.where((values >= edges[np.minimum(positions + 1, bins)]) & (positions < bins - 1), positions + 1,
+                         positions)
+    return np.bincount(positions, minlength=bins).astype(a.dtype)
+
+
+@public(method=True)
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    low, high = float(min), float(max)
+    if low > high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if low == high and input.numel():
+        low, high = float(input.detach().min()), float(input.detach().max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise RuntimeError(f"torch.histc: range of [{low}, {high}] is not finite")
+    return _with_out(_histc(input, bins=int(bins), low=low, high=high), out)
+
+
 # ---------------------------------------------------------------- msort / count_nonzero / aminmax
 
 @public(method=True)
