@@ -579,6 +579,9 @@ HAND_CASES = (
     Case("linalg.solve", lambda fw, a, b: fw.linalg.solve(a / 64 + fw.eye(128), b), (In((128, 128)), In((128, 255))),
          ops=("linalg_solve_ex",)),
     Case("linalg.pinv", lambda fw, a: fw.linalg.pinv(a), (In((128, 64)),), "tall", ops=("linalg_pinv",)),
+    Case("cholesky_solve", lambda fw, a, b: fw.cholesky_solve(b, a.tril() / 64 + fw.eye(128)),
+         (In((128, 128)), In((128, 255)))),
+    Case("cholesky_inverse", lambda fw, a: fw.cholesky_inverse(a.tril() / 64 + fw.eye(128)), (In((128, 128)),)),
     # nn.functional: what a BERT training step runs
     Case(F + "linear", lambda fw, x, w, b: fw.nn.functional.linear(x, w, b), (In((2, 64, 255)), In((128, 255)),
                                                                                In((128,)))),

@@ -7,7 +7,7 @@ import numpy as np
 
 from conformance.frameworks import DTYPES, FLOATING
 from conformance.inputs import Arg, Sample, T
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec
 
 
 def _mixed(*shapes):
@@ -352,4 +352,90 @@ SPECS += [
     OpSpec("linalg.solve_triangular", lambda fw, a, b, **kw: fw.linalg.solve_triangular(a.tril(-1), b, **kw),
            (Sample("singular_lower", (T(3, 3), T(3, 2)), {"upper": False}),), ("float32", "float64"),
            variant="singular", grad=False),
+]
+
+# ---------------------------------------------------------------- addr, addbmm, inner, tensordot
+SPECS += [
+    OpSpec("addr", lambda fw, c, a, b, **kw: fw.addr(c, a, b, **kw),
+           (Sample("vectors", (T(2, 3), T(2), T(3))),
+            Sample("beta_alpha", (T(2, 3), T(2), T(3)), {"beta": 0.5, "alpha": -2.0}),
+            Sample("broadcast_input", (T(3), T(2), T(3))),
+            Sample("beta_0", (T(2, 3), T(2), T(3)), {"beta": 0}),
+            Sample("non_contiguous", (T(2, 3, layout="transposed"), T(2, layout="strided"), T(3)))),
+           # torch's backward is grad.mv(vec2) * alpha and grad.t().mv(vec1) * alpha in the half type
+           FLOATING, tolerances=(HALF_PRECISION_BACKWARD,),
+           inplace=lambda fw, c, a, b, **kw: c.addr_(a, b, **kw), inplace_name="Tensor.addr_",
+           inplace_samples=(Sample("vectors", (T(2, 3), T(2), T(3))),),
+           errors=(ErrorCase("matrix_vec1", lambda fw, c, a, b: fw.addr(c, a, b),
+                             Sample("2x3", (T(2, 3), T(2, 2), T(3))), RuntimeError),
+                   ErrorCase("float_beta_integer", lambda fw, c, a, b: fw.addr(c, a, b, beta=0.5),
+                             Sample("2x3", (T(2, 3), T(2), T(3))), RuntimeError, ("int64",)),
+                   ErrorCase("bool_beta_float", lambda fw, c, a, b: fw.addr(c, a, b, beta=True),
+                             Sample("2x3", (T(2, 3), T(2), T(3))), RuntimeError))),
+    OpSpec("addr", lambda fw, c, a, b: fw.addr(c, a, b, beta=2, alpha=3), (Sample("vectors", (T(2, 3), T(2), T(3))),),
+           ("bool", "uint8", "int64"), variant="integer_scalars"),
+    OpSpec("addbmm", lambda fw, c, a, b, **kw: fw.addbmm(c, a, b, **kw),
+           (Sample("batches", (T(2, 4), T(3, 2, 5), T(3, 5, 4))),
+            Sample("beta_alpha", (T(2, 4), T(3, 2, 5), T(3, 5, 4)), {"beta": 0.5, "alpha": 2.0}),
+            Sample("broadcast_input", (T(4), T(2, 2, 3), T(2, 3, 4))),
+            Sample("empty_batch", (T(2, 4), T(0, 2, 3), T(0, 3, 4))),
+            Sample("non_contiguous", (T(2, 4, layout="transposed"), T(2, 2, 3, layout="strided"), T(2, 3, 4)))),
+           ("float32", "float64"),
+           errors=(ErrorCase("batch_mismatch", lambda fw, c, a, b: fw.addbmm(c, a, b),
+                             Sample("2_and_3", (T(2, 4), T(2, 2, 5), T(3, 5, 4))), RuntimeError),
+                   ErrorCase("inner_mismatch", lambda fw, c, a, b: fw.addbmm(c, a, b),
+                             Sample("5_and_3", (T(2, 4), T(2, 2, 5), T(2, 3, 4))), RuntimeError),
+                   ErrorCase("not_3d", lambda fw, c, a, b: fw.addbmm(c, a, b),
+                             Sample("2d", (T(2, 4), T(2, 5), T(5, 4))), IndexError))),
+    OpSpec("inner", lambda fw, a, b: fw.inner(a, b),
+           (Sample("vectors", (T(4), T(4))), Sample("matrices", (T(2, 4), T(3, 4))),
+            Sample("scalar", (T(), T(2, 3))), Sample("batched", (T(2, 3, 4), T(4)))), FLOATING + ("int64",),
+           errors=(ErrorCase("last_dim", lambda fw, a, b: fw.inner(a, b), Sample("2x3_and_2x4", (T(2, 3), T(2, 4))),
+                             RuntimeError),)),
+    OpSpec("tensordot", lambda fw, a, b, **kw: fw.tensordot(a, b, **kw),
+           (Sample("dims_2", (T(2, 3, 4), T(3, 4, 5))), Sample("dims_0", (T(2, 3), T(4)), {"dims": 0}),
+            Sample("dims_lists", (T(2, 3, 4), T(4, 2, 5)), {"dims": ([0, 2], [1, 0])}),
+            Sample("size_1_broadcast", (T(1, 2, 3), T(3, 2, 4)), {"dims": ([0, 1], [2, 1])}),
+            Sample("non_contiguous", (T(3, 4, layout="transposed"), T(4, 2, layout="strided")), {"dims": 1})),
+           FLOATING + ("int64",),
+           errors=(ErrorCase("mismatch", lambda fw, a, b: fw.tensordot(a, b, dims=1),
+                             Sample("2x3_and_4x2", (T(2, 3), T(4, 2))), RuntimeError),
+                   ErrorCase("negative", lambda fw, a, b: fw.tensordot(a, b, dims=-1),
+                             Sample("2x3_and_3x2", (T(2, 3), T(3, 2))), RuntimeError),
+                   ErrorCase("lengths", lambda fw, a, b: fw.tensordot(a, b, dims=([1], [0, 1])),
+                             Sample("2x3_and_3x2", (T(2, 3), T(3, 2))), RuntimeError),
+                   ErrorCase("mixed_dtypes", lambda fw, a, b: fw.tensordot(a, b, dims=1),
+                             _mixed((2, 3), (3, 2)), RuntimeError))),
+]
+
+# ---------------------------------------------------------------- cholesky_solve, cholesky_inverse, triangular_solve
+# the factor is the Cholesky factor of A A^T + n I (its gradient is torch's formula for a full factor matrix)
+SPECS += [
+    OpSpec("cholesky_solve", lambda fw, b, a, **kw: fw.cholesky_solve(
+               b, fw.linalg.cholesky(_spd(fw, a), upper=kw.get("upper", False)), **kw),
+           (Sample("matrix_rhs", (T(3, 2), T(3, 3))), Sample("upper", (T(3, 2), T(3, 3)), {"upper": True}),
+            Sample("batched_broadcast", (T(2, 3, 2), T(3, 3))), Sample("empty_rhs", (T(3, 0), T(3, 3)))),
+           ("float32", "float64"),
+           errors=(ErrorCase("sizes", lambda fw, b, a: fw.cholesky_solve(b, a), Sample("3x2_and_4x4", (T(3, 2), T(4, 4))),
+                             RuntimeError),
+                   ErrorCase("mixed_dtypes", lambda fw, b, a: fw.cholesky_solve(b, a), _mixed((3, 2), (3, 3)),
+                             RuntimeError),
+                   ErrorCase("half", lambda fw, b, a: fw.cholesky_solve(b, a), Sample("3x2", (T(3, 2), T(3, 3))),
+                             NotImplementedError, ("float16",)))),
+    OpSpec("cholesky_inverse", lambda fw, a, *args: fw.cholesky_inverse(fw.linalg.cholesky(_spd(fw, a), upper=bool(args)),
+                                                                         *args),
+           (Sample("3x3", (T(3, 3),)), Sample("upper", (T(3, 3), Arg(value=True))), Sample("batched", (T(2, 3, 3),))),
+           ("float32", "float64"),
+           errors=(ErrorCase("not_square", lambda fw, a: fw.cholesky_inverse(a), Sample("3x4", (T(3, 4),)),
+                             RuntimeError),
+                   ErrorCase("half", lambda fw, a: fw.cholesky_inverse(a), Sample("3x3", (T(3, 3),)),
+                             NotImplementedError, ("float16",)))),
+    OpSpec("triangular_solve", lambda fw, b, a, **kw: fw.triangular_solve(
+               b, a + a.shape[-1] * fw.eye(a.shape[-1], dtype=a.dtype), **kw),
+           (Sample("upper", (T(3, 2), T(3, 3))), Sample("lower", (T(3, 2), T(3, 3)), {"upper": False}),
+            Sample("transpose", (T(3, 2), T(3, 3)), {"transpose": True}),
+            Sample("unitriangular_batched", (T(2, 3, 2), T(3, 3)), {"unitriangular": True})),
+           ("float32", "float64"),
+           errors=(ErrorCase("sizes", lambda fw, b, a: fw.triangular_solve(b, a), Sample("3x2_and_4x4", (T(3, 2), T(4, 4))),
+                             RuntimeError),)),
 ]

@@ -506,3 +506,224 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
                            f"cannot be broadcast together") from None
     _refuse_dtype("triangular_solve_cpu", A.dtype)
     return _with_out(_solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular), out)
+
+
+# ---------------------------------------------------------------- addr, addbmm, inner, tensordot (composites)
+
+@public(method=True, inplace=True)
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * outer(vec1, vec2), promoted like torch's TensorIterator kernel; beta = 0 ignores input
+    (NaN in it does not reach the result)."""
+    _check_tensors("addr", input=input, vec1=vec1, vec2=vec2)
+    for argument, vector in (("vec1", vec1), ("vec2", vec2)):
+        if vector.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {argument}, but got {vector.ndim}-D")
+    result_dtype = _dtype.promote_types(_dtype.promote_types(input.dtype, vec1.dtype), vec2.dtype)
+    if result_dtype is not _dtype.bool:
+        for name, scalar in (("beta", beta), ("alpha", alpha)):
+            if isinstance(scalar, bool):
+                raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
+            if result_dtype.category != _dtype.FLOATING and isinstance(scalar, float):
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+    _check_input_expands(input, (vec1.shape[0], vec2.shape[0]))
+    shape = (vec1.shape[0], vec2.shape[0])
+    if result_dtype is _dtype.bool:
+        # (beta and input) or (alpha and vec1 and vec2), torch's bool kernel
+        product = outer(vec1, vec2) if alpha else outer(vec1, vec2) & False
+        return _with_out(((input | product) if beta else product).expand(*shape), out)
+    if result_dtype in (_dtype.float16, _dtype.bfloat16):
+        # torch's kernel takes beta and alpha as half values and rounds after each operation (as the ops below do)
+        from ..creation import tensor
+        beta, alpha = (tensor(float(scalar), dtype=result_dtype).item() for scalar in (beta, alpha))
+    product = outer(vec1 * alpha if alpha != 1 else vec1, vec2)   # (alpha * v1) * v2, torch's order
+    if beta == 0:
+        # input is not read (its NaN stays out) but gets a zero gradient, as torch's grad * beta
+        from .. import where
+        result = where(product.new_zeros((), dtype=_dtype.bool), input, product)
+    else:
+        result = (input * beta if beta != 1 else input) + product
+    return _with_out(result.to(result_dtype) if result.dtype is not result_dtype else result, out)
+
+
+@public(method=True, inplace=True)
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * sum_i batch1[i] @ batch2[i], accumulated as torch's CPU kernel: one addmm per batch
+    element, beta applied by the first."""
+    _check_tensors("addbmm", input=input, batch1=batch1, batch2=batch2)
+    # torch reads the result's sizes (batch1's dim 1, batch2's dim 2) before its rank checks
+    for tensor, dim in ((batch1, 1), (batch2, 2)):
+        if tensor.ndim <= dim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(tensor.ndim, 1)}, "
+                             f"{max(tensor.ndim, 1) - 1}], but got {dim})")
+    for argument, tensor in (("batch1", batch1), ("batch2", batch2)):
+        if tensor.ndim != 3:
+            raise RuntimeError(f"{argument} must be a 3D tensor")
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
+                           f"{batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
+                           f"{batch2.shape[1]}x{batch2.shape[2]})")
+    shape = (batch1.shape[1], batch2.shape[2])
+    _check_input_expands(input, shape)
+    result = input.expand(*shape)
+    if batch1.shape[0] == 0:
+        # nothing to add: input * beta (zeroed, not read, when beta is 0); the batches still get (zero) gradients
+        from .. import where
+        nothing = mm(batch1.sum(0), batch2.sum(0))
+        return _with_out((result * beta if beta != 0 else where(nothing.new_zeros((), dtype=_dtype.bool), result,
+                                                                 nothing * 0)) + nothing, out)
+    for index in range(batch1.shape[0]):
+        result = addmm(result, batch1[index], batch2[index], beta=beta if index == 0 else 1, alpha=alpha)
+    return _with_out(result, out)
+
+
+@public(method=True)
+def tensordot(a, b, dims=2, out=None):
+    """Contract a's dims with b's: as torch, a permuted and reshaped to a matrix times b's, by mm."""
+    _check_tensors("tensordot", a=a, b=b)
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))   # torch's Python wrapper counts a's from the end
+    else:
+        given_a, given_b = (d.tolist() if isinstance(d, Tensor) else d for d in dims)
+        given_a = [given_a] if isinstance(given_a, int) else list(given_a)
+        given_b = [given_b] if isinstance(given_b, int) else list(given_b)
+    if len(given_a) != len(given_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a.dtype is not b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    from .._tensor import _wrap_dim
+    dims_a = [_wrap_dim(d, a.ndim, "tensordot") for d in given_a]
+    dims_b = [_wrap_dim(d, b.ndim, "tensordot") for d in given_b]
+    for dim_a, dim_b, shown_a, shown_b in zip(dims_a, dims_b, given_a, given_b):
+        # a size-1 dim contracts against any size: ATen sums the other side's dim first (keeping it)
+        if b.shape[dim_b] == 1:
+            a = a.sum(dim_a, keepdim=True, dtype=a.dtype)
+        elif a.shape[dim_a] == 1:
+            b = b.sum(dim_b, keepdim=True, dtype=b.dtype)
+        elif a.shape[dim_a] != b.shape[dim_b]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[dim_a]} in dim "
+                               f"{shown_a} and second has size {b.shape[dim_b]} in dim {shown_b}")
+    kept_a = [d for d in range(a.ndim) if d not in dims_a]
+    kept_b = [d for d in range(b.ndim) if d not in dims_b]
+    contracted = int(np.prod([a.shape[d] for d in dims_a], dtype=np.int64))
+    rows = int(np.prod([a.shape[d] for d in kept_a], dtype=np.int64))
+    columns = int(np.prod([b.shape[d] for d in kept_b], dtype=np.int64))
+    product = mm(a.permute(kept_a + dims_a).reshape(rows, contracted),
+                 b.permute(dims_b + kept_b).reshape(contracted, columns))
+    return _with_out(product.reshape(*[a.shape[d] for d in kept_a], *[b.shape[d] for d in kept_b]), out)
+
+
+@public(method=True)
+def inner(input, other, *, out=None):
+    """The sum over the last dims of input and other (a product when either is 0-d), as torch: tensordot."""
+    _check_tensors("inner", input=input, other=other)
+    if input.ndim == 0 or other.ndim == 0:
+        return _with_out(input * other, out)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return _with_out(tensordot(input, other, ([-1], [-1])), out)
+
+
+# ---------------------------------------------------------------- cholesky_solve, cholesky_inverse, triangular_solve
+
+def _potrs_broadcast(factor, b, upper):
+    batch = np.broadcast_shapes(factor.shape[:-2], b.shape[:-2])
+    factor = np.broadcast_to(factor, batch + factor.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    result = np.empty(b.shape, factor.dtype)
+    if result.size == 0:
+        return result
+    potrs = scipy.linalg.lapack.get_lapack_funcs("potrs", dtype=factor.dtype)
+    for index in np.ndindex(batch):
+        result[index] = potrs(factor[index], b[index], lower=not upper)[0]
+    return result
+
+
+@op("cholesky_solve", promotion=RAW, saves=("factor", "result", "upper"))
+def _cholesky_solve(b, factor, upper=False):
+    """X with (L L^T) X = B from the Cholesky factor (potrs, reading one triangle); batches broadcast."""
+    return _potrs_broadcast(factor, b, upper)
+
+
+@_cholesky_solve.vjp
+def _(g, factor, result, upper):
+    """torch's cholesky_solve_backward: the factor's gradient is that of (L L^T)^-1 B with L a full matrix (torch's
+    formula, not restricted to the triangle potrs reads)."""
+    grad_b = _cholesky_solve(g, factor, upper=upper)
+    common = grad_b @ result.mT
+    common = common + common.mT
+    return grad_b, -(factor @ common) if upper else -(common @ factor)
+
+
+@op("cholesky_inverse", promotion=RAW, saves=("factor", "result", "upper"))
+def _cholesky_inverse(factor, upper=False):
+    """(L L^T)^-1 from the factor: potrs on the identity (torch's CPU kernel solves too)."""
+    identity = np.broadcast_to(np.eye(factor.shape[-1], dtype=factor.dtype), factor.shape)
+    return _potrs_broadcast(factor, identity, upper)
+
+
+@_cholesky_inverse.vjp
+def _(g, factor, inverse, upper):
+    """torch's cholesky_inverse_backward: -(inverse (g + g^T) inverse) L (L^T ... for upper)."""
+    common = inverse @ ((g + g.mT) @ inverse)
+    return -(factor @ common) if upper else -(common @ factor)
+
+
+def _cholesky_shapes(name, b, factor):
+    _check_tensors(name, input=b, input2=factor)
+    if b.ndim < 2 or factor.ndim < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {b.ndim} dimensions instead"
+                           if b.ndim < 2 else f"u should have at least 2 dimensions, but has {factor.ndim} "
+                                              f"dimensions instead")
+    if b.dtype is not factor.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{_dtype.scalar_type_name(b.dtype)} and A of type {_dtype.scalar_type_name(factor.dtype)} "
+                           f"instead.")
+    if factor.shape[-1] != factor.shape[-2] or factor.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is {factor.shape[-2]} by "
+                           f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    try:
+        np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"{name}: the batch dimensions of b {list(b.shape[:-2])} and A {list(factor.shape[:-2])} "
+                           f"cannot be broadcast together") from None
+
+
+@public(method=True)
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """torch.cholesky_solve: X with A X = B, given A's Cholesky factor input2."""
+    _cholesky_shapes("cholesky_solve", input, input2)
+    _refuse_dtype("cholesky_solve_cpu", input.dtype)
+    return _with_out(_cholesky_solve(input, input2, upper=upper), out)
+
+
+@public(method=True)
+def cholesky_inverse(input, upper=False, *, out=None):
+    """torch.cholesky_inverse: (L L^T)^-1 (U^T U for upper) from the factor."""
+    _check_tensors("cholesky_inverse", input=input)
+    _check_square_batches("cholesky_inverse", A=input)
+    _refuse_dtype("cholesky_inverse_out_cpu", input.dtype)
+    return _with_out(_cholesky_inverse(input, upper=upper), out)
+
+
+_TriangularSolveResult = collections.namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+_TriangularSolveResult.__module__ = "mtv2.return_types"
+
+
+@public(method=True)
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """torch.triangular_solve (deprecated for linalg.solve_triangular): (X with op(A) X = b, A's copy)."""
+    _cholesky_shapes("triangular_solve", input, A)
+    _refuse_dtype("triangular_solve_cpu", A.dtype)
+    solution = _solve_triangular(A.mT if transpose else A, input, upper=upper != transpose, left=True,
+                                 unitriangular=unitriangular)
+    cloned = A.expand(*np.broadcast_shapes(input.shape[:-2], A.shape[:-2]), *A.shape[-2:]).clone()   # batch-broadcast
+    if out is not None:
+        solution, cloned = _with_out(solution, out[0]), _with_out(cloned, out[1])
+    return _TriangularSolveResult(solution, cloned)
