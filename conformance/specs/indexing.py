@@ -283,7 +283,12 @@ SCATTER_SPECS = [
             Sample("2d_window", (T(4, 4), T(2, 2), V((2, 2)), V((4, 2))), {"storage_offset": 5}),
             # torch's clone keeps a transposed input's layout: the window reads its storage order
             Sample("transposed", (T(3, 4, layout="transposed"), T(2), V((2,)), V((1,)))),
-            Sample("offset_input", (T(2, 3, layout="offset"), T(2), V((2,)), V((2,))))), DTYPES, alias=True,
+            # the window is placed in the storage the input views: it may miss the input's elements
+            Sample("offset_input", (T(2, 3, layout="offset"), T(2), V((2,)), V((2,)))),
+            Sample("offset_input_hit", (T(2, 3, layout="offset"), T(2), V((2,)), V((4,))), {"storage_offset": 3}),
+            Sample("strided_input", (T(3, 4, layout="strided"), T(3), V((3,)), V((3,))), {"storage_offset": 1}),
+            # overlapping elements: torch clones the input contiguous first
+            Sample("expanded_input", (T(3, 4, layout="expanded"), T(2), V((2,)), V((5,))))), DTYPES, alias=True,
            xfails=(XFail("torch's backward gives the input the gradient inside the written window and zeros outside "
                          "it, the complement of its own forward's (finite differences side with mtv2: the window's "
                          "gradient goes to src only); for a non-contiguous input torch's backward fails an internal "

@@ -427,25 +427,33 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 @public(method=True)
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """input's clone (its layout kept when dense, as torch's clone) with the window (size, stride, storage_offset)
-    of the clone's storage overwritten by src: index_put on the storage seen flat."""
-    from .strided import _element_indices
-    from .views import permute
+    """A copy of input with the window (size, stride, storage_offset) of its storage overwritten by src. torch
+    copies the input's whole storage and keeps its geometry (strides and offset: the window is placed in the
+    storage the input is a view of); an input with overlapping elements (expanded) is cloned contiguous instead.
+    Both are index_put on the storage seen flat, so the gradient is index_put's."""
+    from .strided import _element_indices, as_strided
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
-    offset = 0 if storage_offset is None else int(storage_offset)
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
-    clone = input.clone()
-    order = sorted(range(input.ndim), key=lambda d: -clone.stride()[d])   # the clone's storage order of dims
+    positions = _element_indices(tuple(input.shape), input.stride(), input.storage_offset())
+    mirrored = np.unique(positions).size == positions.size
+    # no offset: the output's own, as as_strided's (a contiguous clone's is 0)
+    offset = (input.storage_offset() if mirrored else 0) if storage_offset is None else int(storage_offset)
+    storage_numel = input.untyped_storage().buffer.size if mirrored else input.numel()
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(n > 0 for n in size) else 0
-    if needed > input.numel():
+    if needed > storage_numel:
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {input.element_size()} requiring a storage size of {needed * input.element_size()} "
-                           f"are out of bounds for storage of size {input.numel() * input.element_size()}")
+                           f"are out of bounds for storage of size {storage_numel * input.element_size()}")
     src = _check_src(input, src, size)
-    storage = permute(input, *order).reshape(-1)
-    written = _index_put(storage, src, index=(_element_indices(size, stride, offset),))
-    return permute(written.reshape([input.shape[d] for d in order]), *np.argsort(order).tolist())
+    window = (_element_indices(size, stride, offset),)
+    if not mirrored:
+        written = _index_put(input.contiguous().reshape(-1), src, index=window)
+        return written.reshape(input.shape)
+    # the storage outside the input's elements is never read through the result: zeros stand in for it
+    storage = _index_put(input.new_zeros(storage_numel), input, index=(positions,))
+    written = _index_put(storage, src, index=window)
+    return as_strided(written, input.shape, input.stride(), input.storage_offset())
 
 
 # ---------------------------------------------------------------- diag / diag_embed / diagflat / trace
