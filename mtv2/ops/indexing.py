@@ -1,4 +1,6 @@
 """Tensor.__getitem__ / __setitem__ and index_put: basic indices give views, advanced (tensor) indices copies.
+Beside them, what is built from those two: the *_scatter ops (index_put through a view's index), diag /
+diag_embed / diagflat / trace, argwhere, and the index factories tril_indices / triu_indices / unravel_index.
 
 An index is split in two steps, as torch applies it: first every integer, slice and None as a view (so
 integers never count as advanced indices), then the tensor indices on that view. Only the second step

@@ -1,8 +1,10 @@
 """Joining, repeating and rearranging: cat/stack, repeat/tile/repeat_interleave, flip/roll, masked_fill,
-tril/triu and nn.functional.pad. (split, chunk and unbind are views: they live in views.py.)
+tril/triu, nn.functional.pad, atleast_nd, column_stack/dstack, block_diag, kron, cartesian_prod, combinations
+and rot90. (split, chunk, unbind, tensor_split and meshgrid are views: they live in views.py.)
 
-cat is the one variadic op (`*tensors`, see _registry); stack, hstack, vstack, tile and the copying pad
-modes (reflect, replicate, circular) are composites of cat, narrow, expand and flip.
+cat is the one variadic op (`*tensors`, see _registry); stack, hstack, vstack, tile, the copying pad
+modes (reflect, replicate, circular) and everything after them are composites of cat, narrow, expand, flip,
+mul, pad and indexing, which carry their gradients.
 """
 import numpy as np
 
