@@ -373,6 +373,12 @@ SPECS += _binary("heaviside", HEAVISIDE, domain=("small_int", "real"), gradcheck
                               Sample("float32_float64", (T(3), T(3, dtype="float64"))), RuntimeError),))
 SPECS += _binary("heaviside", HEAVISIDE[:2], domain=("nonfinite", "real"), variant="nonfinite", grad=False)
 
+# Signed zeros on both sides (a * 0 keeps a's sign): which zero the ties answer (fmax(0.0, -0.0) is 0.0 but -0.0 in
+# bfloat16), copysign by -0.0, nextafter(0.0, -0.0), heaviside at -0.0
+SPECS += [OpSpec(_name, lambda fw, a, b, _name=_name: getattr(fw, _name)(a * 0, b * 0), TWO_TENSORS[:2],
+                 ("float16", "bfloat16", "float32", "float64"), variant="signed_zeros", domain="nonzero", grad=False)
+          for _name in ("copysign", "fmax", "fmin", "nextafter", "heaviside", "hypot", "logaddexp2", "ldexp")]
+
 # ---- float_power: float64 whatever the dtypes, a number on either side; in place only into float64
 FLOAT_POWER = (TWO_TENSORS + (Sample("scalar_exponent", (T(3, 4), Arg(value=2.5))),
                               Sample("int_exponent", (T(3, 4), Arg(value=3))),
