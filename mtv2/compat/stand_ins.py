@@ -664,15 +664,15 @@ def save_on_cpu(pin_memory=False, device_type="cuda"):
 
 
 # nn layer classes mtv2 does not implement. transformers reads them at import (ACT2CLS maps activation names to
-# Hardswish, PReLU, ReLU6) and at construction (_init_weights: isinstance(module, (nn.Conv2d, nn.LSTM, ...))).
+# ReLU6, ...) and at construction (_init_weights: isinstance(module, (nn.Conv2d, nn.LSTM, ...))).
 # isinstance against them is False for every mtv2 module, which is the truth: no such layer exists in the
-# model; building one raises, so a model that needs one fails loudly instead of running something else.
-ABSENT_NN_LAYERS = ("Hardswish", "PReLU", "ReLU6", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-                    "ConvTranspose3d", "LSTM", "GRU", "RNN", "MultiheadAttention", "GroupNorm", "BatchNorm2d",
-                    "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm")
+# model; building one raises, so a model that needs one fails loudly instead of running something else. A name
+# mtv2.nn has is never stood in for (the real class wins), so the list cannot hide a layer once it lands.
+ABSENT_NN_LAYERS = ("ReLU6", "LSTM", "GRU", "RNN", "MultiheadAttention")
 
 
 def _absent_nn_layers():
+    from .. import nn
     from ..nn import Module
 
     def build(name):
@@ -680,7 +680,7 @@ def _absent_nn_layers():
             raise NotImplementedError(f"torch.nn.{name} is not implemented in mtv2 (a stand-in name of the shim)")
         return type(name, (Module,), {"__init__": __init__, "__module__": "torch.nn"})
 
-    return {name: build(name) for name in ABSENT_NN_LAYERS}
+    return {name: build(name) for name in ABSENT_NN_LAYERS if not hasattr(nn, name)}
 
 
 def extra_attributes(torch_name):
