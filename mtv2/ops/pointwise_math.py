@@ -722,7 +722,7 @@ def equal(input, other):
 # ================================================================ angles, signs and floating-point bits
 # Each op with its public function beside it. Real inputs only: mtv2 has no complex dtypes.
 
-def _refuse_promoted(name, kernel_name, operands, refused):
+def _refuse_promoted(kernel_name, operands, refused):
     """torch dispatches these kernels on the promoted dtype: refuse the categories it has no kernel for."""
     dtype = promoted_dtype(operands)
     if dtype.category in refused:
@@ -856,7 +856,7 @@ def _(g, a, b):
 @public(method=True, inplace=True)
 def nextafter(input, other, *, out=None):
     _require_tensors("nextafter", input, other)
-    dtype = _refuse_promoted("nextafter", "nextafter_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    dtype = _refuse_promoted("nextafter_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
     half = dtype.numpy_type if dtype in (_dtype.float16, _dtype.bfloat16) else None
     return _with_out(_nextafter(input, other, half=half), out)
 
@@ -968,7 +968,7 @@ def _(g, a, b, out):
 @public(method=True, inplace=True)
 def hypot(input, other, *, out=None):
     _require_tensors("hypot", input, other)
-    _refuse_promoted("hypot", "hypot_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    _refuse_promoted("hypot_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
     return _with_out(_hypot(input, other), out)
 
 
@@ -989,7 +989,7 @@ def _(g, a, b):
 @public(method=True)
 def logaddexp2(input, other, *, out=None):
     _require_tensors("logaddexp2", input, other)
-    _refuse_promoted("logaddexp2", "logaddexp2_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
+    _refuse_promoted("logaddexp2_cpu", (input, other), (_dtype.BOOL, _dtype.INTEGER))
     return _with_out(_logaddexp2(input, other), out)
 
 
@@ -1055,14 +1055,14 @@ def _lcm(a, b):
 @public(method=True, inplace=True)
 def gcd(input, other, *, out=None):
     _require_tensors("gcd", input, other)
-    _refuse_promoted("gcd", "gcd_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    _refuse_promoted("gcd_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
     return _with_out(_gcd(input, other), out)
 
 
 @public(method=True, inplace=True)
 def lcm(input, other, *, out=None):
     _require_tensors("lcm", input, other)
-    _refuse_promoted("lcm", "lcm_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    _refuse_promoted("lcm_cpu", (input, other), (_dtype.BOOL, _dtype.FLOATING))
     return _with_out(_lcm(input, other), out)
 
 
@@ -1094,12 +1094,13 @@ def _shift(name, kernel, kernel_name, input, other, out):
                         f"Tensor other)")
     # torch wraps a Python integer into a 0-d int64 tensor and converts it to the tensor's type, wrapping around
     # (uint8 << 257 shifts by 1), where add would refuse the overflow
-    input, other = (_dtype_wrapped(x) for x in (input, other))
-    _refuse_promoted(name, kernel_name, (input, other), (_dtype.BOOL, _dtype.FLOATING))
+    input, other = (_wrapped_number(x) for x in (input, other))
+    _refuse_promoted(kernel_name, (input, other), (_dtype.BOOL, _dtype.FLOATING))
     return _with_out(kernel(input, other), out)
 
 
-def _dtype_wrapped(x):
+def _wrapped_number(x):
+    """A Python int as the 0-d int64 tensor torch wraps it in (it promotes as a 0-d tensor: not across integers)."""
     if isinstance(x, int) and not isinstance(x, bool):
         from ..creation import tensor
         return tensor(x)
