@@ -89,3 +89,20 @@ SPECS = [
     OpSpec("Tensor.norm", lambda fw, a, **kw: a.norm("nuc", **kw), (Sample("wide", (T(3, 4),)),), DTYPES,
            variant="nuc"),
 ]
+
+
+# eigvalsh: the symmetric part of a random matrix (distinct eigenvalues, where the vectors' rule is defined); the
+# "one_triangle" variant leaves garbage in the triangle not read (torch's gradient is its formula, symmetric)
+EIGVALSH = (Sample("3x3", (T(3, 3),)), Sample("upper", (T(3, 3),), {"UPLO": "U"}), Sample("batched", (T(2, 4, 4),)),
+            Sample("transposed", (T(3, 3, layout="transposed"),)), Sample("1x1", (T(1, 1),)), Sample("0x0", (T(0, 0),)),
+            Sample("empty_batch", (T(0, 3, 3),)))
+SPECS += [
+    OpSpec("linalg.eigvalsh", lambda fw, a, **kw: fw.linalg.eigvalsh(a + a.mT, **kw), EIGVALSH, DTYPES,
+           errors=(ErrorCase("uplo_x", lambda fw, a: fw.linalg.eigvalsh(a, UPLO="X"), Sample("3x3", (T(3, 3),)),
+                             RuntimeError),
+                   ErrorCase("not_square", lambda fw, a: fw.linalg.eigvalsh(a), Sample("3x4", (T(3, 4),)),
+                             RuntimeError),
+                   ErrorCase("vector", lambda fw, a: fw.linalg.eigvalsh(a), Sample("3", (T(3),)), RuntimeError))),
+    OpSpec("linalg.eigvalsh", lambda fw, a, **kw: fw.linalg.eigvalsh(a, **kw), EIGVALSH[:2], ("float32", "float64"),
+           variant="one_triangle", gradcheck=False, gradgrad=False),
+]

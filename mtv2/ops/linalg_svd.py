@@ -168,3 +168,64 @@ def _extremum(values, ord, dim, keepdim):
     if ord > 0 and values.shape[dim] == 0:
         return values.sum(dim, keepdim).detach()
     return values.amax(dim, keepdim) if ord > 0 else values.amin(dim, keepdim)
+
+
+# ---------------------------------------------------------------- the symmetric eigendecomposition: eigvalsh
+# A = V diag(L) V^T from one triangle (syevd through scipy, matrix by matrix in the input's precision). The values and
+# the vectors are two ops of A, each with its share of torch's linalg_eig_backward (hermitian case); the vectors (whose
+# signs are LAPACK's choice) are only used inside the sign-invariant rules.
+
+def _symmetric_eigen(a, upper, part):
+    n = a.shape[-1]
+    if a.size == 0:
+        return np.zeros(a.shape[:-1] if part == 0 else a.shape, a.dtype)
+    matrices = a.reshape(-1, n, n)
+    if part == 0:
+        values = [scipy.linalg.eigh(m, lower=not upper, eigvals_only=True, check_finite=False, driver="evd")
+                  for m in matrices]
+        return np.stack(values).reshape(a.shape[:-1])
+    vectors = [scipy.linalg.eigh(m, lower=not upper, check_finite=False, driver="evd")[1] for m in matrices]
+    return np.stack(vectors).reshape(a.shape)
+
+
+@op("linalg_eigh", promotion=RAW, saves=("a", "upper"))
+def _eigvalsh(a, upper=False):
+    return _symmetric_eigen(a, upper, 0)
+
+
+@op("linalg_eigh_vectors", promotion=RAW, saves=("a", "result", "upper"))
+def _eigh_vectors(a, upper=False):
+    return _symmetric_eigen(a, upper, 1)
+
+
+@_eigvalsh.vjp
+def _(g, a, upper):
+    """gL alone: V diag(gL) V^T."""
+    V = _eigh_vectors(a, upper=upper)
+    return (V * g.unsqueeze(-2)) @ V.mT
+
+
+@_eigh_vectors.vjp
+def _(g, a, V, upper):
+    """gV alone: V [skew(V^T gV) / E] V^T, E[i, j] = L_j - L_i (1 on the diagonal, where the numerator is 0)."""
+    L = _eigvalsh(a, upper=upper)
+    VtgV = V.mT @ g
+    gaps = L.unsqueeze(-2) - L.unsqueeze(-1) + _identity_like(L)
+    return V @ ((0.5 * (VtgV - VtgV.mT)) / gaps) @ V.mT
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    """torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix, read from its lower (UPLO='L')
+    or upper triangle."""
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_eigvalsh(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+    if UPLO not in ("L", "U", "l", "u"):
+        raise RuntimeError(f"linalg.eigvalsh: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.eigh: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.eigh: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    if A.numel() and A.dtype not in (_dtype.float32, _dtype.float64):   # an empty matrix has nothing to refuse
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_dtype.scalar_type_name(A.dtype)}'")
+    return _with_out(_eigvalsh(A, upper=UPLO in ("U", "u")), out)
