@@ -362,3 +362,6 @@ SPECS += [
 ]
 SPECS.append(OpSpec("diag", lambda fw, a, out: (fw.diag(a, 1, out=out), out), (Sample("out", (T(2), T(3, 3))),),
                     ("float32", "int64"), grad=False, variant="out"))
+SPECS.append(OpSpec("unravel_index", lambda fw, a: a, (), ("int64",), grad=False, variant="errors",
+                    errors=(ErrorCase("list_indices", lambda fw, a: fw.unravel_index([1, 2], (3,)), Sample("i", (T(2),)),
+                                      AttributeError, ("int64",)),)))

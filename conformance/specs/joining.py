@@ -534,3 +534,5 @@ SPECS += [
     OpSpec("kron", lambda fw, a, b, out: (fw.kron(a, b, out=out), out), (Sample("out", (T(2), T(3), T(6))),),
            ("float32", "float64"), grad=False, variant="out"),
 ]
+SPECS.append(OpSpec("kron", lambda fw, a: a, (), ("float32",), variant="errors",
+                    errors=(E("other_is_int", lambda fw, a: fw.kron(a, 2), (T(2),), TypeError),)))

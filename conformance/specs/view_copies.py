@@ -56,3 +56,6 @@ SPECS = [
            (Sample("out", (T(3, 4), T(4, 3))),), ("float32",), grad=False, variant="out"),
 ]
 
+# torch's view_copy reshapes: a layout a view cannot express is copied, not refused
+SPECS.append(copy_spec("view_copy", lambda fw, a, size: fw.view_copy(a, size),
+                       (S("transposed", (3, 4), (12,), layout="transposed"),), variant="any_layout"))

@@ -538,8 +538,8 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pi
 def unravel_index(indices, shape):
     """The coordinates of flat indices in `shape`, one int64 tensor per dim; indices wrap (floor division and
     modulo, as torch's), out-of-range ones included."""
-    if not isinstance(indices, Tensor):
-        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices)}")
+    if not isinstance(indices, Tensor):   # torch reads indices.is_complex() first: AttributeError
+        raise AttributeError(f"'{type(indices).__name__}' object has no attribute 'is_complex'")
     if indices.dtype.is_floating_point or indices.dtype is _dtype.bool or indices.dtype.is_complex:
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     shape = (shape,) if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool) else shape

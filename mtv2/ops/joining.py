@@ -646,6 +646,10 @@ def block_diag(*tensors):
 def kron(input, other, *, out=None):
     """Every product input[i] * other[j] at index i * other.shape + j: the two tensors interleaved with size-1 dims,
     multiplied (broadcasting does the outer product, mul the promotion) and the dim pairs merged."""
+    for position, (argument, value) in enumerate((("input", input), ("other", other)), start=1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"kron(): argument '{argument}' (position {position}) must be Tensor, not "
+                            f"{type(value).__name__}")
     ndim = max(input.ndim, other.ndim)
     a_shape = (1,) * (ndim - input.ndim) + tuple(input.shape)
     b_shape = (1,) * (ndim - other.ndim) + tuple(other.shape)

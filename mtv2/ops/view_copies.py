@@ -1,6 +1,7 @@
 """The *_copy ops: each view op's result as a fresh contiguous tensor that shares nothing with its input (torch
 has them for the functionalization of views). Each is its view followed by a contiguous clone, so the gradient is
 the view's and clone's."""
+from .. import _dtype
 from .conversion import contiguous_format
 from .indexing import getitem
 from ._surface import public
@@ -118,5 +119,8 @@ def unsqueeze_copy(input, dim, *, out=None):
 
 @public()
 def view_copy(input, size, *, out=None):
-    """view_copy(input, size) or view_copy(input, dtype): the viewed bytes, copied."""
-    return _copied(views.view_method(input, size), out)
+    """view_copy(input, size) or view_copy(input, dtype): the viewed bytes, copied. A size is taken as reshape
+    takes it: torch's view_copy accepts layouts a view cannot express (a transposed input)."""
+    if isinstance(size, _dtype.dtype):
+        return _copied(views.view_method(input, size), out)
+    return _copied(views.reshape(input, size), out)

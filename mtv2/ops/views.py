@@ -753,6 +753,10 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
 @public(method=True)
 def adjoint(input):
     """The conjugate transpose of the last two dims: for mtv2's real dtypes, a transposed view."""
+    if input.ndim == 0:
+        import warnings
+        warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return input   # conj() of a real tensor: the tensor itself
     if input.ndim < 2:
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
                            f"{input.ndim}-D tensor.")
