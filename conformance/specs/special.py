@@ -252,6 +252,17 @@ SPECS += [OpSpec(f"special.{name}", lambda fw, a, scale, _name=name: getattr(fw.
                  xfails=AIRY_XFAILS if name == "airy_ai" else ())
           for name, _ in BESSEL]
 
+# torch's J0, J1, Y0, Y1 switch to their asymptotic form above x = 5, where torch's float64 values are up to ~2e-6
+# relative off the exact ones (measured, e.g. J0(5.0347) = -0.16616565617568 by mpmath and scipy, -0.16616601576845
+# by torch): a row on (5.26, 6.1) for each, declared where its samples reach the divergence (J0, Y1)
+BESSEL_ASYMPTOTIC_XFAIL = XFail("torch's float64 J0/J1/Y0/Y1 are up to ~2e-6 relative off the exact values just above "
+                                "x = 5, where its asymptotic form starts (mpmath sides with mtv2, which computes with "
+                                "scipy)", checks=("forward",), dtypes=("float64",))
+SPECS += [OpSpec(f"special.{name}", lambda fw, a, _name=name: getattr(fw.special, _name)(a * 0.3 + 5.2),
+                 (Sample("matrix", (T(4, 5),)),), ("float32", "float64"), variant="above_five", domain="positive",
+                 grad=False, xfails=(BESSEL_ASYMPTOTIC_XFAIL,) if name in ("bessel_j0", "bessel_y1") else ())
+          for name in ("bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1")]
+
 # ---- orthogonal polynomials P_n(x): x and n tensors or one a Python number, promoted together; torch's special
 # values (n < 0 gives 0, the interval's ends), its trigonometric form past small orders, its recurrence
 POLYNOMIAL_SAMPLES = (
