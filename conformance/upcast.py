@@ -767,6 +767,10 @@ UPCASTS = (
     Upcast("mtv2/ops/statistics.py _quantile: its sort is a stable argsort of the whole input (int64 positions of the "
            "input's size, scan_sort.py _stable_order), as kthvalue's; the ranks, weights and lerp stay float32",
            ("quantile", "nanquantile")),
+    Upcast("mtv2/ops/scan_sort.py _logcumsumexp: torch's CPU kernel carries the running value in double for float32 "
+           "(acc_type<float, false>), rounding each to float32; NumPy's running logaddexp does so through a float64 "
+           "copy of the input and a float64 result (torch's double is one scalar)", ("logcumsumexp",),
+           directions=("forward", "backward")),
     Upcast("mtv2/ops/pointwise_math.py float_power: pow of both operands converted to float64, by definition (torch's "
            "float_power returns float64 for every real input too); the float64 buffers are the result and pow's",
            ("float_power",), directions=("forward", "backward")),

@@ -89,6 +89,12 @@ KNOWN = (
                       "intermediates leave a rounding residue (-5e-4, 3e-3), mtv2's float32-then-round another (0, "
                       "-1e-2); finite differences in half side with either in turn", checks=("backward",),
           dtypes=("float16", "bfloat16"), samples=(1, 2)),
+    Known("logcumsumexp", "logcumsumexp's float16/bfloat16 gradient on OpInfo samples 0, 1, 3, 4: torch's "
+                          "logcumsumexp_backward is the difference of two exps of reversed log-space scans, which "
+                          "cancel there; torch's half intermediates and mtv2's (each op in float32, rounded to half) "
+                          "leave different residues (torch 0, mtv2 -0.2 at (0, 0, 0) of sample 0); half finite "
+                          "differences are unusable (both off by more than 1e12 relative). float32/float64 agree",
+          checks=("backward",), dtypes=("float16", "bfloat16"), samples=(0, 1, 3, 4)),
     Known("nn.CrossEntropyLoss", "CrossEntropyLoss with negative class weights in float16 (4d input, mean): torch's "
                                  "half-precision backward differs from mtv2's float32-then-round beyond the half "
                                  "tolerance", checks=("backward",), dtypes=("float16",), samples=(9,)),

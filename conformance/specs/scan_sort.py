@@ -4,7 +4,7 @@ elements, sorting above; assume_unique, invert, a number on either side, promoti
 equal elements (its CPU sort is stable, descending too); cumprod's zero inputs pin its gradient at zeros."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Arg, Sample, T
-from conformance.spec import ErrorCase, OpSpec
+from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec
 
 SCAN_SAMPLES = (Sample("dim0", (T(3, 4),), {"dim": 0}),
                 Sample("dim1", (T(3, 4),), {"dim": 1}),
@@ -268,4 +268,49 @@ SPECS += [
     OpSpec("cumulative_trapezoid", lambda fw, y, *x, **kw: fw.cumulative_trapezoid(y, *x, **kw),
            tuple(s for s in TRAPEZOID_SAMPLES if s.name != "size0_dim"),
            ("float32", "float64", "float16", "bfloat16", "int64", "int32")),
+]
+
+# ---- logcumsumexp (torch's double accumulation for float32), searchsorted / bucketize -------------------------
+LOGCUMSUMEXP_ERRORS = (ErrorCase("integer", lambda fw, a: fw.logcumsumexp(a.long(), 0), Sample("1d", (T(3),)),
+                                 NotImplementedError),)
+SEARCH_SAMPLES = (Sample("1d_boundaries", (T(6, domain="distinct"), T(3, 4)), {}),
+                  Sample("right", (T(6, domain="distinct"), T(3, 4)), {"right": True}),
+                  Sample("side_right_int32", (T(6, domain="distinct"), T(5)), {"side": "right", "out_int32": True}),
+                  Sample("nd_boundaries", (T(3, 5, domain="distinct"), T(3, 4)), {}),
+                  Sample("values_0d", (T(4, domain="distinct"), T()), {}))
+
+
+def searchsorted_call(fw, boundaries, values, **kw):
+    return fw.searchsorted(fw.sort(boundaries).values, values, **kw)
+
+
+def searchsorted_sorter(fw, boundaries, values):
+    return fw.searchsorted(boundaries, values, sorter=fw.argsort(boundaries))
+
+
+def bucketize_call(fw, boundaries, values, **kw):
+    kw.pop("side", None)
+    return fw.bucketize(values, fw.sort(boundaries).values, **kw)
+
+
+SEARCH_ERRORS = (ErrorCase("side_and_right_opposite", lambda fw, b, v: fw.searchsorted(b, v, right=True, side="left"),
+                           Sample("1d", (T(3), T(2))), RuntimeError),
+                 ErrorCase("leading_dims_differ", lambda fw, b, v: fw.searchsorted(b, v),
+                           Sample("2d", (T(2, 3), T(3, 2))), RuntimeError),
+                 ErrorCase("sorter_of_other_size", lambda fw, b, v: fw.searchsorted(b, v, sorter=fw.tensor([0, 1])),
+                           Sample("1d", (T(3), T(2))), RuntimeError))
+SPECS += [
+    # half backward: torch's logcumsumexp_backward rounds each of its ops' results to the half type; finite
+    # differences side with mtv2 in most of the rows beyond the default half tolerance
+    OpSpec("logcumsumexp", lambda fw, a, **kw: fw.logcumsumexp(a, **kw), SCAN_SAMPLES,
+           ("float32", "float64", "float16", "bfloat16"), errors=LOGCUMSUMEXP_ERRORS,
+           tolerances=(HALF_PRECISION_BACKWARD,)),
+    OpSpec("logcumsumexp", lambda fw, a, **kw: fw.logcumsumexp(a, **kw), SCAN_SAMPLES[:2], ("float32", "float64"),
+           variant="nonfinite", domain="nonfinite", gradcheck=False, gradgrad=False),
+    OpSpec("searchsorted", searchsorted_call, SEARCH_SAMPLES, ("float32", "float64", "int64", "int32", "float16"),
+           grad=False, errors=SEARCH_ERRORS),
+    OpSpec("searchsorted", searchsorted_sorter, SEARCH_SAMPLES[:1], ("float32", "int64"), variant="sorter",
+           grad=False),
+    OpSpec("bucketize", bucketize_call, SEARCH_SAMPLES[:3] + SEARCH_SAMPLES[4:], ("float32", "float64", "int64"),
+           grad=False),
 ]

@@ -82,6 +82,42 @@ def cumprod(input, dim, *, dtype=None):
     return _cumprod(input, dim=_wrap_dim(dim, input.ndim, "cumprod"), dtype=dtype)
 
 
+@op("logcumsumexp", promotion=RAW, saves=("a", "result", "dim"))
+def _logcumsumexp(a, dim=0):
+    """log(cumsum(exp(a))) without overflow: a running logaddexp carried in torch's CPU accumulation type (double
+    for float32 and float64, float for the half types), each running value rounded to the input's dtype."""
+    values = a.astype(np.float32 if a.dtype.itemsize == 2 else np.float64, copy=False)
+    if values.ndim == 0:
+        return values.astype(a.dtype)
+    with np.errstate(invalid="ignore"):
+        return np.logaddexp.accumulate(values, axis=dim).astype(a.dtype, copy=False)
+
+
+@_logcumsumexp.vjp
+def _(g, a, out, dim):
+    """torch's logcumsumexp_backward: sum_{i>=k} g_i exp(a_k - out_i), with the positive and negative parts of g
+    summed apart in log space (a reversed logcumsumexp), so nothing overflows."""
+    if a.ndim == 0:
+        return g
+    lowest = float(_dtype.finfo(g.dtype).min)
+    log_magnitude = g.abs().log()
+    log_positive = where(g > 0, log_magnitude, lowest)
+    log_negative = where(g < 0, log_magnitude, lowest)
+
+    def reversed_scan(x):
+        return _logcumsumexp(x.flip(dim), dim=dim).flip(dim)
+
+    return (reversed_scan(log_positive - out) + a).exp() - (reversed_scan(log_negative - out) + a).exp()
+
+
+@public(method=True)
+def logcumsumexp(input, dim, *, out=None):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(input.dtype)}'")
+    return _with_out(_logcumsumexp(input, dim=_wrap_dim(dim, input.ndim, "logcumsumexp")), out)
+
+
 def _scan_inplace(input, dim, dtype, name, function):
     """cumsum_/cumprod_: torch runs the scan in self's dtype (int8 wraps in int8) and has no Bool kernel."""
     if dtype is not None and dtype is not input.dtype:
