@@ -253,7 +253,7 @@ SCATTER_SPECS = [
             Sample("clamped", (T(4, 2), T(4, 2)), {"start": -10, "end": 10}),
             Sample("empty", (T(4, 2), T(0, 2)), {"start": 2, "end": 2}),
             Sample("src_other_dtype", (T(4, 2), T(2, 2, dtype="float64")), {"start": 2}),
-            Sample("transposed", (T(3, 4, layout="transposed"), T(4, 1)), {"dim": 1, "start": 2, "end": 3}),
+            Sample("transposed", (T(3, 4, layout="transposed"), T(3, 1)), {"dim": 1, "start": 2, "end": 3}),
             Sample("expanded_src", (T(3, 4), T(3, 4, layout="expanded")))), DTYPES, alias=True,
            errors=(err("src_shape", lambda fw, a, b: fw.slice_scatter(a, b), T(4), T(3)),
                    err("zero_step", lambda fw, a, b: fw.slice_scatter(a, b, 0, 1, 3, 0), T(4), T(2)))),

@@ -701,9 +701,9 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
-    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == input.ndim:
+    first, second = (_wrap_dim(d, input.ndim, "rot90") for d in dims)   # an out-of-range dim is torch's first error
+    if first == second:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
-    first, second = (_wrap_dim(d, input.ndim, "rot90") for d in dims)
     k %= 4
     if k == 1:
         return flip(input, (second,)).transpose(first, second)
