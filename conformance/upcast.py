@@ -811,6 +811,8 @@ OUT_OF_SCOPE = {
     **_declared_out_of_scope(),
     "to_copy": "a dtype conversion: the caller asks for the other dtype",
     "native_channel_shuffle": "a permutation of channels: the values are moved, not computed",
+    **dict.fromkeys(("_unique2", "unique_dim", "unique_consecutive"),
+                    "unique's values are a selection of the input's elements: moved, not computed"),
     "bincount_weighted": "NumPy's bincount sums weights in float64 only (a float64 buffer of bins' size, not the "
                          "input's): declared, not measured",
     "strided_scatter_gather": "as_strided's gradient, by design through int64 storage indices of the window's "

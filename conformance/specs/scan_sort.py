@@ -314,3 +314,28 @@ SPECS += [
     OpSpec("bucketize", bucketize_call, SEARCH_SAMPLES[:3] + SEARCH_SAMPLES[4:], ("float32", "float64", "int64"),
            grad=False),
 ]
+
+# ---- unique / unique_consecutive (sorted whatever `sorted` says, each NaN its own value; torch's derivative is
+# not implemented: forward rows only) ---------------------------------------------------------------------------
+UNIQUE_SAMPLES = (Sample("flat", (T(3, 6),)),
+                  Sample("inverse_counts", (T(3, 6),), {"return_inverse": True, "return_counts": True}),
+                  Sample("counts_only", (T(8),), {"return_counts": True}),
+                  Sample("dim0", (T(6, 2),), {"dim": 0, "return_inverse": True, "return_counts": True}),
+                  Sample("dim1", (T(2, 6),), {"dim": 1}),
+                  Sample("0d", (T(),), {"return_inverse": True}),
+                  Sample("size0", (T(0, 3),), {"return_inverse": True, "return_counts": True}),
+                  Sample("transposed", (T(3, 4, layout="transposed"),), {"return_inverse": True}))
+SPECS += [
+    OpSpec("unique", lambda fw, a, **kw: fw.unique(a, **kw), UNIQUE_SAMPLES, DTYPES, domain="small_int", grad=False),
+    OpSpec("unique", lambda fw, a, **kw: fw.unique(a, sorted=False, **kw), UNIQUE_SAMPLES[:2], ("float32", "int64"),
+           variant="sorted_false", domain="small_int", grad=False),
+    # several NaNs: which NaN gets which inverse index is torch's sort's order among them, not pinned here
+    OpSpec("unique", lambda fw, a, **kw: fw.unique(a, **kw), UNIQUE_SAMPLES[:1] + UNIQUE_SAMPLES[2:3],
+           ("float32", "float64"), variant="nonfinite", domain="nonfinite", grad=False),
+    OpSpec("Tensor.unique", lambda fw, a, **kw: a.unique(**kw), UNIQUE_SAMPLES[:2], ("float32",), domain="small_int",
+           grad=False),
+    OpSpec("unique_consecutive", lambda fw, a, **kw: fw.unique_consecutive(a, **kw), UNIQUE_SAMPLES, DTYPES,
+           domain="small_int", grad=False),
+    OpSpec("Tensor.unique_consecutive", lambda fw, a, **kw: a.unique_consecutive(**kw), UNIQUE_SAMPLES[:2],
+           ("float32",), domain="small_int", grad=False),
+]

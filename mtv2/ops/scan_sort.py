@@ -457,6 +457,91 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     return _search("torch.searchsorted", boundaries, input, out_int32, right, None, None, out)
 
 
+# ---------------------------------------------------------------- unique / unique_consecutive
+
+def _unique_parts(a, dim, consecutive):
+    """(values, inverse, counts) as NumPy arrays: torch's sorted unique (each NaN its own value) or its runs of equal
+    consecutive elements; with dim, of the slices along dim (sorted lexicographically)."""
+    original = a.dtype
+    if a.dtype == _BFLOAT16:
+        a = a.astype(np.float32)
+    if dim is None:
+        rows = a.reshape(-1, 1)
+    else:
+        rows = np.moveaxis(a, dim, 0).reshape(a.shape[dim], -1)
+    if rows.shape[0] == 0:
+        starts, order = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        inverse = np.zeros(0, np.int64)
+    else:
+        if consecutive:
+            order = np.arange(rows.shape[0])
+        else:
+            order = np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(rows.shape[0])   # NaN sorts last
+        ordered = rows[order]
+        new_run = np.ones(rows.shape[0], bool)
+        new_run[1:] = (ordered[1:] != ordered[:-1]).any(axis=1) if rows.shape[1] else False
+        starts = np.flatnonzero(new_run)
+        inverse = np.empty(rows.shape[0], np.int64)
+        inverse[order] = np.cumsum(new_run) - 1
+    counts = np.diff(np.append(starts, rows.shape[0])).astype(np.int64)
+    chosen = rows[order[starts]] if rows.shape[0] else rows[:0]
+    if dim is None:
+        values = chosen.reshape(-1)
+        inverse = inverse.reshape(a.shape)
+    else:
+        rest = a.shape[:dim] + a.shape[dim + 1:]
+        values = np.moveaxis(chosen.reshape((len(starts),) + rest), 0, dim)
+    return values.astype(original), inverse, counts
+
+
+def _unique_op(name):
+    @op(name, promotion=RAW)
+    def values(a, dim=None, consecutive=False):
+        return _unique_parts(a, dim, consecutive)[0]
+
+    @values.vjp
+    def _(g):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return values
+
+
+_unique2, _unique_dim, _unique_consecutive = (_unique_op(name) for name in ("_unique2", "unique_dim",
+                                                                            "unique_consecutive"))
+
+
+@op("unique_inverse", promotion=RAW, nondifferentiable="int64 indices")
+def _unique_inverse(a, dim=None, consecutive=False):
+    return _unique_parts(a, dim, consecutive)[1]
+
+
+@op("unique_counts", promotion=RAW, nondifferentiable="int64 counts")
+def _unique_counts(a, dim=None, consecutive=False):
+    return _unique_parts(a, dim, consecutive)[2]
+
+
+def _unique(input, return_inverse, return_counts, dim, consecutive):
+    if dim is not None:
+        dim = _wrap_dim(dim, input.ndim, "unique")
+    kernel = _unique_consecutive if consecutive else (_unique2 if dim is None else _unique_dim)
+    result = (kernel(input, dim=dim, consecutive=consecutive),)
+    if return_inverse:
+        result += (_unique_inverse(input, dim=dim, consecutive=consecutive),)
+    if return_counts:
+        result += (_unique_counts(input, dim=dim, consecutive=consecutive),)
+    return result[0] if len(result) == 1 else result
+
+
+@public(method=True)
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values (or slices along dim), sorted: torch's CPU kernel sorts whatever `sorted` says."""
+    return _unique(input, return_inverse, return_counts, dim, False)
+
+
+@public(method=True)
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    return _unique(input, return_inverse, return_counts, dim, True)
+
+
 # ---------------------------------------------------------------- isin (bool result: nothing to differentiate)
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating, np.bool_)
