@@ -767,6 +767,9 @@ UPCASTS = (
     Upcast("mtv2/ops/statistics.py _quantile: its sort is a stable argsort of the whole input (int64 positions of the "
            "input's size, scan_sort.py _stable_order), as kthvalue's; the ranks, weights and lerp stay float32",
            ("quantile", "nanquantile")),
+    Upcast("mtv2/ops/scan_sort.py _unique_parts: the int64 sort order and inverse indices of the input's size (torch's "
+           "unique sorts with an int64 index too); each value kernel recomputes them. No float value is computed, "
+           "only selected", ("unique", "unique_consecutive", "Tensor.unique", "Tensor.unique_consecutive")),
     Upcast("mtv2/ops/scan_sort.py _logcumsumexp: torch's CPU kernel carries the running value in double for float32 "
            "(acc_type<float, false>), rounding each to float32; NumPy's running logaddexp does so through a float64 "
            "copy of the input and a float64 result (torch's double is one scalar)", ("logcumsumexp",),

@@ -160,7 +160,7 @@ KNOWN = (
 # same reason); finite differences side with either in turn. Every other OpInfo keeps the default half tolerances.
 HALF_BACKWARD_WIDENED = frozenset((
     "__rmatmul__", "__rpow__", "addcdiv", "addcmul", "asin", "atan2", "atanh", "cumprod", "div.no_rounding_mode",
-    "dist", "renorm",
+    "dist", "gradient", "renorm",
     "fmod", "lerp", "logsumexp", "matmul", "nn.functional.batch_norm", "nn.functional.binary_cross_entropy",
     "nn.functional.binary_cross_entropy_with_logits", "nn.functional.cosine_embedding_loss", "nn.functional.embedding",
     "nn.functional.gaussian_nll_loss", "nn.functional.kl_div", "nn.functional.layer_norm", "nn.functional.mse_loss",

@@ -339,3 +339,33 @@ SPECS += [
     OpSpec("Tensor.unique_consecutive", lambda fw, a, **kw: a.unique_consecutive(**kw), UNIQUE_SAMPLES[:2],
            ("float32",), domain="small_int", grad=False),
 ]
+
+# ---- gradient (torch's central and one-sided differences, number or coordinate spacing) ------------------------
+GRADIENT_SAMPLES = (Sample("default", (T(4, 5),)),
+                    Sample("spacing_2_edge2", (T(4, 5),), {"spacing": 2.0, "edge_order": 2}),
+                    Sample("dim1", (T(3, 4),), {"dim": 1}),
+                    Sample("dims_and_spacings", (T(3, 4, 5),), {"dim": [0, 2], "spacing": [0.5, 2.0]}),
+                    Sample("1d_edge2", (T(6),), {"edge_order": 2}),
+                    Sample("transposed", (T(4, 3, layout="transposed"),)))
+GRADIENT_ERRORS = (ErrorCase("edge_order_3", lambda fw, a: fw.gradient(a, edge_order=3), Sample("2d", (T(4, 4),)),
+                             RuntimeError),
+                   ErrorCase("too_short_for_edge2", lambda fw, a: fw.gradient(a, edge_order=2),
+                             Sample("2d", (T(2, 4),)), RuntimeError),
+                   ErrorCase("spacing_list_of_other_length", lambda fw, a: fw.gradient(a, spacing=[1.0]),
+                             Sample("2d", (T(3, 4),)), RuntimeError))
+
+
+def gradient_coordinates(fw, a, row_steps, column_steps, **kw):
+    """Unevenly spaced coordinates for both dims: running sums of steps in [0.5, 1.4]."""
+    return fw.gradient(a, spacing=[(row_steps.abs() + 0.5).cumsum(0), (column_steps.abs() + 0.5).cumsum(0)], **kw)
+
+
+STEPS = (Arg((4,), domain="unit", requires_grad=False), Arg((5,), domain="unit", requires_grad=False))
+SPECS += [
+    OpSpec("gradient", lambda fw, a, **kw: fw.gradient(a, **kw), GRADIENT_SAMPLES,
+           ("float32", "float64", "float16", "bfloat16", "int64"), errors=GRADIENT_ERRORS,
+           tolerances=(HALF_PRECISION_BACKWARD,)),
+    OpSpec("gradient", gradient_coordinates, (Sample("edge1", (T(4, 5), *STEPS)),
+                                               Sample("edge2", (T(4, 5), *STEPS), {"edge_order": 2})),
+           ("float32", "float64"), variant="coordinates"),
+]

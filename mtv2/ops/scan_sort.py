@@ -176,6 +176,77 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return values
 
 
+def _edge_gradient(input, direction, spacing, edge_order):
+    """torch's gradient_helper_float (a number spacing) and gradient_helper (coordinates) along one dim."""
+    def part(start, stop=None):
+        extent = input.shape[direction]
+        start, stop = start % extent if start < 0 else start, extent if stop is None else stop % extent if stop < 0 \
+            else stop
+        return input.narrow(direction, start, stop - start)
+    if not isinstance(spacing, Tensor):
+        center = (part(2) - part(0, -2)) / spacing
+        if edge_order == 1:
+            prepend = (part(1, 2) - part(0, 1)) / spacing
+            append = (part(-1) - part(-2, -1)) / spacing
+        else:
+            prepend = (-1.5 * part(0, 1) + 2 * part(1, 2) - 0.5 * part(2, 3)) / spacing
+            append = (0.5 * part(-3, -2) - 2 * part(-2, -1) + 1.5 * part(-1)) / spacing
+        return cat([prepend, center / 2, append], direction)
+    if spacing.ndim != 1:
+        raise RuntimeError(f"torch.gradient expected each element of spacing to have one dimension, but got an element "
+                           f"with {spacing.ndim} dimensions!")
+    shape = [1] * input.ndim
+    shape[direction] = -1
+    steps = spacing.diff(1, 0)
+    dx1, dx2 = steps[:-1], steps[1:]
+    a = (-dx2 / (dx1 * (dx1 + dx2))).reshape(shape)
+    b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
+    c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
+    center = a * part(0, -2) + b * part(1, -1) + c * part(2)
+    if edge_order == 1:
+        prepend = (part(1, 2) - part(0, 1)) / steps[0]
+        append = (part(-1) - part(-2, -1)) / steps[-1]
+    else:
+        a = -(2.0 * steps[0] + steps[1]) / (steps[0] * (steps[0] + steps[1]))
+        b = (steps[0] + steps[1]) / (steps[0] * steps[1])
+        c = (-steps[0]) / (steps[1] * (steps[0] + steps[1]))
+        prepend = a * part(0, 1) + b * part(1, 2) + c * part(2, 3)
+        a = steps[-1] / (steps[-2] * (steps[-1] + steps[-2]))
+        b = -(steps[-1] + steps[-2]) / (steps[-1] * steps[-2])
+        c = (2 * steps[-1] + steps[-2]) / (steps[-1] * (steps[-1] + steps[-2]))
+        append = a * part(-3, -2) + b * part(-2, -1) + c * part(-1)
+    return cat([prepend, center, append], direction)
+
+
+@public()
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Second-order central differences inside, first- or second-order one-sided ones at the edges, per dim
+    (spacing: a number, one per dim, or each dim's coordinates); torch's formulas, so its roundings."""
+    dims = list(range(input.ndim)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    spacing = 1 if spacing is None else spacing
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            if dim is None:
+                raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or a list of length "
+                                   f"{input.ndim} but got a list of length {len(spacing)}")
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or it's spacing and dim "
+                               f"arguments to have the same length, but got a spacing argument of length "
+                               f"{len(spacing)} and a dim argument of length {len(dims)}.")
+        spacings = list(spacing)
+    else:
+        spacings = [spacing] * len(dims)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    directions = [_wrap_dim(d, input.ndim, "gradient") for d in dims]
+    if len(set(directions)) != len(directions):
+        raise RuntimeError(f"dim {directions[-1]} appears multiple times in the list of dims")
+    for direction in (directions if dim is not None else range(input.ndim)):
+        if input.shape[direction] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    return tuple(_edge_gradient(input, direction, step, edge_order)
+                 for direction, step in zip(directions, spacings))
+
+
 def _sample_spacing(name, y, x, dim):
     """x viewed to broadcast against y's slices (torch's trapezoid/cumulative_trapezoid), and its differences."""
     if x.ndim == 1:
