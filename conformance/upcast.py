@@ -767,6 +767,8 @@ UPCASTS = (
     Upcast("mtv2/ops/statistics.py _quantile: its sort is a stable argsort of the whole input (int64 positions of the "
            "input's size, scan_sort.py _stable_order), as kthvalue's; the ranks, weights and lerp stay float32",
            ("quantile", "nanquantile")),
+    Upcast("mtv2/ops/statistics.py _histc: each value's bin as an int64 array of the input's size (torch bins "
+           "element by element); the bin arithmetic itself stays float32", ("histc",)),
     Upcast("mtv2/ops/scan_sort.py _unique_parts: the int64 sort order and inverse indices of the input's size (torch's "
            "unique sorts with an int64 index too); each value kernel recomputes them. No float value is computed, "
            "only selected", ("unique", "unique_consecutive", "Tensor.unique", "Tensor.unique_consecutive")),

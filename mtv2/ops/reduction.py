@@ -1,5 +1,5 @@
 """Reductions: sum, mean, nansum, nanmean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
-norm (linalg.vector_norm), all, any, and sum_to_size (undoes broadcasting)."""
+norm (linalg.vector_norm), dist, cdist, renorm, all, any, and sum_to_size (undoes broadcasting)."""
 import builtins
 import collections
 import math

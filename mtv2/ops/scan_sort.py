@@ -1,4 +1,5 @@
-"""Scans, sorting and searching: cumsum, cumprod, sort, argsort, topk, isin.
+"""Scans, sorting and searching: cumsum, cumprod, logcumsumexp, diff, gradient, trapezoid/trapz/cumulative_trapezoid,
+sort, argsort, topk, searchsorted, bucketize, unique, unique_consecutive, isin.
 
 sort and topk are an index kernel (not differentiable) followed by `values_at_indices`, whose gradient scatters
 back to the chosen positions: torch's gradient for both.

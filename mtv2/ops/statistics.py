@@ -1,5 +1,5 @@
-"""Order statistics, counting and searching: median, quantile, kthvalue, mode, cummax/cummin, bincount, histc,
-searchsorted, unique, each op's derivative beside it.
+"""Order statistics and counting: median, quantile/nanquantile, kthvalue, mode, cummax/cummin, cov/corrcoef,
+bincount, histc, msort, count_nonzero, aminmax, each op's derivative beside it.
 
 The selections (median, kthvalue, mode, cummax/cummin) are an index kernel (not differentiable) followed by a
 gather of the input at those indices, whose gradient scatters back to the chosen positions: torch's gradient for
@@ -532,9 +532,8 @@ def _histc(a, bins=100, low=0.0, high=0.0):
     """Counts of the values in [low, high] in `bins` equal bins (the last closed); outside values and NaN are left
     out. The bin of a value is torch's: (x - low) * bins / (high - low) truncated, then corrected against the
     linspace edges (its local search)."""
-    values = a.astype(np.float64).ravel() if a.dtype != np.float64 else a.ravel()
     work = np.float64 if a.dtype == np.float64 else np.float32
-    values = values.astype(work)
+    values = a.ravel().astype(work, copy=False)
     low, high = work(low), work(high)
     edges = np.linspace(low, high, bins + 1).astype(work)
     inside = (values >= low) & (values <= high)
