@@ -59,6 +59,8 @@ class _Snapshot:
             return self.tensors[self._tensor_ids[id(tensor)]]
         if tensor.layout != torch.strided:
             raise Untranslatable(f"a {tensor.layout} tensor (mtv2 has strided tensors only)")
+        if tensor.device.type != "cpu":   # torch's error inputs hold meta tensors (gradient's): no storage to copy
+            raise Untranslatable(f"a tensor on the {tensor.device.type} device (snapshots copy CPU storage)")
         if tensor.dim() > 64:
             raise Untranslatable(f"a {tensor.dim()}-dim tensor (an mtv2 tensor holds a NumPy array, which has at most "
                                  f"64 dims)")
