@@ -18,8 +18,8 @@ import inspect
 NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
 
 # torch functions written in Python (torch/functional.py, torch/_tensor.py) that mtv2 has with an aliased parameter
-TORCH_PYTHON_FUNCTIONS = frozenset({"norm", "split"})
-TORCH_PYTHON_METHODS = frozenset({"norm", "split", "unflatten"})
+TORCH_PYTHON_FUNCTIONS = frozenset({"norm", "split", "unique", "unique_consecutive"})
+TORCH_PYTHON_METHODS = frozenset({"norm", "split", "unflatten", "unique", "unique_consecutive"})
 # torch.nn.functional is Python but for these bindings of native ops (torch._C._nn.gelu, torch.conv1d, ...)
 NATIVE_FUNCTIONAL = frozenset({"avg_pool2d", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
                                "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity",
