@@ -5,6 +5,7 @@ their in-place forms. Integer and bool dtypes are cases too: torch refuses most 
 and mtv2 must refuse them the same way (relu, relu6 and hardtanh accept integers)."""
 from conformance.frameworks import DTYPES
 from conformance.inputs import Sample, T, inplace_safe, unary_samples
+from conformance.module_spec import ModuleSpec
 from conformance.spec import HALF_PRECISION_BACKWARD, ErrorCase, OpSpec, Tolerance
 
 # ---------------------------------------------------------------- softmax family
@@ -370,3 +371,32 @@ SPECS += [OpSpec("nn.functional.gelu", lambda fw, a: fw.nn.functional.gelu(x=a),
           OpSpec("nn.functional.relu", F("relu"), (), ("float32",), variant="numpy_names",
                  errors=(ErrorCase("x_refused", lambda fw, a: fw.nn.functional.relu(x=a), Sample("3x4", (T(3, 4),)),
                                    TypeError),))]
+
+# ---------------------------------------------------------------- the modules over these functionals
+# (the older activation modules' rows live in nn_layers.py; these four came later, with mtv2/nn/modules/activation.py)
+
+MODULE_SAMPLES = (Sample("batch", (T(3, 4),)), Sample("3d", (T(2, 3, 4),)), Sample("transposed",
+                                                                                    (T(3, 4, layout="transposed"),)))
+IMAGE_SAMPLES = (Sample("batch", (T(2, 3, 4, 5),)), Sample("unbatched", (T(3, 4, 5),)),
+                 Sample("transposed", (T(2, 3, 5, 4, layout="transposed"),)))
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+SPECS += [
+    # relu6 is hardtanh(0, 6): inputs away from its two kinks
+    *ModuleSpec("nn.ReLU6", lambda fw: fw.nn.ReLU6(), MODULE_SAMPLES, FLOATS, domain="nonzero"),
+    *ModuleSpec("nn.ReLU6", lambda fw: fw.nn.ReLU6(inplace=True), MODULE_SAMPLES[:2], FLOATS, variant="inplace",
+                domain="nonzero", call=lambda module, x: module(x * 1)),
+    *ModuleSpec("nn.LogSigmoid", lambda fw: fw.nn.LogSigmoid(), MODULE_SAMPLES + (Sample("0d", (T(),)),), FLOATS,
+                errors=(ErrorCase("integer_input", lambda fw, x: fw.nn.LogSigmoid()(x),
+                                  Sample("int", (T(2, 3, dtype="int64"),)), NotImplementedError),)),
+    *ModuleSpec("nn.Softmin", lambda fw: fw.nn.Softmin(dim=1), MODULE_SAMPLES, FLOATS, variant="dim1",
+                errors=(ErrorCase("dim_out_of_range", lambda fw, x: fw.nn.Softmin(dim=2)(x), Sample("2d", (T(3, 4),)),
+                                  IndexError),)),
+    *ModuleSpec("nn.Softmin", lambda fw: fw.nn.Softmin(-1), MODULE_SAMPLES, FLOATS, variant="dim_minus1"),
+    # torch's legacy implicit dim (with its warning): 1 of a 2-d input, 0 of a 3-d one
+    *ModuleSpec("nn.Softmin", lambda fw: fw.nn.Softmin(), MODULE_SAMPLES, FLOATS, variant="implicit_dim"),
+    *ModuleSpec("nn.Softmax2d", lambda fw: fw.nn.Softmax2d(), IMAGE_SAMPLES, FLOATS,
+                errors=(ErrorCase("2d_input", lambda fw, x: fw.nn.Softmax2d()(x), Sample("2d", (T(3, 4),)),
+                                  ValueError),
+                        ErrorCase("5d_input", lambda fw, x: fw.nn.Softmax2d()(x), Sample("5d", (T(1, 2, 3, 2, 2),)),
+                                  ValueError))),
+]

@@ -25,3 +25,4 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, Cros
 # ---- init and weights in/out
 from . import init, utils
 from .modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
+from .modules import LogSigmoid, ReLU6, Softmax2d, Softmin
