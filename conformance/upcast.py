@@ -572,6 +572,8 @@ HAND_CASES = (
     Case("linalg.matrix_norm", lambda fw, a: fw.linalg.matrix_norm(a, "nuc"), (In((64, 128)),), "nuclear_wide"),
     Case("linalg.eigvalsh", lambda fw, a: fw.linalg.eigvalsh(a + a.mT), (In((128, 128)),),
          ops=("linalg_eigh", "linalg_eigh_vectors")),
+    # QR (scipy's geqrf + orgqr in the input's precision); the backward runs both factors' ops and a triangular solve
+    Case("linalg.qr", lambda fw, a: fw.linalg.qr(a), (In((128, 64)),), "tall", ops=("linalg_qr_q", "linalg_qr_r")),
     # determinants, inverses, solves (scipy's getrf/getrs in the input's precision) on a / 64 + I, well conditioned
     Case("linalg.det", lambda fw, a: fw.linalg.det(a / 64 + fw.eye(128)), (In((128, 128)),),
          ops=("linalg_det", "linalg_inv_ex")),

@@ -11,6 +11,9 @@ FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, spec
             linalg, linalg_solve, einsum, linalg_svd, conversion, views, view_copies, joining, indexing, gather_scatter,
             activation, nn_layers, nn_conv, nn_pool, nn_containers, nn_losses, nn_init, nn_attention, sampling)
 
+from conformance.specs import linalg_qr  # noqa: E402
+FAMILIES += (linalg_qr,)
+
 
 def all_specs():
     return [spec for family in FAMILIES for spec in family.SPECS]

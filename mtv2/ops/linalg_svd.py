@@ -1,21 +1,46 @@
-"""The singular value decomposition and the norms built on it: linalg.svdvals, linalg.matrix_norm (and torch.norm's
-matrix orders).
+"""The singular value decomposition and what is built on it: linalg.svd, torch.svd, linalg.svdvals,
+linalg.matrix_norm (and torch.norm's matrix orders); the symmetric eigendecomposition: linalg.eigh, linalg.eigvalsh.
 
 A = U diag(S) Vh (reduced: k = min(m, n) singular values). The three factors are three ops of A, each with its
 share of torch's svd_backward (FunctionsManual.cpp): that backward is linear in (gU, gS, gVh), so the sum of the
 three rules is torch's whole formula, and each rule, written with these same ops, is differentiable again (double
-backward of svdvals, and so of the nuclear norm). The factors are only public through what is gauge-invariant
-(singular values, norms): the signs of U's and Vh's columns are LAPACK's choice and differ between torch (MKL) and
-NumPy (OpenBLAS) on tall matrices, so mtv2 does not expose linalg.svd yet.
+backward of svdvals, and so of the nuclear norm). The signs of U's and Vh's columns (and of eigh's eigenvectors) are
+LAPACK's choice: torch's (MKL) and SciPy's (OpenBLAS) differ on some matrices, as torch's docs allow ("not unique"),
+so their conformance rows compare what is gauge-invariant (|U|, U Vh, reconstruction, the gradients of such losses;
+conformance/opinfo/op_cases.py GAUGE_FREE), never signs normalised after the fact.
 """
+import collections
+
 import numpy as np
 import scipy.linalg
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
 from ._registry import RAW, op
+from ._surface import public
 from .elementwise import _with_out
 from .reduction import check_norm_dtype, vector_norm
+
+
+def _result_type(name, *fields):
+    result = collections.namedtuple(name, fields)
+    result.__module__ = "mtv2.return_types"
+    return result
+
+
+_SvdResult = _result_type("linalg_svd", "U", "S", "Vh")
+_SvdLegacyResult = _result_type("svd", "U", "S", "V")
+_EighResult = _result_type("linalg_eigh", "eigenvalues", "eigenvectors")
+
+
+def _refuse_non_finite(a):
+    """torch's gesdd check: LAPACK would return garbage (SciPy refuses with a ValueError) for inf and NaN."""
+    finite = np.isfinite(a.reshape(-1, a.shape[-2] * a.shape[-1])).all(axis=-1)
+    if not finite.all():
+        where = f"(Batch element {np.flatnonzero(~finite)[0]}): " if a.ndim > 2 else ""
+        from .linalg import LinAlgError
+        raise LinAlgError(f"linalg.svd: {where}The algorithm failed to converge because the input matrix contained "
+                          f"non-finite values.")
 
 
 def _reduced_svd(a, part):
@@ -25,6 +50,7 @@ def _reduced_svd(a, part):
     if a.size == 0:
         shape = (a.shape[:-2] + (m, k), a.shape[:-2] + (k,), a.shape[:-2] + (k, n))[part]
         return np.zeros(shape, a.dtype)
+    _refuse_non_finite(a)
     # scipy's gesdd in the input's precision, matrix by matrix (NumPy's svd computes float32 in float64)
     batch = a.shape[:-2]
     matrices = a.reshape(-1, m, n)
@@ -40,14 +66,31 @@ def _svdvals(a):
     return _reduced_svd(a, 1)
 
 
-@op("linalg_svd_u", promotion=RAW, saves=("a", "result"))
-def _svd_u(a):
-    return _reduced_svd(a, 0)
+def _completed(u):
+    """The square orthogonal matrices whose first k columns are u's (m x k): the rest an orthonormal basis of the
+    complement (the last columns of a complete QR of u; torch's come from gesdd's jobz='A', another basis of it)."""
+    m, k = u.shape[-2:]
+    result = np.zeros(u.shape[:-1] + (m,), u.dtype)
+    result[..., :k] = u
+    if k == 0:
+        result[...] = np.eye(m, dtype=u.dtype)
+    elif k < m:
+        for index in np.ndindex(u.shape[:-2]):
+            result[index][:, k:] = scipy.linalg.qr(u[index], check_finite=False)[0][:, k:]
+    return result
 
 
-@op("linalg_svd_vh", promotion=RAW, saves=("a", "result"))
-def _svd_vh(a):
-    return _reduced_svd(a, 2)
+@op("linalg_svd_u", promotion=RAW, saves=("a", "result", "full_matrices"))
+def _svd_u(a, full_matrices=False):
+    """U, reduced (m x k) or, full_matrices, completed to m x m (the extra columns get no gradient, as in torch)."""
+    u = _reduced_svd(a, 0)
+    return _completed(u) if full_matrices else u
+
+
+@op("linalg_svd_vh", promotion=RAW, saves=("a", "result", "full_matrices"))
+def _svd_vh(a, full_matrices=False):
+    vh = _reduced_svd(a, 2)
+    return np.swapaxes(_completed(np.swapaxes(vh, -1, -2)), -1, -2) if full_matrices else vh
 
 
 @_svdvals.vjp
@@ -68,9 +111,12 @@ def _identity_like(S):
 
 
 @_svd_u.vjp
-def _(g, a, out):
-    """gU alone: U [skew(U^T gU) S / E] Vh, plus (I - U U^T) gU S^-1 Vh for a tall A (m > k)."""
-    U, S, Vh = out, _svdvals(a), _svd_vh(a)
+def _(g, a, out, full_matrices):
+    """gU alone: U [skew(U^T gU) S / E] Vh, plus (I - U U^T) gU S^-1 Vh for a tall A (m > k). Of a full U only the
+    first k columns reach A (torch's derivatives.yaml narrows gU and U to them)."""
+    S, Vh = _svdvals(a), _svd_vh(a)
+    U = out[..., :S.shape[-1]] if full_matrices else out
+    g = g[..., :S.shape[-1]] if full_matrices else g
     UtgU = U.mT @ g
     inner = (UtgU - UtgU.mT) * S.unsqueeze(-2) / _skew_over_gaps(S)
     if a.shape[-2] > S.shape[-1]:
@@ -80,9 +126,12 @@ def _(g, a, out):
 
 
 @_svd_vh.vjp
-def _(g, a, out):
-    """gVh alone: U [S skew(Vh gVh^T) / E] Vh, plus U S^-1 gVh (I - V Vh) for a wide A (n > k)."""
-    U, S, Vh = _svd_u(a), _svdvals(a), out
+def _(g, a, out, full_matrices):
+    """gVh alone: U [S skew(Vh gVh^T) / E] Vh, plus U S^-1 gVh (I - V Vh) for a wide A (n > k); of a full Vh only
+    the first k rows reach A."""
+    U, S = _svd_u(a), _svdvals(a)
+    Vh = out[..., :S.shape[-1], :] if full_matrices else out
+    g = g[..., :S.shape[-1], :] if full_matrices else g
     VhgV = Vh @ g.mT
     inner = S.unsqueeze(-1) * (VhgV - VhgV.mT) / _skew_over_gaps(S)
     if a.shape[-1] > S.shape[-1]:
@@ -105,13 +154,47 @@ def _check_matrix(name, A, low_precision=True):
 
 def svdvals(A, *, driver=None, out=None):
     """torch.linalg.svdvals: the singular values of each matrix, in descending order."""
+    _check_svd(A, driver)
+    return _with_out(_svdvals(A), out)
+
+
+def _check_svd(A, driver):
     _check_matrix("linalg.svd", A)
     if driver is not None:
         raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
                            "cuSOLVER backend.")
     if A.numel() and A.dtype not in (_dtype.float32, _dtype.float64):   # an empty matrix has nothing to refuse
         raise NotImplementedError(f"\"linalg_svd_cpu\" not implemented for '{_dtype.scalar_type_name(A.dtype)}'")
-    return _with_out(_svdvals(A), out)
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    """torch.linalg.svd: (U, S, Vh) with A = U diag(S) Vh; full_matrices completes U and Vh to square orthogonal
+    matrices. The columns' signs are LAPACK's choice (torch's docs: the decomposition is not unique)."""
+    _check_svd(A, driver)
+    U, S, Vh = _svd_u(A, full_matrices=full_matrices), _svdvals(A), _svd_vh(A, full_matrices=full_matrices)
+    if out is not None:
+        U, S, Vh = (_with_out(result, destination) for result, destination in zip((U, S, Vh), out))
+    return _SvdResult(U, S, Vh)
+
+
+@public("svd", method=True)
+def svd_legacy(input, some=True, compute_uv=True, *, out=None):
+    """torch.svd: (U, S, V) with input = U diag(S) V^T (V, not Vh); some=False gives square U and V; compute_uv=False
+    gives zero-filled square U and V (no history) beside the singular values."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"svd(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if compute_uv:
+        U, S, Vh = svd(input, full_matrices=not some)
+        V = Vh.mT
+    else:
+        from ..creation import zeros
+        S = svdvals(input)
+        m, n = input.shape[-2:]
+        U = zeros(*input.shape[:-2], m, m, dtype=input.dtype)
+        V = zeros(*input.shape[:-2], n, n, dtype=input.dtype)
+    if out is not None:
+        U, S, V = (_with_out(result, destination) for result, destination in zip((U, S, V), out))
+    return _SvdLegacyResult(U, S, V)
 
 
 def _matrix_dims(A, dim):
@@ -176,16 +259,22 @@ def _extremum(values, ord, dim, keepdim):
 # signs are LAPACK's choice) are only used inside the sign-invariant rules.
 
 def _symmetric_eigen(a, upper, part):
+    """The eigenvalues (part 0) or eigenvectors (1) of each matrix: LAPACK's syevd, as torch's CPU kernel, so a
+    failure reports torch's error code (LinAlgError naming the first failing batch element)."""
     n = a.shape[-1]
     if a.size == 0:
         return np.zeros(a.shape[:-1] if part == 0 else a.shape, a.dtype)
-    matrices = a.reshape(-1, n, n)
-    if part == 0:
-        values = [scipy.linalg.eigh(m, lower=not upper, eigvals_only=True, check_finite=False, driver="evd")
-                  for m in matrices]
-        return np.stack(values).reshape(a.shape[:-1])
-    vectors = [scipy.linalg.eigh(m, lower=not upper, check_finite=False, driver="evd")[1] for m in matrices]
-    return np.stack(vectors).reshape(a.shape)
+    syevd = scipy.linalg.lapack.get_lapack_funcs("syevd", dtype=a.dtype)
+    results = []
+    for index, matrix in enumerate(a.reshape(-1, n, n)):
+        values, vectors, info = syevd(matrix, compute_v=part, lower=not upper)
+        if info > 0:
+            from .linalg import LinAlgError
+            where = f"(Batch element {index}): " if a.ndim > 2 else ""
+            raise LinAlgError(f"linalg.eigh: {where}The algorithm failed to converge because the input matrix is "
+                              f"ill-conditioned or has too many repeated eigenvalues (error code: {info}).")
+        results.append(vectors if part else values)
+    return np.stack(results).reshape(a.shape if part else a.shape[:-1])
 
 
 @op("linalg_eigh", promotion=RAW, saves=("a", "upper"))
@@ -217,10 +306,26 @@ def _(g, a, V, upper):
 def eigvalsh(A, UPLO="L", *, out=None):
     """torch.linalg.eigvalsh: the eigenvalues (ascending) of each symmetric matrix, read from its lower (UPLO='L')
     or upper triangle."""
+    _check_eigh("linalg_eigvalsh", "linalg.eigvalsh: ", A, UPLO)
+    return _with_out(_eigvalsh(A, upper=UPLO in ("U", "u")), out)
+
+
+def eigh(A, UPLO="L", *, out=None):
+    """torch.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of each symmetric matrix, read from one
+    triangle. The eigenvectors' signs are LAPACK's choice (torch's docs: not unique)."""
+    _check_eigh("linalg_eigh", "", A, UPLO)
+    upper = UPLO in ("U", "u")
+    L, V = _eigvalsh(A, upper=upper), _eigh_vectors(A, upper=upper)
+    if out is not None:
+        L, V = _with_out(L, out[0]), _with_out(V, out[1])
+    return _EighResult(L, V)
+
+
+def _check_eigh(function, uplo_prefix, A, UPLO):
     if not isinstance(A, Tensor):
-        raise TypeError(f"linalg_eigvalsh(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+        raise TypeError(f"{function}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
     if UPLO not in ("L", "U", "l", "u"):
-        raise RuntimeError(f"linalg.eigvalsh: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+        raise RuntimeError(f"{uplo_prefix}Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     if A.ndim < 2:
         raise RuntimeError("linalg.eigh: The input tensor A must have at least 2 dimensions.")
     if A.shape[-1] != A.shape[-2]:
@@ -228,4 +333,3 @@ def eigvalsh(A, UPLO="L", *, out=None):
                            f"{A.shape[-1]} matrices")
     if A.numel() and A.dtype not in (_dtype.float32, _dtype.float64):   # an empty matrix has nothing to refuse
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_dtype.scalar_type_name(A.dtype)}'")
-    return _with_out(_eigvalsh(A, upper=UPLO in ("U", "u")), out)
