@@ -368,18 +368,17 @@ def broadcast_tensors(*tensors):
 
 
 def _broadcast_pair(a, b):
-    """torch's infer_size: the broadcast of two shapes, or its RuntimeError naming the mismatching dimension (the
-    innermost one: torch walks the dimensions from the last)."""
+    """torch's infer_size: the broadcast of two shapes, or its RuntimeError naming the mismatching dimension."""
     ndim = max(len(a), len(b))
     result = []
-    for dim in range(ndim - 1, -1, -1):
+    for dim in range(ndim):
         size_a = a[dim - ndim + len(a)] if dim - ndim + len(a) >= 0 else 1
         size_b = b[dim - ndim + len(b)] if dim - ndim + len(b) >= 0 else 1
         if size_a != size_b and size_a != 1 and size_b != 1:
             raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at "
                                f"non-singleton dimension {dim}")
         result.append(size_b if size_a == 1 else size_a)
-    return tuple(result[::-1])
+    return tuple(result)
 
 
 @public(method=True)

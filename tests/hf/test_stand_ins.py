@@ -306,8 +306,9 @@ PROBES = {
                         "enter(torch.autograd.graph.save_on_cpu(pin_memory=True))"],
     },
     "torch.nn": {
-        "(absent layers)": ["isinstance(torch.nn.Linear(2, 2), (torch.nn.Conv2d, torch.nn.LSTM, torch.nn.GroupNorm))",
-                            "torch.nn.LSTM(1, 1)", "torch.nn.GRU(1, 1)"],
+        "(absent layers)": ["isinstance(torch.nn.Linear(2, 2), (torch.nn.Conv2d, torch.nn.AdaptiveLogSoftmaxWithLoss, "
+                            "torch.nn.GroupNorm))",
+                            "torch.nn.AdaptiveLogSoftmaxWithLoss(4, 8, [2])"],
     },
 }
 
@@ -388,8 +389,7 @@ NOT_IMPLEMENTED = {
     "torch.nn.attention.flex_attention.create_block_mask(None, 1, 1, 4, 4)": "flex attention is not in mtv2",
     "torch.nn.attention.flex_attention.flex_attention(torch.ones(1, 1, 4, 8), torch.ones(1, 1, 4, 8), "
     "torch.ones(1, 1, 4, 8))": "flex attention is not in mtv2",
-    "torch.nn.LSTM(1, 1)": "the layer is not in mtv2",
-    "torch.nn.GRU(1, 1)": "the layer is not in mtv2",
+    "torch.nn.AdaptiveLogSoftmaxWithLoss(4, 8, [2])": "the layer is not in mtv2",
 }
 
 EXPRESSIONS = [expression for names in PROBES.values() for expressions in names.values() for expression in expressions]
