@@ -1,5 +1,6 @@
-"""Dropout (nn.functional.dropout, dropout1d/2d/3d, nn.Dropout, Dropout1d/2d/3d) and
-nn.functional.scaled_dot_product_attention.
+"""Dropout (nn.functional.dropout, dropout1d/2d/3d, nn.Dropout, Dropout1d/2d/3d),
+nn.functional.scaled_dot_product_attention, nn.functional.multi_head_attention_forward, nn.MultiheadAttention and
+the Transformer layers (section at the end of the file).
 
 Where dropout is deterministic (p = 0, p = 1, eval mode, attention with dropout_p = 0) rows compare values and
 gradients with torch. Where it draws a mask, torch's mask cannot be reproduced (mtv2's streams are its own), so
@@ -9,6 +10,7 @@ errors of 1 - p, and the gradient is the same 0 / (1 / (1 - p)) mask; channel-wi
 channels.
 """
 import math
+import warnings
 
 from conformance.inputs import Sample, T
 from conformance.module_spec import ModuleSpec
@@ -330,4 +332,202 @@ ATTENTION_SPECS = [
            FLOATS, variant="dropout", grad=False),
 ]
 
-SPECS = DROPOUT_SPECS + FEATURE_DROPOUT_SPECS + ALPHA_DROPOUT_SPECS + ATTENTION_SPECS
+
+
+# ---------------------------------------------------------------- multi_head_attention_forward
+
+# E = 4 features in 2 heads; target length 3, source length 5, batch 2 (sequence first: (length, batch, E)).
+# Masks are written out (not drawn) so that no query loses every key by chance: a nested list of bools is a bool
+# mask (True = masked), of numbers a float mask added to the scores (None = -inf). Rows where every key is masked
+# have their own samples.
+KPM = [[False, False, True, False, True], [True, False, False, False, False]]
+KPM_FLOAT = [[0.0, -1.5, None, 0.5, 0.0], [None, 0.25, 0.0, 0.0, -0.5]]
+ATTN = [[False, True, False, False, True], [True, False, False, True, False], [False, False, False, False, True]]
+# (batch * heads, L, S): one -inf per row (2j runs through every residue mod 5 once)
+ATTN_FLOAT_3D = [[[0.5 * ((h + i + j) % 3) - 0.5 if (h + i + 2 * j) % 5 else None for j in range(5)]
+                  for i in range(3)] for h in range(4)]
+ATTN_HEAD_2 = [[False, False, True, True, False], [True, False, True, False, False], [False, True, False, False, False]]
+CAUSAL = [[j > i for j in range(3)] for i in range(3)]
+ALL_MASKED = [[False, True, False], [True, True, True]]   # batch 1 sees nothing (self-attention, length 3)
+
+
+def _as_mask(like, rows):
+    """A mask tensor made from `like` (either framework): bool rows -> bool mask, numbers -> like's dtype."""
+    flat = rows
+    while isinstance(flat, list):
+        flat = flat[0]
+    if isinstance(flat, bool):
+        return like.new_tensor(_replace(rows, lambda b: 1.0 if b else 0.0)) != 0
+    return like.new_tensor(_replace(rows, lambda v: -math.inf if v is None else v))
+
+
+def _replace(rows, convert):
+    return [_replace(r, convert) for r in rows] if isinstance(rows, list) else convert(rows)
+
+
+def _mha(fw, *tensors, self_attention=False, kv_same=False, separate=False, bias=True, bias_kv=False,
+         static=False, kpm=None, attn=None, heads=2, add_zero_attn=False, dropout_p=0.0, seed=None, **kwargs):
+    """F.multi_head_attention_forward with its tensors in order: query[, key, value], in_proj_weight (or q/k/v
+    weights)[, in_proj_bias], out_proj_weight[, out_proj_bias][, bias_k, bias_v][, static_k, static_v]."""
+    tensors = list(tensors)
+    query = tensors.pop(0)
+    if self_attention:
+        key = value = query
+    elif kv_same:
+        key = value = tensors.pop(0)
+    else:
+        key, value = tensors.pop(0), tensors.pop(0)
+    if separate:
+        kwargs.update(use_separate_proj_weight=True, q_proj_weight=tensors.pop(0), k_proj_weight=tensors.pop(0),
+                      v_proj_weight=tensors.pop(0))
+        in_proj_weight = None
+    else:
+        in_proj_weight = tensors.pop(0)
+    in_proj_bias = tensors.pop(0) if bias else None
+    out_proj_weight = tensors.pop(0)
+    out_proj_bias = tensors.pop(0) if bias else None
+    bias_k, bias_v = (tensors.pop(0), tensors.pop(0)) if bias_kv else (None, None)
+    if static:
+        kwargs.update(static_k=tensors.pop(0), static_v=tensors.pop(0))
+    if kpm is not None:
+        kwargs["key_padding_mask"] = _as_mask(query, kpm)
+    if attn is not None:
+        kwargs["attn_mask"] = _as_mask(query, attn)
+    if seed is not None:   # train-mode dropout: both frameworks draw torch's CPU stream from the same seed
+        fw.manual_seed(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the mismatched-mask deprecation warning has its own row
+        return fw.nn.functional.multi_head_attention_forward(
+            query, key, value, query.shape[-1], heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
+            dropout_p, out_proj_weight, out_proj_bias, **kwargs)
+
+
+def _packed(*data, bias=True, e=4):
+    """data tensors, then in_proj_weight (3E, E)[, in_proj_bias], out_proj.weight (E, E)[, out_proj.bias]."""
+    weights = (T(3 * e, e),) + ((T(3 * e),) if bias else ()) + (T(e, e),) + ((T(e),) if bias else ())
+    return tuple(data) + weights
+
+
+SELF = (T(3, 2, 4),)
+CROSS = (T(3, 2, 4), T(5, 2, 4), T(5, 2, 4))
+MHA_SAMPLES = (
+    Sample("self_weights", _packed(*SELF), {"self_attention": True}),
+    Sample("self_no_weights", _packed(*SELF), {"self_attention": True, "need_weights": False}),
+    Sample("cross", _packed(*CROSS)),
+    Sample("cross_no_weights", _packed(*CROSS), {"need_weights": False}),
+    Sample("key_is_value", _packed(T(3, 2, 4), T(5, 2, 4)), {"kv_same": True}),
+    Sample("kpm_bool", _packed(*CROSS), {"kpm": KPM}),
+    Sample("kpm_bool_no_weights", _packed(*CROSS), {"kpm": KPM, "need_weights": False}),
+    Sample("kpm_float", _packed(*CROSS), {"kpm": KPM_FLOAT}),
+    Sample("attn_2d_bool", _packed(*CROSS), {"attn": ATTN}),
+    Sample("attn_2d_bool_no_weights", _packed(*CROSS), {"attn": ATTN, "need_weights": False}),
+    Sample("attn_3d_float", _packed(*CROSS), {"attn": ATTN_FLOAT_3D}),
+    Sample("attn_3d_float_no_weights", _packed(*CROSS), {"attn": ATTN_FLOAT_3D, "need_weights": False}),
+    Sample("both_masks_bool", _packed(*CROSS), {"kpm": KPM, "attn": ATTN}),
+    Sample("both_masks_float_no_weights", _packed(*CROSS), {"kpm": KPM_FLOAT, "attn": ATTN_FLOAT_3D,
+                                                             "need_weights": False}),
+    Sample("mixed_mask_dtypes", _packed(*CROSS), {"kpm": KPM, "attn": ATTN_FLOAT_3D}),
+    Sample("per_head_weights", _packed(*CROSS), {"kpm": KPM, "average_attn_weights": False}),
+    Sample("unbatched", _packed(T(3, 4), T(5, 4), T(5, 4)),
+           {"kpm": KPM[0], "attn": [ATTN, ATTN_HEAD_2]}),   # 3-D: (heads, L, S)
+    Sample("unbatched_self_no_weights", _packed(T(3, 4)), {"self_attention": True, "need_weights": False}),
+    Sample("add_zero_attn", _packed(*CROSS), {"add_zero_attn": True, "kpm": KPM, "attn": ATTN}),
+    Sample("bias_kv", _packed(*CROSS) + (T(1, 1, 4), T(1, 1, 4)), {"bias_kv": True, "kpm": KPM, "attn": ATTN}),
+    Sample("bias_kv_zero_attn_no_weights", _packed(*CROSS) + (T(1, 1, 4), T(1, 1, 4)),
+           {"bias_kv": True, "add_zero_attn": True, "kpm": KPM, "need_weights": False}),
+    Sample("separate_kdim_vdim", (T(3, 2, 4), T(5, 2, 3), T(5, 2, 6), T(4, 4), T(4, 3), T(4, 6), T(12), T(4, 4), T(4)),
+           {"separate": True, "kpm": KPM}),
+    Sample("no_bias", _packed(*CROSS, bias=False), {"bias": False, "attn": ATTN}),
+    Sample("static_kv", _packed(*CROSS) + (T(4, 5, 2), T(4, 5, 2)), {"static": True}),
+    Sample("causal_hint", _packed(*SELF), {"self_attention": True, "attn": CAUSAL, "is_causal": True,
+                                           "need_weights": False}),
+    Sample("causal_hint_with_weights", _packed(*SELF), {"self_attention": True, "attn": CAUSAL, "is_causal": True}),
+    Sample("causal_hint_kpm", _packed(*SELF), {"self_attention": True, "attn": CAUSAL, "is_causal": True,
+                                               "kpm": [[False, False, True], [False, True, False]],
+                                               "need_weights": False}),
+    # every key masked for batch 1: through scaled_dot_product_attention the row is 0 (a zero gradient)
+    Sample("all_masked_no_weights", _packed(*SELF), {"self_attention": True, "kpm": ALL_MASKED,
+                                                      "need_weights": False}),
+    Sample("eval_ignores_dropout", _packed(*CROSS), {"dropout_p": 0.5, "training": False, "kpm": KPM}),
+    Sample("heads_4", _packed(T(3, 2, 8), T(5, 2, 8), T(5, 2, 8), e=8), {"heads": 4, "attn": ATTN}),
+    Sample("transposed_query", _packed(T(3, 2, 4, layout="transposed"), T(5, 2, 4), T(5, 2, 4)), {"kpm": KPM}),
+)
+
+
+def _mha_error(label, sample, raises, **kwargs):
+    return ErrorCase(label, lambda fw, *t: _mha(fw, *t, **kwargs), sample, raises)
+
+
+MHA_ERRORS = (
+    _mha_error("4d_query", Sample("x", _packed(T(3, 2, 1, 4), T(5, 2, 1, 4), T(5, 2, 1, 4))), AssertionError),
+    _mha_error("2d_key_for_3d_query", Sample("x", _packed(T(3, 2, 4), T(5, 4), T(5, 4))), AssertionError),
+    _mha_error("kpm_1d_batched", Sample("x", _packed(*CROSS)), AssertionError, kpm=KPM[0]),
+    _mha_error("kpm_wrong_length", Sample("x", _packed(*CROSS)), AssertionError, kpm=[row[:4] for row in KPM]),
+    ErrorCase("integer_mask", lambda fw, q, k, v, *w: fw.nn.functional.multi_head_attention_forward(q, k, v, 4, 2, *w[:2], None, None, False, 0.0, *w[2:],
+                                                            attn_mask=fw.zeros(3, 5, dtype=fw.int64)),
+              Sample("x", _packed(*CROSS)), AssertionError),
+    _mha_error("attn_2d_wrong_shape", Sample("x", _packed(*CROSS)), RuntimeError, attn=[row[:4] for row in ATTN]),
+    _mha_error("attn_3d_wrong_shape", Sample("x", _packed(*CROSS)), RuntimeError, attn=ATTN_FLOAT_3D[:2]),
+    _mha_error("unbatched_attn_3d_wrong_shape", Sample("x", _packed(T(3, 4), T(5, 4), T(5, 4))), AssertionError,
+               attn=ATTN_FLOAT_3D),
+    _mha_error("causal_without_mask", Sample("x", _packed(*SELF)), RuntimeError, self_attention=True,
+               is_causal=True),
+    _mha_error("embed_dim_not_divisible", Sample("x", _packed(T(3, 2, 6), T(5, 2, 6), T(5, 2, 6), e=6)),
+               AssertionError, heads=4),
+    _mha_error("key_value_shapes_differ", Sample("x", _packed(T(3, 2, 4), T(5, 2, 4), T(4, 2, 4))), AssertionError),
+    ErrorCase("bias_k_without_bias_v",
+              lambda fw, q, k, v, w, b, ow, ob, bk: fw.nn.functional.multi_head_attention_forward(
+                  q, k, v, 4, 2, w, b, bk, None, False, 0.0, ow, ob),
+              Sample("x", _packed(*CROSS) + (T(1, 1, 4),)), AssertionError),
+    ErrorCase("embed_dim_to_check",
+              lambda fw, q, k, v, w, b, ow, ob: fw.nn.functional.multi_head_attention_forward(
+                  q, k, v, 8, 2, w, b, None, None, False, 0.0, ow, ob),
+              Sample("x", _packed(*CROSS)), AssertionError),
+)
+
+# Forward of half dtypes: the need_weights=False branch goes through scaled_dot_product_attention (see
+# HALF_ATTENTION); the other branch rounds q * scale, the scores and the softmax to half in both frameworks.
+# need_weights=False goes through scaled_dot_product_attention, whose half-precision results differ from torch's
+# blocked kernel (HALF_ATTENTION); the out projection then sums four such values with weights of order one, so
+# the difference grows by about as much. Finite differences side with mtv2 in most of these rows (it rounds once).
+MHA_HALF_SDPA = (Tolerance(8e-3, 1e-2, "half attention through scaled_dot_product_attention (torch's blocked CPU "
+                           "kernel rounds intermediates to half, mtv2 rounds once), then the out projection",
+                           dtypes=("float16",), checks=("forward",)),
+                 Tolerance(3e-2, 3e-2, "bfloat16 attention through scaled_dot_product_attention (torch's blocked "
+                           "CPU kernel rounds intermediates to bfloat16, mtv2 rounds once), then the out projection",
+                           dtypes=("bfloat16",), checks=("forward",)),
+                 Tolerance(1.5e-1, 1e-1, "bfloat16 backward of scaled_dot_product_attention: torch's kernel rounds "
+                           "its intermediates to bfloat16, mtv2 differentiates in float32 and rounds once",
+                           dtypes=("bfloat16",), checks=("backward",)),
+                 HALF_PRECISION_BACKWARD)
+# bfloat16 with need_weights=True: q * scale, the scores, the softmax and both bmm round to bfloat16 in both
+# frameworks, but the gemm kernels accumulate in different orders; the out projection adds four such values up
+MHA_BFLOAT16_WEIGHTS = Tolerance(3e-2, 1.6e-2, "bfloat16 need_weights path: every step rounds to bfloat16, "
+                                 "after sums taken in another order than torch's gemm; the out projection adds "
+                                 "four such values", dtypes=("bfloat16",), checks=("forward",))
+# float32 gradients of the projection weights sum (length x batch) products in another order than torch's gemm
+MHA_FLOAT32_BACKWARD = Tolerance(1e-5, 4e-6, "float32 gradients of the projection weights: sums of products taken "
+                                 "in another order than torch's gemm (finite differences side with neither)",
+                                 dtypes=("float32",), checks=("backward",))
+MHA_SPECS = [
+    OpSpec("nn.functional.multi_head_attention_forward", _mha,
+           tuple(s for s in MHA_SAMPLES if s.kwargs.get("need_weights", True)), FLOATS, errors=MHA_ERRORS,
+           tolerances=(HALF_PRECISION_BACKWARD, MHA_FLOAT32_BACKWARD, MHA_BFLOAT16_WEIGHTS)),
+    OpSpec("nn.functional.multi_head_attention_forward", _mha,
+           tuple(s for s in MHA_SAMPLES if not s.kwargs.get("need_weights", True)), FLOATS, variant="sdpa",
+           tolerances=MHA_HALF_SDPA + (MHA_FLOAT32_BACKWARD,)),
+    # every key masked with need_weights=True: softmax of -inf only is NaN in torch, and so here
+    OpSpec("nn.functional.multi_head_attention_forward", _mha,
+           (Sample("all_masked_weights", _packed(*SELF), {"self_attention": True, "kpm": ALL_MASKED}),),
+           FLOATS, variant="nan_rows", grad=False),
+    # train-mode dropout: the same seed gives torch's mask in both frameworks (weights of shape (N*H, L, S)
+    # through F.dropout, or scaled_dot_product_attention's own draw)
+    OpSpec("nn.functional.multi_head_attention_forward", _mha,
+           (Sample("weights", _packed(*CROSS), {"dropout_p": 0.3, "seed": 5, "kpm": KPM}),
+            Sample("no_weights", _packed(*CROSS), {"dropout_p": 0.3, "seed": 5, "kpm": KPM, "need_weights": False}),
+            Sample("self_per_head", _packed(*SELF), {"self_attention": True, "dropout_p": 0.6, "seed": 9,
+                                                     "average_attn_weights": False})),
+           ("float32", "float64"), variant="train_dropout", tolerances=(MHA_FLOAT32_BACKWARD,)),
+]
+
+SPECS = DROPOUT_SPECS + FEATURE_DROPOUT_SPECS + ALPHA_DROPOUT_SPECS + ATTENTION_SPECS + MHA_SPECS

@@ -61,3 +61,8 @@ class Bilinear(Module):
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """torch's marker subclass for MultiheadAttention.out_proj (it keeps quantization from swapping the layer);
+    a Linear in every other respect."""
