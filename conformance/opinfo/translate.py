@@ -3,12 +3,14 @@
 Many OpInfos call their op through a small lambda (`lambda x, *args: x.sum_to_size(*args)`,
 `lambda weight, idx, **kw: torch.nn.functional.embedding(idx, weight, **kw)`). `rebind(fn, mtv2)` is that
 lambda's own code with its global `torch` bound to mtv2: contract 1's "one function, two frameworks". Only code
-whose globals are `torch` and builtins (and whose closure holds plain values) is rebound; anything else (a helper
-that reaches real torch, such as wrapper_set_seed) is refused with the reason, never half-translated.
+whose globals are `torch` and builtins (and whose closure holds plain values) is rebound, plus the test helpers in
+TRANSLATED_HELPERS, each replaced by a faithful translation of its own code onto fw; anything else (a helper that
+reaches real torch) is refused with the reason, never half-translated.
 """
 import builtins
 import dis
 import functools
+import sys
 import types
 
 SAFE_MODULES = {"math", "operator", "numpy", "itertools", "functools"}
@@ -16,6 +18,38 @@ SAFE_MODULES = {"math", "operator", "numpy", "itertools", "functools"}
 
 class NotRebindable(Exception):
     pass
+
+
+def wrapper_set_seed_on(fw):
+    """torch.testing._utils.wrapper_set_seed on fw: under freeze_rng_state (the generator's state saved, restored on
+    the way out, an exception included), manual_seed(42), then the op. Its lazy-device mark_step and its dispatch
+    guards do nothing on the CPU."""
+    def wrapper_set_seed(op, *args, **kwargs):
+        state = fw.get_rng_state()
+        try:
+            fw.manual_seed(42)
+            return op(*args, **kwargs)
+        finally:
+            fw.set_rng_state(state)
+    return wrapper_set_seed
+
+
+# torch's test helpers OpInfo lambdas call, by (module, name), with their translation onto fw. Why these may be
+# translated: wrapper_set_seed only fixes the seed around the call (random ops: dropout, rrelu, bernoulli, randn,
+# multinomial, ...), so the translated lambda is the same test run on mtv2's own generator, whose CPU streams are
+# torch's; the rows then compare torch's stream with mtv2's.
+TRANSLATED_HELPERS = {("torch.testing._utils", "wrapper_set_seed"): wrapper_set_seed_on}
+
+
+def _translated_helper(value, fw):
+    """The translation of a TRANSLATED_HELPERS function onto fw, or None for any other value (a function of the
+    same name elsewhere is not the helper: it must be the very object its module holds)."""
+    if not isinstance(value, types.FunctionType):
+        return None
+    key = (value.__module__, value.__qualname__)
+    if key not in TRANSLATED_HELPERS or getattr(sys.modules.get(key[0]), key[1], None) is not value:
+        return None
+    return TRANSLATED_HELPERS[key](fw)
 
 
 def _global_names(code):
@@ -35,6 +69,12 @@ def describe(fn):
     return f"{getattr(fn, '__module__', None) or type(fn).__module__}.{name}"
 
 
+def _is_opinfo_code(value):
+    """A function of torch's test code itself (sample_inputs_svd's `uniformize`, which its output_process_fn_grad
+    closes over): rebound by the same rules, recursively. torch's library functions are not: their code is torch's."""
+    return isinstance(value, types.FunctionType) and (value.__module__ or "").startswith("torch.testing._internal")
+
+
 def _portable_value(value, torch, fw):
     """A default or closure value as fw sees it: torch's dtypes and memory formats by name."""
     if isinstance(value, torch.dtype):
@@ -44,6 +84,8 @@ def _portable_value(value, torch, fw):
         if not hasattr(fw, name):
             raise NotRebindable(f"{fw.__name__} has no {name}")
         return getattr(fw, name)
+    if _is_opinfo_code(value):
+        return rebind(value, torch, fw)
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)) or isinstance(value, torch.Tensor):
         raise NotRebindable(f"it captures {describe(value) if callable(value) else 'a tensor'}")
     return value
@@ -53,6 +95,9 @@ def rebind(fn, torch, fw):
     """fn's code running against fw (fn itself when fw is torch). Raises NotRebindable with the reason."""
     if fw is torch:
         return fn
+    helper = _translated_helper(fn, fw)
+    if helper is not None:
+        return helper     # OpInfo's gradcheck_wrapper may be the helper itself
     if not isinstance(fn, types.FunctionType):
         raise NotRebindable(f"{describe(fn)} is not Python code")
     namespace = {"__builtins__": builtins}
@@ -64,6 +109,8 @@ def rebind(fn, torch, fw):
         elif isinstance(fn.__globals__.get(name), types.ModuleType) and \
                 fn.__globals__[name].__name__.split(".")[0] in SAFE_MODULES:
             namespace[name] = fn.__globals__[name]
+        elif _translated_helper(fn.__globals__.get(name), fw) is not None:
+            namespace[name] = _translated_helper(fn.__globals__[name], fw)
         else:
             raise NotRebindable(f"{fn.__qualname__} calls {name}, which is torch-side code")
     closure = None
@@ -78,8 +125,11 @@ def rebind(fn, torch, fw):
 
 def missing_names(fn, torch, fw):
     """What fn's code reaches that fw lacks: `torch.a.b` chains resolved in fw, and attributes torch.Tensor has
-    (x.mH, x.resize_) looked up on fw.Tensor. A lambda calling torch.polygamma does not map to an mtv2 without one."""
+    (x.mH, x.resize_) looked up on fw.Tensor. A lambda calling torch.polygamma does not map to an mtv2 without one.
+    A translated helper's own code is not scanned: its translation is what runs."""
     missing = []
+    if _translated_helper(fn, fw) is not None:
+        return missing
 
     def resolve(chain):
         target = fw
@@ -106,6 +156,9 @@ def missing_names(fn, torch, fw):
             if isinstance(const, types.CodeType):
                 scan(const)
     scan(fn.__code__)
+    for cell in getattr(fn, "__closure__", None) or ():
+        if _is_opinfo_code(cell.cell_contents):
+            missing += missing_names(cell.cell_contents, torch, fw)
     return sorted(set(missing))
 
 

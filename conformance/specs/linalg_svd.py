@@ -6,8 +6,8 @@ the SVD ('fro', +-1 and +-inf take half)."""
 import math
 
 from conformance.frameworks import DTYPES
-from conformance.inputs import Sample, T
-from conformance.spec import ErrorCase, OpSpec
+from conformance.inputs import Arg, Sample, T
+from conformance.spec import ErrorCase, OpSpec, Tolerance
 
 MATRICES = (Sample("wide", (T(3, 4),)),
             Sample("tall", (T(4, 3),)),
@@ -105,4 +105,83 @@ SPECS += [
                    ErrorCase("vector", lambda fw, a: fw.linalg.eigvalsh(a), Sample("3", (T(3),)), RuntimeError))),
     OpSpec("linalg.eigvalsh", lambda fw, a, **kw: fw.linalg.eigvalsh(a, **kw), EIGVALSH[:2], ("float32", "float64"),
            variant="one_triangle", gradcheck=False, gradgrad=False),
+]
+
+
+# linalg.svd, torch.svd and linalg.eigh: the signs of singular vectors and eigenvectors are LAPACK's choice (torch's MKL
+# and SciPy's OpenBLAS differ on some matrices; torch's docs: not unique), so the rows compare what is gauge-invariant,
+# and compare it with torch: |U|, |Vh|, U Vh, the reconstruction U diag(S) Vh, the orthonormality of full factors
+# (U^T U, Vh Vh^T), |V| and V diag(L) V^T; their gradients (random cotangents) are gauge-invariant too, except the
+# orthonormality checks': torch's gradient drops the columns past k of a full U (derivatives.yaml narrows it), so the
+# gradient of U^T U depends on which basis of the complement LAPACK chose; those are compared detached.
+def _svd_facts(U, S, Vh):
+    k = S.shape[-1]
+    U_k, Vh_k = U[..., :k], Vh[..., :k, :]
+    U, Vh = U.detach(), Vh.detach()
+    return S, U_k.abs(), Vh_k.abs(), U_k @ Vh_k, (U_k * S.unsqueeze(-2)) @ Vh_k, U.mT @ U, Vh @ Vh.mT
+
+
+def _linalg_svd(fw, a, **kw):
+    return _svd_facts(*fw.linalg.svd(a, **kw))
+
+
+def _svd_legacy(fw, a, *args, **kw):
+    U, S, V = fw.svd(a, *args, **kw)
+    return _svd_facts(U, S, V.mT) if kw.get("compute_uv", True) else (U, S, V)
+
+
+def _eigh(fw, a, **kw):
+    L, V = fw.linalg.eigh(a, **kw)
+    return L, V.abs(), (V * L.unsqueeze(-2)) @ V.mT, V.mT @ V
+
+
+def _non_finite(fw, a):
+    return a * fw.tensor([float("nan")] + [1.0] * (a.shape[-1] - 1), dtype=a.dtype)
+
+
+# the SVD's backward divides by the gaps s_j^2 - s_i^2: float32 rounding in two LAPACKs (MKL, OpenBLAS) grows by
+# that conditioning (wide_full_false: gradients of ~18 differ by 5.7e-5; float64 finite differences put mtv2 at 4e-6
+# relative and torch at 7e-6)
+SVD_FLOAT32_BACKWARD = Tolerance(1e-5, 1e-5, "float32 rounding amplified by 1 / (s_j^2 - s_i^2) in the SVD's backward; "
+                                 "mtv2 and torch both within 1e-5 relative of float64 finite differences",
+                                 ("float32",), ("backward",))
+FULL = tuple(Sample(f"{s.name}_full_false", s.args, {"full_matrices": False}) for s in MATRICES)
+SVD_ERRORS = (
+    ErrorCase("vector", lambda fw, a: fw.linalg.svd(a), Sample("4", (T(4),)), RuntimeError),
+    ErrorCase("driver_on_cpu", lambda fw, a: fw.linalg.svd(a, driver="gesvd"), Sample("3x4", (T(3, 4),)),
+              RuntimeError),
+    ErrorCase("list_input", lambda fw: fw.linalg.svd([[1.0, 2.0]]), Sample("none", ()), TypeError),
+    ErrorCase("non_finite", lambda fw, a: fw.linalg.svd(_non_finite(fw, a)), Sample("3x4", (T(3, 4),)),
+              RuntimeError, ("float32", "float64")),
+    ErrorCase("batch_non_finite", lambda fw, a: fw.linalg.svd(fw.stack([a, _non_finite(fw, a)])),
+              Sample("3x4", (T(3, 4),)), RuntimeError, ("float32", "float64")))
+EIGH_ERRORS = (
+    ErrorCase("uplo_x", lambda fw, a: fw.linalg.eigh(a, UPLO="X"), Sample("3x3", (T(3, 3),)), RuntimeError),
+    ErrorCase("not_square", lambda fw, a: fw.linalg.eigh(a), Sample("3x4", (T(3, 4),)), RuntimeError),
+    ErrorCase("vector", lambda fw, a: fw.linalg.eigh(a), Sample("3", (T(3),)), RuntimeError),
+    ErrorCase("list_input", lambda fw: fw.linalg.eigh([[1.0]]), Sample("none", ()), TypeError),
+    ErrorCase("non_finite", lambda fw, a: fw.linalg.eigh(_non_finite(fw, a + a.mT)), Sample("3x3", (T(3, 3),)),
+              RuntimeError, ("float32", "float64")),
+    ErrorCase("batch_non_finite", lambda fw, a: fw.linalg.eigh(fw.stack([a + a.mT, _non_finite(fw, a + a.mT)])),
+              Sample("3x3", (T(3, 3),)), RuntimeError, ("float32", "float64")))
+SPECS += [
+    OpSpec("linalg.svd", _linalg_svd, MATRICES + FULL, DTYPES, errors=SVD_ERRORS, tolerances=(SVD_FLOAT32_BACKWARD,)),
+    OpSpec("linalg.svd", lambda fw, a: fw.linalg.svd(a, out=tuple(fw.empty_like(x) for x in fw.linalg.svd(a)))[1],
+           MATRICES[:2], ("float32", "float64"), variant="out", grad=False),
+    OpSpec("svd", _svd_legacy, (Sample("wide", (T(3, 4),)), Sample("tall_some_false", (T(4, 3), Arg(value=False))),
+                                Sample("batched", (T(2, 4, 3),)), Sample("empty_rows", (T(0, 3),)),
+                                Sample("empty_rows_some_false", (T(0, 3),), {"some": False})),
+           DTYPES,
+           errors=(ErrorCase("integer_input", lambda fw, a: fw.svd(a), Sample("ints", (T(3, 4),)), RuntimeError,
+                             ("int64",)),)),
+    OpSpec("svd", _svd_legacy, (Sample("wide", (T(3, 4),), {"compute_uv": False}),
+                                Sample("tall_some_false", (T(4, 3), Arg(value=False)), {"compute_uv": False}),
+                                Sample("batch_of_empty", (T(2, 0, 3),), {"compute_uv": False})),
+           ("float32", "float64"), variant="compute_uv_false"),
+    OpSpec("Tensor.svd", lambda fw, a, **kw: _svd_facts(*(lambda U, S, V: (U, S, V.mT))(*a.svd(**kw))),
+           (Sample("tall", (T(4, 3),)), Sample("wide_some_false", (T(3, 4),), {"some": False})),
+           ("float32", "float64")),
+    OpSpec("linalg.eigh", lambda fw, a, **kw: _eigh(fw, a + a.mT, **kw), EIGVALSH, DTYPES, errors=EIGH_ERRORS),
+    OpSpec("linalg.eigh", _eigh, EIGVALSH[:2], ("float32", "float64"), variant="one_triangle", gradcheck=False,
+           gradgrad=False),
 ]

@@ -313,7 +313,7 @@ def eigvalsh(A, UPLO="L", *, out=None):
 def eigh(A, UPLO="L", *, out=None):
     """torch.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of each symmetric matrix, read from one
     triangle. The eigenvectors' signs are LAPACK's choice (torch's docs: not unique)."""
-    _check_eigh("linalg_eigh", "", A, UPLO)
+    _check_eigh("linalg_eigh", "linalg.eigh: ", A, UPLO)
     upper = UPLO in ("U", "u")
     L, V = _eigvalsh(A, upper=upper), _eigh_vectors(A, upper=upper)
     if out is not None:
