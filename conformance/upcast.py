@@ -639,6 +639,9 @@ HAND_CASES = (
          (In((2, 4, 40, 40)),), "overlapping_bins", ops=("adaptive_avg_pool2d_backward",)),
     Case(F + "adaptive_max_pool2d", lambda fw, x: fw.nn.functional.adaptive_max_pool2d(x, (7, 5)),
          (In((2, 4, 40, 40), "distinct"),), "overlapping_bins"),
+    # resampling: the separable upsample kernel and its adjoint
+    Case(F + "interpolate", lambda fw, x: fw.nn.functional.interpolate(x, scale_factor=1.5, mode="bicubic"),
+         (In((2, 4, 40, 40)),), "bicubic", ops=("upsample", "upsample_backward")),
     # data movement in BERT and elsewhere: copies that must keep the dtype
     Case("reshape", lambda fw, x: x.transpose(1, 2).reshape(2, 16, 1020), (In((2, 4, 16, 255)),), "transposed_copy",
          ops=("reshape_copy",)),

@@ -14,6 +14,9 @@ FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, spec
 from conformance.specs import linalg_qr  # noqa: E402
 FAMILIES += (linalg_qr,)
 
+from conformance.specs import nn_resample  # noqa: E402
+FAMILIES += (nn_resample,)
+
 
 def all_specs():
     return [spec for family in FAMILIES for spec in family.SPECS]

@@ -29,3 +29,4 @@ from .modules import LogSigmoid, ReLU6, Softmax2d, Softmin
 from .modules import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase
 from .modules.transformer import (MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer,
                                   TransformerEncoder, TransformerEncoderLayer)
+from .modules import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
