@@ -593,6 +593,8 @@ HAND_CASES = (
          (In((4, 16, C)), In((C,)), In((C,)))),
     Case(F + "embedding", lambda fw, ids, w: fw.nn.functional.embedding(ids, w, padding_idx=0),
          (In((1, 64), dtype="int64", high=64), In((64, C))), "padding_idx", ops=("embedding_dense_backward",)),
+    Case(F + "embedding_bag", lambda fw, ids, w: fw.nn.functional.embedding_bag(ids, w, mode="sum"),
+         (In((8, 8), dtype="int64", high=64), In((64, C))), "sum", ops=("embedding_bag_dense_backward",)),
     Case(F + "dropout", lambda fw, x: fw.nn.functional.dropout(x, 0.1, training=True), (MATRIX,), "train",
          ops=("bernoulli",)),
     Case(F + "cross_entropy", lambda fw, x, t: fw.nn.functional.cross_entropy(x, t),

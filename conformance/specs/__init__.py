@@ -13,6 +13,8 @@ FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, spec
 
 from conformance.specs import linalg_qr  # noqa: E402
 FAMILIES += (linalg_qr,)
+from conformance.specs import nn_embedding  # noqa: E402
+FAMILIES += (nn_embedding,)
 
 from conformance.specs import nn_resample  # noqa: E402
 FAMILIES += (nn_resample,)

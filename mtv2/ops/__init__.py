@@ -7,5 +7,6 @@ def import_families():
     from . import (activation, conversion, einsum, elementwise, gather_scatter, indexing, inplace,  # noqa: F401
                    joining, linalg, linalg_solve, linalg_svd, nn_conv, nn_layers, nn_losses, nn_pool, pointwise_math,
                    random_fill, reduction, sampling, scan_sort, special, statistics, strided, view_copies, views)
+    from . import nn_embedding  # noqa: F401
     from . import linalg_qr  # noqa: F401
     from . import nn_resample  # noqa: F401

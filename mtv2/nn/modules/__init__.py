@@ -10,6 +10,7 @@ from .linear import Linear
 from .normalization import LayerNorm
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .sparse import Embedding
+from .sparse import EmbeddingBag
 # layers: normalizations, distances, shuffles, flatten, padding
 from .batchnorm import BatchNorm2d, BatchNorm3d
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
