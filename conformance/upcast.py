@@ -707,6 +707,8 @@ HAND_CASES = (
     # fills: random draws (nn.init, dropout) and constants, in the tensor's dtype
     Case("Tensor.uniform_", _fill("uniform_", -0.5, 0.5), (MATRIX,), grad=False),
     Case("Tensor.normal_", _fill("normal_", 0.0, 0.02), (MATRIX,), grad=False),
+    Case("normal", lambda fw, mean, std: fw.normal(mean, std), (MATRIX, In((R, C), "positive")), "tensor_mean_std",
+         ops=("normal_with_tensors",)),
     Case("Tensor.bernoulli_", _fill("bernoulli_", 0.9), (MATRIX,), grad=False),
     Case("Tensor.exponential_", _fill("exponential_"), (MATRIX,), grad=False),
     Case("Tensor.log_normal_", _fill("log_normal_"), (MATRIX,), grad=False),
@@ -754,7 +756,8 @@ UPCASTS = (
     Upcast(_draw("bernoulli_scalar", "a 64-bit draw (random64) per element whatever the dtype"),
            ("Tensor.bernoulli_", "nn.functional.dropout")),
     Upcast(_draw("normal (box_muller_blocks)", "torch's AVX2 float32 normal kernel rounds each fused multiply-add "
-                 "once; mtv2 carries those chains in float64 to round them the same way"), ("Tensor.normal_",)),
+                 "once; mtv2 carries those chains in float64 to round them the same way"),
+           ("Tensor.normal_", "normal")),
     Upcast(_draw("exponential", "computed in float64 (exponential_distribution<double>)"), ("Tensor.exponential_",)),
     Upcast("mtv2/ops/_draws.py log_normal: exp of torch's scalar Box-Muller, which computes in double; mtv2 runs it "
            "over the whole tensor at once (float64 arrays of the tensor's size)", ("Tensor.log_normal_",)),

@@ -397,7 +397,15 @@ class Tensor:
 
     @property
     def mT(self):
-        return _ops.views.transpose(self, -2, -1)
+        return _ops.views.matrix_transpose(self, "mT", conjugate=False)
+
+    @property
+    def mH(self):
+        return _ops.views.matrix_transpose(self, "mH", conjugate=True)
+
+    @property
+    def H(self):
+        return _ops.views.conjugate_transpose(self)
 
     def __getitem__(self, index):
         return _ops.indexing.getitem(self, index)
@@ -436,6 +444,16 @@ class Tensor:
         if rounding_mode is None:
             return _ops.elementwise._true_divide(self, other)
         return self.div(other, rounding_mode=rounding_mode)
+
+    def __rtruediv__(self, other):
+        """other / self. torch's is Python (Tensor.__rdiv__): self.reciprocal() * other, two roundings, not one
+        division (1.7 / x in float16 is 1.7 * (1 / x)); a TypeError becomes NotImplemented."""
+        try:
+            return self.reciprocal() * other
+        except TypeError:
+            return NotImplemented
+
+    __rdiv__ = __rtruediv__
 
     # new_* factories: same dtype and device as self unless given
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):

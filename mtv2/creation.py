@@ -423,16 +423,30 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """torch.normal, all four overloads. With a tensor mean or std: a contiguous tensor of the broadcast shape
-    filled with normal_(0, 1), then mul_(std) and add_(mean), as torch's normal_out_impl does (not differentiable:
-    torch's gradients of mean and std are zeros)."""
+    filled with normal_(0, 1), then mul_(std) and add_(mean), as torch's normal_out_impl does (differentiable, with
+    torch's zero gradients for mean and std)."""
     from .autograd import grad_mode
+    from .ops.random_fill import _number, normal_with_tensors
+    from .ops.views import _broadcast_pair
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         like = mean if isinstance(mean, Tensor) else std
+        if isinstance(std, Tensor):
+            if std.numel() and not bool((std.detach().min() >= 0).item()):   # NaN fails it too, as in torch
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+        elif not std >= 0.0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_number(std)}")
         shapes = [tuple(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+        shape = _broadcast_pair(*shapes) if len(shapes) == 2 else shapes[0]
+        tracked = grad_mode.is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad for x in (mean, std))
+        if out is not None and tracked:
+            raise RuntimeError("normal(): functions with out=... arguments don't support automatic differentiation, "
+                               "but one of the arguments requires grad.")
         with grad_mode.no_grad():
-            result = empty(np.broadcast_shapes(*shapes), dtype=like.dtype).normal_(0, 1, generator=generator)
+            result = empty(shape, dtype=like.dtype).normal_(0, 1, generator=generator)
             result.mul_(std.detach() if isinstance(std, Tensor) else std)
             result.add_(mean.detach() if isinstance(mean, Tensor) else mean)
+        if tracked:
+            result = normal_with_tensors(mean, std, sample=result._data)
         return _random_result(result, out, False)
     dtype = _default(dtype)
     if is_meta_target(device):

@@ -5,7 +5,7 @@ import operator
 
 from conformance.frameworks import DTYPES
 from conformance.inputs import Sample, T, binary_samples, inplace_safe, scalar_lhs_samples, unary_samples
-from conformance.spec import OpSpec
+from conformance.spec import ErrorCase, OpSpec
 
 SAMPLES = tuple(s for s in binary_samples()
                 if s.name in ("same_shape", "broadcast_rhs", "0d_rhs", "scalar_rhs", "transposed_lhs"))
@@ -49,3 +49,11 @@ SPECS += [
     OpSpec("Tensor.__invert__", lambda fw, a: ~a, UNARY_SAMPLES, BITWISE_DTYPES, grad=False),
     OpSpec("Tensor.__pos__", lambda fw, a: +a, UNARY_SAMPLES, DTYPES),
 ]
+# torch's Tensor.__rdiv__ is __rtruediv__, Python code: self.reciprocal() * other (in float16 1.7 / x rounds twice, not
+# once as div(1.7, x) does); called unbound with a number for self, the number has no reciprocal
+SPECS.append(OpSpec("Tensor.__rdiv__", lambda fw, a, number: a.__rdiv__(number), scalar_lhs_samples(), DTYPES,
+                    domain=("nonzero", "real"),
+                    errors=(ErrorCase("number_self", lambda fw, a: fw.Tensor.__rdiv__(2, a), Sample("3", (T(3),)),
+                                      AttributeError),
+                            ErrorCase("string_other", lambda fw, a: 2 + a.__rdiv__("x"), Sample("3", (T(3),)),
+                                      TypeError))))

@@ -402,3 +402,39 @@ SPECS += [
 # a 0-d tensor comes back as itself (torch warns that adjoint is deprecated there, once per process)
 SPECS.append(view_spec("adjoint", lambda fw, a: [_warnings_of(lambda: fw.adjoint(a)) is not None, fw.adjoint(a) is a],
                        (S("0d_is_itself", ()),), grad=False, variant="0d"))
+
+# conjugate transposes and conjugation: mtv2's dtypes are real, where mH/H are mT/T's views and conj, conj_physical,
+# resolve_conj and resolve_neg hand back the input object itself (the `is` rows check the object, not a copy)
+_MATRICES = (S("matrix", (3, 4)), S("batch", (2, 3, 4)), S("transposed", (3, 4), layout="transposed"),
+             S("size0", (0, 3)))
+SPECS += [
+    view_spec("Tensor.mH", lambda fw, a: a.mH, _MATRICES,
+              errors=(on_3x4("vector", lambda fw, a: a.mH, RuntimeError, shape=(3,)),)),
+    view_spec("Tensor.mT", lambda fw, a: a.mT, _MATRICES,
+              errors=(on_3x4("vector", lambda fw, a: a.mT, RuntimeError, shape=(3,)),)),
+    view_spec("Tensor.H", lambda fw, a: a.H, (S("matrix", (3, 4)), S("transposed", (3, 4), layout="transposed")),
+              errors=(on_3x4("vector", lambda fw, a: a.H, RuntimeError, shape=(3,)),
+                      on_3x4("batch", lambda fw, a: a.H, RuntimeError, shape=(2, 3, 4)))),
+]
+# a 0-d tensor is itself (torch warns that this is deprecated once per process: which row warns depends on the order)
+for _name in ("mT", "mH", "H"):
+    SPECS.append(view_spec(f"Tensor.{_name}", lambda fw, a, _name=_name: getattr(a, _name) is a,
+                           (S("0d_is_itself", ()),), grad=False, variant="0d"))
+for _name in ("conj", "conj_physical", "resolve_conj", "resolve_neg"):
+    SPECS += [
+        view_spec(_name, lambda fw, a, _name=_name: getattr(fw, _name)(a),
+                  (S("matrix", (3, 4)), S("transposed", (3, 4), layout="transposed"), S("0d", ())),
+                  errors=(ErrorCase("number", lambda fw, a, _name=_name: getattr(fw, _name)(3), Sample("3", (T(3),)),
+                                    TypeError),)),
+        view_spec(f"Tensor.{_name}", lambda fw, a, _name=_name: [getattr(a, _name)() is a, a.is_conj(), a.is_neg()],
+                  (S("matrix", (3, 4)),), grad=False, variant="is_itself"),
+    ]
+SPECS += [
+    OpSpec("conj_physical", lambda fw, a: fw.conj_physical(a, out=fw.empty(3, 4, dtype=a.dtype)), (S("out", (3, 4)),),
+           DTYPES, grad=False, variant="out"),
+    # in place on a real tensor: nothing changes, the version counter still moves, and a leaf requiring grad is refused
+    OpSpec("Tensor.conj_physical_", lambda fw, a: [a.conj_physical_() is a, a._version],
+           (S("matrix", (3, 4)),), DTYPES, grad=False,
+           errors=(on_3x4("leaf_requires_grad", lambda fw, a: a.requires_grad_().conj_physical_(), RuntimeError),)),
+    OpSpec("is_conj", lambda fw, a: [fw.is_conj(a), fw.is_neg(a)], (S("matrix", (3, 4)),), DTYPES, grad=False),
+]

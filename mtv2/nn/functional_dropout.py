@@ -2,9 +2,10 @@
 probability p and scale the survivors by 1 / (1 - p); alpha_dropout and feature_alpha_dropout for SELU networks.
 
 Composites: the output is the input times a constant mask of 0 and 1 / (1 - p), so the gradient goes through
-the same mask (and double backward comes for free). The mask's draws are mtv2's own, not torch's. The order of
-the checks follows torch's CPU kernel (aten's _dropout_impl): p = 0, eval mode or an empty input hand back the
-input itself; p = 1 multiplies by zero (integers included); only then is a mask drawn.
+the same mask (and double backward comes for free). The mask is drawn as torch's CPU code draws it (bernoulli_
+on an empty tensor: torch's stream, value for value). The order of the checks follows torch's CPU kernel (aten's
+_dropout_impl): p = 0, eval mode or an empty input hand back the input itself; p = 1 multiplies by zero
+(integers included); only then is a mask drawn.
 """
 import warnings
 
@@ -59,12 +60,14 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 def _unbatched_feature_dropout(input, p, training, inplace, batched):
     """Feature dropout of an input whose batch dimension may be missing (added, then removed, as torch does)."""
-    if not batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _dropout_impl(input, p, training, inplace, feature=True)
-    if not batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    if batched:
+        return _dropout_impl(input, p, training, inplace, feature=True)
+    if inplace:
+        # torch's unsqueeze_(0), dropout in place, squeeze_(0) hands back the input object itself, its values
+        # dropped: the same as dropping through an unsqueezed view of it
+        _dropout_impl(input.unsqueeze(0), p, training, inplace=True, feature=True)
+        return input
+    return _dropout_impl(input.unsqueeze(0), p, training, inplace, feature=True).squeeze(0)
 
 
 def _warn_unless_channel_input(name, dims, spatial_dims):

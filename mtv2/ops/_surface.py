@@ -122,7 +122,8 @@ def install_methods(tensor_class):
 
 
 # Python operators: each calls the public function (by its mtv2 name) named here. The commonest three (__add__,
-# __mul__, __truediv__) are written in _tensor.py straight to their kernels; __eq__/__ne__ answer non-tensors there.
+# __mul__, __truediv__) are written in _tensor.py straight to their kernels, and __rtruediv__ there as torch writes it
+# (reciprocal, then mul); __eq__/__ne__ answer non-tensors there.
 UNARY_OPERATORS = {"__neg__": "neg", "__abs__": "abs", "__invert__": "bitwise_not"}
 BINARY_OPERATORS = {"__sub__": "sub", "__floordiv__": "floor_divide", "__mod__": "remainder", "__pow__": "pow",
                     "__matmul__": "matmul", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
@@ -134,7 +135,7 @@ INPLACE_OPERATORS = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_",
 # other op self: the function with the operands swapped. Those marked True check self's type first: torch's
 # descriptor refuses a non-Tensor self when the method is called unbound (Tensor.__radd__(2, t)).
 REFLECTED_OPERATORS = {"__radd__": ("add", True), "__rsub__": ("sub", False), "__rmul__": ("mul", True),
-                       "__rtruediv__": ("div", False), "__rfloordiv__": ("floor_divide", False),
+"__rfloordiv__": ("floor_divide", False),
                        "__rmod__": ("remainder", False), "__rpow__": ("pow", False), "__rmatmul__": ("matmul", False),
                        "__rand__": ("bitwise_and", True), "__ror__": ("bitwise_or", True),
                        "__rxor__": ("bitwise_xor", True)}

@@ -769,14 +769,16 @@ def torch_rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=N
     """torch.rrelu: leaky_relu with slope (lower + upper) / 2 in eval; in training a random slope per element <= 0
     (its gradient: that slope)."""
     _check_tensor(input, "rrelu")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"leaky_relu_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
-    if not training:
-        return _leaky_relu(input, negative_slope=(lower + upper) / 2)
-    if lower > upper:
+    if lower > upper:   # checked first, in eval mode too (torch's rrelu_with_noise checks its bounds before all)
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
-    if input.dtype is _dtype.float16:
-        raise NotImplementedError("\"rrelu_with_noise_out_cpu\" not implemented for 'Half'")
+    if not training:
+        if not input.dtype.is_floating_point:
+            raise NotImplementedError(
+                f'"leaky_relu_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
+        return _leaky_relu(input, negative_slope=(lower + upper) / 2)
+    if not input.dtype.is_floating_point or input.dtype is _dtype.float16:
+        raise NotImplementedError(
+            f'"rrelu_with_noise_out_cpu" not implemented for \'{_dtype.scalar_type_name(input.dtype)}\'')
     noise = _rrelu_noise(input, lower, upper, generator)
     if input.dtype is _dtype.bfloat16:
         return (input.float() * noise).to(input.dtype)   # torch multiplies by the float slope, rounds once

@@ -72,6 +72,21 @@ def _zero_derivative(g):
     return g.new_zeros(g.shape)
 
 
+# ---------------------------------------------------------------- torch.normal(mean, std) with a tensor mean or std
+
+@op("normal_with_tensors", promotion=RAW, saves=())
+def normal_with_tensors(mean, std, sample=None):
+    """The value is `sample`, drawn by mtv2.normal as torch's normal_out_impl draws it (a normal_(0, 1) fill, then
+    mul_(std), add_(mean)); this op only records the derivative with respect to the tensor mean and std."""
+    return sample
+
+
+@normal_with_tensors.vjp
+def _(g):
+    # torch's NormalBackward1/2/3: zeros for mean and std (a draw is not a function of its parameters there)
+    return g.new_zeros(g.shape), g.new_zeros(g.shape)
+
+
 # ---------------------------------------------------------------- uniform_
 
 @op("uniform", promotion=RAW, fills=True)

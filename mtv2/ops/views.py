@@ -368,17 +368,18 @@ def broadcast_tensors(*tensors):
 
 
 def _broadcast_pair(a, b):
-    """torch's infer_size: the broadcast of two shapes, or its RuntimeError naming the mismatching dimension."""
+    """torch's infer_size: the broadcast of two shapes, or its RuntimeError naming the mismatching dimension (the
+    innermost one: torch walks the dimensions from the last)."""
     ndim = max(len(a), len(b))
     result = []
-    for dim in range(ndim):
+    for dim in range(ndim - 1, -1, -1):
         size_a = a[dim - ndim + len(a)] if dim - ndim + len(a) >= 0 else 1
         size_b = b[dim - ndim + len(b)] if dim - ndim + len(b) >= 0 else 1
         if size_a != size_b and size_a != 1 and size_b != 1:
             raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at "
                                f"non-singleton dimension {dim}")
         result.append(size_b if size_a == 1 else size_a)
-    return tuple(result)
+    return tuple(result[::-1])
 
 
 @public(method=True)
@@ -761,3 +762,86 @@ def adjoint(input):
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
                            f"{input.ndim}-D tensor.")
     return transpose(input, -2, -1)
+
+
+# ---------------------------------------------------------------- conjugate transposes and conjugation (real dtypes)
+# mtv2 has no complex dtypes: the conjugate of a real tensor is the tensor itself, so mH and H are mT and T's views,
+# and conj, conj_physical, resolve_conj and resolve_neg hand back their input (torch does the same for real tensors:
+# no copy, no view, the same object).
+
+_WARNED = set()
+
+
+def _warn_once(message):
+    """torch's TORCH_WARN_ONCE: the first time in the process only, whatever the warnings filters say."""
+    import warnings
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def matrix_transpose(input, name, conjugate):
+    """Tensor.mT / Tensor.mH: the last two dims swapped (a view); a 0-d tensor is itself, with torch's warning."""
+    if input.ndim == 0:
+        hint = "Consider using x.conj()." if conjugate else "This function is the identity in these cases."
+        _warn_once(f"Tensor.{name} is deprecated on 0-D tensors. {hint}")
+        return input
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got "
+                           f"{input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def conjugate_transpose(input):
+    """Tensor.H: the conjugate transpose of a matrix (2-D only; mH for batches)."""
+    if input.ndim == 0:
+        _warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        return input
+    if input.ndim != 2:
+        batches = " For batches of matrices, consider using tensor.mH" if input.ndim > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor."
+                           f"{batches}")
+    return transpose(input, 0, 1)
+
+
+def _check_is_tensor(input, name):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+@public(method=True)
+def conj(input):
+    _check_is_tensor(input, "conj")
+    return input
+
+
+@public(method=True, inplace=True)
+def conj_physical(input, *, out=None):
+    _check_is_tensor(input, "conj_physical")
+    return input if out is None else out.copy_(input)
+
+
+@public(method=True)
+def resolve_conj(input):
+    _check_is_tensor(input, "resolve_conj")
+    return input
+
+
+@public(method=True)
+def resolve_neg(input):
+    _check_is_tensor(input, "resolve_neg")
+    return input
+
+
+@public(method=True)
+def is_conj(input):
+    """False: only complex tensors carry torch's lazy conjugate bit."""
+    _check_is_tensor(input, "is_conj")
+    return False
+
+
+@public(method=True)
+def is_neg(input):
+    """False: torch's lazy negative bit comes only from conj() of a complex view."""
+    _check_is_tensor(input, "is_neg")
+    return False
