@@ -644,6 +644,8 @@ HAND_CASES = (
     # resampling: the separable upsample kernel and its adjoint
     Case(F + "interpolate", lambda fw, x: fw.nn.functional.interpolate(x, scale_factor=1.5, mode="bicubic"),
          (In((2, 4, 40, 40)),), "bicubic", ops=("upsample", "upsample_backward")),
+    Case(F + "unfold", lambda fw, x: fw.nn.functional.unfold(x, 3, padding=1, stride=2), (In((2, 4, 40, 40)),),
+         "kernel3_stride2", ops=("im2col", "col2im")),
     # data movement in BERT and elsewhere: copies that must keep the dtype
     Case("reshape", lambda fw, x: x.transpose(1, 2).reshape(2, 16, 1020), (In((2, 4, 16, 255)),), "transposed_copy",
          ops=("reshape_copy",)),

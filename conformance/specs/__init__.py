@@ -18,6 +18,8 @@ FAMILIES += (nn_embedding,)
 
 from conformance.specs import nn_resample  # noqa: E402
 FAMILIES += (nn_resample,)
+from conformance.specs import nn_fold  # noqa: E402
+FAMILIES += (nn_fold,)
 
 
 def all_specs():

@@ -31,3 +31,4 @@ from .modules import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCel
 from .modules.transformer import (MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer,
                                   TransformerEncoder, TransformerEncoderLayer)
 from .modules import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .modules import Fold, Unfold

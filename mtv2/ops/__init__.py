@@ -10,3 +10,4 @@ def import_families():
     from . import nn_embedding  # noqa: F401
     from . import linalg_qr  # noqa: F401
     from . import nn_resample  # noqa: F401
+    from . import nn_fold  # noqa: F401
