@@ -123,6 +123,13 @@ def rebind(fn, torch, fw):
     return rebound
 
 
+def _cell_value(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:   # an empty cell: not a tensor either
+        return None
+
+
 def missing_names(fn, torch, fw):
     """What fn's code reaches that fw lacks: `torch.a.b` chains resolved in fw, and attributes torch.Tensor has
     (x.mH, x.resize_) looked up on fw.Tensor. A lambda calling torch.polygamma does not map to an mtv2 without one.
@@ -138,12 +145,22 @@ def missing_names(fn, torch, fw):
         if target is None:
             missing.append(".".join(chain))
 
+    # closure variables that are no tensor (sample_inputs_linalg_lu's out_fn reads `op_info.name`): their attributes
+    # are not Tensor attributes
+    cells = zip(fn.__code__.co_freevars, getattr(fn, "__closure__", None) or ())
+    plain = {name for name, cell in cells if not isinstance(_cell_value(cell), torch.Tensor)}
+
     def scan(code):
         chain = None      # the attribute names after a `torch` global, while they last
+        previous = None
         for instruction in dis.get_instructions(code):
+            owner, previous = previous, instruction
             if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD"):
                 if chain is not None:
                     chain.append(instruction.argval)
+                elif code is fn.__code__ and owner is not None and owner.opname == "LOAD_DEREF" and \
+                        owner.argval in plain:
+                    pass
                 elif hasattr(torch.Tensor, instruction.argval) and not hasattr(fw.Tensor, instruction.argval):
                     missing.append(f"Tensor.{instruction.argval}")
                 continue

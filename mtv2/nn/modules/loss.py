@@ -1,7 +1,6 @@
 """The loss modules: each keeps its options (and its class weights as buffers) and calls its functional."""
 from .. import functional_losses as F
 from ...ops import nn_losses as margin_losses
-from ...ops.nn_ctc import ctc_loss
 from .distance import PairwiseDistance
 from .module import Module
 
@@ -210,14 +209,3 @@ class TripletMarginWithDistanceLoss(_Loss):
         return margin_losses.triplet_margin_with_distance_loss(
             anchor, positive, negative, distance_function=self.distance_function, margin=self.margin,
             swap=self.swap, reduction=self.reduction)
-
-
-class CTCLoss(_Loss):
-    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
-        super().__init__(reduction=reduction)
-        self.blank = blank
-        self.zero_infinity = zero_infinity
-
-    def forward(self, log_probs, targets, input_lengths, target_lengths):
-        return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
-                        self.zero_infinity)
