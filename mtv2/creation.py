@@ -253,13 +253,51 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     dtype, shape = _default(dtype), _size_arguments((size,))
     stride = tuple(int(s) for s in stride)
     if len(stride) != len(shape):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError(f"dimensionality of sizes ({len(shape)}) must match dimensionality of strides "
+                           f"({len(stride)})")
     if is_meta_target(device):
         return empty_tensor(shape, dtype, stride, requires_grad=requires_grad)
     span = 0 if 0 in shape else 1 + builtins.sum((n - 1) * s for n, s in zip(shape, stride))
     itemsize = np.dtype(dtype.numpy_type).itemsize
     array = np.lib.stride_tricks.as_strided(np.zeros(span, dtype.numpy_type), shape, [s * itemsize for s in stride])
-    return _finish(array, dtype, requires_grad, device)
+    result = _finish(array, dtype, requires_grad, device)
+    if array.size == 0:
+        result._data = array   # _from_fresh gives an empty array contiguous strides; these are the ones asked for
+    return result
+
+
+@public(function=False, method=True)
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                      pin_memory=False):
+    """Tensor.new_empty_strided: empty_strided in self's dtype and device unless told."""
+    return empty_strided(size, stride, dtype=dtype or self.dtype, device=device or self.device,
+                         requires_grad=requires_grad)
+
+
+@public()
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
+                   pin_memory=False):
+    """torch.empty_permuted: a dense tensor of `size` whose dims lie in memory in the order physical_layout gives
+    (the last one innermost)."""
+    shape = _size_arguments((size,))
+    order = tuple(int(d) for d in physical_layout)
+    if len(order) != len(shape):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(shape)} is not equal to len(physical_layout) = {len(order)}")
+    seen = set()
+    for index, dim in enumerate(order):
+        if not 0 <= dim < len(shape):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(shape) - 1}, but got "
+                               f"{dim} at index {index}).  NB: negative dims not currently supported; file an issue "
+                               f"if you want it.")
+        if dim in seen:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen.add(dim)
+    stride, step = [0] * len(shape), 1
+    for dim in reversed(order):   # not a view: a tensor of its own with these strides, as torch's
+        stride[dim] = step
+        step *= builtins.max(shape[dim], 1)
+    return empty_strided(shape, stride, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 @public()
@@ -271,9 +309,44 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     shape = _size_arguments((size,))
     if is_meta_target(device):
         return empty_tensor(shape, dtype, requires_grad=requires_grad)
-    if isinstance(fill_value, int) and np.dtype(dtype.numpy_type).kind in "iu":
-        fill_value = _dtype.checked_integer(fill_value, dtype.numpy_type)   # -2 wraps to 254 in uint8
+    fill_value = _checked_fill(fill_value, dtype)
     return _finish(np.full(shape, fill_value, dtype.numpy_type), dtype, requires_grad, device)
+
+
+# the C type names torch's checked_convert names in its overflow error
+_C_TYPE_NAMES = {_dtype.uint8: "uint8_t", _dtype.int8: "int8_t", _dtype.int16: "int16_t", _dtype.int32: "int",
+                 _dtype.int64: "int64_t", _dtype.float32: "float"}
+
+
+def _checked_fill(value, dtype):
+    """A Python number as torch's Scalar conversion takes it into dtype: an int beyond 64 bits is refused by the
+    argument parser; a float that the integer dtype (or float32) cannot hold, NaN included for integers, raises
+    (half types and float64 take anything); a negative int wraps into an unsigned type (-2 is 254 in uint8)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return value
+    if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    kind = np.dtype(dtype.numpy_type).kind
+    if kind in "iu" and isinstance(value, (int, np.integer)):
+        return _dtype.checked_integer(int(value), dtype.numpy_type)
+    if kind in "iu":
+        info = np.iinfo(dtype.numpy_type)
+        overflows = not math.isfinite(value) or not info.min <= value <= info.max   # 255.5 and -0.5 miss uint8
+    else:
+        overflows = dtype is _dtype.float32 and math.isfinite(value) and abs(float(value)) > 3.4028234663852886e38
+    if overflows:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dtype]} without overflow")
+    return value
+
+
+@public()
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """torch.scalar_tensor: a 0-d tensor holding s, in the default float dtype unless told (an int or a bool too)."""
+    if isinstance(s, Tensor):
+        s = s.item()
+    if not isinstance(s, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
+    return full((), s, dtype=_default(dtype), device=device, requires_grad=requires_grad)
 
 
 @public()
@@ -359,6 +432,43 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if not dtype.is_floating_point:
         values = np.trunc(values)
     return _finish(values, dtype, requires_grad, device)
+
+
+@public()
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """torch's logspace_out: base ** e for linspace's exponents e, computed as torch's CPU kernel does: start and end
+    converted to the dtype first, the first half of the exponents forward from start and the second backward from
+    end, std::pow in double (an integer dtype raises the base rounded to float32, and truncates)."""
+    steps = _steps_argument("logspace", start, end, steps)
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, Tensor) and value.ndim != 0:
+            raise RuntimeError(f"logspace only supports 0-dimensional start and end tensors, but got {name} with "
+                               f"{value.ndim} dimension(s).")
+    start, end = _scalar_value(start), _scalar_value(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dtype = _default(dtype)
+    if is_meta_target(device):
+        return empty_tensor((steps,), dtype, requires_grad=requires_grad)
+    integral = np.dtype(dtype.numpy_type).kind in "iub"
+    with np.errstate(all="ignore"):
+        if steps == 1:
+            values = np.power(np.float64(base), np.array([start], dtype=np.float64))   # start not rounded first
+        else:
+            if integral:
+                _check_numbers_fit([start, end], dtype)
+                base = float(np.float32(base))
+            start, end = (np.array(value).astype(dtype.numpy_type)[()] for value in (start, end))
+            # end - start in the dtype's own arithmetic (float32, half rounded; C++ int), then double
+            span = int(end) - int(start) if integral else float(end - start)
+            start, end = float(start), float(end)
+            step = span / (steps - 1)
+            index = np.arange(steps, dtype=np.float64)
+            exponents = np.where(index < steps // 2, start + step * index, end - step * (steps - 1 - index))
+            values = np.power(np.float64(base), exponents)
+        if dtype in (_dtype.float16, _dtype.bfloat16):
+            values = values.astype(np.float32)   # the double result reaches half through float, as c10::Half does
+    return _random_result(_finish(values, dtype, requires_grad=False, device=device), out, requires_grad)
 
 
 # ---------------------------------------------------------------- random
