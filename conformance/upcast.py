@@ -637,15 +637,22 @@ HAND_CASES = (
     Case(F + "conv_transpose2d", lambda fw, x, w, b: fw.nn.functional.conv_transpose2d(x, w, b, stride=2),
          (In((2, 8, 10, 10)), In((8, 4, 3, 3)), In((4,))), "stride2",
          ops=("convolution", "conv_transpose", "convolution_backward_weight")),
-    # 2-d pooling: the forward kernels and, in the backward direction, their adjoints
+    # pooling (one kernel per kind for 1, 2 and 3 spatial dims): the forward kernels and, in the backward direction,
+    # their adjoints
     Case(F + "max_pool2d", lambda fw, x: fw.nn.functional.max_pool2d(x, 3, stride=2, padding=1),
-         (In((2, 4, 40, 40), "distinct"),), "stride2_padding1", ops=("max_pool2d_with_indices", "max_pool2d_backward")),
+         (In((2, 4, 40, 40), "distinct"),), "stride2_padding1", ops=("max_pool_with_indices", "max_pool_backward")),
     Case(F + "avg_pool2d", lambda fw, x: fw.nn.functional.avg_pool2d(x, 3, stride=2, padding=1),
-         (In((2, 4, 40, 40)),), "stride2_padding1", ops=("avg_pool2d_backward",)),
+         (In((2, 4, 40, 40)),), "stride2_padding1", ops=("avg_pool", "avg_pool_backward")),
     Case(F + "adaptive_avg_pool2d", lambda fw, x: fw.nn.functional.adaptive_avg_pool2d(x, (7, 5)),
-         (In((2, 4, 40, 40)),), "overlapping_bins", ops=("adaptive_avg_pool2d_backward",)),
+         (In((2, 4, 40, 40)),), "overlapping_bins", ops=("adaptive_avg_pool", "adaptive_avg_pool_backward")),
     Case(F + "adaptive_max_pool2d", lambda fw, x: fw.nn.functional.adaptive_max_pool2d(x, (7, 5)),
-         (In((2, 4, 40, 40), "distinct"),), "overlapping_bins"),
+         (In((2, 4, 40, 40), "distinct"),), "overlapping_bins", ops=("adaptive_max_pool",)),
+    Case(F + "max_unpool2d", lambda fw, x: fw.nn.functional.max_unpool2d(
+        *fw.nn.functional.max_pool2d(x, 2, return_indices=True), 2), (In((2, 4, 40, 40), "distinct"),), "kernel2",
+         ops=("max_unpool",)),
+    Case(F + "fractional_max_pool2d", lambda fw, x: fw.nn.functional.fractional_max_pool2d(
+        x, 3, output_size=(20, 20), _random_samples=fw.full_like(x[:, :, 0, :2], 0.5)),
+         (In((2, 4, 40, 40), "distinct"),), "kernel3", ops=("fractional_max_pool",)),
     # resampling: the separable upsample kernel and its adjoint
     Case(F + "interpolate", lambda fw, x: fw.nn.functional.interpolate(x, scale_factor=1.5, mode="bicubic"),
          (In((2, 4, 40, 40)),), "bicubic", ops=("upsample", "upsample_backward")),

@@ -27,6 +27,7 @@ NATIVE_FUNCTIONAL = frozenset({"avg_pool2d", "celu_", "channel_shuffle", "conv1d
                                "native_channel_shuffle", "pairwise_distance", "pdist", "pixel_shuffle",
                                "pixel_unshuffle", "prelu", "relu_", "rrelu_", "selu_", "softplus", "softshrink",
                                "threshold_"})
+NATIVE_FUNCTIONAL |= frozenset({"adaptive_avg_pool1d", "avg_pool1d", "avg_pool3d"})   # pooling (ops/nn_pool*.py)
 
 
 def accepting_numpy_names(function, module=None):

@@ -32,3 +32,6 @@ from .modules.transformer import (MultiheadAttention, Transformer, TransformerDe
                                   TransformerEncoder, TransformerEncoderLayer)
 from .modules import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .modules import Fold, Unfold
+from .modules import (AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool3d, AvgPool1d, AvgPool3d,
+                      FractionalMaxPool2d, FractionalMaxPool3d, LPPool1d, LPPool2d, LPPool3d, MaxPool1d, MaxPool3d,
+                      MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)

@@ -12,3 +12,4 @@ def import_families():
     from . import linalg_lu  # noqa: F401
     from . import nn_resample  # noqa: F401
     from . import nn_fold  # noqa: F401
+    from . import nn_pool_adaptive  # noqa: F401
