@@ -130,6 +130,14 @@ KNOWN = (
     Known("nn.functional.layer_norm", "layer_norm over one element in float32: the input's gradient is exactly 0 "
                                       "(mtv2, and finite differences) where torch's rounding leaves 2.4e-4",
           checks=("backward",), dtypes=("float32",), samples=(2,)),
+    *(Known(name, "float32 gradient of self_attn.in_proj_weight on torch's samples drawn in [-9, 9]: the scores "
+                  "saturate the softmax and the gradient sums large terms that cancel; torch differentiates "
+                  "attention in its flash-attention CPU kernel, mtv2 as matmul and softmax. Against a float64 "
+                  "reference both are off by err_ratio 30-900 on such draws (measured on 40, mtv2 no further than "
+                  "torch), so they differ from each other by as much", checks=("backward",), dtypes=("float32",),
+            variants=(mode,), samples=(index,))
+      for name, mode, index in (("nn.TransformerEncoderLayer", "eval", 7), ("nn.TransformerEncoderLayer", "train", 15),
+                                ("nn.Transformer", "train", 14))),
     # torch's double backward of as_strided_scatter counts the overwritten positions twice: d2/dcotangent at a
     # written position is the src weight plus the input weight (torch), where the first backward sends that
     # position's gradient to src only (mtv2: the src weight alone, which the linear map's transpose is)

@@ -9,6 +9,7 @@ every output element is either 0 or the input times 1 / (1 - p), the kept fracti
 errors of 1 - p, and the gradient is the same 0 / (1 / (1 - p)) mask; channel-wise dropout keeps or drops whole
 channels.
 """
+import functools
 import math
 import warnings
 
@@ -403,12 +404,18 @@ def _mha(fw, *tensors, self_attention=False, kv_same=False, separate=False, bias
 
 
 def _packed(*data, bias=True, e=4):
-    """data tensors, then in_proj_weight (3E, E)[, in_proj_bias], out_proj.weight (E, E)[, out_proj.bias]."""
-    weights = (T(3 * e, e),) + ((T(3 * e),) if bias else ()) + (T(e, e),) + ((T(e),) if bias else ())
+    """data tensors, then in_proj_weight (3E, E)[, in_proj_bias], out_proj.weight (E, E)[, out_proj.bias], of
+    the scale of torch's initialisation (N(0, 1) weights saturate the softmax: half-precision rows then compare
+    rounding noise)."""
+    weight = functools.partial(T, domain="unit")
+    biases = ((weight(3 * e),), (weight(e),)) if bias else ((), ())
+    weights = (weight(3 * e, e),) + biases[0] + (weight(e, e),) + biases[1]
     return tuple(data) + weights
 
 
 SELF = (T(3, 2, 4),)
+BIAS_KV = (T(1, 1, 4, domain="unit"), T(1, 1, 4, domain="unit"))
+SEPARATE_WEIGHTS = tuple(T(*shape, domain="unit") for shape in ((4, 4), (4, 3), (4, 6), (12,), (4, 4), (4,)))
 CROSS = (T(3, 2, 4), T(5, 2, 4), T(5, 2, 4))
 MHA_SAMPLES = (
     Sample("self_weights", _packed(*SELF), {"self_attention": True}),
@@ -432,10 +439,10 @@ MHA_SAMPLES = (
            {"kpm": KPM[0], "attn": [ATTN, ATTN_HEAD_2]}),   # 3-D: (heads, L, S)
     Sample("unbatched_self_no_weights", _packed(T(3, 4)), {"self_attention": True, "need_weights": False}),
     Sample("add_zero_attn", _packed(*CROSS), {"add_zero_attn": True, "kpm": KPM, "attn": ATTN}),
-    Sample("bias_kv", _packed(*CROSS) + (T(1, 1, 4), T(1, 1, 4)), {"bias_kv": True, "kpm": KPM, "attn": ATTN}),
-    Sample("bias_kv_zero_attn_no_weights", _packed(*CROSS) + (T(1, 1, 4), T(1, 1, 4)),
+    Sample("bias_kv", _packed(*CROSS) + BIAS_KV, {"bias_kv": True, "kpm": KPM, "attn": ATTN}),
+    Sample("bias_kv_zero_attn_no_weights", _packed(*CROSS) + BIAS_KV,
            {"bias_kv": True, "add_zero_attn": True, "kpm": KPM, "need_weights": False}),
-    Sample("separate_kdim_vdim", (T(3, 2, 4), T(5, 2, 3), T(5, 2, 6), T(4, 4), T(4, 3), T(4, 6), T(12), T(4, 4), T(4)),
+    Sample("separate_kdim_vdim", (T(3, 2, 4), T(5, 2, 3), T(5, 2, 6)) + SEPARATE_WEIGHTS,
            {"separate": True, "kpm": KPM}),
     Sample("no_bias", _packed(*CROSS, bias=False), {"bias": False, "attn": ATTN}),
     Sample("static_kv", _packed(*CROSS) + (T(4, 5, 2), T(4, 5, 2)), {"static": True}),
@@ -463,8 +470,8 @@ MHA_ERRORS = (
     _mha_error("2d_key_for_3d_query", Sample("x", _packed(T(3, 2, 4), T(5, 4), T(5, 4))), AssertionError),
     _mha_error("kpm_1d_batched", Sample("x", _packed(*CROSS)), AssertionError, kpm=KPM[0]),
     _mha_error("kpm_wrong_length", Sample("x", _packed(*CROSS)), AssertionError, kpm=[row[:4] for row in KPM]),
-    ErrorCase("integer_mask", lambda fw, q, k, v, *w: fw.nn.functional.multi_head_attention_forward(q, k, v, 4, 2, *w[:2], None, None, False, 0.0, *w[2:],
-                                                            attn_mask=fw.zeros(3, 5, dtype=fw.int64)),
+    ErrorCase("integer_mask", lambda fw, q, k, v, *w: fw.nn.functional.multi_head_attention_forward(
+                  q, k, v, 4, 2, *w[:2], None, None, False, 0.0, *w[2:], attn_mask=fw.zeros(3, 5, dtype=fw.int64)),
               Sample("x", _packed(*CROSS)), AssertionError),
     _mha_error("attn_2d_wrong_shape", Sample("x", _packed(*CROSS)), RuntimeError, attn=[row[:4] for row in ATTN]),
     _mha_error("attn_3d_wrong_shape", Sample("x", _packed(*CROSS)), RuntimeError, attn=ATTN_FLOAT_3D[:2]),
@@ -500,11 +507,15 @@ MHA_HALF_SDPA = (Tolerance(8e-3, 1e-2, "half attention through scaled_dot_produc
                            "its intermediates to bfloat16, mtv2 differentiates in float32 and rounds once",
                            dtypes=("bfloat16",), checks=("backward",)),
                  HALF_PRECISION_BACKWARD)
-# bfloat16 with need_weights=True: q * scale, the scores, the softmax and both bmm round to bfloat16 in both
-# frameworks, but the gemm kernels accumulate in different orders; the out projection adds four such values up
-MHA_BFLOAT16_WEIGHTS = Tolerance(3e-2, 1.6e-2, "bfloat16 need_weights path: every step rounds to bfloat16, "
-                                 "after sums taken in another order than torch's gemm; the out projection adds "
-                                 "four such values", dtypes=("bfloat16",), checks=("forward",))
+# half dtypes with need_weights=True: q * scale, the scores, the softmax and both bmm round to half in both
+# frameworks, after sums taken in different orders by the gemm kernels; an ulp of difference in an intermediate
+# reaches the output through the out projection, which adds four such values up
+MHA_HALF_WEIGHTS = (Tolerance(1e-3, 1e-3, "float16 need_weights path: every step rounds to float16, after sums "
+                              "taken in another order than torch's gemm, then the out projection",
+                              dtypes=("float16",), checks=("forward",)),
+                    Tolerance(3e-2, 1.6e-2, "bfloat16 need_weights path: every step rounds to bfloat16, after sums "
+                              "taken in another order than torch's gemm, then the out projection",
+                              dtypes=("bfloat16",), checks=("forward",)))
 # float32 gradients of the projection weights sum (length x batch) products in another order than torch's gemm
 MHA_FLOAT32_BACKWARD = Tolerance(1e-5, 4e-6, "float32 gradients of the projection weights: sums of products taken "
                                  "in another order than torch's gemm (finite differences side with neither)",
@@ -512,7 +523,7 @@ MHA_FLOAT32_BACKWARD = Tolerance(1e-5, 4e-6, "float32 gradients of the projectio
 MHA_SPECS = [
     OpSpec("nn.functional.multi_head_attention_forward", _mha,
            tuple(s for s in MHA_SAMPLES if s.kwargs.get("need_weights", True)), FLOATS, errors=MHA_ERRORS,
-           tolerances=(HALF_PRECISION_BACKWARD, MHA_FLOAT32_BACKWARD, MHA_BFLOAT16_WEIGHTS)),
+           tolerances=(HALF_PRECISION_BACKWARD, MHA_FLOAT32_BACKWARD) + MHA_HALF_WEIGHTS),
     OpSpec("nn.functional.multi_head_attention_forward", _mha,
            tuple(s for s in MHA_SAMPLES if not s.kwargs.get("need_weights", True)), FLOATS, variant="sdpa",
            tolerances=MHA_HALF_SDPA + (MHA_FLOAT32_BACKWARD,)),
@@ -530,4 +541,402 @@ MHA_SPECS = [
            ("float32", "float64"), variant="train_dropout", tolerances=(MHA_FLOAT32_BACKWARD,)),
 ]
 
-SPECS = DROPOUT_SPECS + FEATURE_DROPOUT_SPECS + ALPHA_DROPOUT_SPECS + ATTENTION_SPECS + MHA_SPECS
+
+# ---------------------------------------------------------------- nn.MultiheadAttention
+
+def _attend(module, *inputs, kpm=None, attn=None, **kwargs):
+    """module(query, key, value): one input is self-attention (the same tensor three times, torch's packed path),
+    two are query and key-is-value, three are query, key, value."""
+    query = inputs[0]
+    key = inputs[1] if len(inputs) > 1 else query
+    value = inputs[2] if len(inputs) > 2 else key
+    if kpm is not None:
+        kwargs["key_padding_mask"] = _as_mask(query, kpm)
+    if attn is not None:
+        kwargs["attn_mask"] = _as_mask(query, attn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return module(query, key, value, **kwargs)
+
+
+def _mha_module(name, build, samples, variant, dtypes=FLOATS, modes=("train", "eval")):
+    return ModuleSpec(name, build, samples, dtypes, variant=variant, call=_attend, modes=modes,
+                      parameter_domain="unit",
+                      tolerances=MHA_HALF_SDPA + (MHA_FLOAT32_BACKWARD,) + MHA_HALF_WEIGHTS)
+
+
+SELF_BATCH_FIRST = (T(2, 3, 4),)
+MHA_MODULE_SPECS = [
+    *_mha_module("nn.MultiheadAttention", lambda fw: fw.nn.MultiheadAttention(4, 2),
+                 (Sample("self", SELF), Sample("self_masks", SELF, {"kpm": [[False, False, True], [False, True, False]],
+                                                                    "attn": CAUSAL}),
+                  Sample("self_no_weights", SELF, {"need_weights": False, "kpm": ALL_MASKED}),
+                  Sample("unbatched", (T(3, 4),), {"attn": CAUSAL, "average_attn_weights": False})), "self"),
+    *_mha_module("nn.MultiheadAttention", lambda fw: fw.nn.MultiheadAttention(4, 2),
+                 (Sample("cross", CROSS, {"kpm": KPM, "attn": ATTN}),
+                  Sample("cross_float_masks", CROSS, {"kpm": KPM_FLOAT, "attn": ATTN_FLOAT_3D,
+                                                      "need_weights": False}),
+                  Sample("causal_hint", (T(3, 2, 4), T(3, 2, 4), T(3, 2, 4)), {"attn": CAUSAL, "is_causal": True,
+                                                                             "need_weights": False})), "cross"),
+    *_mha_module("nn.MultiheadAttention", lambda fw: fw.nn.MultiheadAttention(4, 2, batch_first=True),
+                 (Sample("self", SELF_BATCH_FIRST, {"kpm": [[False, True, False], [False, True, False]]}),
+                  Sample("self_per_head", SELF_BATCH_FIRST, {"average_attn_weights": False, "attn": CAUSAL})),
+                 "batch_first"),
+    *_mha_module("nn.MultiheadAttention", lambda fw: fw.nn.MultiheadAttention(4, 2, kdim=3, vdim=6),
+                 (Sample("cross", (T(3, 2, 4), T(5, 2, 3), T(5, 2, 6)), {"kpm": KPM}),
+                  Sample("cross_no_weights", (T(3, 2, 4), T(5, 2, 3), T(5, 2, 6)), {"attn": ATTN,
+                                                                                  "need_weights": False})),
+                 "kdim_vdim"),
+    *_mha_module("nn.MultiheadAttention",
+                 lambda fw: fw.nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True),
+                 (Sample("cross", CROSS, {"kpm": KPM, "attn": ATTN}),
+                  Sample("cross_no_weights", CROSS, {"kpm": KPM, "need_weights": False})), "bias_kv_zero_attn"),
+    *_mha_module("nn.MultiheadAttention", lambda fw: fw.nn.MultiheadAttention(4, 1, bias=False, batch_first=True),
+                 (Sample("self", SELF_BATCH_FIRST),), "no_bias_one_head"),
+]
+
+
+def _seeded(build, call, seed=0, train=False, no_grad=True):
+    """fn: the module from torch's seeded initialisation (both frameworks draw the same weights), run in eval
+    mode under no_grad (torch's fast-path conditions) or in train mode with dropout on the seeded stream."""
+    def run(fw, *inputs, **kwargs):
+        fw.manual_seed(seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = build(fw)
+        module.to(inputs[0].dtype)   # drawn in float32 as torch does, then the case dtype
+        module.train(train)
+        fw.manual_seed(seed + 1)
+        if no_grad:
+            with fw.no_grad():
+                return call(module, *inputs, **kwargs)
+        return call(module, *inputs, **kwargs)
+    return run
+
+
+# torch's fast path (_native_multi_head_attention): eval, no grad wanted, batched self-attention, batch_first,
+# an even number of heads, no bias_k/bias_v/add_zero_attn, no float mask. A query with every key masked is NaN
+# there whatever need_weights is; outside it (odd heads, a float mask) need_weights=False gives 0.
+FAST_MHA_SAMPLES = (
+    Sample("kpm_weights", SELF_BATCH_FIRST, {"kpm": ALL_MASKED}),
+    Sample("kpm_no_weights", SELF_BATCH_FIRST, {"kpm": ALL_MASKED, "need_weights": False}),
+    Sample("attn_3d_per_head", SELF_BATCH_FIRST, {"attn": [CAUSAL, [[True] * 3] + CAUSAL[1:]] * 2,
+                                                  "average_attn_weights": False}),
+    Sample("both_masks", SELF_BATCH_FIRST, {"attn": CAUSAL, "kpm": [[False, False, True], [False, True, False]]}),
+    Sample("float_mask_slow_path", SELF_BATCH_FIRST, {"kpm": [[0.0, 0.0, 0.0], [None, None, None]],
+                                                      "need_weights": False}),
+    Sample("cross_slow_path", (T(2, 3, 4), T(2, 5, 4)), {"kpm": [[True] * 5, [False] * 5], "need_weights": False}),
+)
+FAST_PATH_SPECS = [
+    OpSpec("nn.MultiheadAttention", _seeded(lambda fw: fw.nn.MultiheadAttention(4, 2, batch_first=True), _attend),
+           FAST_MHA_SAMPLES, FLOATS, variant="fast_path", grad=False, kind="module",
+           tolerances=MHA_HALF_SDPA + MHA_HALF_WEIGHTS),
+    OpSpec("nn.MultiheadAttention", _seeded(lambda fw: fw.nn.MultiheadAttention(6, 3, batch_first=True), _attend),
+           (Sample("kpm_no_weights", (T(2, 3, 6),), {"kpm": ALL_MASKED, "need_weights": False}),),
+           ("float32", "float64"), variant="odd_heads_slow_path", grad=False, kind="module"),
+    # train mode: dropout on the attention weights from the seeded stream, gradients through the same mask
+    OpSpec("nn.MultiheadAttention", _seeded(lambda fw: fw.nn.MultiheadAttention(4, 2, dropout=0.4), _attend,
+                                            train=True, no_grad=False),
+           (Sample("self", SELF, {"kpm": [[False, False, True], [True, False, False]]}),
+            Sample("cross_no_weights", CROSS, {"kpm": KPM, "need_weights": False})),
+           ("float32", "float64"), variant="train_dropout", kind="module", tolerances=(MHA_FLOAT32_BACKWARD,)),
+]
+
+
+# ---------------------------------------------------------------- the Transformer layers
+
+def _layer_call(module, *inputs, masks=None, **kwargs):
+    """module(*inputs, **kwargs) with each of masks {keyword: rows} made a tensor (bool or float, see _as_mask)."""
+    for keyword, rows in (masks or {}).items():
+        kwargs[keyword] = _as_mask(inputs[0], rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return module(*inputs, **kwargs)
+
+
+def _quiet(build):
+    """build with its construction warnings silenced (TransformerEncoder's nested-tensor notice has its own row)."""
+    def quiet_build(fw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return build(fw)
+    return quiet_build
+
+
+def _layer_specs(name, build, samples, variant, modes=("train", "eval"), dtypes=FLOATS):
+    return ModuleSpec(name, _quiet(build), samples, dtypes, variant=variant, call=_layer_call, modes=modes,
+                      parameter_domain="unit",
+                      tolerances=MHA_HALF_SDPA + (MHA_FLOAT32_BACKWARD, LAYER_HALF) + MHA_HALF_WEIGHTS)
+
+
+# Half dtypes through two layer norms and a feed-forward block on top of attention: each rounds to half; the
+# layer norm divides by a standard deviation computed from rounded values
+LAYER_HALF = Tolerance(2e-2, 2e-2, "half precision through attention, layer norms and the feed-forward block, "
+                       "each rounding to half at other points than torch's fused kernels",
+                       dtypes=("float16",), checks=("forward",))
+SRC = (T(3, 2, 4),)
+SRC_MASKS = {"src_key_padding_mask": [[False, False, True], [False, True, False]], "src_mask": CAUSAL}
+TGT_MEMORY = (T(3, 2, 4), T(5, 2, 4))
+DECODER_MASKS = {"tgt_mask": CAUSAL, "memory_key_padding_mask": KPM, "tgt_key_padding_mask": [[False, False, True],
+                                                                                             [False, True, False]]}
+
+def _batch_first_encoder(fw):
+    return fw.nn.TransformerEncoder(fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0, batch_first=True), 2)
+
+
+BATCH_FIRST_PADDING = (Sample("padding", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": [[False, False, True],
+                                                                                           [False, True, True]]}}),)
+LAYER_SPECS = [
+    *_layer_specs("nn.TransformerEncoderLayer", lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0),
+                  (Sample("plain", SRC), Sample("masks", SRC, {"masks": SRC_MASKS}),
+                   Sample("float_mask_causal_hint", SRC, {"masks": {"src_mask": [[0.0, None, None], [0.5, 0.0, None],
+                                                                                  [-1.0, 0.25, 0.0]]},
+                                                          "is_causal": True}),
+                   Sample("unbatched", (T(3, 4),), {"masks": {"src_key_padding_mask": [False, True, False]}})),
+                  "relu"),
+    *_layer_specs("nn.TransformerEncoderLayer",
+                  lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0, "gelu", batch_first=True, norm_first=True),
+                  (Sample("masks", (T(2, 3, 4),), {"masks": SRC_MASKS}),), "gelu_batch_first_norm_first"),
+    *_layer_specs("nn.TransformerEncoderLayer",
+                  lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0, fw.tanh, layer_norm_eps=1e-2, bias=False),
+                  (Sample("masks", SRC, {"masks": SRC_MASKS}),), "callable_no_bias_eps"),
+    *_layer_specs("nn.TransformerDecoderLayer", lambda fw: fw.nn.TransformerDecoderLayer(4, 2, 8, 0.0),
+                  (Sample("plain", TGT_MEMORY), Sample("masks", TGT_MEMORY, {"masks": DECODER_MASKS}),
+                   Sample("memory_mask", TGT_MEMORY, {"masks": {"memory_mask": ATTN}, "tgt_is_causal": False}),
+                   Sample("unbatched", (T(3, 4), T(5, 4)), {"masks": {"tgt_mask": CAUSAL}})), "relu"),
+    *_layer_specs("nn.TransformerDecoderLayer",
+                  lambda fw: fw.nn.TransformerDecoderLayer(4, 2, 8, 0.0, "gelu", 1e-3, True, True, False),
+                  (Sample("masks", (T(2, 3, 4), T(2, 5, 4)), {"masks": DECODER_MASKS}),),
+                  "gelu_batch_first_norm_first_no_bias"),
+    *_layer_specs("nn.TransformerEncoder",
+                  lambda fw: fw.nn.TransformerEncoder(fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0), 2,
+                                                      norm=fw.nn.LayerNorm(4)),
+                  (Sample("masks", SRC, {"masks": {"src_key_padding_mask": SRC_MASKS["src_key_padding_mask"],
+                                                   "mask": CAUSAL}}),
+                   Sample("causal_detected", SRC, {"masks": {"mask": [[0.0, None, None], [0.0, 0.0, None],
+                                                                      [0.0, 0.0, 0.0]]}})), "norm"),
+    *_layer_specs("nn.TransformerEncoder", _batch_first_encoder, BATCH_FIRST_PADDING, "batch_first", modes=("train",)),
+    # eval: finite differences run without grad, where torch (and so mtv2) takes the nested-tensor path and
+    # returns 0 at padded positions; the analytic gradient comes from the path with grad: no gradcheck here
+    *ModuleSpec("nn.TransformerEncoder", _quiet(_batch_first_encoder), BATCH_FIRST_PADDING, FLOATS,
+                variant="batch_first",
+                call=_layer_call, modes=("eval",), parameter_domain="unit", gradcheck=False,
+                tolerances=MHA_HALF_SDPA + (MHA_FLOAT32_BACKWARD, LAYER_HALF) + MHA_HALF_WEIGHTS),
+    *_layer_specs("nn.TransformerDecoder",
+                  lambda fw: fw.nn.TransformerDecoder(fw.nn.TransformerDecoderLayer(4, 2, 8, 0.0), 2,
+                                                      norm=fw.nn.LayerNorm(4)),
+                  (Sample("masks", TGT_MEMORY, {"masks": DECODER_MASKS}),), "norm"),
+    *_layer_specs("nn.Transformer", lambda fw: fw.nn.Transformer(4, 2, 1, 1, 8, 0.0),
+                  (Sample("masks", (T(5, 2, 4), T(3, 2, 4)),
+                          {"masks": {"src_key_padding_mask": KPM, "tgt_mask": CAUSAL,
+                                     "memory_key_padding_mask": KPM}}),
+                   Sample("unbatched", (T(5, 4), T(3, 4)), {"masks": {"tgt_mask": CAUSAL}})), "default"),
+    *_layer_specs("nn.Transformer",
+                  lambda fw: fw.nn.Transformer(4, 2, 1, 2, 8, 0.0, "gelu", batch_first=True, norm_first=True),
+                  (Sample("masks", (T(2, 5, 4), T(2, 3, 4)),
+                          {"masks": {"src_key_padding_mask": KPM, "tgt_mask": CAUSAL}, "tgt_is_causal": True}),),
+                  "gelu_batch_first_norm_first"),
+]
+
+
+def _encoder(fw, **kwargs):
+    layer = fw.nn.TransformerEncoderLayer(4, 2, 8, 0.1, batch_first=True)
+    return fw.nn.TransformerEncoder(layer, 2, norm=fw.nn.LayerNorm(4), **kwargs)
+
+
+LEFT_PADDED = [[False, False, True], [False, True, True]]
+# torch's fast paths of the layers (eval, no grad wanted): _transformer_encoder_layer_fwd gives NaN for a
+# sequence whose every position is padded; TransformerEncoder with a left-aligned src_key_padding_mask runs
+# nested tensors and returns 0 at the padded positions (a fully padded sequence is all 0), with mask_check=False
+# it takes the first (count of unpadded) positions of each sequence whatever the mask says.
+LAYER_FAST_PATH_SPECS = [
+    OpSpec("nn.TransformerEncoderLayer",
+           _seeded(lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.1, batch_first=True), _layer_call),
+           (Sample("padding", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": ALL_MASKED}}),
+            # the fast path reads a float mask as bool: 1.0 and 0.5 mask their positions as -inf does
+            Sample("float_mask", (T(2, 3, 4),), {"masks": {"src_mask": [[0.0, None, 1.0], [None, None, None],
+                                                                         [0.5, 0.0, 0.0]]}}),
+            Sample("float_padding", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": [[0.0, -0.5, 0.0],
+                                                                                      [0.0, 0.0, 2.0]]}}),
+            Sample("causal_hint_ignored", (T(2, 3, 4),), {"is_causal": True})),
+           FLOATS, variant="fast_path", grad=False, kind="module", tolerances=(LAYER_HALF,) + MHA_HALF_WEIGHTS),
+    OpSpec("nn.TransformerEncoderLayer",
+           _seeded(lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.1, "gelu", batch_first=True,
+                                                             norm_first=True), _layer_call),
+           (Sample("padding", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": ALL_MASKED, "src_mask": CAUSAL}}),),
+           ("float32", "float64"), variant="fast_path_gelu_norm_first", grad=False, kind="module"),
+    OpSpec("nn.TransformerEncoder", _seeded(_encoder, _layer_call),
+           (Sample("left_aligned", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": LEFT_PADDED}}),
+            Sample("fully_padded", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": ALL_MASKED}}),
+            Sample("float_padding", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": [[0.0, 0.0, None],
+                                                                                      [0.0, None, None]]}}),
+            Sample("not_left_aligned", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": [[False, True, False],
+                                                                                         [False, True, True]]}}),
+            Sample("with_mask", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": LEFT_PADDED, "mask": CAUSAL}})),
+           FLOATS, variant="nested_path", grad=False, kind="module", tolerances=(LAYER_HALF,) + MHA_HALF_WEIGHTS),
+    OpSpec("nn.TransformerEncoder", _seeded(lambda fw: _encoder(fw, mask_check=False), _layer_call),
+           (Sample("not_left_aligned", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": [[False, True, False],
+                                                                                         [True, False, True]]}}),),
+           ("float32", "float64"), variant="nested_path_no_mask_check", grad=False, kind="module"),
+    OpSpec("nn.TransformerEncoder", _seeded(lambda fw: _encoder(fw, enable_nested_tensor=False), _layer_call),
+           (Sample("left_aligned", (T(2, 3, 4),), {"masks": {"src_key_padding_mask": LEFT_PADDED}}),),
+           ("float32", "float64"), variant="nested_disabled", grad=False, kind="module"),
+    OpSpec("nn.Transformer",
+           _seeded(lambda fw: fw.nn.Transformer(4, 2, 2, 2, 8, batch_first=True), _layer_call),
+           (Sample("padding", (T(2, 5, 4), T(2, 3, 4)), {"masks": {"src_key_padding_mask": [[False] * 4 + [True],
+                                                                                           [False] * 2 + [True] * 3],
+                                                                   "tgt_mask": CAUSAL}}),),
+           ("float32", "float64"), variant="fast_path", grad=False, kind="module"),
+]
+
+# train mode with dropout 0.2 everywhere: the seeded stream gives torch's masks, drawn in torch's order
+SEEDED_TRAIN_SPECS = [
+    OpSpec("nn.TransformerEncoderLayer",
+           _seeded(lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.2), _layer_call, train=True, no_grad=False),
+           (Sample("masks", SRC, {"masks": SRC_MASKS}),), ("float32", "float64"), variant="train_dropout",
+           kind="module", tolerances=(MHA_FLOAT32_BACKWARD,)),
+    OpSpec("nn.TransformerDecoderLayer",
+           _seeded(lambda fw: fw.nn.TransformerDecoderLayer(4, 2, 8, 0.2, norm_first=True), _layer_call, train=True,
+                   no_grad=False),
+           (Sample("masks", TGT_MEMORY, {"masks": DECODER_MASKS}),), ("float32", "float64"), variant="train_dropout",
+           kind="module", tolerances=(MHA_FLOAT32_BACKWARD,)),
+    OpSpec("nn.Transformer",
+           _seeded(lambda fw: fw.nn.Transformer(4, 2, 1, 1, 8, 0.2), _layer_call, train=True, no_grad=False),
+           (Sample("masks", (T(5, 2, 4), T(3, 2, 4)), {"masks": {"tgt_mask": CAUSAL}}),), ("float32", "float64"),
+           variant="train_dropout", kind="module", tolerances=(MHA_FLOAT32_BACKWARD,)),
+]
+
+
+# ---------------------------------------------------------------- construction, masks, warnings, errors
+
+def _initialised(build):
+    """fn: the module built from a seeded generator: its parameters in order (torch's registration and draw order),
+    the class of out_proj, and the module's constants."""
+    def run(fw, unused):
+        fw.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = build(fw)
+        facts = {name: parameter.detach() for name, parameter in module.named_parameters()}
+        facts["state_dict_keys"] = list(module.state_dict())
+        for name, child in module.named_modules():
+            if name.endswith("out_proj"):
+                facts[f"{name}.class"] = (type(child).__name__, isinstance(child, fw.nn.Linear))
+        for attribute in ("_qkv_same_embed_dim", "head_dim", "batch_first", "activation_relu_or_gelu",
+                          "use_nested_tensor", "d_model", "nhead", "num_layers"):
+            if hasattr(module, attribute):
+                facts[attribute] = getattr(module, attribute)
+        return facts
+    return run
+
+
+def _init_spec(name, variant, build):
+    return OpSpec(f"{name}.reset_parameters", _initialised(build), (Sample("default", (T(1),)),), ("float32",),
+                  variant=variant, grad=False)
+
+
+INIT_SPECS = [
+    _init_spec("nn.MultiheadAttention", "default", lambda fw: fw.nn.MultiheadAttention(8, 2)),
+    _init_spec("nn.MultiheadAttention", "kdim_vdim_bias_kv",
+               lambda fw: fw.nn.MultiheadAttention(8, 4, kdim=3, vdim=5, add_bias_kv=True)),
+    _init_spec("nn.MultiheadAttention", "no_bias_float64",
+               lambda fw: fw.nn.MultiheadAttention(6, 3, bias=False, dtype=fw.float64)),
+    _init_spec("nn.TransformerEncoderLayer", "default", lambda fw: fw.nn.TransformerEncoderLayer(8, 2, 16)),
+    _init_spec("nn.TransformerDecoderLayer", "no_bias", lambda fw: fw.nn.TransformerDecoderLayer(8, 2, 16, bias=False)),
+    _init_spec("nn.TransformerEncoder", "deep_copies",
+               lambda fw: fw.nn.TransformerEncoder(fw.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 3)),
+    _init_spec("nn.Transformer", "xavier_every_matrix", lambda fw: fw.nn.Transformer(8, 2, 2, 1, 16)),
+]
+
+
+def _causal_mask(fw, unused, size, dtype=None, private=False):
+    dtype = None if dtype is None else getattr(fw, dtype)
+    if private:
+        return fw.nn.modules.transformer._generate_square_subsequent_mask(size, dtype=dtype)
+    return fw.nn.Transformer.generate_square_subsequent_mask(size, dtype=dtype)
+
+
+MASK_SPECS = [
+    OpSpec("nn.Transformer.generate_square_subsequent_mask", _causal_mask,
+           tuple(Sample(f"size{size}_{dtype or 'default'}{'_private' if private else ''}", (T(1),),
+                        {"size": size, "dtype": dtype, "private": private})
+                 for size in (0, 1, 4) for dtype in (None, "float64", "bfloat16") for private in (False, True)),
+           ("float32",), grad=False),
+]
+
+
+def _warnings_of(call):
+    """fn: the warnings (category, message) call(fw, x) emits, every one recorded, and its result."""
+    def run(fw, x):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = call(fw, x)
+        return [(w.category.__name__, str(w.message)) for w in caught], result
+    return run
+
+
+def _mismatched_masks_module(fw, x):
+    module = _seeded(lambda fw: fw.nn.MultiheadAttention(4, 2), _attend)
+    return module(fw, x, kpm=[[False, False, True], [False, True, False]], attn=[[0.0, 0.5, 0.0]] * 3)
+
+
+WARNING_SPECS = [
+    OpSpec("nn.MultiheadAttention", _warnings_of(_mismatched_masks_module), (Sample("self", (T(3, 2, 4),)),),
+           ("float32",), variant="warn_mismatched_masks", grad=False, kind="module"),
+    OpSpec("nn.functional.multi_head_attention_forward",
+           _warnings_of(lambda fw, x: fw.nn.functional.multi_head_attention_forward(
+               x, x, x, 4, 2, fw.ones(12, 4) / 4, None, None, None, False, 0.0, fw.ones(4, 4) / 4, None,
+               key_padding_mask=fw.tensor([[False, False, True], [False, True, False]]),
+               attn_mask=fw.zeros(3, 3))),
+           (Sample("self", (T(3, 2, 4),)),), ("float32",), variant="warn_mismatched_masks", grad=False),
+    OpSpec("nn.TransformerEncoder",
+           _warnings_of(lambda fw, x: fw.nn.TransformerEncoder(fw.nn.TransformerEncoderLayer(4, 2, 8, norm_first=True),
+                                                               1).use_nested_tensor),
+           (Sample("norm_first", (T(1),)),), ("float32",), variant="warn_no_nested_tensor", grad=False,
+           kind="module"),
+    OpSpec("nn.TransformerEncoder",
+           _warnings_of(lambda fw, x: fw.nn.TransformerEncoder(fw.nn.TransformerEncoderLayer(6, 3, 8), 1,
+                                                               enable_nested_tensor=False).use_nested_tensor),
+           (Sample("odd_heads_disabled", (T(1),)),), ("float32",), variant="warn_no_nested_tensor_disabled",
+           grad=False, kind="module"),
+]
+
+
+MODULE_ERROR_SPECS = [
+    OpSpec("nn.MultiheadAttention", _seeded(lambda fw: fw.nn.MultiheadAttention(4, 2), _attend), (Sample("x", SELF),),
+           ("float32",), variant="errors", grad=False, kind="module", errors=(
+               ErrorCase("embed_dim_zero", lambda fw, x: fw.nn.MultiheadAttention(0, 2), Sample("x", SELF),
+                         ValueError),
+               ErrorCase("heads_not_dividing", lambda fw, x: fw.nn.MultiheadAttention(5, 2), Sample("x", SELF),
+                         AssertionError),
+               ErrorCase("4d_query", lambda fw, x: fw.nn.MultiheadAttention(4, 2)(x, x, x),
+                         Sample("x", (T(3, 2, 1, 4),)), AssertionError),
+               ErrorCase("integer_key_padding_mask",
+                         lambda fw, x: fw.nn.MultiheadAttention(4, 2)(x, x, x, key_padding_mask=fw.zeros(
+                             2, 3, dtype=fw.int64)), Sample("x", SELF), AssertionError),
+               ErrorCase("key_padding_mask_wrong_batch",
+                         lambda fw, x: fw.nn.MultiheadAttention(4, 2)(x, x, x, key_padding_mask=fw.zeros(
+                             3, 3, dtype=fw.bool)), Sample("x", SELF), AssertionError))),
+    OpSpec("nn.TransformerEncoderLayer", _seeded(lambda fw: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0), _layer_call),
+           (Sample("x", SELF),), ("float32",), variant="errors", grad=False, kind="module", errors=(
+               ErrorCase("activation_tanh_string", lambda fw, x: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0, "tanh"),
+                         Sample("x", SELF), RuntimeError),
+               ErrorCase("causal_hint_without_mask",
+                         lambda fw, x: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0)(x, is_causal=True),
+                         Sample("x", SELF), RuntimeError),
+               ErrorCase("wrong_features", lambda fw, x: fw.nn.TransformerEncoderLayer(4, 2, 8, 0.0)(x),
+                         Sample("x", (T(3, 2, 5),)), AssertionError))),
+    OpSpec("nn.Transformer", _seeded(lambda fw: fw.nn.Transformer(4, 2, 1, 1, 8, 0.0), _layer_call),
+           (Sample("x", (T(5, 2, 4), T(3, 2, 4))),), ("float32",), variant="errors", grad=False, kind="module", errors=(
+               ErrorCase("batch_differs", lambda fw, x, y: fw.nn.Transformer(4, 2, 1, 1, 8, 0.0)(x, y),
+                         Sample("x", (T(3, 2, 4), T(3, 3, 4))), RuntimeError),
+               ErrorCase("batch_first_batch_differs",
+                         lambda fw, x, y: fw.nn.Transformer(4, 2, 1, 1, 8, 0.0, batch_first=True)(x, y),
+                         Sample("x", (T(2, 3, 4), T(3, 3, 4))), RuntimeError),
+               ErrorCase("d_model_differs", lambda fw, x, y: fw.nn.Transformer(4, 2, 1, 1, 8, 0.0)(x, y),
+                         Sample("x", (T(3, 2, 4), T(3, 2, 6))), RuntimeError))),
+]
+
+SPECS = (DROPOUT_SPECS + FEATURE_DROPOUT_SPECS + ALPHA_DROPOUT_SPECS + ATTENTION_SPECS + MHA_SPECS + MHA_MODULE_SPECS
+         + FAST_PATH_SPECS + LAYER_SPECS + LAYER_FAST_PATH_SPECS + SEEDED_TRAIN_SPECS + INIT_SPECS + MASK_SPECS
+         + WARNING_SPECS + MODULE_ERROR_SPECS)

@@ -31,8 +31,11 @@ def _wants_grad(tensors):
 
 
 def _fast_attention(attention, x, attn_mask, key_padding_mask, need_weights=False, average_attn_weights=True):
-    """torch._native_multi_head_attention on a batch-first self-attention input (masks already 0 / -inf floats):
-    the need_weights=True arithmetic whatever need_weights is (a fully masked query gives NaN)."""
+    """torch._native_multi_head_attention on a batch-first self-attention input: the need_weights=True arithmetic
+    whatever need_weights is (a fully masked query gives NaN). Its masked softmax reads a mask as bool: any nonzero
+    entry of a float mask (a -inf, but also a 0.5) masks the position, where the slow path adds the floats."""
+    attn_mask, key_padding_mask = (None if mask is None else canonical_mask(mask != 0, "mask", None, "", x.dtype)
+                                   for mask in (attn_mask, key_padding_mask))
     sequence_first = x.transpose(1, 0)
     output, weights = multi_head_attention_forward(
         sequence_first, sequence_first, sequence_first, attention.embed_dim, attention.num_heads,
