@@ -399,6 +399,28 @@ SPECS += [
            (Sample("keywords", (T(2, 3),)),), ("float32", "float64"), variant="keywords"),
 ]
 
+# torch.constant_pad_nd: the same padding with aten's own checks and messages (F.pad's constant mode calls it)
+CONSTANT_PAD_SAMPLES = tuple(Sample(s.name, s.args, {"value": s.kwargs["value"]} if "value" in s.kwargs else {})
+                             for s in PAD_SAMPLES if s.name != "constant_mode_named")
+SPECS += [
+    OpSpec("constant_pad_nd", lambda fw, a, pad, **kw: fw.constant_pad_nd(a, pad, **kw), CONSTANT_PAD_SAMPLES, DTYPES,
+           alias=True, errors=(
+               E("odd_length", lambda fw, a: fw.constant_pad_nd(a, (1,)), (T(2, 3),), RuntimeError),
+               E("too_long", lambda fw, a: fw.constant_pad_nd(a, (1, 1, 1, 1, 1, 1)), (T(2, 3),), RuntimeError),
+               E("crop_past_size", lambda fw, a: fw.constant_pad_nd(a, (-2, -2)), (T(2, 3),), RuntimeError),
+               E("crop_before_past_size", lambda fw, a: fw.constant_pad_nd(a, (-4, 2)), (T(2, 3),), RuntimeError),
+               E("zero_dim_padded", lambda fw, a: fw.constant_pad_nd(a, (1, 1)), (T(),), RuntimeError),
+               E("float_pad", lambda fw, a: fw.constant_pad_nd(a, (1.0, 1)), (T(2, 3),), TypeError),
+               E("int_pad", lambda fw, a: fw.constant_pad_nd(a, 1), (T(2, 3),), TypeError),
+               E("value_overflows_uint8", lambda fw, a: fw.constant_pad_nd(a, (1, 0), 300),
+                 (T(2, 3, dtype="uint8"),), RuntimeError))),
+    # a float value into an integer tensor truncates (2.5 -> 2), -1 wraps into uint8
+    OpSpec("constant_pad_nd", lambda fw, a: fw.constant_pad_nd(a, (1, 1), value=2.5), (Sample("int", (T(2, 3),)),),
+           ("int64", "int8"), variant="float_value"),
+    OpSpec("constant_pad_nd", lambda fw, a: fw.constant_pad_nd(a, [1, 1], -1), (Sample("uint8", (T(2, 3),)),),
+           ("uint8",), variant="wrapped_value"),
+]
+
 # The copying modes pad the last 1, 2 or 3 dims of a (batch,) channel, spatial... tensor: pad length 2
 # takes a 2-d or 3-d input, 4 a 3-d or 4-d one, 6 a 4-d or 5-d one.
 COPY_PAD_SAMPLES = (

@@ -483,6 +483,35 @@ def pad(input, pad, mode="constant", value=None):
     return _constant_pad(input, pad=pad, value=value)
 
 
+@public()
+def constant_pad_nd(input, pad, value=0):
+    """torch.constant_pad_nd: F.pad's constant mode with aten's own checks (pad pairs from the last dim backwards,
+    negative entries crop; always a new tensor)."""
+    if not isinstance(pad, (list, tuple)):
+        raise TypeError(f"constant_pad_nd(): argument 'pad' (position 2) must be tuple of ints, not "
+                        f"{type(pad).__name__}")
+    for position, entry in enumerate(pad):
+        if isinstance(entry, bool) or not isinstance(entry, (int, np.integer)):
+            raise TypeError(f"constant_pad_nd(): argument 'pad' (position 2) must be tuple of ints, but found element "
+                            f"of type {type(entry).__name__} at pos {position}")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
+    if len(pad) // 2 > input.ndim:
+        # sic: torch's message has no spaces around the numbers
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions of the input. Pad "
+                           f"length is {len(pad)}while the input has {input.ndim}dimensions.")
+    for pair in range(len(pad) // 2):
+        dim = input.ndim - 1 - pair
+        before, after, size = pad[2 * pair], pad[2 * pair + 1], input.shape[dim]
+        if size + min(before, 0) < 0 or size + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")   # aten crops with narrow first
+        if size + before + after < 0:
+            raise RuntimeError(f"The input size {size}, plus negative padding {before} and {after} resulted in a "
+                               f"negative output size, which is invalid. Check dimension {dim} of your input.")
+    return _constant_pad(input, pad=pad, value=checked_fill_value(value, input.dtype, "constant_pad_nd"))
+
+
 def _pad_by_copies(input, pad, mode):
     """reflect / replicate / circular: the padding copies input elements, so cat of views of the input does it
     (and its gradient, which sums each copy back)."""
