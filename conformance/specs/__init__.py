@@ -22,6 +22,8 @@ from conformance.specs import nn_resample  # noqa: E402
 FAMILIES += (nn_resample,)
 from conformance.specs import nn_fold  # noqa: E402
 FAMILIES += (nn_fold,)
+from conformance.specs import nn_grid  # noqa: E402
+FAMILIES += (nn_grid,)
 from conformance.specs import nn_pool_adaptive  # noqa: E402
 FAMILIES += (nn_pool_adaptive,)
 

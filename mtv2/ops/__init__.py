@@ -12,4 +12,5 @@ def import_families():
     from . import linalg_lu  # noqa: F401
     from . import nn_resample  # noqa: F401
     from . import nn_fold  # noqa: F401
+    from . import nn_grid  # noqa: F401
     from . import nn_pool_adaptive  # noqa: F401
