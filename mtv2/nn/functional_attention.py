@@ -140,7 +140,7 @@ def canonical_mask(mask, mask_name, other_type, other_name, target_type, check_o
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and mask.dtype is not other_type:
         warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
-                      "instead.", stacklevel=3)   # torch's stacklevel=2, counted from its own caller
+                      "instead.", stacklevel=2)   # as torch: the warning points at the function checking the masks
     if not mask.dtype.is_floating_point:
         mask = zeros_like(mask, dtype=target_type).masked_fill_(mask, -math.inf)
     return mask
