@@ -365,3 +365,23 @@ SPECS.append(OpSpec("diag", lambda fw, a, out: (fw.diag(a, 1, out=out), out), (S
 SPECS.append(OpSpec("unravel_index", lambda fw, a: a, (), ("int64",), grad=False, variant="errors",
                     errors=(ErrorCase("list_indices", lambda fw, a: fw.unravel_index([1, 2], (3,)), Sample("i", (T(2),)),
                                       AttributeError, ("int64",)),)))
+# nonzero_static: nonzero's rows cut to `size` or padded with fill_value rows (a 0-d input has rows of width 0)
+_NONZERO_STATIC_SAMPLES = (Sample("matrix", (T(3, 4, domain="small_int"),)), Sample("0d", (T(),)),
+                           Sample("size0", (T(0, 3),)),
+                           Sample("transposed", (T(3, 4, layout="transposed", domain="small_int"),)))
+SPECS += [
+    OpSpec("nonzero_static", lambda fw, a: fw.nonzero_static(a, size=20), _NONZERO_STATIC_SAMPLES, DTYPES, grad=False,
+           variant="padded",
+           errors=(ErrorCase("negative_size", lambda fw, a: fw.nonzero_static(a, size=-1), Sample("m", (T(3, 4),)),
+                             RuntimeError),
+                   ErrorCase("float_size", lambda fw, a: fw.nonzero_static(a, size=2.0), Sample("m", (T(3, 4),)),
+                             TypeError),
+                   ErrorCase("float_fill", lambda fw, a: fw.nonzero_static(a, size=2, fill_value=0.5),
+                             Sample("m", (T(3, 4),)), TypeError),
+                   ErrorCase("positional_size", lambda fw, a: fw.nonzero_static(a, 2), Sample("m", (T(3, 4),)),
+                             TypeError))),
+    OpSpec("nonzero_static", lambda fw, a: fw.nonzero_static(a, size=3, fill_value=7), _NONZERO_STATIC_SAMPLES,
+           ("float32", "int64", "bool"), grad=False, variant="cut"),
+    OpSpec("Tensor.nonzero_static", lambda fw, a: a.nonzero_static(size=0), _NONZERO_STATIC_SAMPLES[:1], ("float32",),
+           grad=False),
+]

@@ -365,6 +365,25 @@ def nonzero(input, *, as_tuple=False):
     return tuple(indices[:, d] for d in range(input.ndim))
 
 
+@op("nonzero_static", promotion=RAW, nondifferentiable="int64 indices")
+def _nonzero_static(a, size=0, fill_value=-1):
+    found = np.argwhere(a)[:size]
+    indices = np.full((size, a.ndim), fill_value, np.int64)
+    indices[:len(found)] = found
+    return indices
+
+
+@public(method=True)
+def nonzero_static(input, *, size, fill_value=-1):
+    """torch.nonzero_static: nonzero's (count, ndim) indices, cut to `size` rows or padded with rows of fill_value."""
+    for name, value in (("size", size), ("fill_value", fill_value)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"nonzero_static(): argument '{name}' must be int, not {type(value).__name__}")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    return _nonzero_static(input, size=int(size), fill_value=int(fill_value))
+
+
 @public(method=True)
 def argwhere(input):
     """nonzero(input) under numpy's name: the (count, ndim) int64 indices."""
