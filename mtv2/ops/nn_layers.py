@@ -296,11 +296,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise NotImplementedError(f"\"GroupNormKernelImpl\" not implemented for "
                                   f"'{_dtype.scalar_type_name(input.dtype)}'")
     _check_parameter_dtype(input, (weight, bias))
+    return _group_norm(input, num_groups, weight, bias, eps)[0]
+
+
+def _group_norm(input, num_groups, weight, bias, eps):
+    """(output, mean, inverse_std): group_norm's computation after its checks, with its (batch, num_groups)
+    statistics."""
+    batch, channels = input.shape[0], input.shape[1]
     compute = _compute_dtype(input)
     grouped = input.to(compute).reshape(batch, num_groups, math.prod(input.shape[1:]) // num_groups)
     mean = reduction.mean(grouped, 2, keepdim=True)
     centered = grouped - mean
     inverse_std = rsqrt(reduction.mean(centered * centered, 2, keepdim=True) + eps)
+    statistics = mean.squeeze(2), inverse_std.squeeze(2)
     # torch's kernel applies one scale and shift per (sample, channel):
     # x * (rstd * gamma) + (beta - rstd * gamma * mean)
     per_channel = (batch, channels) + (1,) * (input.ndim - 2)
@@ -311,7 +319,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     shift = -scale * mean
     if bias is not None:
         shift = shift + bias.to(compute).reshape((channels,) + (1,) * (input.ndim - 2))
-    return (input.to(compute) * scale + shift).to(input.dtype)
+    return (input.to(compute) * scale + shift).to(input.dtype), *statistics
 
 
 @public(function=False, functional=True)
@@ -408,6 +416,78 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     average = window_sum / size if input.dtype.is_floating_point else window_sum.div(size, rounding_mode="trunc")
     div = average.mul(alpha).add(k).pow(beta)
     return input / div
+
+
+# ================================================================ native_layer_norm, native_batch_norm, native_group_norm
+
+def _statistics_dtype(input, parameters):
+    """The dtype of the statistics torch's native norms return beside the output: the input's, or float32 for a half
+    input with float32 parameters (the mixed-type kernel)."""
+    mixed = input.dtype in (_dtype.float16, _dtype.bfloat16) and any(
+        parameter is not None and parameter.dtype is _dtype.float32 for parameter in parameters)
+    return _dtype.float32 if mixed else input.dtype
+
+
+def _statistics(input, parameters, *statistics):
+    """native_layer_norm's and native_batch_norm's statistics: not differentiable (as torch's)."""
+    dtype = _statistics_dtype(input, parameters)
+    return tuple(statistic.detach().to(dtype) for statistic in statistics)
+
+
+@public()
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """torch.native_layer_norm: (layer_norm's output, mean, 1 / sqrt(biased variance + eps)); the statistics keep the
+    normalized dims with size 1."""
+    output = layer_norm(input, normalized_shape, weight, bias, eps)
+    with grad_mode.no_grad():
+        compute = input.to(_compute_dtype(input))
+        dims = _normalized_dims(input.ndim, len(normalized_shape))
+        mean = reduction.mean(compute, dims, keepdim=True)
+        centered = compute - mean
+        inverse_std = rsqrt(reduction.mean(centered * centered, dims, keepdim=True) + eps)
+    return (output, *_statistics(input, (weight, bias), mean, inverse_std))
+
+
+@public()
+def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """torch.native_batch_norm: (batch_norm's output, the batch mean, 1 / sqrt(biased batch variance + eps)) per
+    channel when training (the running statistics move as in batch_norm), empty statistics otherwise."""
+    check_tensor(input, "native_batch_norm", "input", 1)
+    output = batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if not training:
+        empty = input.new_empty((0,))
+        return output, empty, empty.clone()
+    with grad_mode.no_grad():
+        compute = input.to(_compute_dtype(input))
+        dims = (0,) + tuple(range(2, input.ndim))
+        mean = reduction.mean(compute, dims)
+        centered = compute - mean.reshape((1, input.shape[1]) + (1,) * (input.ndim - 2))
+        inverse_std = rsqrt(reduction.mean(centered * centered, dims) + eps)
+    return (output, *_statistics(input, (weight, bias), mean, inverse_std))
+
+
+@public()
+def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    """torch.native_group_norm: (group_norm's output, mean, 1 / sqrt(biased variance + eps)), the statistics of
+    shape (N, group)."""
+    check_tensor(input, "native_group_norm", "input", 1)
+    if input.numel() != N * C * HxW:
+        raise RuntimeError(f"Expected input to have {N * C * HxW} elements, but got input of size "
+                           f"{list(input.shape)}")
+    if C % group != 0:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={group}")
+    for name, parameter in (("weight", weight), ("bias", bias)):
+        if parameter is not None and (parameter.ndim != 1 or parameter.numel() != C):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(parameter.shape)} and input of shape "
+                               f"{list(input.shape)}")
+    _check_parameter_dtype(input, (weight, bias))
+    output, mean, inverse_std = _group_norm(input, group, weight, bias, eps)
+    # torch differentiates these statistics (their true derivatives join the input's gradient when both have one;
+    # torch drops a lone one, which an mtv2 node cannot tell apart: there both count)
+    dtype = _statistics_dtype(input, (weight, bias))
+    return output, mean.to(dtype), inverse_std.to(dtype)
 
 
 # ================================================================ distances
