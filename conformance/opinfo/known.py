@@ -170,11 +170,6 @@ KNOWN = (
                     "result's shape; mtv2's in-place forms keep self's shape and refuse (as every other in-place op)",
           variants=("inplace",), samples=(1, 3, 4, 5)),
     # ---- resampling (ops/nn_resample.py) ------------------------------------------------------
-    *(Known(name, "interpolate(uint8, bilinear/bicubic): torch's kernel works in int16 fixed-point weights (its "
-                  "separable uint8 path, rounding each pass); mtv2 does not implement uint8 for these modes and "
-                  "refuses it with NotImplementedError", dtypes=("uint8",))
-      for name in ("nn.functional.interpolate.bilinear", "nn.functional.interpolate.bicubic",
-                   "nn.functional.upsample_bilinear")),
     Known("nn.functional.interpolate.linear", "interpolate(float16, linear): torch's generic N-d kernel on half "
           "inputs rounds differently than mtv2's float32 interpolation with half-type weights rounded once; 1-3 "
           "elements per sample differ by 1-2 half ulps (err_ratio up to 12)", dtypes=("float16",),

@@ -57,8 +57,8 @@ HALF_5D = (
     XFail(_HALF_REASON, checks=("forward",), dtypes=("bfloat16",),
           variants=("5d_bilinear_border_align_corners", "5d_bilinear_reflection", "5d_bilinear_zeros")),
     XFail(_HALF_REASON, checks=("forward",), dtypes=("float16",),
-          variants=("5d_bilinear_border_align_corners", "5d_bilinear_reflection", "5d_bilinear_reflection_align_corners",
-                    "5d_bilinear_zeros", "5d_bilinear_zeros_align_corners")),
+          variants=("5d_bilinear_border_align_corners", "5d_bilinear_reflection",
+                    "5d_bilinear_reflection_align_corners", "5d_bilinear_zeros", "5d_bilinear_zeros_align_corners")),
 )
 # affine_grid in a half type: torch's linspace and bmm round in the half type in their own order
 _AFFINE_REASON = ("affine_grid in a half type: torch's base grid (linspace scaled in the half type) and bmm round "

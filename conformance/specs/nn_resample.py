@@ -36,8 +36,9 @@ def _samples(ndim, interpolating):
             extra = {} if corners is None else {"align_corners": corners}
             suffix = "" if corners is None else ("_align_corners" if corners else "")
             samples.append(Sample(f"{n}d_{name}{suffix}", SPATIAL[ndim], {**kwargs, **extra}))
-    samples.append(Sample(f"{n}d_transposed_input", TRANSPOSED[ndim], {"scale_factor": 2.0 if n == 1 else 1.5,
-                                                                 **({"align_corners": False} if interpolating else {})}))
+    corners = {"align_corners": False} if interpolating else {}
+    samples.append(Sample(f"{n}d_transposed_input", TRANSPOSED[ndim],
+                          {"scale_factor": 2.0 if n == 1 else 1.5, **corners}))
     return tuple(samples)
 
 
@@ -106,6 +107,15 @@ FUNCTIONAL_SPECS = [
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="nearest", **kw),
            (Sample("uint8", (T(2, 3, 4, 5, dtype="uint8"),), {"size": (7, 3)}),), ("float32",),
            variant="nearest_uint8", grad=False),
+    # uint8 bilinear/bicubic: torch's fixed-point (PIL) arithmetic, bit for bit
+    OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, **kw),
+           tuple(Sample(f"{mode}{'_antialias' if antialias else ''}_{name}", (T(2, channels, 5, 6, dtype="uint8"),),
+                        {"mode": mode, "antialias": antialias, "align_corners": corners, **size})
+                 for mode in ("bilinear", "bicubic") for antialias in (False, True)
+                 for name, size, corners, channels in (("size_up", {"size": (7, 9)}, False, 3),
+                                                       ("scale_down", {"scale_factor": (0.6, 0.5)}, True, 5),
+                                                       ("mixed", {"size": (3, 11)}, False, 1))),
+           ("float32",), variant="uint8", grad=False),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="nearest-exact", **kw),
            _samples(3, False) + _samples(4, False) + _samples(5, False), ALL_FLOATING, variant="nearest-exact"),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="linear", **kw),

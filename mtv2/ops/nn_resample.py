@@ -8,7 +8,8 @@ index, guard_index_and_lambda, the cubic coefficients with A = -0.75; for antial
 is the adjoint op `upsample_backward` (each cotangent scattered back to its taps with the weights), whose own
 derivative is `upsample` again, so double backward comes by construction. Half types: torch computes in float32
 (opmath) and rounds once; its forward weights are stored in the half type, its backward weights are not.
-area is adaptive average pooling (nn.functional.adaptive_avg_pool1d/2d/3d)."""
+area is adaptive average pooling (nn.functional.adaptive_avg_pool1d/2d/3d). uint8 images (bilinear, bicubic) take
+torch's fixed-point path, PIL's: int16 weights, each pass rounded and clamped to 0..255."""
 import math
 import warnings
 
@@ -135,6 +136,49 @@ def _antialias_taps(in_size, out_size, align_corners, scale, cubic, opmath):
     return taps, weights
 
 
+def _uint8_taps(in_size, out_size, align_corners, scale, cubic, antialias):
+    """torch's uint8 bilinear/bicubic (_compute_index_ranges_int16_weights, PIL's arithmetic): float64 weights
+    (without antialias, those of taps outside the input folded onto the edge taps; the cubic's A is -0.75, with
+    antialias -0.5), scaled to int16 with the most bits of precision that keep the largest under 2**15."""
+    if antialias:
+        taps, weights = _antialias_taps(in_size, out_size, align_corners, scale, cubic, np.float64)
+    else:
+        width = 4 if cubic else 2
+        scale = _scale(in_size, out_size, align_corners, scale, np.float64)
+        real = _source_index(scale, out_size, align_corners, cubic, np.float64)
+        index, fraction = _guard(real, in_size, np.float64)
+        support = width // 2
+        taps = np.zeros((out_size, width), np.int64)
+        weights = np.zeros((out_size, width), np.float64)
+        a = -0.75
+        for i in range(out_size):
+            low = index[i] - support + 1
+            first = max(low, 0)
+            size = min(max(min(index[i] + support + 1, in_size) - first, 0), width)
+            slot = 0
+            for j in range(width):
+                x = abs(float(j + 1 - support) - fraction[i])
+                if cubic:
+                    w = ((a + 2) * x - (a + 3)) * x * x + 1 if x < 1 else (
+                        ((a * x - 5 * a) * x + 8 * a) * x - 4 * a if x < 2 else 0.0)
+                else:
+                    w = 1.0 - x if x < 1 else 0.0
+                if low + j <= 0:
+                    slot = 0
+                elif low + j >= in_size - 1:
+                    slot = size - 1
+                weights[i, slot] += w
+                slot += 1
+            taps[i] = np.minimum(first + np.arange(width), in_size - 1)
+    largest = weights.max() if weights.size else 0.0
+    precision = 0
+    while precision < 22 and int(0.5 + largest * (1 << (precision + 1))) < (1 << 15):
+        precision += 1
+    scaled = weights * (1 << precision)
+    # torch's (int)(v +- 0.5): rounded half away from zero
+    return taps, np.trunc(scaled + np.where(scaled < 0, -0.5, 0.5)).astype(np.int64), precision
+
+
 # ================================================================ the op and its adjoint
 
 def _take(array, taps, axis):
@@ -155,6 +199,8 @@ def _upsample(input, plan=()):
     channels-last bilinear kernel: four products of x with h-weight * w-weight, summed in order)."""
     ndim = input.ndim
     first = ndim - len(plan)
+    if input.dtype == np.uint8 and any(step is not None and step[3] == "int16" for step in plan):
+        return _upsample_uint8(input, plan)
     if len(plan) == 2 and plan[0] is not None and plan[1] is not None and plan[0][3] == "bilinear4":
         (rows, row_weights, _, _), (cols, col_weights, _, _) = plan
         result = None
@@ -178,6 +224,25 @@ def _upsample(input, plan=()):
             term = picked * _along(weights[:, column], axis, ndim)
             total = term if total is None else total + term
         result = total
+    return result
+
+
+def _upsample_uint8(input, plan):
+    """PIL's fixed-point passes, the last axis first: 2**(p-1) + sum(pixel * weight), shifted right by p and
+    clamped to 0..255 after each pass (int16 weights, "precision" p in plan[i][2]); an axis keeping its size is
+    left alone, as torch's separable kernel does."""
+    result = input
+    first = input.ndim - len(plan)
+    for position in [len(plan) - 1] + list(range(len(plan) - 1)):
+        if plan[position] is None:
+            continue
+        taps, weights, precision, _ = plan[position]
+        axis = first + position
+        total = np.full(np.take(result, taps[:, 0], axis=axis).shape, 1 << (precision - 1), np.int64)
+        for column in range(taps.shape[1]):
+            total += np.take(result, taps[:, column], axis=axis).astype(np.int64) * \
+                _along(weights[:, column], axis, input.ndim)
+        result = np.clip(total >> precision, 0, 255).astype(np.uint8)
     return result
 
 
@@ -278,7 +343,8 @@ def _check_kernel(name, input, sizes):
         wanted = ", ".join(f"{axis}: {size}" for axis, size in zip(spatial, sizes))
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given}) output "
                            f"({wanted})")
-    if input.dtype.category != _dtype.FLOATING and not (input.dtype is _dtype.uint8 and name in ("nearest", "nearest-exact")):
+    uint8_modes = ("nearest", "nearest-exact") + (("bilinear", "bicubic") if input.dim() == 4 else ())
+    if input.dtype.category != _dtype.FLOATING and not (input.dtype is _dtype.uint8 and name in uint8_modes):
         kernel = {"nearest": "upsample_nearest", "nearest-exact": "upsample_nearest", "linear": "upsample_linear1d",
                   "bilinear": "upsample_bilinear2d", "bicubic": "upsample_bicubic2d",
                   "trilinear": "upsample_trilinear3d"}[name]
@@ -298,6 +364,14 @@ def _plan(input, mode, sizes, scales, align_corners, antialias):
         if mode in ("nearest", "nearest-exact"):
             taps, weights = _nearest_taps(in_size, out_size, scale, mode == "nearest-exact")
             plan.append((taps, None, None, "nearest"))
+            continue
+        if input.dtype is _dtype.uint8:
+            if in_size == out_size:
+                plan.append(None)
+                continue
+            taps, weights, precision = _uint8_taps(in_size, out_size, align_corners, scale, mode == "bicubic",
+                                                   antialias)
+            plan.append((taps, weights, precision, "int16"))
             continue
         if antialias:
             if in_size == out_size:
