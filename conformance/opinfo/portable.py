@@ -7,6 +7,13 @@ portable markers. `materialize(fw, ...)` rebuilds the sample in torch or in mtv2
 (fw.tensor of the storage, then fw.as_strided), so both frameworks see the same values, strides, offsets and
 storage sharing; the same tensor object passed twice is one object again. Every materialisation is fresh, so
 an in-place variant cannot leak into the next check.
+
+Two more kinds of torch object become markers, each resolved by name in the framework that materialises them:
+- a function of torch's namespaces (torch.nn.functional.gelu passed as an activation): ("function", its path);
+- a torch module passed to a constructor (the layer TransformerEncoder copies num_layers times), for the classes in
+  MODULE_ARGUMENTS only: ("module", (class name, its constructor arguments read off torch's instance)). Each framework
+  builds its own instance from those arguments; the snapshot refuses the module unless torch's rebuilt one has the
+  same structure (repr), and the weights are not taken from it (the outer module loads torch's state_dict).
 """
 from dataclasses import dataclass
 
@@ -45,6 +52,37 @@ class Portable:
 
     def grad_refs(self):
         return [ref for ref in self.tensors if ref.requires_grad]
+
+
+def _transformer_layer_arguments(layer):
+    """TransformerEncoderLayer / TransformerDecoderLayer: what their constructor took, read off the instance."""
+    attention = layer.self_attn
+    return {"d_model": attention.embed_dim, "nhead": attention.num_heads,
+            "dim_feedforward": layer.linear1.out_features, "dropout": layer.dropout.p,
+            "activation": layer.activation, "layer_norm_eps": layer.norm1.eps, "batch_first": attention.batch_first,
+            "norm_first": layer.norm_first, "bias": layer.linear1.bias is not None}
+
+
+MODULE_ARGUMENTS = {"TransformerEncoderLayer": _transformer_layer_arguments,
+                    "TransformerDecoderLayer": _transformer_layer_arguments}
+FUNCTION_NAMESPACES = ("nn.functional", "")   # searched in this order: F.gelu before torch.gelu's alias
+
+
+def _resolve(fw, path):
+    value = fw
+    for part in filter(None, path.split(".")):
+        value = getattr(value, part, None)
+    return value
+
+
+def _function_path(torch, value):
+    """'nn.functional.gelu' for torch.nn.functional.gelu; None for a function outside torch's namespaces."""
+    name = getattr(value, "__name__", None)
+    for namespace in FUNCTION_NAMESPACES:
+        path = f"{namespace}.{name}".lstrip(".")
+        if name and _resolve(torch, path) is value:
+            return path
+    return None
 
 
 class _Snapshot:
@@ -97,6 +135,10 @@ class _Snapshot:
             return Marker("device", str(value))
         if isinstance(value, torch.layout):
             return Marker("layout", str(value).rsplit(".", 1)[-1])
+        if isinstance(value, torch.nn.Module):
+            return self.module(value)
+        if callable(value) and not isinstance(value, type) and _function_path(torch, value):
+            return Marker("function", _function_path(torch, value))
         if isinstance(value, (list, tuple)):
             items = [self.value(item) for item in value]
             return type(value)(items) if type(value) in (list, tuple) else tuple(items)
@@ -107,6 +149,19 @@ class _Snapshot:
         if isinstance(value, complex):
             raise Untranslatable("a complex Python number (mtv2 has no complex dtypes)")
         raise Untranslatable(f"a {type(value).__module__}.{type(value).__name__} argument")
+
+
+    def module(self, module):
+        name = type(module).__name__
+        if name not in MODULE_ARGUMENTS or type(module) is not getattr(self.torch.nn, name, None):
+            raise Untranslatable(f"a {type(module).__module__}.{name} argument (a module mtv2 cannot rebuild from "
+                                 f"its arguments)")
+        arguments = MODULE_ARGUMENTS[name](module)
+        with self.torch.random.fork_rng(devices=[]):   # the check's initialisation leaves torch's stream alone
+            rebuilt = type(module)(**arguments)
+        if repr(rebuilt) != repr(module):
+            raise Untranslatable(f"a {name} argument whose constructor arguments cannot be read off it")
+        return Marker("module", (name, tuple((key, self.value(item)) for key, item in arguments.items())))
 
 
 def snapshot(torch, value):
@@ -120,7 +175,9 @@ def require_markers(portable, fw):
     """Untranslatable when the sample names a torch object fw lacks (torch.channels_last in mtv2)."""
     def walk(value):
         if isinstance(value, Marker) and marker_missing(fw, value):
-            raise Untranslatable(f"torch.{value.value} (mtv2 has no {value.value})")
+            raise Untranslatable(f"torch.{_marker_path(value)} (mtv2 has no {_marker_path(value)})")
+        if isinstance(value, Marker) and value.kind == "module":
+            walk([item for _, item in value.value[1]])
         if isinstance(value, (list, tuple)):
             for item in value:
                 walk(item)
@@ -130,15 +187,26 @@ def require_markers(portable, fw):
     walk(portable.value)
 
 
+def _marker_path(marker):
+    return {"module": lambda: f"nn.{marker.value[0]}"}.get(marker.kind, lambda: marker.value)()
+
+
 def marker_missing(fw, marker):
+    if marker.kind in ("function", "module"):
+        return _resolve(fw, _marker_path(marker)) is None
     return marker.kind in ("dtype", "memory_format", "layout") and not hasattr(fw, marker.value)
 
 
-def _marker_value(fw, marker):
+def _marker_value(fw, marker, rebuild):
     if marker.kind == "size":
         return fw.Size(marker.value)
     if marker.kind == "device":
         return fw.device(marker.value)
+    if marker.kind == "function":
+        return _resolve(fw, marker.value)
+    if marker.kind == "module":
+        name, arguments = marker.value
+        return getattr(fw.nn, name)(**{key: rebuild(item) for key, item in arguments})
     if not hasattr(fw, marker.value):
         raise Untranslatable(f"{fw.__name__}.{marker.value} does not exist")
     return getattr(fw, marker.value)
@@ -163,7 +231,7 @@ def materialize(fw, portable, grad=True, leaf_values=None):
         if isinstance(value, TensorRef):
             return built[value.index]
         if isinstance(value, Marker):
-            return _marker_value(fw, value)
+            return _marker_value(fw, value, rebuild)
         if isinstance(value, (list, tuple)):
             return type(value)(rebuild(item) for item in value)
         if isinstance(value, dict):
