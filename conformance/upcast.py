@@ -579,6 +579,9 @@ HAND_CASES = (
          ops=("linalg_lu_factor_ex", "lu_pivots_to_permutation")),
     Case("linalg.lu_solve", lambda fw, a, b: fw.linalg.lu_solve(*fw.linalg.lu_factor(a / 64 + fw.eye(128)), b),
          (In((128, 128)), In((128, 255))), ops=("linalg_lu_solve",)),
+    # least squares (scipy's gelsy/gelsd in the input's precision); the backward is pinv(A)'s
+    Case("linalg.lstsq", lambda fw, a, b: fw.linalg.lstsq(a, b).solution, (In((128, 64)), In((128, 64))), "gelsy",
+         ops=("linalg_lstsq",)),
     # determinants, inverses, solves (scipy's getrf/getrs in the input's precision) on a / 64 + I, well conditioned
     Case("linalg.det", lambda fw, a: fw.linalg.det(a / 64 + fw.eye(128)), (In((128, 128)),),
          ops=("linalg_det", "linalg_inv_ex")),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from conformance.run import mark_expected_failure
-from conformance.spec import HALF_PRECISION_BACKWARD
+from conformance.spec import HALF_PRECISION_BACKWARD, Tolerance
 
 
 @dataclass(frozen=True)
@@ -220,9 +220,19 @@ HALF_BACKWARD_WIDENED |= {"addr"}
 HALF_BACKWARD_WIDENED |= {"native_layer_norm", "native_batch_norm", "native_group_norm"}
 
 
+# float32 backward of linalg.lstsq: the derivative is pinv(A)'s (an SVD), whose float32 rounding in two LAPACKs (MKL,
+# OpenBLAS) grows with the condition of OpInfo's random A: measured err_ratio up to 4.4 at the default tolerance
+# (values to ~29 differing by up to 6.3e-5, 1.5e-4 relative on a 0.18), while float64 finite differences put torch and
+# mtv2 alike 10-50% off (the float32 problem is that ill-conditioned); float64 rows pass at the default tolerance.
+LSTSQ_FLOAT32_BACKWARD = Tolerance(1e-4, 1e-5, "float32 rounding of pinv(A) in the lstsq backward, amplified by A's "
+                                   "condition (MKL vs OpenBLAS SVD)", ("float32",), ("backward",))
+WIDENED = {"linalg.lstsq": (LSTSQ_FLOAT32_BACKWARD,), "linalg.lstsq.grad_oriented": (LSTSQ_FLOAT32_BACKWARD,)}
+
+
 def tolerances_for(source):
     """The widened tolerances of an OpInfo / ModuleInfo (each Tolerance carries its reason)."""
-    return (HALF_PRECISION_BACKWARD,) if source in HALF_BACKWARD_WIDENED else ()
+    widened = (HALF_PRECISION_BACKWARD,) if source in HALF_BACKWARD_WIDENED else ()
+    return widened + WIDENED.get(source, ())
 
 
 BY_SOURCE = {}

@@ -336,3 +336,44 @@ SPECS += [
            errors=(ErrorCase("shapes", lambda fw, a, b: fw.linalg.tensorsolve(a, b),
                              Sample("2x3x6_and_4", (T(2, 3, 6), T(4))), RuntimeError),)),
 ]
+
+
+# lstsq: every driver on tall (residuals where m > n, the rank full and the driver not gelsy), wide and square A,
+# batches that broadcast, a vector B, rcond=; rank-deficient A (gelsy, gelsd, gelss agree on the minimum-norm
+# solution; gels assumes full rank) forward only: the derivative, pinv(A)'s, jumps with the rank there
+def _lstsq(fw, a, b, **kw):
+    """A + max(m, n) I (rectangular): well conditioned, so float32 rounding stays within the tolerance (the
+    backward is pinv(A)'s; OpInfo's unconditioned samples need a wider float32 one, opinfo/known.py)."""
+    m, n = a.shape[-2:]
+    return tuple(fw.linalg.lstsq(a + max(m, n) * fw.eye(m, n, dtype=a.dtype), b, **kw))
+
+
+def _rank_deficient(fw, a, b, **kw):
+    """a's last column a copy of its first: rank n - 1."""
+    return tuple(fw.linalg.lstsq(fw.cat([a[..., :-1], a[..., :1]], -1), b, **kw))
+
+
+LSTSQ = tuple(Sample(f"{label}_{driver}", args, {"driver": driver})
+              for driver in ("gelsy", "gels", "gelsd", "gelss")
+              for label, args in (("tall", (T(5, 3), T(5, 2))), ("wide", (T(3, 5), T(3, 2))),
+                                  ("square", (T(4, 4), T(4, 1))), ("batched", (T(2, 5, 3), T(2, 5, 2))),
+                                  ("vector_b", (T(5, 3), T(5))))) + (
+    Sample("default_driver", (T(5, 3), T(5, 2))),
+    Sample("broadcast_b", (T(2, 4, 3), T(1, 4, 2)), {"driver": "gelsd"}),
+    Sample("transposed_a", (T(5, 3, layout="transposed"), T(5, 2)), {"driver": "gelss"}),
+    Sample("rcond", (T(5, 3), T(5, 2)), {"rcond": 1e-3, "driver": "gelsd"}))
+LSTSQ_RANK_DEFICIENT = tuple(Sample(f"tall_{driver}", (T(5, 3), T(5, 2)), {"driver": driver})
+                             for driver in ("gelsy", "gelsd", "gelss"))
+LSTSQ_ERRORS = (
+    ErrorCase("driver_x", lambda fw, a, b: fw.linalg.lstsq(a, b, driver="x"), Sample("5x3", (T(5, 3), T(5, 2))),
+              RuntimeError),
+    ErrorCase("rows_mismatch", lambda fw, a, b: fw.linalg.lstsq(a, b), Sample("5x3_4x2", (T(5, 3), T(4, 2))),
+              RuntimeError),
+    ErrorCase("dtype_mismatch", lambda fw, a, b: fw.linalg.lstsq(a, b.double()), Sample("5x3", (T(5, 3), T(5, 2))),
+              RuntimeError),
+    ErrorCase("vector_a", lambda fw, a, b: fw.linalg.lstsq(a, b), Sample("3", (T(3), T(3))), RuntimeError))
+SPECS += [
+    OpSpec("linalg.lstsq", _lstsq, LSTSQ, DTYPES, errors=LSTSQ_ERRORS),
+    OpSpec("linalg.lstsq", _rank_deficient, LSTSQ_RANK_DEFICIENT, ("float32", "float64"), variant="rank_deficient",
+           grad=False),
+]

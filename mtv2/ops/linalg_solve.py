@@ -1,9 +1,9 @@
 """Determinants, inverses and linear solves (torch.linalg.det, slogdet, inv, inv_ex, solve, solve_ex and torch.logdet)
 and what torch builds from them and from the products: matrix_power, multi_dot, cross, vecdot, diagonal, vander, norm,
-cond, matrix_rank, pinv (torch.pinverse), tensorinv, tensorsolve.
+cond, matrix_rank, pinv (torch.pinverse), tensorinv, tensorsolve; and linalg.lstsq.
 
-Four primitives carry the derivatives, each with its rule from torch's derivatives.yaml written with mtv2 ops (so
-double backward works): det, slogdet (logabsdet; the sign is not differentiable), inv_ex and solve_ex. LAPACK's
+Five primitives carry the derivatives, each with its rule from torch's derivatives.yaml written with mtv2 ops (so
+double backward works): det, slogdet (logabsdet; the sign is not differentiable), inv_ex, solve_ex and lstsq. LAPACK's
 getrf/getrs through scipy, matrix by matrix in the input's precision: the routines torch's CPU kernels call, so a
 singular matrix reports the same `info` (the first zero pivot, 1-based). Everything else is a composite of ops.
 """
@@ -635,3 +635,86 @@ def tensorsolve(A, B, dims=None, *, out=None):
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
                            f"prod(self.shape[:other.ndim]), but got {result_size} != {other_size}")
     return _with_out(solve(A.reshape(other_size, result_size), B.flatten()).reshape(result_shape), out)
+
+
+# ---------------------------------------------------------------- lstsq
+# LAPACK's least-squares drivers through SciPy, matrix by matrix in the input's precision: gelsy (torch's CPU default,
+# QR with column pivoting), gelsd and gelss (SVD: also the singular values), gels (QR, full rank assumed: no rank).
+# The solution's derivative is torch's linalg_lstsq_backward, that of pinv(A) B; the residuals are a composite of the
+# solution, whose gradient is torch's.
+_LstsqResult = _result_type("linalg_lstsq", "solution", "residuals", "rank", "singular_values")
+LSTSQ_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+@op("linalg_lstsq", promotion=RAW, extra_outputs=("rank", "singular_values"), saves=("a", "b"))
+def _lstsq(a, b, rcond=0.0, driver="gelsy"):
+    """(LAPACK's right-hand-side buffer, transposed: batch x k x max(m, n), whose first n columns are the solutions
+    X^T minimising |A X - B| per column; rank; singular values). torch's solution is a view of that column-major
+    buffer, so the caller takes X as buffer.mT[..., :n, :] and has torch's strides. rank is empty for gels, the
+    singular values are empty but for gelsd and gelss; batches broadcast."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    (m, n), k = a.shape[-2:], b.shape[-1]
+    buffer = np.zeros(batch + (k, max(m, n)), a.dtype)
+    rank = np.zeros(batch if driver != "gels" else (0,), np.int64)
+    values = np.zeros(batch + (min(m, n),) if driver in ("gelsd", "gelss") else (0,), a.dtype)
+    if m == 0 or n == 0 or k == 0 or buffer.size == 0:
+        return buffer, rank, values
+    a, b = np.broadcast_to(a, batch + (m, n)), np.broadcast_to(b, batch + (m, k))
+    for index in np.ndindex(batch):
+        if driver == "gels":
+            gels = scipy.linalg.lapack.get_lapack_funcs("gels", dtype=a.dtype)
+            padded = np.zeros((max(m, n), k), a.dtype)
+            padded[:m] = b[index]
+            buffer[index][:, :n] = gels(a[index], padded)[1][:n].T
+            continue
+        x, _, rank[index], s = scipy.linalg.lstsq(a[index], b[index], cond=rcond, lapack_driver=driver,
+                                                  check_finite=False)
+        buffer[index][:, :n] = x.T
+        if driver != "gelsy":
+            values[index] = s
+    return buffer, rank, values
+
+
+@_lstsq.vjp
+def _(g, a, b):
+    """torch's linalg_lstsq_backward: the derivative of X = pinv(A) B (pinv_backward for A, pinv(A)^T gX for B).
+    Only the solution's part of the buffer is ever read (the rest is not exposed), so gX is that part of g."""
+    grad_x = g.mT[..., :a.shape[-1], :]
+    pinv_a = pinv(a)
+    return _pinv.rule(grad_x @ b.mT, a, pinv_a)[0], pinv_a.mT @ grad_x
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """torch.linalg.lstsq: (solution, residuals, rank, singular_values). residuals, |A X - B|^2 per column, only
+    where m > n, the driver is not gelsy and every matrix has full rank; otherwise, like what a driver does not
+    compute, an empty tensor."""
+    _check_tensors("linalg_lstsq", self=A, b=B)
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {_dtype.scalar_type_name(A.dtype)} and other's dtype "
+                           f"{_dtype.scalar_type_name(B.dtype)}")
+    vector_case = B.ndim == A.ndim - 1
+    if A.shape[-2] != B.shape[-1 if vector_case else -2]:
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size({-1 if vector_case else -2})")
+    if A.dtype not in (_dtype.float32, _dtype.float64):
+        if rcond is None:   # torch fails first on the default rcond, eps of the dtype
+            raise RuntimeError("This function doesn't handle types other than float and double")
+        raise NotImplementedError(f"\"linalg_lstsq_cpu\" not implemented for '{_dtype.scalar_type_name(A.dtype)}'")
+    driver = "gelsy" if driver is None else driver
+    if driver not in LSTSQ_DRIVERS:
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    m, n = A.shape[-2:]
+    if rcond is None:
+        rcond = _dtype.finfo(A.dtype).eps * max(m, n)
+    matrix_B = B.unsqueeze(-1) if vector_case else B
+    buffer, rank, values = _lstsq(A, matrix_B, rcond=float(rcond), driver=driver)
+    solution = buffer.mT[..., :n, :]
+    # an empty residual is still an output of the op (torch's records history: it requires grad with the inputs)
+    residuals = solution.reshape(-1)[:0].clone()
+    if m > n and driver != "gelsy" and (driver == "gels" or bool((rank._data == n).all())):
+        residuals = ((A @ solution - matrix_B) ** 2).sum(-2)
+    return _LstsqResult(solution.squeeze(-1) if vector_case else solution, residuals, rank, values)
