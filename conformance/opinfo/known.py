@@ -170,14 +170,6 @@ KNOWN = (
                     "result's shape; mtv2's in-place forms keep self's shape and refuse (as every other in-place op)",
           variants=("inplace",), samples=(1, 3, 4, 5)),
     # ---- resampling (ops/nn_resample.py) ------------------------------------------------------
-    Known("nn.functional.interpolate.linear", "interpolate(float16, linear): torch's generic N-d kernel on half "
-          "inputs rounds differently than mtv2's float32 interpolation with half-type weights rounded once; 1-3 "
-          "elements per sample differ by 1-2 half ulps (err_ratio up to 12)", dtypes=("float16",),
-          samples=(4, 6, 7)),
-    Known("nn.functional.interpolate.trilinear", "interpolate(half, trilinear): torch's generic N-d kernel on half "
-          "inputs rounds differently than mtv2's float32 interpolation with half-type weights rounded once; up to "
-          "8% of the elements differ by a few half ulps (err_ratio up to 81)", dtypes=("float16", "bfloat16"),
-          samples=(2, 3, 4, 6)),
     Known("nn.functional.grid_sample", "grid_sample's gradients in a half type: torch's grid_sampler backward kernel "
           "rounds in its own places, mtv2 composes half-precision ops (each rounded to the half type); 2-15 elements "
           "per sample differ by a few half ulps (err_ratio up to 42)", checks=("backward",),

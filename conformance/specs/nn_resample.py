@@ -6,7 +6,7 @@ UpsamplingNearest2d, UpsamplingBilinear2d (kind=module); and torch's argument ch
 from conformance.frameworks import FLOATING
 from conformance.inputs import Sample, T
 from conformance.module_spec import ModuleSpec
-from conformance.spec import ErrorCase, OpSpec, XFail
+from conformance.spec import ErrorCase, OpSpec
 
 ALL_FLOATING = FLOATING                        # float16, bfloat16, float32, float64
 SPATIAL = {3: (T(2, 3, 5),), 4: (T(2, 3, 4, 5),), 5: (T(1, 2, 3, 4, 3),)}
@@ -41,28 +41,6 @@ def _samples(ndim, interpolating):
                           {"scale_factor": 2.0 if n == 1 else 1.5, **corners}))
     return tuple(samples)
 
-
-# torch's linear/trilinear kernels on half inputs (the generic N-d kernel, weights stored in the half type) give
-# values up to ~90 half tolerances away from mtv2's float32 interpolation with half-type weights, rounded once; its
-# exact arithmetic is not yet reproduced. The samples where it shows, per dtype:
-_HALF_REASON = ("torch's half-precision linear/trilinear kernel rounds differently than mtv2's float32 interpolation "
-                "with half-type weights rounded once: forward values differ by up to ~90 half tolerances")
-HALF_LINEAR = (
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("bfloat16",), variants=(
-        "1d_scale_down", "1d_scale_recomputed", "1d_scale_up", "1d_scale_up_align_corners", "1d_size_down",
-        "1d_size_int", "1d_size_int_align_corners", "1d_size_up_align_corners")),
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("float16",), variants=(
-        "1d_scale_down", "1d_scale_recomputed", "1d_scale_recomputed_align_corners", "1d_scale_up",
-        "1d_scale_up_align_corners", "1d_size_down", "1d_size_int", "1d_size_up_align_corners")),
-)
-HALF_TRILINEAR = (
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("bfloat16",), variants=(
-        "3d_scale_up", "3d_scale_up_align_corners", "3d_size_int", "3d_size_int_align_corners", "3d_size_up",
-        "3d_size_up_align_corners", "3d_transposed_input")),
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("float16",), variants=(
-        "3d_scale_down", "3d_scale_recomputed", "3d_scale_up", "3d_scale_up_align_corners", "3d_size_int",
-        "3d_size_int_align_corners", "3d_size_up", "3d_size_up_align_corners", "3d_transposed_input")),
-)
 
 INTERPOLATE_ERRORS = (
     ErrorCase("size_and_scale", lambda fw, x: F(fw).interpolate(x, size=3, scale_factor=2.0),
@@ -119,13 +97,13 @@ FUNCTIONAL_SPECS = [
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="nearest-exact", **kw),
            _samples(3, False) + _samples(4, False) + _samples(5, False), ALL_FLOATING, variant="nearest-exact"),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="linear", **kw),
-           _samples(3, True), ALL_FLOATING, variant="linear", xfails=HALF_LINEAR),
+           _samples(3, True), ALL_FLOATING, variant="linear"),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="bilinear", **kw),
            _samples(4, True), ALL_FLOATING, variant="bilinear"),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="bicubic", **kw),
            _samples(4, True), ALL_FLOATING, variant="bicubic"),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="trilinear", **kw),
-           _samples(5, True), ALL_FLOATING, variant="trilinear", xfails=HALF_TRILINEAR),
+           _samples(5, True), ALL_FLOATING, variant="trilinear"),
     OpSpec("nn.functional.interpolate",
            lambda fw, x, **kw: _interpolate(fw, x, mode="bilinear", antialias=True, **kw),
            _samples(4, True), ("float32", "float64"), variant="bilinear_antialias"),

@@ -384,6 +384,10 @@ def _plan(input, mode, sizes, scales, align_corners, antialias):
         taps, weights = make(in_size, out_size, align_corners, scale, opmath)
         # torch stores the forward weights in the input's type (a half weight for half inputs), not the backward's
         forward = weights if half is None else weights.astype(half).astype(np.float32)
+        if half is not None and mode != "bicubic" and in_size != out_size:
+            # torch stores lambda1 in the half type and takes lambda0 = 1 - lambda1 from the rounded value
+            upper = forward[:, 1]
+            forward = np.stack([(np.float32(1) - upper).astype(half).astype(np.float32), upper], 1)
         # torch's bilinear kernel for small outputs (oh + ow <= 128, or 3 channels with one thread as the harness
         # runs it) is its channels-last one: opmath weights, four products
         kind = "linear"
