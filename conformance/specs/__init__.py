@@ -26,6 +26,8 @@ from conformance.specs import nn_grid  # noqa: E402
 FAMILIES += (nn_grid,)
 from conformance.specs import nn_pool_adaptive  # noqa: E402
 FAMILIES += (nn_pool_adaptive,)
+from conformance.specs import nn_recurrent  # noqa: E402
+FAMILIES += (nn_recurrent,)
 
 
 def all_specs():

@@ -102,9 +102,18 @@ def _gather_weights(flat_weights, has_biases, groups):
     return gathered
 
 
+def _project_sequence(input, weight, bias):
+    """at::linear over the whole sequence. torch fuses the bias into the product (addmm, one rounding) only for a
+    contiguous input; a strided one (batch_first's transpose) gets matmul, then the bias added: two roundings,
+    which half precision shows."""
+    if bias is None or input.is_contiguous():
+        return linear(input, weight, bias)
+    return matmul(input, weight.t()) + bias
+
+
 def _direction(step, is_lstm, layer_input, hidden, weights, reverse):
     """One direction of one layer over the sequence (dim 0): the stacked outputs and the final hidden state."""
-    steps = linear(layer_input, weights[0], weights[2]).unbind(0)
+    steps = _project_sequence(layer_input, weights[0], weights[2]).unbind(0)
     if not steps:
         raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
     outputs = []
