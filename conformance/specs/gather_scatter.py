@@ -620,3 +620,45 @@ SPECS = [
     OpSpec("nn.functional.one_hot", lambda fw, a, **kw: fw.nn.functional.one_hot(a, **kw), ONE_HOT_SAMPLES,
            DTYPES, domain="positive", grad=False, errors=ONE_HOT_ERRORS),
 ]
+
+# ---- index_reduce: scatter_reduce along one dim (torch reduces slice by slice in the tensor's dtype) ----------------
+INDEX_REDUCE_SAMPLES = tuple(s for s in INDEX_ADD_SAMPLES if "alpha" not in s.kwargs) + (
+    Sample("exclude_self", (T(3, 4), A(value=1), A(value=(0, 3, 0)), T(3, 3)), {"include_self": False}),)
+NO_BOOL = tuple(d for d in DTYPES if d != "bool")
+
+
+def index_reduce(fw, a, dim, values, source, reduce, index_dtype="int64", **kwargs):
+    return fw.index_reduce(a, dim, index(fw, values, index_dtype), source, reduce, **kwargs)
+
+
+INDEX_REDUCE_ERRORS = (
+    ErrorCase("sum", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1)), s, "sum"), SELF_AND_SRC, RuntimeError),
+    ErrorCase("reduce_not_str", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1)), s, 3), SELF_AND_SRC,
+              TypeError),
+    ErrorCase("source_dtype_differs", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1)), s.double(), "prod"),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("index_out_of_range", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 5)), s, "amax"),
+              SELF_AND_SRC, IndexError),
+    ErrorCase("negative_index", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, -1)), s, "amax"),
+              SELF_AND_SRC, IndexError),
+    ErrorCase("index_count_mismatch", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1, 2)), s, "mean"),
+              SELF_AND_SRC, RuntimeError),
+    ErrorCase("2d_index", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, ((0, 1),)), s, "prod"), SELF_AND_SRC,
+              IndexError),
+    ErrorCase("bool_exclude_self", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1)), s, "amin",
+                                                                    include_self=False),
+              SELF_AND_SRC, NotImplementedError, ("bool",)),
+    ErrorCase("bool_mean", lambda fw, a, s: fw.index_reduce(a, 1, index(fw, (0, 1)), s, "mean"), SELF_AND_SRC,
+              NotImplementedError, ("bool",)),
+)
+for _reduce in ("prod", "mean", "amax", "amin"):
+    SPECS += [
+        OpSpec("index_reduce", lambda fw, *args, _reduce=_reduce, **kw: index_reduce(fw, *args, _reduce, **kw),
+               INDEX_REDUCE_SAMPLES, NO_BOOL if _reduce == "mean" else DTYPES, variant=_reduce,
+               domain="nonzero" if _reduce == "prod" else "distinct",
+               inplace=lambda fw, a, dim, values, s, _reduce=_reduce, **kw: a.index_reduce_(
+                   dim, index(fw, values), s, _reduce, **kw),
+               inplace_name="Tensor.index_reduce_", errors=INDEX_REDUCE_ERRORS if _reduce == "prod" else ()),
+        OpSpec("Tensor.index_reduce", lambda fw, a, dim, values, s, _reduce=_reduce, **kw: a.index_reduce(
+            dim, index(fw, values), s, _reduce, **kw), INDEX_REDUCE_SAMPLES[:1], ("float32",), variant=_reduce),
+    ]

@@ -326,13 +326,14 @@ def _(gg, dim, index):
     return _index_select(gg, dim=dim, index=index)
 
 
-def _vector_index(name, input, dim, index, expected):
+def _vector_index(name, input, dim, index, expected, check_range=True):
     dim = _wrap_dim(dim, input.ndim, name)
     if isinstance(index, Tensor) and index.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
                          f"{_dtype.scalar_type_name(index.dtype)} and size: {list(index.shape)}")
     array = _index_array(name, index, expected=expected)
-    _check_in_range(name, array, _size(input.shape, dim), dim)
+    if check_range:
+        _check_in_range(name, array, _size(input.shape, dim), dim)
     return dim, array
 
 
@@ -367,11 +368,11 @@ def _(g, dim, index, alpha):
     return g, grad_source if alpha == 1 else grad_source * alpha
 
 
-def _index_add_arguments(name, input, dim, index, source):
+def _index_add_arguments(name, input, dim, index, source, check_range=True):
     if not isinstance(source, Tensor):
         raise TypeError(f"{name}(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}")
-    dim, array = _vector_index(name, input, dim, index, "int32 or int64")
-    _check_same_dtype("index_add_", input, source, "source")
+    dim, array = _vector_index(name, input, dim, index, "int32 or int64", check_range)
+    _check_same_dtype("index_add_" if name == "index_add" else name, input, source, "source")
     # torch compares the shapes without dim, or whole when either is 0-d
     if source.ndim == 0 or input.ndim == 0:
         mismatch = tuple(source.shape) != tuple(input.shape)
@@ -657,10 +658,12 @@ def _scatter_counts(shape, positions, include_self, dtype):
     return np.maximum(count, 1, out=count)   # positions nothing reaches keep self's value (torch divides by 1 there)
 
 
-@op("scatter_reduce", promotion=RAW, saves=("a", "src", "result", "dim", "index", "reduce", "include_self"))
-def _scatter_reduce(a, src, dim=0, index=None, reduce="sum", include_self=True):
-    # torch's kernel reduces half types in float32 and rounds each result once
-    compute_type = np.float32 if a.dtype in _HALF_TYPES else a.dtype
+@op("scatter_reduce", promotion=RAW, saves=("a", "src", "result", "dim", "index", "reduce", "include_self",
+                                           "round_each_step"))
+def _scatter_reduce(a, src, dim=0, index=None, reduce="sum", include_self=True, round_each_step=False):
+    # torch's scatter_reduce kernel reduces half types in float32 and rounds each result once; its index_reduce
+    # (round_each_step) reduces slice by slice in the tensor's own dtype, rounding after every step
+    compute_type = np.float32 if a.dtype in _HALF_TYPES and not round_each_step else a.dtype
     result = np.array(_as_1d(a), dtype=compute_type)
     positions = _positions(_as_1d(index), dim)
     values = _leading(_as_1d(src), _as_1d(index).shape).astype(compute_type, copy=False)
@@ -680,7 +683,7 @@ def _scatter_reduce(a, src, dim=0, index=None, reduce="sum", include_self=True):
 
 
 @_scatter_reduce.vjp
-def _(g, a, src, result, dim, index, reduce, include_self):
+def _(g, a, src, result, dim, index, reduce, include_self, round_each_step):
     """torch's scatter_reduce_backward, written with ops so that it differentiates again."""
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {reduce}.")
@@ -697,13 +700,13 @@ def _(g, a, src, result, dim, index, reduce, include_self):
         # the products without each factor, computed without dividing by a zero factor
         masked_self = a.masked_fill(a == 0, 1)
         masked_self_result = _scatter_reduce(masked_self, src, dim=dim, index=index, reduce="prod",
-                                             include_self=include_self)
+                                             include_self=include_self, round_each_step=round_each_step)
         grad_self = g * masked_self_result / masked_self
         src_zero = src == 0
         src_num_zeros = gather_(scatter_add_(a.new_zeros(a.shape), src_zero.to(a.dtype)))
         src_single_zero = src_zero.logical_and(src_num_zeros == 1)
         masked_src_result = _scatter_reduce(a, src.masked_fill(src_single_zero, 1), dim=dim, index=index,
-                                            reduce="prod", include_self=include_self)
+                                            reduce="prod", include_self=include_self, round_each_step=round_each_step)
         grad_src = gather_(g * masked_src_result).where(src_single_zero,
                                                         gather_(g * result) / src.masked_fill(src_zero, 1))
     elif reduce == "mean":
@@ -751,6 +754,60 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     kernel = _scatter_op(src, array, _scatter_reduce, _scatter_reduce_src_larger)
     result = kernel(input, src, dim=dim, index=array, reduce=reduce, include_self=include_self)
     return result if out is None else write_out_checked(out, result, None)
+
+
+# ---------------------------------------------------------------- index_reduce: scatter_reduce along one dim
+
+_INDEX_REDUCTIONS = ("prod", "mean", "amax", "amin")
+
+
+def _index_reduce_arguments(input, dim, index, source, reduce, include_self):
+    """torch's checks, in its order; its messages name index_reduce_ (the function runs the in-place kernel)."""
+    from .views import _warn_once
+    _warn_once("index_reduce() is in beta and the API may change at any time.")
+    if not isinstance(reduce, str):
+        raise TypeError(f"index_reduce(): argument 'reduce' (position 5) must be str, not {type(reduce).__name__}")
+    if reduce not in _INDEX_REDUCTIONS:
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    dim, array = _index_add_arguments("index_reduce_", input, dim, index, source, check_range=False)
+    if array.size and (array.min() < 0 or array.max() >= _size(input.shape, dim)):
+        raise IndexError("index out of range in self")   # negative indices too
+    if input.dtype is _dtype.bool and not include_self:
+        raise NotImplementedError('"index_reduce_func_exclude_input_init" not implemented for \'Bool\'')
+    if input.dtype is _dtype.bool and input.ndim == 0:
+        # torch's 0-d path reduces with kernels that have no bool version
+        raise NotImplementedError('"index_func_" not implemented for \'Bool\'')
+    if input.dtype is _dtype.bool and reduce == "mean":
+        raise NotImplementedError('"div_floor_cpu" not implemented for \'Bool\'')
+    return dim, array
+
+
+def _index_reduce(input, source, dim, array, reduce, include_self):
+    """index_reduce as scatter_reduce with the index repeated across source's other dims: the same values and
+    torch's index_reduce_backward, which is scatter_reduce_backward with index_select for gather."""
+    if source.ndim == 0:
+        positions = array.reshape(())
+    else:
+        shape = [1] * source.ndim
+        shape[dim] = -1
+        positions = np.ascontiguousarray(np.broadcast_to(array.reshape(shape), tuple(source.shape)))
+    return _scatter_reduce(input, source, dim=dim, index=positions, reduce=reduce, include_self=include_self,
+                           round_each_step=True)
+
+
+@public(method=True)
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    dim, array = _index_reduce_arguments(input, dim, index, source, reduce, include_self)
+    result = _index_reduce(input, source, dim, array, reduce, include_self)
+    return result if out is None else write_out_checked(out, result, None)
+
+
+@public(function=False, method=True)
+def index_reduce_(input, dim, index, source, reduce, *, include_self=True):
+    from .inplace import apply_inplace
+    dim, array = _index_reduce_arguments(input, dim, index, source, reduce, include_self)
+    return apply_inplace(input, lambda a, s: _index_reduce(a, s, dim, array, reduce, include_self), "index_reduce_",
+                         source)
 
 
 # ---------------------------------------------------------------- masked_scatter
