@@ -1,7 +1,7 @@
 """Resampling (ops/nn_resample.py, nn/modules/upsampling.py): nn.functional.interpolate in every mode (nearest,
-nearest-exact, linear, bilinear, bicubic, trilinear, area, antialiased bilinear/bicubic), by size and by
+nearest-exact, linear, bilinear, bicubic, trilinear, area, antialiased bilinear/bicubic, lanczos), by size and by
 scale_factor (torch's 1 / scale source arithmetic), align_corners both ways, recompute_scale_factor, down- and
-upsampling, non-contiguous inputs, every float dtype; the deprecated upsample wrappers; nn.Upsample,
+upsampling, non-contiguous inputs, every float dtype, uint8 images; the deprecated upsample wrappers; nn.Upsample,
 UpsamplingNearest2d, UpsamplingBilinear2d (kind=module); and torch's argument checks as error cases."""
 from conformance.frameworks import FLOATING
 from conformance.inputs import Sample, T
@@ -74,6 +74,13 @@ INTERPOLATE_ERRORS = (
               Sample("4d", (T(1, 2, 3, 3),)), NotImplementedError),
     ErrorCase("integer_bilinear", lambda fw, x: F(fw).interpolate(x.int(), size=4, mode="bilinear"),
               Sample("4d", (T(1, 2, 3, 3),)), NotImplementedError),
+    ErrorCase("lanczos_without_antialias", lambda fw, x: F(fw).interpolate(x, size=2, mode="lanczos"),
+              Sample("4d", (T(1, 2, 3, 3),)), ValueError),
+    ErrorCase("lanczos_align_corners",
+              lambda fw, x: F(fw).interpolate(x, size=2, mode="lanczos", antialias=True, align_corners=True),
+              Sample("4d", (T(1, 2, 3, 3),)), ValueError),
+    ErrorCase("lanczos_on_3d", lambda fw, x: F(fw).interpolate(x, size=2, mode="lanczos"),
+              Sample("3d", (T(1, 2, 3),)), NotImplementedError),
     ErrorCase("half_antialias", lambda fw, x: F(fw).interpolate(x.half(), size=2, mode="bilinear", antialias=True),
               Sample("4d", (T(1, 2, 3, 3),)), NotImplementedError),
 )
@@ -110,6 +117,14 @@ FUNCTIONAL_SPECS = [
     OpSpec("nn.functional.interpolate",
            lambda fw, x, **kw: _interpolate(fw, x, mode="bicubic", antialias=True, **kw),
            _samples(4, True), ("float32", "float64"), variant="bicubic_antialias"),
+    OpSpec("nn.functional.interpolate",
+           lambda fw, x, **kw: _interpolate(fw, x, mode="lanczos", antialias=True, **kw),
+           tuple(sample for sample in _samples(4, False)), ("float32", "float64"), variant="lanczos"),
+    OpSpec("nn.functional.interpolate",
+           lambda fw, x, **kw: _interpolate(fw, x, mode="lanczos", antialias=True, **kw),
+           (Sample("uint8_down", (T(2, 3, 9, 8, dtype="uint8"),), {"size": (4, 5)}),
+            Sample("uint8_up", (T(1, 4, 5, 6, dtype="uint8"),), {"scale_factor": (1.7, 2.2)})),
+           ("float32",), variant="lanczos_uint8", grad=False),
     OpSpec("nn.functional.interpolate", lambda fw, x, **kw: _interpolate(fw, x, mode="area", **kw),
            (Sample("size_down", SPATIAL[4], {"size": (3, 2)}), Sample("scale_down", SPATIAL[4], {"scale_factor": 0.5}),
             Sample("size_up", SPATIAL[4], {"size": (6, 7)}), Sample("transposed_input", TRANSPOSED[4], {"size": 3}),

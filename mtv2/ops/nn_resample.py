@@ -1,5 +1,5 @@
 """Resampling: nn.functional.interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area, and
-antialiased bilinear/bicubic) with the deprecated upsample, upsample_nearest and upsample_bilinear.
+antialiased bilinear/bicubic/lanczos) with the deprecated upsample, upsample_nearest and upsample_bilinear.
 
 Every mode but area is separable: along each spatial axis an output position reads a few input positions ("taps")
 with weights, worked out once per axis by torch's arithmetic (UpSample.h: area_pixel_compute_scale, the source
@@ -105,11 +105,20 @@ def _cubic_taps(in_size, out_size, align_corners, scale, opmath):
     return taps, _cubic_weights(fraction, opmath(-0.75))
 
 
-def _antialias_taps(in_size, out_size, align_corners, scale, cubic, opmath):
-    """_compute_indices_min_size_weights_aa: a filter (triangle, or Keys cubic with a = -0.5 as PIL) stretched by the
-    scale when downsampling, normalised to sum 1; padded with zero weights to the widest window."""
+def _lanczos(x):
+    """PIL's Lanczos filter: sinc(x) sinc(x / 3) over |x| < 3."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pix = np.pi * x
+        sinc = np.where(x == 0, 1.0, np.sin(pix) / pix)
+        third = np.where(x == 0, 1.0, np.sin(pix / 3) / (pix / 3))
+    return np.where(x < 3, sinc * third, 0.0)
+
+
+def _antialias_taps(in_size, out_size, align_corners, scale, mode, opmath):
+    """_compute_indices_min_size_weights_aa: a filter (triangle; Keys cubic with a = -0.5 as PIL; PIL's Lanczos)
+    stretched by the scale when downsampling, normalised to sum 1; padded with zero weights to the widest window."""
     scale = _scale(in_size, out_size, align_corners, scale, opmath)
-    interp = 4 if cubic else 2
+    interp = {"bilinear": 2, "bicubic": 4, "lanczos": 6}[mode]
     support = (interp * 0.5) * scale if scale >= 1.0 else opmath(interp * 0.5)
     width = int(math.ceil(support)) * 2 + 1
     inverse = opmath(1.0) / scale if scale >= 1.0 else opmath(1.0)
@@ -120,7 +129,9 @@ def _antialias_taps(in_size, out_size, align_corners, scale, cubic, opmath):
         low = max(int(center - support + 0.5), 0)
         size = min(max(min(int(center + support + 0.5), in_size) - low, 0), width)
         x = np.abs((np.arange(size) + low - center + 0.5) * inverse).astype(opmath)
-        if cubic:
+        if mode == "lanczos":
+            w = _lanczos(x.astype(np.float64)).astype(opmath)
+        elif mode == "bicubic":
             a = opmath(-0.5)
             w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
                          np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0)).astype(opmath)
@@ -136,13 +147,14 @@ def _antialias_taps(in_size, out_size, align_corners, scale, cubic, opmath):
     return taps, weights
 
 
-def _uint8_taps(in_size, out_size, align_corners, scale, cubic, antialias):
+def _uint8_taps(in_size, out_size, align_corners, scale, mode, antialias):
     """torch's uint8 bilinear/bicubic (_compute_index_ranges_int16_weights, PIL's arithmetic): float64 weights
     (without antialias, those of taps outside the input folded onto the edge taps; the cubic's A is -0.75, with
     antialias -0.5), scaled to int16 with the most bits of precision that keep the largest under 2**15."""
     if antialias:
-        taps, weights = _antialias_taps(in_size, out_size, align_corners, scale, cubic, np.float64)
+        taps, weights = _antialias_taps(in_size, out_size, align_corners, scale, mode, np.float64)
     else:
+        cubic = mode == "bicubic"
         width = 4 if cubic else 2
         scale = _scale(in_size, out_size, align_corners, scale, np.float64)
         real = _source_index(scale, out_size, align_corners, cubic, np.float64)
@@ -280,7 +292,7 @@ def _(gg, plan):
 # ================================================================ nn.functional.interpolate
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
-_SPATIAL = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_SPATIAL = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5, "lanczos": 4}
 
 
 def _is_integer(value):
@@ -343,10 +355,11 @@ def _check_kernel(name, input, sizes):
         wanted = ", ".join(f"{axis}: {size}" for axis, size in zip(spatial, sizes))
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({given}) output "
                            f"({wanted})")
-    uint8_modes = ("nearest", "nearest-exact") + (("bilinear", "bicubic") if input.dim() == 4 else ())
+    uint8_modes = ("nearest", "nearest-exact") + (("bilinear", "bicubic", "lanczos") if input.dim() == 4 else ())
     if input.dtype.category != _dtype.FLOATING and not (input.dtype is _dtype.uint8 and name in uint8_modes):
         kernel = {"nearest": "upsample_nearest", "nearest-exact": "upsample_nearest", "linear": "upsample_linear1d",
                   "bilinear": "upsample_bilinear2d", "bicubic": "upsample_bicubic2d",
+                  "lanczos": "compute_index_ranges_weights",
                   "trilinear": "upsample_trilinear3d"}[name]
         if input.dim() == 4 and name in ("nearest", "nearest-exact", "bilinear"):
             kernel = {"bilinear": "upsample_bilinear2d_channels_last"}.get(name, "upsample_nearest2d_channels_last")
@@ -369,15 +382,14 @@ def _plan(input, mode, sizes, scales, align_corners, antialias):
             if in_size == out_size:
                 plan.append(None)
                 continue
-            taps, weights, precision = _uint8_taps(in_size, out_size, align_corners, scale, mode == "bicubic",
-                                                   antialias)
+            taps, weights, precision = _uint8_taps(in_size, out_size, align_corners, scale, mode, antialias)
             plan.append((taps, weights, precision, "int16"))
             continue
         if antialias:
             if in_size == out_size:
                 plan.append(None)
                 continue
-            taps, weights = _antialias_taps(in_size, out_size, align_corners, scale, mode == "bicubic", opmath)
+            taps, weights = _antialias_taps(in_size, out_size, align_corners, scale, mode, opmath)
             plan.append((taps, weights, weights, "aa"))
             continue
         make = _cubic_taps if mode == "bicubic" else _linear_taps
@@ -418,16 +430,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if dim in (3, 4, 5) and (mode in ("nearest", "nearest-exact") or _SPATIAL.get(mode) == dim):
         if sizes is None:   # torch's compute_output_size: the double product, truncated
             sizes = [int(float(input.shape[i + 2]) * scales[i]) for i in range(dim - 2)]
+        if mode == "lanczos":
+            if align_corners:
+                raise ValueError("Lanczos mode does not support align_corners=True")
+            if not antialias:
+                raise ValueError("Lanczos mode requires antialias=True")
         _check_kernel(mode, input, sizes)
         if antialias and input.dtype.category == _dtype.FLOATING and input.dtype not in (_dtype.float32,
                                                                                         _dtype.float64):
             raise NotImplementedError(f"\"compute_index_ranges_weights\" not implemented for "
                                       f"'{_dtype.scalar_type_name(input.dtype)}'")
         return _upsample(input, plan=_plan(input, mode, sizes, scales, align_corners, antialias))
-    if mode in _SPATIAL and dim in (3, 4, 5):
-        wanted = {"linear": "3D", "bilinear": "4D", "bicubic": "4D", "trilinear": "5D"}[mode]
-        if not (mode == "bicubic"):
-            raise NotImplementedError(f"Got {dim}D input, but {mode} mode needs {wanted} input")
+    if mode in ("linear", "bilinear", "trilinear") and dim in (3, 4, 5):
+        wanted = {"linear": "3D", "bilinear": "4D", "trilinear": "5D"}[mode]
+        raise NotImplementedError(f"Got {dim}D input, but {mode} mode needs {wanted} input")
     raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {dim}D) for the modes: "
                               f"{_MODES} (got {mode})")
 
