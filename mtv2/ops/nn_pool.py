@@ -115,9 +115,9 @@ def _geometry(name, x, kernel_size, stride, padding, dilation, ceil_mode, dims, 
     return kernel, stride, padding, dilation, output
 
 
-def _windows(array, kernel, stride, padding, dilation, output, fill):
+def _windows(array, kernel, stride, padding, dilation, output, fill, flat=True):
     """(N, C, *output, prod(kernel)) windows of `array` padded by `padding` with `fill`, and more on the right where
-    ceil_mode's last window passes the padding."""
+    ceil_mode's last window passes the padding; flat=False: the (N, C, *output, *kernel) view itself, uncopied."""
     extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
              for o, s, d, k, size, p in zip(output, stride, dilation, kernel, array.shape[2:], padding)]
     padded = np.pad(array, ((0, 0), (0, 0), *((p, p + e) for p, e in zip(padding, extra))), constant_values=fill)
@@ -125,13 +125,13 @@ def _windows(array, kernel, stride, padding, dilation, output, fill):
     windows = as_strided(padded, (*padded.shape[:2], *output, *kernel),
                          (*padded.strides[:2], *(st * s for st, s in zip(spatial, stride)),
                           *(st * d for st, d in zip(spatial, dilation))), writeable=False)
-    return windows.reshape(*padded.shape[:2], *output, math.prod(kernel))
+    return windows.reshape(*padded.shape[:2], *output, math.prod(kernel)) if flat else windows
 
 
 # ================================================================ max_pool
 
 def _window_positions(shape, kernel, stride, padding, dilation, output):
-    """(*output, prod(kernel)) flat input positions of each window element, -1 where it lies in the padding; int32
+    """(*output, *kernel) flat input positions of each window element, -1 where it lies in the padding; int32
     while the volume allows (they are as many as the windows' elements, and only the chosen ones become int64
     indices)."""
     index_type = np.int32 if math.prod(shape) < 2 ** 31 else np.int64
@@ -147,33 +147,30 @@ def _window_positions(shape, kernel, stride, padding, dilation, output):
         flat = flat + (along * index_type(math.prod(shape[axis + 1:]))).reshape(layout)
         outside = outside | ((along < 0) | (along >= shape[axis])).reshape(layout)
     flat[outside] = -1
-    return flat.reshape(*output, math.prod(kernel))
-
-
-def _first_max_last_nan(windows):
-    """(max, its offset) along the last axis as torch's loop picks them: the first maximum, the last NaN."""
-    chosen = np.argmax(windows, axis=-1)          # the first maximum; the first NaN
-    best = np.take_along_axis(windows, chosen[..., None], -1)[..., 0]
-    if windows.dtype.kind not in "iu":
-        nan = np.isnan(best)
-        if nan.any():
-            chosen[nan] = windows.shape[-1] - 1 - np.argmax(np.isnan(windows[nan])[:, ::-1], axis=-1)
-    return best, chosen
+    return flat
 
 
 def _max_of_windows(windows, positions):
-    """(max, flat index) per window as torch's loop picks them: the first maximum among the positions inside the
-    input, the last NaN where there is one. Masks the size of the windows are made only for the rare windows that
-    need them (a NaN; every inside value at the lowest value, which ties with the padding)."""
-    inside = positions >= 0
-    lowest = np.array(np.iinfo(windows.dtype).min if windows.dtype.kind in "iu" else -np.inf, windows.dtype)
-    masked = np.where(inside, windows, lowest)
-    best, chosen = _first_max_last_nan(masked)
-    all_positions = np.broadcast_to(positions, masked.shape)
-    padded = ~np.take_along_axis(np.broadcast_to(inside, masked.shape), chosen[..., None], -1)[..., 0]
-    if padded.any():
-        chosen[padded] = np.argmax((masked[padded] == best[padded][:, None]) & (all_positions[padded] >= 0), axis=-1)
-    indices = np.take_along_axis(all_positions, chosen[..., None], -1)[..., 0]
+    """(max, flat index) per window as torch's loop picks them, vectorised over the windows: the window's elements in
+    turn, taken where greater than the running maximum or NaN (so the first maximum, the last NaN), positions in the
+    padding (-1) never; a window of nothing above the lowest value keeps its first position inside the input.
+    windows: (N, C, *output, *kernel); positions: (*output, *kernel)."""
+    dims = positions.ndim // 2
+    kernel = positions.shape[dims:]
+    floating = windows.dtype.kind not in "iu"
+    best = np.full(windows.shape[:-dims], -np.inf if floating else np.iinfo(windows.dtype).min, windows.dtype)
+    by_window = positions.reshape(*positions.shape[:dims], -1)
+    first_inside = np.take_along_axis(by_window, np.argmax(by_window >= 0, axis=-1)[..., None], -1)[..., 0]
+    indices = np.broadcast_to(first_inside, best.shape).astype(np.int64)
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        candidate = windows[(..., *offset)]
+        position = positions[(..., *offset)]
+        taken = candidate > best
+        if floating:
+            taken |= np.isnan(candidate)
+        taken &= position >= 0
+        np.copyto(best, candidate, where=taken)
+        np.copyto(indices, position, where=taken)
     return best, indices
 
 
@@ -181,7 +178,7 @@ def _max_of_windows(windows, positions):
     formula_backward=True)
 def _max_pool_with_indices(input, kernel=(), stride=(), padding=(), dilation=(), output=()):
     windows = _windows(input, kernel, stride, padding, dilation, output,
-                       np.iinfo(input.dtype).min if input.dtype.kind in "iu" else -np.inf)
+                       np.iinfo(input.dtype).min if input.dtype.kind in "iu" else -np.inf, flat=False)
     positions = _window_positions(input.shape[2:], kernel, stride, padding, dilation, output)
     values, indices = _max_of_windows(windows, positions)
     return values.astype(input.dtype, copy=False), indices.astype(np.int64, copy=False)

@@ -3,8 +3,8 @@ adaptive_max_pool1d/2d/3d (with their indices), fractional_max_pool2d/3d (with t
 
 Adaptive windows are torch's bins, [floor(i * size / count), ceil((i + 1) * size / count)) along each dim: they
 differ in size, so each output position is one NumPy reduction over its slice. Averages are the bin's sum divided by
-each of its extents in turn, as torch's kernels (in float32 for half types, rounded once); the gradient is the adjoint
-(averaging matrices along each dim). Fractional windows have the kernel's size and start at torch's pseudo-random
+each of its extents in turn, as torch's kernels (half types: the 2-d kernel sums in float32 and rounds once, the 3-d
+one adds and divides in the half type); the gradient is the adjoint (averaging matrices along each dim). Fractional windows have the kernel's size and start at torch's pseudo-random
 intervals (generate_intervals, in the input's dtype), one sample per (batch, channel) and dim: drawn with torch.rand
 as torch.nn.functional does when `_random_samples` is not given. The max pools keep torch's choice in a window (first
 maximum, last NaN) and share max_pool's gradient: the cotangent scattered to the chosen positions. The 1-d functions
@@ -19,7 +19,7 @@ from ..creation import rand
 from ._registry import RAW, op
 from ._surface import public
 from .nn_layers import check_tensor
-from .nn_pool import _HALF, _max_of_windows, _max_pool_backward, _max_pool_with_indices, _one_d
+from .nn_pool import _HALF, _max_pool_backward, _max_pool_with_indices, _one_d
 
 
 def _adaptive_output(name, kernel_name, input, output_size, dims):
@@ -73,7 +73,7 @@ def _averaging_matrix(size, count, dtype):
 
 # ================================================================ adaptive_avg_pool
 
-@op("adaptive_avg_pool", saves=("input.shape", "output", "half_sum"), formula_backward=True)
+@op("adaptive_avg_pool", saves=("input.shape", "output"), formula_backward=True)
 def _adaptive_avg_pool(input, output=(), half_sum=None):
     """Each bin's sum divided by each of its extents in turn, as torch's kernels: one NumPy reduction per output
     position, the bins differing in size. Half types: the 2-d kernel sums in float32 and rounds once; the 3-d one
@@ -94,7 +94,7 @@ def _adaptive_avg_pool(input, output=(), half_sum=None):
 
 
 @_adaptive_avg_pool.vjp
-def _(g, input_shape, output, half_sum):
+def _(g, input_shape, output):
     half = g.dtype.numpy_type if g.dtype in _HALF else None
     return _adaptive_avg_pool_backward(g, input_shape=tuple(input_shape), dims=len(output), half=half)
 
@@ -155,22 +155,55 @@ def adaptive_avg_pool3d(input, output_size):
 
 # ================================================================ adaptive_max_pool
 
+def _running_max(input, starts, extents):
+    """torch's window loop, vectorised over the output: each window offset in turn (C order), taken where it is
+    greater than the running maximum or NaN; a window of -inf keeps its first position. starts[axis]: the windows'
+    first input positions along that dim, shaped to broadcast over (N, C, *output); extents[axis]: their lengths (an
+    int when they are all alike). One offset at a time keeps every array the output's size (a gather of all windows at
+    once would index through int64 arrays of the windows' size)."""
+    planes, spatial = input.shape[:2], input.shape[2:]
+    index_type = np.int32 if math.prod(spatial) < 2 ** 31 else np.int64
+    starts = [start.astype(index_type) for start in starts]
+    volume_strides = [index_type(math.prod(spatial[axis + 1:])) for axis in range(len(spatial))]
+    shape = np.broadcast_shapes(planes + (1,) * len(spatial), *(start.shape for start in starts))
+    per_plane = any(start.shape[:2] != (1, 1) for start in starts)
+    if per_plane:       # (fractional pooling) every plane's windows lie elsewhere: index the planes too
+        leading = (np.arange(planes[0]).reshape(-1, *(1,) * (len(spatial) + 1)),
+                   np.arange(planes[1]).reshape(-1, *(1,) * len(spatial)))
+    else:               # (adaptive pooling) the same windows in every plane: slices, and output-shaped indices
+        leading = (slice(None), slice(None))
+    values = np.full(shape, -np.inf, input.dtype)
+    indices = np.broadcast_to(sum(start * stride for start, stride in zip(starts, volume_strides)), shape).copy()
+    longest = [int(np.max(extent, initial=0)) for extent in extents]
+    for offset in itertools.product(*(range(length) for length in longest)):
+        inside = [step < extent for step, extent in zip(offset, extents)]
+        # a shorter window's offsets past its end read its last element and are never taken
+        coordinates = [start + np.minimum(step, np.maximum(extent - 1, 0)) for start, step, extent
+                       in zip(starts, offset, extents)]
+        candidate = input[(*leading, *(coordinate if per_plane else coordinate[0, 0] for coordinate in coordinates))]
+        taken = (candidate > values) | np.isnan(candidate)
+        for flags in inside:
+            taken &= flags
+        np.copyto(values, candidate, where=taken)
+        np.copyto(indices, sum(coordinate * stride for coordinate, stride in zip(coordinates, volume_strides)),
+                  where=taken)
+    return values, indices.astype(np.int64)
+
+
+def _along(values, axis, dims, leading=2):
+    """values (one per output position along `axis`) shaped to broadcast over (N, C, *output)."""
+    return np.asarray(values).reshape([-1 if d == leading + axis else 1 for d in range(leading + dims)])
+
+
 @op("adaptive_max_pool", promotion=RAW, saves=("input.shape", "indices"), extra_outputs=("indices",),
     formula_backward=True)
 def _adaptive_max_pool(input, output=()):
-    """One NumPy reduction per output position (the windows differ in size): torch's first maximum / last NaN."""
+    """torch's bins along each dim: their starts and lengths, the running maximum over their offsets."""
     dims = len(output)
-    spatial = input.shape[2:]
-    values = np.empty((*input.shape[:2], *output), input.dtype)
-    indices = np.empty((*input.shape[:2], *output), np.int64)
-    for index, window, _ in _bin_positions(spatial, output):
-        # the flat positions of the window's elements in the input's volume
-        positions = sum(np.arange(part.start, part.stop).reshape([-1 if axis == d else 1 for axis in range(dims)]) *
-                        int(np.prod(spatial[d + 1:])) for d, part in enumerate(window)).reshape(-1)
-        best, chosen = _max_of_windows(input[(..., *window)].reshape(*input.shape[:2], positions.size),
-                                       positions)
-        values[(..., *index)], indices[(..., *index)] = best, chosen
-    return values, indices
+    bins = [np.array(_bins(size, count), dtype=np.int64).reshape(count, 2) for size, count in zip(input.shape[2:],
+                                                                                                   output)]
+    return _running_max(input, [_along(b[:, 0], axis, dims) for axis, b in enumerate(bins)],
+                        [_along(b[:, 1] - b[:, 0], axis, dims) for axis, b in enumerate(bins)])
 
 
 _adaptive_max_pool.vjp(_max_pool_with_indices.rule)   # the same scatter of g to the chosen positions
@@ -240,32 +273,13 @@ def _intervals(samples, input_size, output_size, pool_size):
 @op("fractional_max_pool", promotion=RAW, saves=("input.shape", "indices"), extra_outputs=("indices",),
     formula_backward=True)
 def _fractional_max_pool(input, samples, kernel=(), output=()):
-    """torch's loop, vectorised over the output: each window offset in turn (C order), taken where it is greater
-    than the running maximum or NaN; a window of -inf keeps its first position. One offset at a time keeps every
-    array the output's size (a gather of all windows at once would index through int64 arrays of the windows'
-    size). torch's kernels read a plane's samples as (W, H) in 2-d and (T, H, W) in 3-d."""
+    """Windows of the kernel's size at each plane's own intervals: the running maximum over their offsets. torch's
+    kernels read a plane's samples as (W, H) in 2-d and (T, H, W) in 3-d."""
     planes, spatial, dims = input.shape[:2], input.shape[2:], len(kernel)
-    index_type = np.int32 if np.prod(spatial) < 2 ** 31 else np.int64
     sample_of_axis = (1, 0) if dims == 2 else (0, 1, 2)
-    starts = []          # each dim's window starts, shaped to broadcast over (N, C, *output)
-    for axis in range(dims):
-        start = _intervals(samples[:planes[0], :, sample_of_axis[axis]], spatial[axis], output[axis], kernel[axis])
-        starts.append(start.astype(index_type).reshape([*planes, *(output[axis] if d == axis else 1
-                                                                    for d in range(dims))]))
-    batch = np.arange(planes[0]).reshape(-1, *(1,) * (dims + 1))
-    channel = np.arange(planes[1]).reshape(-1, *(1,) * dims)
-    values = np.full((*planes, *output), -np.inf, input.dtype)
-    indices = sum(start * index_type(np.prod(spatial[axis + 1:])) for axis, start in enumerate(starts))
-    indices = np.broadcast_to(indices, values.shape).copy()
-    for offset in itertools.product(*(range(k) for k in kernel)):
-        coordinates = [start + step for start, step in zip(starts, offset)]
-        candidate = input[(batch, channel, *coordinates)]
-        taken = (candidate > values) | np.isnan(candidate)
-        np.copyto(values, candidate, where=taken)
-        position = sum(coordinate * index_type(np.prod(spatial[axis + 1:]))
-                       for axis, coordinate in enumerate(coordinates))
-        np.copyto(indices, position, where=taken)
-    return values, indices.astype(np.int64)
+    starts = [_intervals(samples[:planes[0], :, sample_of_axis[axis]], spatial[axis], output[axis], kernel[axis])
+              .reshape(*planes, *(output[axis] if d == axis else 1 for d in range(dims))) for axis in range(dims)]
+    return _running_max(input, starts, kernel)
 
 
 @_fractional_max_pool.vjp
