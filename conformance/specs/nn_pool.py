@@ -206,6 +206,8 @@ UNPOOL_ERRORS = (
               Sample("index1000", (T(1, 2, 4, 4, 4),)), RuntimeError),
     ErrorCase("3d_input_3d", lambda fw, x: F(fw).max_unpool3d(x, fw.zeros(x.shape, dtype=fw.int64), 2),
               Sample("3d", (T(3, 4, 4),)), RuntimeError),
+    ErrorCase("3d_stride_zero", lambda fw, x: F(fw).max_unpool3d(x, fw.zeros(x.shape, dtype=fw.int64), 2, stride=0),
+              Sample("stride0", (T(1, 2, 4, 4, 4),)), RuntimeError),
 )
 
 FUNCTIONAL_SPECS = [

@@ -495,8 +495,8 @@ def _unpool_output_size(input, kernel, stride, padding, output_size):
     return [int(size) for size in sizes]
 
 
-def _max_unpool_nd(dims, input, indices, output_size):
-    """torch's max_unpooling2d/3d kernel checks, then the op on a batch."""
+def _max_unpool_nd(dims, input, indices, output_size, stride=None):
+    """torch's max_unpooling2d/3d kernel checks (the 3-d one also takes the stride), then the op on a batch."""
     check_tensor(input, f"max_unpool{dims}d", "input", 1)
     check_tensor(indices, f"max_unpool{dims}d", "indices", 2)
     if indices.dtype is not _dtype.int64:
@@ -512,6 +512,8 @@ def _max_unpool_nd(dims, input, indices, output_size):
         raise RuntimeError(f"max_unpooling{dims}d_forward_out_cpu(): Expected input to have non-zero size for "
                            f"non-batch dimensions, but got {list(input.shape)} with dimension "
                            f"{input.shape[1:].index(0) + 1} being empty.")
+    if stride is not None and any(step <= 0 for step in stride):
+        raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
     if input.dtype.category != _dtype.FLOATING:
         raise NotImplementedError(f"\"max_unpool{dims}d\" not implemented for '{_dtype.scalar_type_name(input.dtype)}'")
     batched = input.ndim == dims + 2
@@ -540,6 +542,6 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 @public(function=False, functional=True)
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     kernel = _expanded(kernel_size, 3)
-    sizes = _unpool_output_size(input, kernel, kernel if stride is None else _expanded(stride, 3),
-                                _expanded(padding, 3), output_size)
-    return _max_unpool_nd(3, input, indices, sizes)
+    stride = kernel if stride is None else _expanded(stride, 3)
+    sizes = _unpool_output_size(input, kernel, stride, _expanded(padding, 3), output_size)
+    return _max_unpool_nd(3, input, indices, sizes, stride)
