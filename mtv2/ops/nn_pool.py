@@ -20,7 +20,7 @@ from ._surface import public
 from .nn_layers import check_tensor
 
 _HALF = (_dtype.float16, _dtype.bfloat16)
-_AXES = {1: ("W",), 2: ("H", "W"), 3: ("T", "H", "W")}
+_AXES = {2: ("H", "W"), 3: ("T", "H", "W")}        # torch's names of the dims in its messages
 _COUNT = {2: "two ints", 3: "three ints"}
 
 
@@ -50,7 +50,8 @@ def _one_d(function, input, **arguments):
     if input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {function})")
-    if arguments.get("stride", 0) is None or arguments.get("stride", 0) in ((), []):
+    stride = arguments.get("stride", 1)
+    if stride is None or isinstance(stride, (tuple, list)) and not stride:
         arguments["stride"] = arguments["kernel_size"]
     return {name: _one_int(value, name, function) for name, value in arguments.items()}
 
