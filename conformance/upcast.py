@@ -574,6 +574,7 @@ HAND_CASES = (
          ops=("linalg_eigh", "linalg_eigh_vectors")),
     # QR (scipy's geqrf + orgqr in the input's precision); the backward runs both factors' ops and a triangular solve
     Case("linalg.qr", lambda fw, a: fw.linalg.qr(a), (In((128, 64)),), "tall", ops=("linalg_qr_q", "linalg_qr_r")),
+    Case("geqrf", lambda fw, a: fw.geqrf(a), (In((128, 64)),), "tall", grad=False, ops=("geqrf",)),
     # LU (scipy's getrf/getrs in the input's precision) on a / 64 + I; linalg.lu unpacks P (lu_pivots_to_permutation)
     Case("linalg.lu", lambda fw, a: fw.linalg.lu(a / 64 + fw.eye(128)), (In((128, 128)),),
          ops=("linalg_lu_factor_ex", "lu_pivots_to_permutation")),

@@ -46,6 +46,10 @@ class Known:
 # alpha=-3.125), nansum (bfloat16) and prod (float16) wait for a larger cap (they are mtv2 divergences all the
 # same).
 KNOWN = (
+    # ---- linalg ------------------------------------------------------------------------------
+    Known("linalg.householder_product", "householder_product with an empty tau (no reflector): torch's result "
+          "requires grad but its backward gives A no gradient (None); mtv2's result is I + 0 * A, whose gradient for A "
+          "is zeros", checks=("backward",), when=lambda s: s.args[0].numel() == 0),
     # ---- dtype conversion methods ------------------------------------------------------------
     *(Known(name, f"Tensor.{name}(memory_format=torch.channels_last): mtv2 has no channels_last layout (its "
                   f"results are C- or F-ordered); torch lays the 4-d result out channels-last",
@@ -219,6 +223,13 @@ HALF_BACKWARD_WIDENED |= {"native_layer_norm", "native_batch_norm", "native_grou
 LSTSQ_FLOAT32_BACKWARD = Tolerance(1e-4, 1e-5, "float32 rounding of pinv(A) in the lstsq backward, amplified by A's "
                                    "condition (MKL vs OpenBLAS SVD)", ("float32",), ("backward",))
 WIDENED = {"linalg.lstsq": (LSTSQ_FLOAT32_BACKWARD,), "linalg.lstsq.grad_oriented": (LSTSQ_FLOAT32_BACKWARD,)}
+# float32 backward of linalg.householder_product: OpInfo's random tau make the reflectors far from orthogonal, so their
+# product grows (gradients to ~90) and rounding with it; mtv2 differentiates the product of reflectors, torch runs its
+# householder_product_backward formula: measured err_ratio up to 28 (19.30642 vs 19.30637; 5e-5 relative at worst,
+# 20.12122 vs 20.12020), float64 finite differences 4-11% from both, float64 rows pass at the default tolerance
+WIDENED["linalg.householder_product"] = (Tolerance(1e-4, 1e-4, "float32 rounding of a product of non-orthogonal "
+                                                   "reflectors, differentiated in another order than torch's formula",
+                                                   ("float32",), ("backward",)),)
 
 
 def tolerances_for(source):

@@ -1,5 +1,6 @@
-"""The QR decomposition (mtv2/ops/linalg_qr.py): linalg.qr in its three modes and torch.qr / Tensor.qr (some=), on
-wide, tall, square, batched, non-contiguous and empty matrices. Q and R are compared as they are: geqrf's Householder
+"""The QR decomposition (mtv2/ops/linalg_qr.py): linalg.qr in its three modes and torch.qr / Tensor.qr (some=); geqrf,
+linalg.householder_product / orgqr and ormqr (rows at the end); on wide, tall, square, batched, non-contiguous and
+empty matrices. Q and R are compared as they are: geqrf's Householder
 signs are LAPACK's and agreed with torch's on every sample measured (OpInfo's and these). torch refuses half and
 integer types; the backward refuses mode 'r' (no Q) and a complete Q of a tall matrix (error rows below)."""
 from conformance.frameworks import DTYPES
@@ -71,5 +72,56 @@ SPECS = [
             Sample("wide_some_false", (T(3, 5), Arg(value=False)))), ("float32", "float64"), variant="differentiable"),
     OpSpec("Tensor.qr", lambda fw, a, **kw: a.qr(**kw), (Sample("tall", (T(5, 3),)),
                                                           Sample("square_some_false", (T(3, 3),), {"some": False})),
+           ("float32", "float64")),
+]
+
+
+# geqrf (LAPACK's packed Householder form, no derivative), linalg.householder_product / orgqr and ormqr (products of
+# the reflectors, differentiated through them). tau = 2 / |v|^2 makes each reflector orthogonal, as geqrf's are: the
+# products stay well conditioned (OpInfo's random tau are not: opinfo/known.py)
+def _orthogonal_tau(fw, a, k):
+    vectors = a[..., :, :k].tril(-1) + fw.eye(a.shape[-2], k, dtype=a.dtype)
+    return 2 / (vectors * vectors).sum(-2)
+
+
+def _householder(fw, a, k, name="linalg"):
+    function = fw.linalg.householder_product if name == "linalg" else fw.orgqr
+    return function(a, _orthogonal_tau(fw, a, k))
+
+
+def _ormqr(fw, a, c, k, **kw):
+    return fw.ormqr(a, _orthogonal_tau(fw, a, k), c, **kw)
+
+
+HOUSEHOLDER = (Sample("5x3_k3", (T(5, 3), Arg(value=3))), Sample("5x3_k1", (T(5, 3), Arg(value=1))),
+               Sample("square", (T(4, 4), Arg(value=4))), Sample("batched", (T(2, 4, 2), Arg(value=2))),
+               Sample("transposed", (T(4, 3, layout="transposed"), Arg(value=2))))
+ORMQR = (Sample("left", (T(4, 3), T(4, 2), Arg(value=3))),
+         Sample("left_transpose", (T(4, 3), T(4, 2), Arg(value=3)), {"transpose": True}),
+         Sample("right", (T(4, 3), T(2, 4), Arg(value=3)), {"left": False}),
+         Sample("right_transpose", (T(4, 3), T(2, 4), Arg(value=3)), {"left": False, "transpose": True}),
+         Sample("batched", (T(2, 4, 2), T(2, 4, 3), Arg(value=2))),
+         Sample("wide_other", (T(3, 3), T(3, 5), Arg(value=3))))
+SPECS += [
+    OpSpec("geqrf", lambda fw, a: tuple(fw.geqrf(a)), MATRICES + EMPTY[:3], ("float32", "float64"), grad=False,
+           errors=(ErrorCase("vector", lambda fw, a: fw.geqrf(a), Sample("3", (T(3),)), RuntimeError),
+                   ErrorCase("half", lambda fw, a: fw.geqrf(a), Sample("3x3", (T(3, 3),)), NotImplementedError,
+                             ("float16", "int64")),
+                   ErrorCase("backward", lambda fw, a: fw.geqrf(a.detach().requires_grad_())[0].sum().backward(),
+                             Sample("3x3", (T(3, 3),)), RuntimeError))),
+    OpSpec("linalg.householder_product", _householder, HOUSEHOLDER, ("float32", "float64"),
+           errors=(ErrorCase("wide", lambda fw, a, t: fw.linalg.householder_product(a, t),
+                             Sample("3x4", (T(3, 4), T(2))), RuntimeError),
+                   ErrorCase("tau_too_long", lambda fw, a, t: fw.linalg.householder_product(a, t),
+                             Sample("4x2", (T(4, 2), T(3))), RuntimeError),
+                   ErrorCase("half", lambda fw, a, t: fw.linalg.householder_product(a, t),
+                             Sample("4x3", (T(4, 3), T(2))), NotImplementedError, ("float16",)))),
+    OpSpec("orgqr", lambda fw, a, k: _householder(fw, a, k, "orgqr"), HOUSEHOLDER[:2], ("float32", "float64")),
+    OpSpec("ormqr", _ormqr, ORMQR, ("float32", "float64"),
+           errors=(ErrorCase("other_rows", lambda fw, a, t, c: fw.ormqr(a, t, c),
+                             Sample("4x3", (T(4, 3), T(3), T(5, 2))), RuntimeError),
+                   ErrorCase("tau_length", lambda fw, a, t, c: fw.ormqr(a, t, c),
+                             Sample("4x3", (T(4, 3), T(2), T(4, 2))), RuntimeError))),
+    OpSpec("Tensor.ormqr", lambda fw, a, c, k: a.ormqr(_orthogonal_tau(fw, a, k), c), ORMQR[:1],
            ("float32", "float64")),
 ]
