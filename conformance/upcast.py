@@ -604,6 +604,8 @@ HAND_CASES = (
          (In((1, 64), dtype="int64", high=64), In((64, C))), "padding_idx", ops=("embedding_dense_backward",)),
     Case(F + "embedding_bag", lambda fw, ids, w: fw.nn.functional.embedding_bag(ids, w, mode="sum"),
          (In((8, 8), dtype="int64", high=64), In((64, C))), "sum", ops=("embedding_bag_dense_backward",)),
+    Case(F + "ctc_loss", lambda fw, x, t: fw.nn.functional.ctc_loss(x, t, [64] * 8, [16] * 8),
+         (In((64, 8, 32)), In((8, 16), dtype="int64", high=32)), ops=("ctc_loss_backward",)),
     Case(F + "dropout", lambda fw, x: fw.nn.functional.dropout(x, 0.1, training=True), (MATRIX,), "train",
          ops=("bernoulli",)),
     Case(F + "cross_entropy", lambda fw, x, t: fw.nn.functional.cross_entropy(x, t),

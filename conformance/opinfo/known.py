@@ -121,6 +121,10 @@ KNOWN = (
                                 "(oneDNN) and mtv2 (im2col + matmul) sum in different orders, each ~3e-5 from the "
                                 "float64 result, beyond float32's atol 1e-5", checks=("backward",),
           dtypes=("float32",), variants=("train",), samples=(0,)),
+    Known("nn.LazyConvTranspose3d", "LazyConvTranspose3d's float32 weight gradient once initialised (ConvTranspose3d's, "
+                                    "values up to ~7): torch (oneDNN) and mtv2 (im2col + matmul) sum in different "
+                                    "orders, 2.4e-5 apart, beyond float32's atol 1e-5 (err_ratio 1.8)",
+          checks=("backward",), dtypes=("float32",), variants=("train",), samples=(0,)),
     Known("nn.functional.soft_margin_loss", "soft_margin_loss's gradient in float16 where exp(-input * target) is "
                                             "large (input 3.41, target -3.18: 5.1e4): torch's backward kernel forms "
                                             "target * exp(...) in float16, which overflows, and returns inf; mtv2's "

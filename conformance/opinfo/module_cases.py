@@ -4,7 +4,8 @@ One pytest test per (module, dtype), `moduleinfo/nn.<Name>/<dtype>`: torch's mod
 seed of the test id, in train mode and, where ModuleInfo says the modes differ, in eval mode too. For each sample
 the torch module is built from its constructor input (seeded), its state_dict snapshotted, and both frameworks
 build the module, load that state (load_state_dict of the same arrays) and run the forward input (portable.py:
-strides, offsets and sharing kept). Rows (`moduleinfo/nn.<Name>/<train|eval>/<sample index>/<dtype>`):
+strides, offsets and sharing kept). A lazy module (LazyConv2d) has no state before its first forward: both frameworks
+build it after the same seed and that forward initialises it in each (mtv2's generator reproduces torch's stream). Rows (`moduleinfo/nn.<Name>/<train|eval>/<sample index>/<dtype>`):
 - forward: the output and the module's buffers after the call (running statistics);
 - backward (floating dtypes): gradients of the inputs that require grad and of every parameter, random cotangents;
 - gradcheck and gradgrad (float64, first mode, the first GRADCHECK_CAP samples; gradgrad where ModuleInfo says
@@ -76,14 +77,19 @@ class ModuleSample:
         require_markers(self.constructor, mtv2)
         require_markers(self.forward, mtv2)
         module = self.build(torch)
-        self.state = {key: (to_numpy(torch, value), dtype_name(torch, value.dtype))
-                      for key, value in module.state_dict().items()}
+        if not info.is_lazy:
+            # a lazy module has no state before its first forward: both frameworks initialise it there, each drawing
+            # from its generator seeded alike in build (mtv2's reproduces torch's stream)
+            self.state = {key: (to_numpy(torch, value), dtype_name(torch, value.dtype))
+                          for key, value in module.state_dict().items()}
 
     def build(self, fw):
         """The module in fw, in the sample's dtype and mode (torch's own initialisation, seeded)."""
         torch = frameworks.reference()
         (args, kwargs), _ = materialize(fw, self.constructor, grad=False)
         sources.seed_everything(torch, self.seed_text)
+        if self.info.is_lazy and fw is not torch:
+            fw.manual_seed(sources.seed_of(self.seed_text))
         cls = getattr(fw.nn, self.info.module_cls.__name__)
         module = cls(*args, **kwargs).to(getattr(fw, self.dtype))
         module.train(self.mode == "train")

@@ -156,7 +156,7 @@ def mapped_modules():
     """[ModuleInfo] whose class mtv2.nn has."""
     from conformance.frameworks import candidate
     mtv2 = candidate()
-    return [info for info in module_db() if hasattr(mtv2.nn, info.module_cls.__name__) and not info.is_lazy]
+    return [info for info in module_db() if hasattr(mtv2.nn, info.module_cls.__name__)]
 
 
 def module_by_name(name):

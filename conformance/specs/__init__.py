@@ -17,6 +17,8 @@ from conformance.specs import linalg_lu  # noqa: E402
 FAMILIES += (linalg_lu,)
 from conformance.specs import nn_embedding  # noqa: E402
 FAMILIES += (nn_embedding,)
+from conformance.specs import nn_ctc  # noqa: E402
+FAMILIES += (nn_ctc,)
 
 from conformance.specs import nn_resample  # noqa: E402
 FAMILIES += (nn_resample,)

@@ -970,6 +970,36 @@ INIT_SPECS = [
            grad=False),
 ]
 
+# ================================================================ lazy modules
+
+def _lazy(fw, x, name, *args, **kwargs):
+    """A lazy layer built after the same seed in both frameworks, initialised by its first forward: its output, the
+    class it became and its state (the weights it drew)."""
+    fw.manual_seed(0)
+    module = getattr(fw.nn, name)(*args, **kwargs).to(x.dtype)
+    output = module(x)
+    return output, type(module).__name__, tuple(value.detach() for value in module.state_dict().values())
+
+
+LAZY_SAMPLES = (
+    Sample("LazyLinear", (T(2, 5),), {"name": "LazyLinear", "args": (3,)}),
+    Sample("LazyLinear_no_bias", (T(4, 2, 5),), {"name": "LazyLinear", "args": (3,), "bias": False}),
+    Sample("LazyConv1d", (T(2, 3, 8),), {"name": "LazyConv1d", "args": (4, 3)}),
+    Sample("LazyConv2d_unbatched", (T(3, 6, 6),), {"name": "LazyConv2d", "args": (4, 3), "groups": 1}),
+    Sample("LazyConvTranspose2d", (T(2, 2, 5, 5),), {"name": "LazyConvTranspose2d", "args": (4, 3), "stride": 2}),
+    Sample("LazyBatchNorm1d", (T(4, 3, 5),), {"name": "LazyBatchNorm1d", "args": ()}),
+    Sample("LazyBatchNorm2d", (T(2, 3, 4, 4),), {"name": "LazyBatchNorm2d", "args": ()}),
+    Sample("LazyInstanceNorm1d_affine", (T(2, 3, 5),),
+           {"name": "LazyInstanceNorm1d", "args": (), "affine": True, "track_running_stats": True}),
+    Sample("LazyInstanceNorm3d", (T(2, 3, 2, 2, 2),), {"name": "LazyInstanceNorm3d", "args": ()}),
+)
+LAZY_SPECS = [
+    OpSpec("nn.modules.lazy.LazyModuleMixin", lambda fw, x, name, args, **kwargs: _lazy(fw, x, name, *args, **kwargs),
+           LAZY_SAMPLES, ("float32", "float64"),
+           errors=(ErrorCase("conv_input_rank", lambda fw, x: fw.nn.LazyConv2d(4, 3)(x), Sample("2d", (T(2, 3),)),
+                             RuntimeError),)),
+]
+
 SPECS = [*LINEAR_SPECS, *EMBEDDING_SPECS, *LAYER_NORM_SPECS, *ACTIVATION_SPECS, *CONV_SPECS, *BATCH_NORM_SPECS,
          *NORMALIZE_SPECS, *NORM_SPECS, *BATCH_NORM_ND_SPECS, *DISTANCE_SPECS, *BILINEAR_SPECS, *SHUFFLE_SPECS,
-         *FLATTEN_SPECS, *PADDING_SPECS, *REPR_SPECS, *INIT_SPECS]
+         *FLATTEN_SPECS, *PADDING_SPECS, *REPR_SPECS, *INIT_SPECS, *LAZY_SPECS]

@@ -8,6 +8,13 @@ from .modules import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, 
                       Tanhshrink, Threshold)
 from .modules import BatchNorm1d, Conv1d, Embedding, LayerNorm, Linear
 from .modules import EmbeddingBag
+from .modules.loss import CTCLoss
+from .modules.loss import LinearCrossEntropyLoss
+from .functional_losses import LinearCrossEntropyOptions
+from .modules.lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,
+                           LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d,
+                           LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear)
+from .parameter import UninitializedBuffer, UninitializedParameter
 from .modules import Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .modules import (Bilinear, BatchNorm2d, BatchNorm3d, ChannelShuffle, CosineSimilarity, Flatten, GroupNorm,
                       InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, PairwiseDistance,

@@ -5,6 +5,7 @@ binary_cross_entropy, binary_cross_entropy_with_logits and kl_div, with torch's 
 The primitives (nll_loss, the pointwise losses) are in mtv2/ops/nn_losses.py; what is here is the composition torch
 itself does around them (log_softmax + nll_loss, the label-smoothing term, reductions, weights).
 """
+import dataclasses
 import math
 import warnings
 
@@ -340,3 +341,63 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if batchmean and input.dim() != 0:
         reduced = reduced / input.shape[0]
     return reduced
+
+
+# ---------------------------------------------------------------- linear_cross_entropy
+
+@dataclasses.dataclass(frozen=True)
+class LinearCrossEntropyOptions:
+    """torch.nn.LinearCrossEntropyOptions: how torch chunks linear_cross_entropy over the batch to save memory. mtv2
+    accepts them (with torch's checks of the call) and computes the same loss on its reference path: chunking changes
+    how much of the (batch, classes) logits torch holds at a time, not the value (beyond rounding)."""
+    allow_retain_graph: bool = False
+    batch_chunk_size: int | None = None
+    acc_policy: str = "auto"
+    acc_dtype: object = None
+    chunking_method: str = "auto"
+
+
+@public(function=False, functional=True)
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    """torch.nn.functional.linear_cross_entropy: cross_entropy(linear(input, linear_weight, linear_bias), target), with
+    linear_weight (C, *out_features, in_features) giving K-dimensional logits (N, C, *out_features)."""
+    from .functional_layers import linear
+    if input.dim() < 1 or input.dim() > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}")
+    batches = tuple(input.shape[:-1])
+    in_features = input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError(f"expected equal input and linear_weight last dimensions (in_features), got "
+                           f"{input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    classes = linear_weight.shape[0]
+    out_features = tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires "
+                           f"batched input, (N, {in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*batches, classes, *out_features)
+    # cross_entropy tells class probabilities by a target of the logits' shape
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    ignore_index = -100 if ignore_index is None else ignore_index
+    if options is not None and (out_features or reduction not in ("mean", "sum", "none") or label_smoothing != 0.0
+                                or target.dtype is not _dtype.int64):
+        warnings.warn(f"linear_cross_entropy: ``options`` ignored; chunked path needs reduction in "
+                      f"{{'mean','sum','none'}}, label_smoothing == 0, target.dtype == int64, out_features == (). "
+                      f"Got reduction={reduction!r}, label_smoothing={label_smoothing}, target.dtype={target.dtype}, "
+                      f"out_features={out_features}, tracing=False, linear_bias.shape="
+                      f"{tuple(linear_bias.shape) if linear_bias is not None else None}.", stacklevel=2)
+    if out_features:
+        rows = math.prod(out_features) * classes
+        linear_weight = linear_weight.reshape(rows, in_features)
+        if linear_bias is not None:
+            linear_bias = linear_bias.reshape(rows)
+    logits = linear(input, linear_weight, linear_bias).reshape(logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction, ignore_index=ignore_index,
+                         label_smoothing=label_smoothing)

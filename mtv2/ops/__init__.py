@@ -8,6 +8,7 @@ def import_families():
                    joining, linalg, linalg_solve, linalg_svd, nn_conv, nn_layers, nn_losses, nn_pool, pointwise_math,
                    random_fill, reduction, sampling, scan_sort, special, statistics, strided, view_copies, views)
     from . import nn_embedding  # noqa: F401
+    from . import nn_ctc  # noqa: F401
     from . import linalg_qr  # noqa: F401
     from . import linalg_lu  # noqa: F401
     from . import nn_resample  # noqa: F401
