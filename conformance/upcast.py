@@ -799,6 +799,9 @@ UPCASTS = (
            ("quantile", "nanquantile")),
     Upcast("mtv2/ops/statistics.py _histc: each value's bin as an int64 array of the input's size (torch bins "
            "element by element); the bin arithmetic itself stays float32", ("histc",)),
+    Upcast("mtv2/ops/statistics.py _bin_positions: histogram/histogramdd find each value's bin as int64 arrays of the "
+           "input's size (the interpolated guess, its local-search window and the result; torch bins element by "
+           "element); the bin arithmetic itself stays in the input's dtype", ("histogram", "histogramdd")),
     Upcast("mtv2/ops/scan_sort.py _unique_parts: the int64 sort order and inverse indices of the input's size (torch's "
            "unique sorts with an int64 index too); each value kernel recomputes them. No float value is computed, "
            "only selected", ("unique", "unique_consecutive", "Tensor.unique", "Tensor.unique_consecutive")),
@@ -825,7 +828,8 @@ def expected_failure(case, direction):
 
 # Registry kernels run by the rows of another public name than their own (sum_to_size: the engine's sum of a
 # broadcast input's gradient, in add's broadcast_rhs backward).
-RUN_BY = {"gelu_backward": "nn.functional.gelu", "log_sigmoid": "nn.functional.logsigmoid", "max_all": "max",
+RUN_BY = {"histogram_bin_edges": "histogram", "gelu_backward": "nn.functional.gelu",
+          "log_sigmoid": "nn.functional.logsigmoid", "max_all": "max",
           "min_all": "min", "sum_to_size": "add", "median_all": "median",
           # torch.special's functions without a torch.* name of their own
           **{op: f"special.{op}" for op in ("entr", "erfcx", "i0e", "i1", "i1e", "log_ndtr", "ndtri", "xlog1py",

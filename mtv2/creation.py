@@ -424,6 +424,14 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         start, end = (float(np.array(value).astype(dtype.numpy_type)) for value in (start, end))
     if steps == 1:
         values = np.array([start], dtype=np.float64)
+    elif dtype is _dtype.float32:
+        # torch's float32 kernel: start, end and step in float32, each value one fused multiply-add (the float64
+        # product of a float32 step and an index is exact), the first half forward from start, the rest back from end
+        first, last = np.float32(start), np.float32(end)
+        step = np.float64(np.float32(last - first) / np.float32(steps - 1))
+        index = np.arange(steps, dtype=np.float64)
+        values = np.where(index < steps // 2, np.float64(first) + step * index,
+                          np.float64(last) - step * (steps - 1 - index)).astype(np.float32)
     else:
         # torch fills the first half forward from start and the second half backward from end
         step = (end - start) / builtins.max(steps - 1, 1)

@@ -358,3 +358,62 @@ SPECS += [
                    ErrorCase("min_above_max", lambda fw, a: fw.histc(a, min=2, max=1), Sample("1d", (T(4),)),
                              RuntimeError))),
 ]
+
+# ---- histogram / histogramdd: (hist, bin_edges); int bins over range (else the data's min and max), or edge tensors
+HISTOGRAM_SAMPLES = (Sample("default_bins", (T(50),)),
+                     Sample("bins7", (T(4, 5),), {"bins": 7}),
+                     Sample("range_values_outside", (T(30),), {"bins": 6, "range": (-0.5, 1.3)}),
+                     Sample("density", (T(40),), {"bins": 5, "density": True}),
+                     Sample("weight_density", (T(20), T(20)), {"bins": 4, "density": True}),
+                     Sample("weight", (T(3, 5), T(3, 5)), {"bins": 3, "range": (-1.0, 1.0)}),
+                     Sample("0d", (T(),), {"bins": 3}),
+                     Sample("empty", (T(0),), {"bins": 3}),
+                     Sample("transposed", (T(3, 4, layout="transposed"),), {"bins": 4}))
+HISTOGRAM_ERRORS = (
+    ErrorCase("integer", lambda fw, a: fw.histogram(a.long(), 3), Sample("1d", (T(4),)), NotImplementedError),
+    ErrorCase("zero_bins", lambda fw, a: fw.histogram(a, 0), Sample("1d", (T(4),)), RuntimeError),
+    ErrorCase("min_above_max", lambda fw, a: fw.histogram(a, 3, range=(1.0, 0.0)), Sample("1d", (T(4),)),
+              RuntimeError),
+    ErrorCase("infinite_range", lambda fw, a: fw.histogram(a, 3, range=(0.0, float("inf"))), Sample("1d", (T(4),)),
+              RuntimeError),
+    ErrorCase("bins_dtype", lambda fw, a: fw.histogram(a, fw.tensor([0.0, 1.0], dtype=fw.float64)),
+              Sample("1d", (T(4),)), RuntimeError, ("float32",)),
+    ErrorCase("2d_bins", lambda fw, a: fw.histogram(a, fw.tensor([[0.0, 1.0]], dtype=a.dtype)), Sample("1d", (T(4),)),
+              RuntimeError),
+    ErrorCase("one_edge", lambda fw, a: fw.histogram(a, fw.tensor([1.0], dtype=a.dtype)), Sample("1d", (T(4),)),
+              RuntimeError),
+    ErrorCase("weight_shape", lambda fw, a: fw.histogram(a, 3, weight=a[:3]), Sample("1d", (T(4),)), RuntimeError),
+    ErrorCase("backward", lambda fw, a: fw.histogram(a.requires_grad_(), 3).hist.sum().backward(),
+              Sample("1d", (T(4),)), RuntimeError),
+)
+
+
+def _histogram(fw, a, weight=None, **kw):
+    return fw.histogram(a, weight=weight, **kw)
+
+
+SPECS += [
+    OpSpec("histogram", _histogram, HISTOGRAM_SAMPLES, ("float32", "float64"), domain=("real", "positive"),
+           grad=False, errors=HISTOGRAM_ERRORS),
+    # the edges given: the bins found by binary search; a NaN is counted nowhere
+    OpSpec("histogram", lambda fw, a: fw.histogram(a, fw.tensor([-1.0, -0.2, 0.0, 0.7, 2.0], dtype=a.dtype)),
+           (Sample("1d", (T(30),)), Sample("2d", (T(5, 6),))), ("float32", "float64"), grad=False,
+           variant="tensor_bins"),
+    OpSpec("histogram", lambda fw, a: fw.histogram(a.masked_fill(a > 0.5, float("nan")), 4, range=(-1.0, 1.0)),
+           (Sample("1d", (T(30),)),), ("float32",), grad=False, variant="nan"),
+    OpSpec("Tensor.histogram", lambda fw, a: a.histogram(5), (Sample("1d", (T(30),)),), ("float32",), grad=False),
+    OpSpec("histogramdd", lambda fw, a, **kw: fw.histogramdd(a, **kw),
+           (Sample("bins_int", (T(25, 2),), {"bins": 3}), Sample("bins_list", (T(5, 4, 3),), {"bins": [2, 3, 4]}),
+            Sample("range_density", (T(30, 2),), {"bins": [3, 2], "range": [-1.0, 1.0, -0.5, 0.5],
+                                                   "density": True})),
+           ("float32", "float64"), grad=False,
+           errors=(ErrorCase("1d", lambda fw, a: fw.histogramdd(a, 2), Sample("1d", (T(4),)), RuntimeError),
+                   ErrorCase("bins_count", lambda fw, a: fw.histogramdd(a, [2]), Sample("2d", (T(4, 2),)),
+                             RuntimeError),
+                   ErrorCase("range_length", lambda fw, a: fw.histogramdd(a, 2, range=[0.0, 1.0]),
+                             Sample("2d", (T(4, 2),)), RuntimeError))),
+    OpSpec("histogramdd", lambda fw, a, w: fw.histogramdd(a, [fw.tensor([-1.0, 0.0, 1.0], dtype=a.dtype),
+                                                                fw.tensor([-2.0, 0.5, 3.0], dtype=a.dtype)], weight=w),
+           (Sample("tensor_bins_weight", (T(5, 5, 2), T(5, 5))),), ("float32", "float64"), domain=("real", "positive"),
+           grad=False, variant="tensor_bins"),
+]

@@ -565,6 +565,159 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     return _with_out(_histc(input, bins=int(bins), low=low, high=high), out)
 
 
+# ---------------------------------------------------------------- histogram / histogramdd
+# torch's CPU histogramdd kernel (HistogramKernel.cpp): a point lands in each dim's bin by linear interpolation
+# corrected by a local search among the neighbouring edges (int bins) or by binary search (tensor bins), both in the
+# input's dtype; points outside [first edge, last edge] are left out, the last bin is closed; counts add in order.
+
+_HistogramResult = collections.namedtuple("histogram", ["hist", "bin_edges"])
+_HistogramResult.__module__ = "mtv2.return_types"
+_HistogramddResult = collections.namedtuple("histogramdd", ["hist", "bin_edges"])
+_HistogramddResult.__module__ = "mtv2.return_types"
+
+
+def _bin_positions(values, edges, local_search):
+    """Each value's bin among `edges` (values inside [edges[0], edges[-1]] only)."""
+    count = len(edges)
+    if local_search:
+        left, right = edges[0], edges[-1]
+        with np.errstate(invalid="ignore"):
+            guess = ((values - left) * values.dtype.type(count - 1) / (right - left))
+        guess = np.where(np.isnan(guess), 0, guess).astype(np.int64)
+        low, high = np.maximum(guess - 1, 0), np.minimum(guess + 2, count)
+        above = np.zeros(values.shape, np.int64)   # upper_bound in [low, high): the edges there at or below the value
+        for offset in range(3):
+            edge = np.minimum(low + offset, count - 1)
+            above += (low + offset < high) & (edges[edge] <= values)
+        positions = low + above - 1
+    else:
+        positions = np.searchsorted(edges, values, side="right") - 1
+    positions[positions == count - 1] -= 1   # the last bin includes its right edge
+    return positions
+
+
+@op("histogramdd", promotion=RAW)
+def _histogramdd(points, *weights, edges=(), local_search=True, density=False):
+    hist = np.zeros(tuple(len(e) - 1 for e in edges), points.dtype)
+    inside = np.ones(points.shape[0], bool)
+    for dim, dim_edges in enumerate(edges):
+        values = points[:, dim]
+        # NaN passes torch's range test, then indexes out of its histogram: measured, it is counted nowhere
+        inside &= ~((values < dim_edges[0]) | (dim_edges[-1] < values) | np.isnan(values))
+    positions = tuple(_bin_positions(points[inside, dim], e, local_search) for dim, e in enumerate(edges))
+    np.add.at(hist, positions, weights[0].reshape(-1)[inside] if weights else points.dtype.type(1))
+    if density:
+        hist = hist / points.dtype.type(hist.sum())   # torch divides by the sum as a scalar, then by each bin width
+        for dim, dim_edges in enumerate(edges):
+            shape = [1] * len(edges)
+            shape[dim] = -1
+            hist = hist / np.diff(dim_edges).reshape(shape)
+    return hist
+
+
+_histogramdd.no_derivative("histogramdd")
+
+
+@op("histogram_bin_edges", promotion=RAW)
+def _histogram_bin_edges(points, edges=None):
+    return np.array(edges)
+
+
+_histogram_bin_edges.no_derivative("histogramdd")
+
+
+def _histogram_edges(name, points, bins, range, dim):
+    """One dim's bin edges: a 1-D tensor of bins as given, or torch's linspace over range (else the data's)."""
+    from ..creation import linspace
+    if isinstance(bins, Tensor):
+        if bins.ndim != 1:
+            raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {bins.ndim} "
+                               f"dimensions in the bins tensor for dimension {dim}")
+        if bins.dtype is not points.dtype:
+            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                               f"input with dtype {_dtype.scalar_type_name(points.dtype).lower()} and bins for "
+                               f"dimension {dim} with dtype {_dtype.scalar_type_name(bins.dtype).lower()}")
+        if bins.numel() < 2:
+            raise RuntimeError(f"{name}(): bins must be > 0, but got {bins.numel() - 1} for dimension {dim}")
+        return np.array(bins._data)
+    if bins <= 0:
+        raise RuntimeError(f"{name}(): bins must be > 0, but got {bins} for dimension {dim}")
+    if range is not None:
+        left, right = float(range[2 * dim]), float(range[2 * dim + 1])
+    elif points.shape[0]:
+        column = points._data[:, dim]
+        left, right = float(column.min()), float(column.max())
+    else:
+        left, right = 0.0, 1.0   # numpy.histogram's default for empty input
+    if not (np.isfinite(left) and np.isfinite(right)):
+        raise RuntimeError(f"torch.histogramdd: dimension {dim}'s range [{_number_text(left)}, "
+                           f"{_number_text(right)}] is not finite")
+    if left > right:
+        raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_number_text(left)} max "
+                           f"{_number_text(right)} for dimension {dim}")
+    if left == right:
+        left, right = left - 0.5, right + 0.5
+    return np.array(linspace(left, right, int(bins) + 1, dtype=points.dtype)._data)
+
+
+def _number_text(value):
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _histogramdd_parts(name, points, bins, range, weight, density):
+    """(hist, [edges]) of points (M, N): the checks torch makes, in its order."""
+    if not points.dtype.is_floating_point or points.dtype in (_dtype.float16, _dtype.bfloat16):
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_dtype.scalar_type_name(points.dtype)}'")
+    dims = points.shape[-1]
+    if range is not None and len(range) != 2 * dims:
+        raise RuntimeError(f"torch.histogramdd: for a {dims}-dimensional histogram range should have {2 * dims} "
+                           f"elements, but got {len(range)}")
+    if weight is not None:
+        if tuple(weight.shape) != tuple(points.shape[:-1]):
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as the "
+                               f"input tensor excluding its innermost dimension, but got input with shape "
+                               f"{list(points.shape)} and weight with shape {list(weight.shape)}")
+        if weight.dtype is not points.dtype:
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
+                               f"should have the same dtype, but got input({_dtype.scalar_type_name(points.dtype)}), "
+                               f"and weight({_dtype.scalar_type_name(weight.dtype)})")
+    flat = points.reshape(-1, dims).contiguous()
+    edges = tuple(_histogram_edges(name, flat, b, range, dim) for dim, b in enumerate(bins))
+    operands = (flat,) if weight is None else (flat, weight)
+    hist = _histogramdd(*operands, edges=edges, local_search=not isinstance(bins[0], Tensor), density=bool(density))
+    return hist, tuple(_histogram_bin_edges(flat, edges=e) for e in edges)
+
+
+@public(method=True)
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """torch.histogram: (hist, bin_edges) of input's values; bins an int (equal bins over range, else the data's
+    min and max) or a 1-D tensor of edges."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"histogram(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    hist, edges = _histogramdd_parts("torch.histogram", input.reshape(-1, 1), (bins,), range,
+                                     None if weight is None else weight.reshape(-1), density)
+    result = _HistogramResult(hist, edges[0])
+    if out is not None:
+        return _HistogramResult(*(_with_out(r, o) for r, o in zip(result, out)))
+    return result
+
+
+@public()
+def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
+    """torch.histogramdd: the N-dimensional histogram of input's innermost vectors (points); bins an int, a list of
+    ints or a list of 1-D edge tensors."""
+    if input.ndim < 2:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
+    dims = input.shape[-1]
+    if isinstance(bins, (int, np.integer)):
+        bins = [int(bins)] * dims
+    bins = list(bins)
+    if len(bins) != dims:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
+    hist, edges = _histogramdd_parts("torch.histogramdd", input, bins, range, weight, density)
+    return _HistogramddResult(hist, edges)
+
+
 # ---------------------------------------------------------------- msort / count_nonzero / aminmax
 
 @public(method=True)
