@@ -60,17 +60,31 @@ def _guard(real_index, in_size, opmath):
     return index, fraction
 
 
-def _nearest_taps(in_size, out_size, scale, exact):
-    """nearest: floor(i * scale); nearest-exact: floor((i + 0.5) * scale) — float32 arithmetic as torch's kernels
-    (HelperInterpNearest/Exact) with the scale from compute_scales_value."""
-    scale = _scale(in_size, out_size, False, scale, np.float32)
-    positions = np.arange(out_size, dtype=np.float32)
+def _nearest_taps(in_size, out_size, scale, exact, opmath):
+    """torch's generic kernel (HelperInterpNearest/Exact): nearest floor(i * scale), nearest-exact
+    floor(max(scale * (i + 0.5) - 0.5, 0) + 0.5), in the opmath type, floored as a float32 (floorf)."""
+    scale = _scale(in_size, out_size, False, scale, opmath)
+    positions = np.arange(out_size, dtype=opmath)
     if exact:
-        real = np.maximum(_fma(scale, positions + np.float32(0.5), np.float32(-0.5), np.float32), 0) + np.float32(0.5)
+        real = np.maximum(_fma(scale, positions + opmath(0.5), opmath(-0.5), opmath), 0) + opmath(0.5)
     else:
         real = scale * positions
-    index = np.minimum(np.floor(real).astype(np.int64), in_size - 1)
-    return index[:, None], None
+    return np.minimum(np.floor(real.astype(np.float32)).astype(np.int64), in_size - 1)[:, None]
+
+
+def _nearest_idx(in_size, out_size, scale, exact):
+    """nearest_idx / nearest_exact_idx (UpSample.h), which torch's channels-last forward kernel and every nearest
+    backward use: a float32 scale; nearest copies when the size is kept and halves i when it doubles (whatever the
+    scale_factor), else floor(i * scale); nearest-exact floor((i + 0.5) * scale), the product in double."""
+    positions = np.arange(out_size)
+    if not exact and out_size == in_size:
+        return positions[:, None]
+    if not exact and out_size == 2 * in_size:
+        return (positions >> 1)[:, None]
+    scale = _scale(in_size, out_size, False, scale, np.float32)
+    real = ((positions + 0.5) * np.float64(scale)).astype(np.float32) if exact else \
+        positions.astype(np.float32) * scale
+    return np.minimum(np.floor(real).astype(np.int64), in_size - 1)[:, None]
 
 
 def _linear_taps(in_size, out_size, align_corners, scale, opmath):
@@ -236,7 +250,7 @@ def _upsample(input, plan=()):
             term = picked * _along(weights[:, column], axis, ndim)
             total = term if total is None else total + term
         result = total
-    return result
+    return result.copy() if result is input else result   # every axis kept: a copy, never the input itself
 
 
 def _upsample_uint8(input, plan):
@@ -255,7 +269,7 @@ def _upsample_uint8(input, plan):
             total += np.take(result, taps[:, column], axis=axis).astype(np.int64) * \
                 _along(weights[:, column], axis, input.ndim)
         result = np.clip(total >> precision, 0, 255).astype(np.uint8)
-    return result
+    return result.copy() if result is input else result   # every axis kept: a copy, never the input itself
 
 
 @_upsample.vjp
@@ -273,7 +287,9 @@ def _upsample_backward(g, input_shape=(), plan=()):
     for position in range(len(plan)):
         if plan[position] is None:
             continue
-        taps, _, weights, _ = plan[position]
+        taps, _, weights, kind = plan[position]
+        if kind == "nearest":   # torch's nearest backward finds its taps with nearest_idx, whatever the forward's
+            taps, weights = weights, None
         axis = first + position
         moved = np.moveaxis(result, axis, 0)
         accumulated = np.zeros((input_shape[axis],) + moved.shape[1:], moved.dtype)
@@ -375,8 +391,13 @@ def _plan(input, mode, sizes, scales, align_corners, antialias):
         in_size = input.shape[axis + 2]
         scale = None if scales is None else scales[axis]
         if mode in ("nearest", "nearest-exact"):
-            taps, weights = _nearest_taps(in_size, out_size, scale, mode == "nearest-exact")
-            plan.append((taps, None, None, "nearest"))
+            exact = mode == "nearest-exact"
+            backward = _nearest_idx(in_size, out_size, scale, exact)
+            # the forward: torch's channels-last kernel (nearest_idx) for 4-d inputs with small outputs
+            # (_use_vectorized_kernel_cond_2d), its generic kernel otherwise
+            forward = backward if input.dim() == 4 and sum(sizes) <= 128 else \
+                _nearest_taps(in_size, out_size, scale, exact, opmath)
+            plan.append((forward, None, backward, "nearest"))
             continue
         if input.dtype is _dtype.uint8:
             if in_size == out_size:
