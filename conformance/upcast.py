@@ -580,6 +580,8 @@ HAND_CASES = (
          ops=("linalg_lu_factor_ex", "lu_pivots_to_permutation")),
     Case("linalg.lu_solve", lambda fw, a, b: fw.linalg.lu_solve(*fw.linalg.lu_factor(a / 64 + fw.eye(128)), b),
          (In((128, 128)), In((128, 255))), ops=("linalg_lu_solve",)),
+    Case("linalg.ldl_solve", lambda fw, a, b: fw.linalg.ldl_solve(*fw.linalg.ldl_factor(a + a.mT), b),
+         (In((128, 128)), In((128, 255))), grad=False, ops=("linalg_ldl_factor_ex", "linalg_ldl_solve")),
     # least squares (scipy's gelsy/gelsd in the input's precision); the backward is pinv(A)'s
     Case("linalg.lstsq", lambda fw, a, b: fw.linalg.lstsq(a, b).solution, (In((128, 64)), In((128, 64))), "gelsy",
          ops=("linalg_lstsq",)),

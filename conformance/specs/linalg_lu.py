@@ -2,7 +2,7 @@
 torch.lu_unpack (what is unpacked), linalg.lu_solve (left=, adjoint=, batch broadcasting), torch.lu (get_infos) and
 torch.lu_solve / Tensor.lu_solve, on square, wide, tall, batched, non-contiguous and empty matrices; torch refuses
 half and integer types and pivot=False on the CPU (error rows). The packed factors and pivots are compared as they
-are: getrf's partial pivoting is deterministic."""
+are: getrf's partial pivoting is deterministic. linalg.ldl_factor, ldl_factor_ex and ldl_solve at the end."""
 import numpy as np
 
 from conformance.frameworks import DTYPES
@@ -109,4 +109,39 @@ SPECS = [
            ("float32", "float64")),
     OpSpec("Tensor.lu_solve", lambda fw, b, a: b.lu_solve(*fw.linalg.lu_factor(a)),
            (Sample("3x2_3x3", (T(3, 2), T(3, 3))),), ("float32", "float64")),
+]
+
+
+# ldl_factor / ldl_factor_ex / ldl_solve: symmetric indefinite matrices a + a^T (Bunch-Kaufman takes 1 x 1 and 2 x 2
+# pivots on them); no derivative in torch, so forward rows and the backward's error
+def _symmetric(fw, a):
+    return a + a.mT
+
+
+SYMMETRIC = (Sample("4x4", (T(4, 4),)), Sample("batched", (T(2, 3, 3),)), Sample("1x1", (T(1, 1),)),
+             Sample("transposed", (T(5, 5, layout="transposed"),)),
+             Sample("hermitian", (T(3, 3),), {"hermitian": True}))
+LDL_ERRORS = (
+    ErrorCase("not_square", lambda fw, a: fw.linalg.ldl_factor(a), Sample("3x4", (T(3, 4),)), RuntimeError),
+    ErrorCase("singular", lambda fw, a: fw.linalg.ldl_factor(a * 0), Sample("3x3", (T(3, 3),)), RuntimeError),
+    ErrorCase("backward", lambda fw, a: fw.linalg.ldl_factor(_symmetric(fw, a.detach().requires_grad_()))[0].sum()
+              .backward(), Sample("3x3", (T(3, 3),)), RuntimeError),
+    ErrorCase("half", lambda fw, a: fw.linalg.ldl_factor(a), Sample("3x3", (T(3, 3),)), NotImplementedError,
+              ("float16",)))
+SPECS += [
+    OpSpec("linalg.ldl_factor", lambda fw, a, **kw: tuple(fw.linalg.ldl_factor(_symmetric(fw, a), **kw)),
+           SYMMETRIC + (Sample("0x0", (T(0, 0),)),), ("float32", "float64"), grad=False, errors=LDL_ERRORS),
+    OpSpec("linalg.ldl_factor_ex", lambda fw, a, **kw: tuple(fw.linalg.ldl_factor_ex(_symmetric(fw, a), **kw)),
+           SYMMETRIC, ("float32", "float64"), grad=False),
+    OpSpec("linalg.ldl_factor_ex", lambda fw, a: fw.linalg.ldl_factor_ex(a * 0).info,
+           (Sample("zero_3x3", (T(3, 3),)), Sample("zero_batch", (T(2, 2, 2),))), ("float32", "float64"),
+           variant="singular", grad=False),
+    OpSpec("linalg.ldl_solve", lambda fw, a, b: fw.linalg.ldl_solve(*fw.linalg.ldl_factor(_symmetric(fw, a)), b),
+           (Sample("4x4_4x2", (T(4, 4), T(4, 2))), Sample("batched", (T(2, 3, 3), T(2, 3, 1))),
+            Sample("broadcast_b", (T(2, 3, 3), T(3, 2)))), ("float32", "float64"), grad=False,
+           errors=(ErrorCase("incompatible", lambda fw, a, b: fw.linalg.ldl_solve(*fw.linalg.ldl_factor(a + a.mT), b),
+                             Sample("3x3_4x2", (T(3, 3), T(4, 2))), RuntimeError),
+                   ErrorCase("backward", lambda fw, a, b: fw.linalg.ldl_solve(
+                       *fw.linalg.ldl_factor(a + a.mT), b.detach().requires_grad_()).sum().backward(),
+                             Sample("3x3_3x2", (T(3, 3), T(3, 2))), RuntimeError))),
 ]

@@ -1,5 +1,6 @@
 """The LU decomposition with partial pivoting: torch.linalg.lu_factor, lu_factor_ex, lu, lu_solve and torch.lu,
-torch.lu_unpack, torch.lu_solve.
+torch.lu_unpack, torch.lu_solve; and the symmetric indefinite one, L D L^T: linalg.ldl_factor, ldl_factor_ex, ldl_solve
+(at the end).
 
 LAPACK's getrf and getrs through SciPy, matrix by matrix in the input's precision: the routines torch's CPU kernels
 call, so the packed factors, the pivots (int32, 1-based: row i was swapped with row pivots[i]) and `info` (the first
@@ -263,3 +264,110 @@ def lu_solve_legacy(input, LU_data, LU_pivots, *, out=None):
                   "X = torch.linalg.lu_solve(LU, pivots, B)",
                   UserWarning, stacklevel=2)
     return lu_solve(LU_data, LU_pivots, input, out=out)
+
+
+# ---------------------------------------------------------------- ldl_factor, ldl_factor_ex, ldl_solve
+# A = L D L^T with Bunch-Kaufman pivoting, LAPACK's sytrf / sytrs through SciPy (torch's CPU kernels): LD is sytrf's
+# lower triangle (torch zeroes the other), pivots LAPACK's 1-based ipiv (negative for a 2 x 2 block of D). torch
+# implements no derivative for either; nor does mtv2.
+_LdlFactorResult = _result_type("linalg_ldl_factor", "LD", "pivots")
+_LdlFactorExResult = _result_type("linalg_ldl_factor_ex", "LD", "pivots", "info")
+
+
+@op("linalg_ldl_factor_ex", promotion=RAW, extra_outputs=("pivots", "info"))
+def _ldl_factor_ex(a):
+    factors = np.zeros(a.shape, a.dtype)
+    pivots = np.zeros(a.shape[:-1], np.int32)
+    info = np.zeros(a.shape[:-2], np.int32)
+    if a.size == 0:
+        return factors, pivots, info
+    sytrf = scipy.linalg.lapack.get_lapack_funcs("sytrf", dtype=a.dtype)
+    for index in np.ndindex(a.shape[:-2]):
+        packed, pivots[index], info[index] = sytrf(a[index], lower=1)
+        factors[index] = np.tril(packed)
+    return factors, pivots, info
+
+
+_ldl_factor_ex.no_derivative("aten::linalg_ldl_factor_ex")
+
+
+@op("linalg_ldl_solve", promotion=RAW)
+def _ldl_solve(LD, pivots, B):
+    batch = np.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
+    result = np.empty(batch + B.shape[-2:], LD.dtype)
+    if result.size == 0 or LD.shape[-1] == 0:
+        result[...] = B
+        return result
+    sytrs = scipy.linalg.lapack.get_lapack_funcs("sytrs", dtype=LD.dtype)
+    LD = np.broadcast_to(LD, batch + LD.shape[-2:])
+    pivots = np.broadcast_to(pivots, batch + pivots.shape[-1:])
+    B = np.broadcast_to(B, result.shape)
+    for index in np.ndindex(batch):
+        result[index] = sytrs(LD[index], pivots[index], B[index], lower=1)[0]
+    return result
+
+
+_ldl_solve.no_derivative("aten::linalg_ldl_solve")
+
+
+def _ldl(name, A, hermitian):
+    if not isinstance(A, Tensor):
+        raise TypeError(f"{name.replace('.', '_')}(): argument 'A' (position 1) must be Tensor, not "
+                        f"{type(A).__name__}")
+    _check_bool(name.replace(".", "_"), hermitian=hermitian)
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"torch.{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    if not A.dtype.is_floating_point:
+        raise RuntimeError(f"torch.{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_dtype.scalar_type_name(A.dtype)}")
+    if A.dtype not in (_dtype.float32, _dtype.float64):
+        raise NotImplementedError(f"\"ldl_factor_kernel_cpu\" not implemented for "
+                                  f"'{_dtype.scalar_type_name(A.dtype)}'")
+    return _ldl_factor_ex(A)   # hermitian is symmetric for real matrices
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    """torch.linalg.ldl_factor_ex: (LD, pivots, info), info > 0 where D has an exactly zero block (singular A)."""
+    LD, pivots, info = _ldl("linalg.ldl_factor_ex", A, hermitian)
+    if check_errors and info._data.any():
+        raise LinAlgError(f"torch.linalg.ldl_factor_ex: The factorization could not be completed because the input "
+                          f"is singular (D[{info._data.max()}, {info._data.max()}] is zero).")
+    if out is not None:
+        LD, pivots, info = (_with_out(r, o) for r, o in zip((LD, pivots, info), out))
+    return _LdlFactorExResult(LD, pivots, info)
+
+
+def ldl_factor(A, *, hermitian=False, out=None):
+    """torch.linalg.ldl_factor: (LD, pivots); a singular A is refused (torch: a RuntimeError, its internal assert)."""
+    LD, pivots, info = _ldl("linalg.ldl_factor", A, hermitian)
+    if info._data.any():
+        raise RuntimeError(f"torch.linalg.ldl_factor: Unknown error code: {info._data.max()}.")
+    if out is not None:
+        LD, pivots = _with_out(LD, out[0]), _with_out(pivots, out[1])
+    return _LdlFactorResult(LD, pivots)
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    """torch.linalg.ldl_solve: X with A X = B, A given by ldl_factor."""
+    name = "torch.linalg.ldl_solve"
+    _check_bool("linalg_ldl_solve", hermitian=hermitian)
+    if LD.ndim < 2 or B.ndim < 2:
+        raise RuntimeError(f"{name}: Expected {'LD' if LD.ndim < 2 else 'B'} to have at least 2 dimensions, but it "
+                           f"has {min(LD.ndim, B.ndim)} dimensions instead")
+    if LD.shape[-1] != LD.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {LD.shape[-2]} by "
+                           f"{LD.shape[-1]} matrices")
+    if LD.shape[-1] != B.shape[-2]:
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation AX = B "
+                           f"({_dims_text(LD.shape[-2:])} and {_dims_text(B.shape[-2:])})")
+    if pivots.dtype != _dtype.int32:
+        raise RuntimeError(f"{name}: Expected pivots to be integers. Got {_dtype.scalar_type_name(pivots.dtype)}")
+    if LD.dtype != B.dtype:
+        raise RuntimeError(f"{name}: Expected LD and B to have the same dtype, but got LD with dtype "
+                           f"{_dtype.scalar_type_name(LD.dtype)} and B with dtype {_dtype.scalar_type_name(B.dtype)}")
+    if LD.dtype not in (_dtype.float32, _dtype.float64):
+        raise NotImplementedError(f"\"ldl_solve_cpu\" not implemented for '{_dtype.scalar_type_name(LD.dtype)}'")
+    return _with_out(_ldl_solve(LD, pivots, B), out)
