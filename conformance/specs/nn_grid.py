@@ -32,8 +32,8 @@ SAMPLE_2D = _samples(4, ("bilinear", "nearest", "bicubic")) + (
     Sample("4d_transposed_input", (T(2, 3, 6, 5, layout="transposed"), T(2, 3, 4, 2)), {"align_corners": False}),)
 SAMPLE_3D = _samples(5, ("bilinear", "nearest"))
 # torch's grid sampler kernels on half types round in their own places, mtv2 composes half-precision ops (each
-# rounded to the half type): measured per sample, the gradients of the interpolating modes (and some 5-d forward
-# values, and nearest's scatter of duplicates) differ by several half tolerances
+# rounded to the half type): measured per sample, the gradients of the interpolating modes (and nearest's scatter
+# of duplicates) differ by several half tolerances; the values agree
 _HALF_REASON = ("torch's grid_sampler kernels on half types round differently than mtv2's composition of "
                 "half-precision ops (each rounded to the half type)")
 _INTERPOLATING_4D = tuple(f"4d_{mode}_{padding}{corners}" for mode in ("bilinear", "bicubic")
@@ -54,11 +54,6 @@ HALF_5D = (
     XFail(_HALF_REASON, checks=("backward",), dtypes=("bfloat16",), variants=_BILINEAR_5D),
     XFail(_HALF_REASON, checks=("backward",), dtypes=("float16",),
           variants=_BILINEAR_5D + ("5d_nearest_reflection_align_corners",)),
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("bfloat16",),
-          variants=("5d_bilinear_border_align_corners", "5d_bilinear_reflection", "5d_bilinear_zeros")),
-    XFail(_HALF_REASON, checks=("forward",), dtypes=("float16",),
-          variants=("5d_bilinear_border_align_corners", "5d_bilinear_reflection",
-                    "5d_bilinear_reflection_align_corners", "5d_bilinear_zeros", "5d_bilinear_zeros_align_corners")),
 )
 # affine_grid in a half type: torch's linspace and bmm round in the half type in their own order
 _AFFINE_REASON = ("affine_grid in a half type: torch's base grid (linspace scaled in the half type) and bmm round "

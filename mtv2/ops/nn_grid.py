@@ -205,7 +205,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     for corner in range(2 ** len(sizes)):
         offsets = [(corner >> (len(sizes) - 1 - axis)) & 1 for axis in range(len(sizes))]
         weight = None
-        for offset, low, position in zip(offsets, lows, positions):
+        # the factors multiplied x first, then y, then z (torch's order: it rounds each product in a half type)
+        for offset, low, position in reversed(list(zip(offsets, lows, positions))):
             # the weight of the corner above is position - low, of the one below (low + 1) - position
             factor = position - low if offset else (low + 1) - position
             weight = factor if weight is None else weight * factor
