@@ -6,7 +6,7 @@ bad inputs and constructor arguments with torch's exception classes."""
 import sys
 
 from conformance.frameworks import FLOATING
-from conformance.inputs import Sample, T
+from conformance.inputs import Arg, Sample, T
 from conformance.module_spec import ModuleSpec
 from conformance.spec import ErrorCase, OpSpec, XFail
 
@@ -259,6 +259,128 @@ SEQUENCE_SPECS = [
     *_lstm_specs(),
     *DROPOUT_SPECS,
 ]
+
+# ================================================================ packed sequences (nn.utils.rnn)
+
+def _rnn_utils(fw):
+    return fw.nn.utils.rnn
+
+
+def _packed_call(lengths, batch_first=False, enforce_sorted=False):
+    """The module run on pack_padded_sequence(x, lengths) (hx, if given, in the caller's batch order); the packed
+    output's data and batch sizes, the output padded back, and the final state."""
+    def call(module, x, *state):
+        rnn = _rnn_utils(_framework_of(module))
+        packed = rnn.pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
+        hx = (tuple(state) if len(state) == 2 else state[0]) if state else None
+        output, hidden = module(packed, hx)
+        padded, padded_lengths = rnn.pad_packed_sequence(output, batch_first=batch_first)
+        return output.data, output.batch_sizes, padded, padded_lengths, hidden
+    return call
+
+
+PACKED_LENGTHS = [3, 5, 1, 3]                  # unsorted: the modules see the batch sorted, answer in this order
+PACKED_SPECS = [
+    *_layer_spec("nn.RNN", lambda fw: fw.nn.RNN(INPUT, HIDDEN, num_layers=2, bidirectional=True),
+                 (Sample("batch4", (T(5, 4, INPUT),)),), FLOAT_32_64, variant="packed",
+                 call=_packed_call(PACKED_LENGTHS)),
+    *_layer_spec("nn.RNN", lambda fw: fw.nn.RNN(INPUT, HIDDEN, nonlinearity="relu"),
+                 (Sample("batch4", (T(5, 4, INPUT), T(1, 4, HIDDEN))),), FLOAT_32_64, variant="packed_sorted_h0",
+                 call=_packed_call([5, 3, 3, 1], enforce_sorted=True)),
+    *_layer_spec("nn.GRU", lambda fw: fw.nn.GRU(INPUT, HIDDEN, num_layers=2, bidirectional=True, batch_first=True),
+                 (Sample("batch4", (T(4, 5, INPUT), T(4, 4, HIDDEN))),), FLOAT_32_64, variant="packed_batch_first_h0",
+                 call=_packed_call(PACKED_LENGTHS, batch_first=True)),
+    *_layer_spec("nn.LSTM", lambda fw: fw.nn.LSTM(INPUT, HIDDEN, num_layers=2, bidirectional=True, proj_size=2),
+                 (Sample("batch4", (T(5, 4, INPUT), T(4, 4, 2), T(4, 4, HIDDEN))),), FLOAT_32_64,
+                 variant="packed_proj_h0_c0", call=_packed_call(PACKED_LENGTHS)),
+    *_layer_spec("nn.LSTM", lambda fw: fw.nn.LSTM(INPUT, HIDDEN, num_layers=2, dropout=0.5),
+                 (Sample("batch4", (T(5, 4, INPUT),)),), FLOAT_32_64, variant="packed_dropout",
+                 call=lambda module, x: _seeded_packed(module, x)),
+]
+
+
+def _seeded_packed(module, x):
+    _framework_of(module).manual_seed(7)
+    return _packed_call(PACKED_LENGTHS)(module, x)
+
+
+def _packed_facts(packed):
+    return packed.data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices
+
+
+def _packed_from(fw, data, batch_sizes, sorted_indices=()):
+    """A PackedSequence built directly; sorted_indices () for none (the batch came sorted)."""
+    return _rnn_utils(fw).PackedSequence(data, fw.tensor(batch_sizes),
+                                         fw.tensor(sorted_indices) if sorted_indices else None)
+
+
+SEQUENCES = (T(3, 2), T(1, 2), T(4, 2))
+# torch's unpad_sequence transposes the caller's tensor in place (padded_sequences.transpose_(0, 1)) when not
+# batch_first, which autograd refuses for a leaf that requires grad; mtv2 has no in-place transpose and reads a
+# transposed view, leaving the argument as it was (the forward, on a tensor without grad, agrees)
+UNPAD_IN_PLACE = XFail("torch's unpad_sequence transposes its argument in place (refused for a leaf requiring grad); "
+                       "mtv2 transposes a view and leaves the argument unchanged", checks=("backward",),
+                       variants=("time_major",))
+UTILS_SPECS = [
+    OpSpec("nn.utils.rnn.pad_sequence", lambda fw, *sequences, **kw: _rnn_utils(fw).pad_sequence(sequences, **kw),
+           (Sample("time_major", SEQUENCES), Sample("batch_first", SEQUENCES, {"batch_first": True}),
+            Sample("padding_value", SEQUENCES, {"padding_value": -1.5}),
+            Sample("left", SEQUENCES, {"padding_side": "left", "batch_first": True}),
+            Sample("vectors", (T(2), T(5), T(3))), Sample("one", (T(2, 3),))),
+           ALL_FLOATING + ("int64",),
+           errors=(ErrorCase("empty_list", lambda fw: _rnn_utils(fw).pad_sequence([]), Sample("none", ()),
+                             RuntimeError),
+                   ErrorCase("padding_side", lambda fw, a: _rnn_utils(fw).pad_sequence([a], padding_side="middle"),
+                             Sample("one", (T(2),)), RuntimeError),
+                   ErrorCase("not_iterable", lambda fw: _rnn_utils(fw).pad_sequence(3), Sample("int", ()),
+                             RuntimeError))),
+    OpSpec("nn.utils.rnn.pack_padded_sequence",
+           lambda fw, x, lengths, **kw: _packed_facts(_rnn_utils(fw).pack_padded_sequence(x, lengths, **kw)),
+           (Sample("sorted", (T(5, 3, 2), Arg(value=[5, 3, 2]))),
+            Sample("unsorted", (T(5, 3, 2), Arg(value=[2, 5, 3])), {"enforce_sorted": False}),
+            Sample("batch_first", (T(3, 5), Arg(value=[1, 5, 4])), {"batch_first": True, "enforce_sorted": False}),
+            Sample("equal_lengths", (T(4, 2, 3), Arg(value=[4, 4])))),
+           ALL_FLOATING + ("int64",),
+           errors=(ErrorCase("unsorted_enforced", lambda fw, x: _rnn_utils(fw).pack_padded_sequence(x, [2, 5, 3]),
+                             Sample("x", (T(5, 3, 2),)), RuntimeError),
+                   ErrorCase("zero_length", lambda fw, x: _rnn_utils(fw).pack_padded_sequence(x, [5, 3, 0]),
+                             Sample("x", (T(5, 3, 2),)), RuntimeError),
+                   ErrorCase("lengths_count", lambda fw, x: _rnn_utils(fw).pack_padded_sequence(x, [5, 3]),
+                             Sample("x", (T(5, 3, 2),)), RuntimeError),
+                   ErrorCase("empty", lambda fw, x: _rnn_utils(fw).pack_padded_sequence(x, [0, 0]),
+                             Sample("x", (T(0, 2, 2),)), RuntimeError))),
+    OpSpec("nn.utils.rnn.pad_packed_sequence",
+           lambda fw, data, sizes, order, **kw: _rnn_utils(fw).pad_packed_sequence(_packed_from(fw, data, sizes, order),
+                                                                                   **kw),
+           (Sample("sorted", (T(7, 2), Arg(value=[3, 2, 1, 1]), Arg(value=()))),
+            Sample("permuted", (T(7, 2), Arg(value=[3, 2, 1, 1]), Arg(value=[2, 0, 1]))),
+            Sample("batch_first_total_length", (T(7, 2), Arg(value=[3, 2, 1, 1]), Arg(value=())),
+                   {"batch_first": True, "total_length": 6, "padding_value": 9.0}),
+            Sample("vector_rows", (T(6), Arg(value=[2, 2, 2]), Arg(value=[1, 0])))),
+           ALL_FLOATING + ("int64",),
+           errors=(ErrorCase("total_length_short", lambda fw, data: _rnn_utils(fw).pad_packed_sequence(
+                       _packed_from(fw, data, [3, 2, 1, 1]), total_length=3), Sample("x", (T(7, 2),)), ValueError),)),
+    OpSpec("nn.utils.rnn.pack_sequence",
+           lambda fw, *sequences, **kw: _packed_facts(_rnn_utils(fw).pack_sequence(list(sequences), **kw)),
+           (Sample("unsorted", SEQUENCES, {"enforce_sorted": False}), Sample("sorted", (T(4, 2), T(3, 2), T(1, 2)))),
+           ALL_FLOATING),
+    OpSpec("nn.utils.rnn.unpack_sequence",
+           lambda fw, *sequences: _rnn_utils(fw).unpack_sequence(
+               _rnn_utils(fw).pack_sequence(list(sequences), enforce_sorted=False)),
+           (Sample("three", SEQUENCES),), ALL_FLOATING),
+    OpSpec("nn.utils.rnn.unpad_sequence",
+           lambda fw, x, **kw: _rnn_utils(fw).unpad_sequence(x, fw.tensor([2, 4, 1]), **kw),
+           (Sample("batch_first", (T(3, 4, 2),), {"batch_first": True}), Sample("time_major", (T(4, 3, 2),))),
+           ALL_FLOATING, xfails=(UNPAD_IN_PLACE,)),
+    OpSpec("nn.utils.rnn.invert_permutation",
+           lambda fw, order: _rnn_utils(fw).invert_permutation(fw.tensor(order)),
+           (Sample("four", (Arg(value=[2, 0, 3, 1]),)),), ("int64",), grad=False),
+    OpSpec("nn.RNN", lambda fw, data: fw.nn.RNN(INPUT, HIDDEN)(_packed_from(fw, data, [2, 1])),
+           (Sample("packed", (T(3, INPUT),)),), ("float32",), variant="packed_errors", grad=False,
+           errors=(ErrorCase("packed_3d_data", lambda fw, data: fw.nn.RNN(INPUT, HIDDEN)(
+                       _packed_from(fw, data, [2, 1])), Sample("3d", (T(3, 1, INPUT),)), RuntimeError),)),
+]
+
 LSTM_CONSTRUCTOR_SPECS = [
     OpSpec("nn.LSTM", lambda fw, x: fw.nn.LSTM(INPUT, HIDDEN)(x), (Sample("default", (T(4, 2, INPUT),)),),
            ("float32",), variant="constructor_errors", grad=False, errors=_constructor_errors("LSTM")),
@@ -309,4 +431,4 @@ INIT_SPECS = [
            (Sample("repr", (T(1),)),), ("float32",), grad=False),
 ]
 
-SPECS = CELL_SPECS + SEQUENCE_SPECS + LSTM_CONSTRUCTOR_SPECS + INIT_SPECS
+SPECS = CELL_SPECS + SEQUENCE_SPECS + PACKED_SPECS + UTILS_SPECS + LSTM_CONSTRUCTOR_SPECS + INIT_SPECS

@@ -125,29 +125,79 @@ def _direction(step, is_lstm, layer_input, hidden, weights, reverse):
     return stack(outputs, 0), hidden
 
 
-def rnn(mode, input, hx, flat_weights, has_biases, num_layers, dropout_p, train, bidirectional, batch_first):
+def _slice_hidden(hidden, start, end, is_lstm):
+    return tuple(h[start:end] for h in hidden) if is_lstm else hidden[start:end]
+
+
+def _concat_hidden(hiddens, is_lstm):
+    return tuple(cat([h[k] for h in hiddens], 0) for k in range(2)) if is_lstm else cat(hiddens, 0)
+
+
+def _packed_direction(step, is_lstm, data, batch_sizes, hidden, weights, reverse):
+    """aten's PackedLayer / ReversedPackedLayer over packed data (the rows of step t are the batch_sizes[t] first
+    sequences). Forward: a sequence that ends leaves its final state behind, sliced off the hidden state; reversed:
+    it starts from the shortest batch and grows the hidden state from the initial one as sequences join."""
+    projected = linear(data, weights[0], weights[2])
+    outputs = []
+    if not reverse:
+        finished, offset, last = [], 0, batch_sizes[0]
+        for batch in batch_sizes:
+            igates = projected[offset:offset + batch]
+            offset += batch
+            if batch < last:
+                finished.append(_slice_hidden(hidden, batch, last, is_lstm))
+                hidden = _slice_hidden(hidden, 0, batch, is_lstm)
+            last = batch
+            hidden = step(igates, hidden, weights)
+            outputs.append(hidden[0] if is_lstm else hidden)
+        finished.append(hidden)
+        finished.reverse()
+        return cat(outputs, 0), _concat_hidden(finished, is_lstm)
+    initial, offset, last = hidden, data.size(0), batch_sizes[-1]
+    hidden = _slice_hidden(initial, 0, last, is_lstm)
+    for batch in reversed(batch_sizes):
+        if batch > last:
+            hidden = _concat_hidden([hidden, _slice_hidden(initial, last, batch, is_lstm)], is_lstm)
+        igates = projected[offset - batch:offset]
+        offset -= batch
+        last = batch
+        hidden = step(igates, hidden, weights)
+        outputs.append(hidden[0] if is_lstm else hidden)
+    outputs.reverse()
+    return cat(outputs, 0), hidden
+
+
+def rnn(mode, input, hx, flat_weights, has_biases, num_layers, dropout_p, train, bidirectional, batch_first,
+        batch_sizes=None):
     """torch's _VF.rnn_tanh / rnn_relu / gru (hx a tensor) and _VF.lstm (hx a pair): (output, h_n) or
-    (output, h_n, c_n). input is (seq, batch, features), or (batch, seq, features) with batch_first."""
+    (output, h_n, c_n). input is (seq, batch, features), or (batch, seq, features) with batch_first; or, with
+    batch_sizes (a PackedSequence's), the packed (rows, features) data, and the output is packed alike."""
     is_lstm = mode == "LSTM"
     step = _STEPS[mode]
     directions = 2 if bidirectional else 1
-    if batch_first:
+    if batch_first and batch_sizes is None:
         input = input.transpose(0, 1)
     weights = _gather_weights(flat_weights, has_biases, num_layers * directions)
     hiddens = list(zip(hx[0].unbind(0), hx[1].unbind(0))) if is_lstm else list(hx.unbind(0))
+    sizes = batch_sizes.tolist() if batch_sizes is not None else None
     layer_input, finals = input, []
     for layer in range(num_layers):
         outputs = []
         for direction in range(directions):
             index = layer * directions + direction
-            output, final = _direction(step, is_lstm, layer_input, hiddens[index], weights[index], direction == 1)
+            if sizes is None:
+                output, final = _direction(step, is_lstm, layer_input, hiddens[index], weights[index],
+                                           direction == 1)
+            else:
+                output, final = _packed_direction(step, is_lstm, layer_input, sizes, hiddens[index], weights[index],
+                                                  direction == 1)
             outputs.append(output)
             finals.append(final)
         layer_input = outputs[0] if directions == 1 else cat(outputs, outputs[0].dim() - 1)
         # dropout between layers, never after the last; aten's at::dropout, so the same mask draws as torch's
         if dropout_p != 0 and train and layer < num_layers - 1:
             layer_input = dropout(layer_input, dropout_p)
-    output = layer_input.transpose(0, 1) if batch_first else layer_input
+    output = layer_input.transpose(0, 1) if batch_first and batch_sizes is None else layer_input
     if is_lstm:
         return output, stack([h for h, _ in finals], 0), stack([c for _, c in finals], 0)
     return output, stack(finals, 0)

@@ -10,6 +10,7 @@ from ... import creation
 from .. import init
 from .. import functional_recurrent as recurrent
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
@@ -114,8 +115,13 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
 
+    def _mini_batch(self, input, batch_sizes):
+        if batch_sizes is not None:
+            return int(batch_sizes[0])
+        return input.size(0) if self.batch_first else input.size(1)
+
     def get_expected_hidden_size(self, input, batch_sizes):
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = self._mini_batch(input, batch_sizes)
         num_directions = 2 if self.bidirectional else 1
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * num_directions, mini_batch, size)
@@ -135,12 +141,25 @@ class RNNBase(Module):
         num_directions = 2 if self.bidirectional else 1
         return creation.zeros(self.num_layers * num_directions, batch, size, dtype=input.dtype, device=input.device)
 
-    def _run(self, input, hx):
+    def _run(self, input, hx, batch_sizes=None):
         return recurrent.rnn(self.mode, input, hx, self._flat_weights, self.bias, self.num_layers, self.dropout,
-                             self.training, self.bidirectional, self.batch_first)
+                             self.training, self.bidirectional, self.batch_first, batch_sizes)
+
+    def _packed_forward(self, packed, hx, zeros):
+        """A PackedSequence through the layers: hx (given in the caller's batch order) sorted as the packed batch
+        is, the output packed, the final state put back in the caller's order."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        hx = zeros(int(batch_sizes[0]), data) if hx is None else self.permute_hidden(hx, sorted_indices)
+        self.check_forward_args(data, hx, batch_sizes)
+        output, *hidden = self._run(data, hx, batch_sizes)
+        hidden = tuple(hidden) if len(hidden) == 2 else hidden[0]
+        return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                self.permute_hidden(hidden, unsorted_indices))
 
     def _single_hidden_forward(self, name, input, hx):
         """RNN and GRU's forward: one hidden-state tensor."""
+        if isinstance(input, PackedSequence):
+            return self._packed_forward(input, hx, lambda batch, data: self._zeros(batch, self.hidden_size, data))
         if input.dim() not in (2, 3):
             shown = "tensor instead" if name == "RNN" else "instead"
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D {shown}")
@@ -215,7 +234,7 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def get_expected_cell_size(self, input, batch_sizes):
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = self._mini_batch(input, batch_sizes)
         num_directions = 2 if self.bidirectional else 1
         return (self.num_layers * num_directions, mini_batch, self.hidden_size)
 
@@ -231,7 +250,13 @@ class LSTM(RNNBase):
             return hx
         return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
 
+    def _zero_state(self, batch, input):
+        real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return self._zeros(batch, real_hidden_size, input), self._zeros(batch, self.hidden_size, input)
+
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._packed_forward(input, hx, self._zero_state)
         if input.dim() not in (2, 3):
             raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.dim()}D instead")
         is_batched = input.dim() == 3
@@ -239,9 +264,7 @@ class LSTM(RNNBase):
         if not is_batched:
             input = input.unsqueeze(batch_dim)
         if hx is None:
-            batch = input.size(0) if self.batch_first else input.size(1)
-            real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
-            hx = (self._zeros(batch, real_hidden_size, input), self._zeros(batch, self.hidden_size, input))
+            hx = self._zero_state(input.size(0) if self.batch_first else input.size(1), input)
         else:
             dims = (hx[0].dim(), hx[1].dim())
             if is_batched and dims != (3, 3):
