@@ -15,7 +15,6 @@ from ..autograd import grad_mode
 from . import reduction
 from ._registry import RAW, op
 from ._surface import public
-from .elementwise import where
 from .pointwise_math import rsqrt
 
 
@@ -81,9 +80,11 @@ def _renorm_rows(weight, indices, max_norm, norm_type):
     rows = Tensor._from_fresh(np.unique(indices._data))
     with grad_mode.no_grad():
         selected = weight[rows]
-        norms = reduction.vector_norm(selected, norm_type, 1, keepdim=True)
-        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-        weight[rows] = selected * scale
+        # torch reads each row's norm (in the weight's dtype) as a double, forms the scale in double, rounds it to the
+        # weight's dtype and multiplies the row by it there
+        norms = reduction.vector_norm(selected, norm_type, 1, keepdim=True)._data.astype(np.float64)
+        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(selected._data.dtype)
+        weight[rows] = selected * Tensor._from_fresh(scale, weight.dtype)
 
 
 @public(function=False, functional=True)
