@@ -258,6 +258,11 @@ SEQUENCE_SPECS = [
     *_single_state_specs("GRU", errors=_sequence_errors("GRU") + _constructor_errors("GRU")),
     *_lstm_specs(),
     *DROPOUT_SPECS,
+    # float32 over many steps: the error carried from step to step stays within the default tolerance
+    *_layer_spec("nn.LSTM", lambda fw: fw.nn.LSTM(INPUT, 8, num_layers=2), (Sample("seq24", (T(24, 3, INPUT),)),),
+                 FLOAT_32_64, variant="long_sequence", modes=("train",), gradgrad=False),
+    *_layer_spec("nn.GRU", lambda fw: fw.nn.GRU(INPUT, 8, bidirectional=True), (Sample("seq24", (T(24, 3, INPUT),)),),
+                 FLOAT_32_64, variant="long_sequence", modes=("train",), gradgrad=False),
 ]
 
 # ================================================================ packed sequences (nn.utils.rnn)
