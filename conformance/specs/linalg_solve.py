@@ -348,7 +348,7 @@ def _lstsq(fw, a, b, **kw):
     return tuple(fw.linalg.lstsq(a + max(m, n) * fw.eye(m, n, dtype=a.dtype), b, **kw))
 
 
-def _rank_deficient(fw, a, b, **kw):
+def _lstsq_rank_deficient(fw, a, b, **kw):
     """a's last column a copy of its first: rank n - 1."""
     return tuple(fw.linalg.lstsq(fw.cat([a[..., :-1], a[..., :1]], -1), b, **kw))
 
@@ -374,6 +374,6 @@ LSTSQ_ERRORS = (
     ErrorCase("vector_a", lambda fw, a, b: fw.linalg.lstsq(a, b), Sample("3", (T(3), T(3))), RuntimeError))
 SPECS += [
     OpSpec("linalg.lstsq", _lstsq, LSTSQ, DTYPES, errors=LSTSQ_ERRORS),
-    OpSpec("linalg.lstsq", _rank_deficient, LSTSQ_RANK_DEFICIENT, ("float32", "float64"), variant="rank_deficient",
-           grad=False),
+    OpSpec("linalg.lstsq", _lstsq_rank_deficient, LSTSQ_RANK_DEFICIENT, ("float32", "float64"),
+           variant="rank_deficient", grad=False),
 ]
