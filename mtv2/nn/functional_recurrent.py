@@ -4,7 +4,9 @@ _VF.lstm, _VF.gru_cell...: torch has no public functional RNN).
 Composites of mtv2 ops (linear, sigmoid, tanh, relu, chunk, stack, cat), so autograd and double backward come from the
 ops. The arithmetic follows aten's CPU kernels (aten/src/ATen/native/RNN.cpp) step by step, so that float32 results
 agree with torch's: a layer projects the whole sequence through w_ih at once (one linear over every time step), then
-each step adds linear(h, w_hh, b_hh) to its slice of that projection.
+each step adds linear(h, w_hh, b_hh) to its slice of that projection. (torch's float32 LSTM without proj_size goes
+through oneDNN instead, which sums in its own order; measured over 24-30 steps it stays well within float32's
+tolerance of this path: err_ratio 0.05 forward, 0.13 backward.)
 """
 from ..ops.elementwise import relu, sigmoid, tanh
 from ..ops.joining import cat, stack
