@@ -22,6 +22,30 @@ def _finish(array, dtype, requires_grad=False, device=None):
     return result
 
 
+def _size_of_call(name, sizes, size):
+    """torch's size argument in each of its forms: zeros(2, 3), zeros((2, 3)), zeros([2, 3]), zeros(size=(2, 3))."""
+    if sizes and size is not None:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    if not sizes and size is None:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return _size_arguments(sizes if size is None else (size,))
+
+
+def _filled_out(name, out, shape, dtype, fill):
+    """out= of a filled factory: out's own dtype unless dtype= names another, no autograd through it. mtv2 cannot
+    resize a tensor's storage (torch resizes out to the size), so out must already have the size."""
+    from .autograd import grad_mode
+    if dtype is not None and dtype != out.dtype:
+        raise RuntimeError(f"dtype {_dtype.scalar_type_name(dtype)} does not match dtype of out parameter "
+                           f"({_dtype.scalar_type_name(out.dtype)})")
+    if out.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           f"but one of the arguments requires grad.")
+    if tuple(out.shape) != shape:
+        raise RuntimeError(f"{name}(): out= of shape {list(out.shape)} cannot be resized to {list(shape)} in mtv2")
+    return out if fill is None else out.fill_(fill)
+
+
 def _size_arguments(size):
     """zeros(2, 3), zeros((2, 3)) and zeros([2, 3]) all mean shape (2, 3)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -223,25 +247,34 @@ def _default(dtype):
 # Each factory decides meta before it allocates or draws: a meta tensor gets no data and consumes no random numbers.
 
 @public()
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    dtype, shape = _default(dtype), _size_arguments(size)
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    shape = _size_of_call("zeros", sizes, size)
+    if out is not None:
+        return _filled_out("zeros", out, shape, dtype, 0)
+    dtype = _default(dtype)
     if is_meta_target(device):
         return empty_tensor(shape, dtype, requires_grad=requires_grad)
     return _finish(np.zeros(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
 @public()
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    dtype, shape = _default(dtype), _size_arguments(size)
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    shape = _size_of_call("ones", sizes, size)
+    if out is not None:
+        return _filled_out("ones", out, shape, dtype, 1)
+    dtype = _default(dtype)
     if is_meta_target(device):
         return empty_tensor(shape, dtype, requires_grad=requires_grad)
     return _finish(np.ones(shape, dtype.numpy_type), dtype, requires_grad, device)
 
 
 @public()
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
-    dtype, shape = _default(dtype), _size_arguments(size)
+    shape = _size_of_call("empty", sizes, size)
+    if out is not None:
+        return _filled_out("empty", out, shape, dtype, None)
+    dtype = _default(dtype)
     if is_meta_target(device):
         return empty_tensor(shape, dtype, requires_grad=requires_grad)
     return _finish(np.empty(shape, dtype.numpy_type), dtype, requires_grad, device)
@@ -487,24 +520,24 @@ def _check_floating(dtype, kernel):
 
 
 @public()
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch.rand: empty(size).uniform_(0, 1) (torch's draws, see ops/random_fill.py)."""
     dtype = _default(dtype)
     _check_floating(dtype, "check_uniform_bounds")
     if is_meta_target(device):
-        return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
-    result = empty(_size_arguments(size), dtype=dtype, device=device).uniform_(0, 1, generator=generator)
+        return empty_tensor(_size_of_call("rand", sizes, size), dtype, requires_grad=requires_grad)
+    result = empty(_size_of_call("rand", sizes, size), dtype=dtype, device=device).uniform_(0, 1, generator=generator)
     return _random_result(result, out, requires_grad)
 
 
 @public()
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """torch.randn: empty(size).normal_(0, 1)."""
     dtype = _default(dtype)
     _check_floating(dtype, "normal_kernel_cpu")
     if is_meta_target(device):
-        return empty_tensor(_size_arguments(size), dtype, requires_grad=requires_grad)
-    result = empty(_size_arguments(size), dtype=dtype, device=device).normal_(0, 1, generator=generator)
+        return empty_tensor(_size_of_call("randn", sizes, size), dtype, requires_grad=requires_grad)
+    result = empty(_size_of_call("randn", sizes, size), dtype=dtype, device=device).normal_(0, 1, generator=generator)
     return _random_result(result, out, requires_grad)
 
 
