@@ -486,7 +486,7 @@ def cond(A, p=None, *, out=None):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {ord}")
     if A.numel() == 0:
         from ..creation import zeros
-        return _with_out(zeros(*A.shape[:-2], dtype=A.dtype), out)
+        return _with_out(zeros(tuple(A.shape[:-2]), dtype=A.dtype), out)
     if ord in (2, -2):
         values = svdvals(A)
         largest, smallest = values.narrow(-1, 0, 1), values.narrow(-1, values.shape[-1] - 1, 1)
@@ -538,7 +538,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
     values = svdvals(_lower_symmetric(A) if hermitian else A).detach()
     if values.shape[-1] == 0:
         from ..creation import zeros
-        return _with_out(zeros(*A.shape[:-2], dtype=_dtype.int64), out)
+        return _with_out(zeros(tuple(A.shape[:-2]), dtype=_dtype.int64), out)
     from .. import maximum
     tolerance = maximum(atol.unsqueeze(-1), rtol.unsqueeze(-1) * values.amax(-1, keepdim=True))
     return _with_out((values > tolerance).sum(-1), out)
