@@ -200,16 +200,6 @@ def _single_state_specs(cls, dtypes=ALL_FLOATING, errors=()):
     return specs
 
 
-# mtv2's sigmoid (ops/elementwise.py) computes exp(x) / (1 + exp(x)) for x < 0 where torch's kernel computes
-# 1 / (1 + exp(-x)), both in float32 for a half input; for a few inputs near 0 the two round to adjacent half
-# values (float16 x = -0.009275: torch 0.49780273, the correctly rounded one; mtv2 0.4975586). In this sample a gate
-# near 0 takes that one-ulp step and it reaches c_n beyond float16's tolerance (err_ratio 1.36).
-SIGMOID_HALF_ROUNDING = XFail("mtv2's float16 sigmoid rounds a gate near 0 one ulp away from torch's "
-                              "(exp(x)/(1+exp(x)) for x < 0 instead of torch's 1/(1+exp(-x)), in float32); to be "
-                              "fixed in the sigmoid op", checks=("forward",), dtypes=("float16",),
-                              variants=("two_layers-eval-batch",))
-
-
 def _lstm_specs():
     configurations = (
         ("", {}, ALL_FLOATING, 1, False),
@@ -229,8 +219,7 @@ def _lstm_specs():
             return fw.nn.LSTM(INPUT, HIDDEN, **kwargs)
         state_size = kwargs.get("proj_size", HIDDEN)
         specs += _layer_spec("nn.LSTM", build, _sequence_samples(0, layers_directions, batch_first)[:3], dtypes,
-                             variant=variant or "default", errors=LSTM_ERRORS if not variant else (),
-                             xfails=(SIGMOID_HALF_ROUNDING,))
+                             variant=variant or "default", errors=LSTM_ERRORS if not variant else ())
         specs += _layer_spec("nn.LSTM", build, _sequence_samples(2, layers_directions, batch_first, state_size),
                              dtypes, variant=f"{variant}_h0_c0" if variant else "h0_c0", call=_lstm_with_state)
     return specs

@@ -416,10 +416,17 @@ def _(g, out):
 
 @op("sigmoid", promotion=TO_FLOAT, saves=("result",))
 def _sigmoid(a):
-    # split by sign so exp never overflows
-    positive = a >= 0
-    exp_neg_abs = np.exp(-np.abs(a))
-    return np.where(positive, 1 / (1 + exp_neg_abs), exp_neg_abs / (1 + exp_neg_abs)).astype(a.dtype, copy=False)
+    # torch's formula, 1 / (1 + exp(-x)), in the computation dtype (float32 for the half types): where exp(-x)
+    # overflows the quotient is 0, as torch's. (exp(x) / (1 + exp(x)) for x < 0 rounds differently: one half ulp off
+    # torch on some inputs near 0.) NumPy's overflow warning is silenced only when an input can overflow: entering
+    # np.errstate costs more than the op on a small tensor.
+    if a.size and not a.min() >= -_LOG_MAX[a.dtype]:   # NaN anywhere: min is NaN, take the safe branch
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.exp(-a))
+    return 1 / (1 + np.exp(-a))
+
+
+_LOG_MAX = {np.dtype(t): float(np.log(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)}
 
 
 @_sigmoid.vjp
