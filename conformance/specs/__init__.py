@@ -3,33 +3,16 @@
 Listed explicitly, so a reader can follow where every case comes from.
 """
 from conformance.specs import (activation, arithmetic, comparison, conversion, einsum, elementwise, gather_scatter,
-                               indexing, joining, linalg, linalg_solve, linalg_svd, nn_attention, nn_containers,
-                               nn_conv, nn_init, nn_layers, nn_losses, nn_pool, operators, pointwise_math, reduction,
-                               sampling, scan_sort, special, statistics, view_copies, views)
+                               indexing, joining, linalg, linalg_lu, linalg_qr, linalg_solve, linalg_svd, nn_attention,
+                               nn_containers, nn_conv, nn_ctc, nn_embedding, nn_fold, nn_grid, nn_init, nn_layers,
+                               nn_losses, nn_pool, nn_pool_adaptive, nn_recurrent, nn_resample, operators,
+                               pointwise_math, reduction, sampling, scan_sort, special, statistics, view_copies, views)
 
 FAMILIES = (arithmetic, operators, comparison, elementwise, pointwise_math, special, reduction, scan_sort, statistics,
-            linalg, linalg_solve, einsum, linalg_svd, conversion, views, view_copies, joining, indexing, gather_scatter,
-            activation, nn_layers, nn_conv, nn_pool, nn_containers, nn_losses, nn_init, nn_attention, sampling)
-
-from conformance.specs import linalg_qr  # noqa: E402
-FAMILIES += (linalg_qr,)
-from conformance.specs import linalg_lu  # noqa: E402
-FAMILIES += (linalg_lu,)
-from conformance.specs import nn_embedding  # noqa: E402
-FAMILIES += (nn_embedding,)
-from conformance.specs import nn_ctc  # noqa: E402
-FAMILIES += (nn_ctc,)
-
-from conformance.specs import nn_resample  # noqa: E402
-FAMILIES += (nn_resample,)
-from conformance.specs import nn_fold  # noqa: E402
-FAMILIES += (nn_fold,)
-from conformance.specs import nn_grid  # noqa: E402
-FAMILIES += (nn_grid,)
-from conformance.specs import nn_pool_adaptive  # noqa: E402
-FAMILIES += (nn_pool_adaptive,)
-from conformance.specs import nn_recurrent  # noqa: E402
-FAMILIES += (nn_recurrent,)
+            linalg, linalg_solve, linalg_qr, linalg_lu, einsum, linalg_svd, conversion, views, view_copies, joining,
+            indexing, gather_scatter, activation, nn_layers, nn_embedding, nn_conv, nn_pool, nn_pool_adaptive,
+            nn_resample, nn_fold, nn_grid, nn_containers, nn_losses, nn_ctc, nn_init, nn_attention, nn_recurrent,
+            sampling)
 
 
 def all_specs():
