@@ -20,6 +20,7 @@ from . import optim
 from . import utils
 from . import linalg
 from . import special
+from . import masked
 from . import signal
 from . import distributions
 from . import random

@@ -218,6 +218,9 @@ HALF_BACKWARD_WIDENED |= {"cross", "linalg.cross"}
 HALF_BACKWARD_WIDENED |= {"addr"}
 # the native norms are layer_norm's, batch_norm's and group_norm's kernels with their statistics (same reason)
 HALF_BACKWARD_WIDENED |= {"native_layer_norm", "native_batch_norm", "native_group_norm"}
+# torch.masked.cumprod and masked.normalize are cumprod's and the norm-then-divide backward of the ops above on the
+# masked input (measured 2026-12-07, same reason)
+HALF_BACKWARD_WIDENED |= {"masked.cumprod", "masked.normalize"}
 
 
 # float32 backward of linalg.lstsq: the derivative is pinv(A)'s (an SVD), whose float32 rounding in two LAPACKs (MKL,
