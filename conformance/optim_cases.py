@@ -21,6 +21,7 @@ cases (check=error) pass when mtv2 raises the exception class torch raises. A ca
 tolerance (with its reason) and expected failures (XFail, with theirs).
 Every input is drawn from numpy.random.default_rng(crc32(case id)): rows are deterministic.
 """
+import math
 from dataclasses import dataclass, field
 
 from conformance.run import make_row
@@ -31,6 +32,8 @@ RESUME_AT = 10
 SCHEDULER_STEPS = 30
 SCHEDULER_RESUME_AT = 15
 PARAMETER_SHAPES = ((4, 3), (7,), (2, 3, 5), ())
+# Muon takes matrices only: tall, wide, square and flat ones (its step transposes the tall ones)
+MATRIX_SHAPES = ((4, 3), (3, 6), (5, 5), (2, 7))
 DTYPES = ("float32", "float64")
 # Learning rates, momenta and betas are Python floats computed by the same formulas in the same order on
 # both sides: they must be equal exactly (a closed form standing in for torch's recursive one shows here).
@@ -59,6 +62,7 @@ class OptimCase:
     seed_check: bool = False          # the seed's nn.Linear + AdamW loop
     closure: bool = False             # step(closure) on optim_checks.objective instead of the seeded gradients
     trajectory_only: bool = False     # no resume row (the reason at the case)
+    shapes: tuple = PARAMETER_SHAPES  # the parameters' shapes
     tolerance: tuple = None           # (atol, rtol) replacing the dtype's default, with its reason
     tolerance_reason: str = ""
     xfails: tuple = ()                # conformance.spec.XFail: known divergences, each with its reason
@@ -207,6 +211,14 @@ OPTIMIZER_VARIANTS = {
         ("maximize", {"lr": 0.05, "maximize": True, "t0": 3}, ()),
         ("groups", {"lr": 0.05}, ({"t0": 2}, {"lr": 0.01, "lambd": 0.1, "weight_decay": 0.05})),
         ("missing_grads", {"t0": 4}, ()),
+    ],
+    "Muon": [
+        ("default", {}, ()),
+        ("lr_without_nesterov", {"lr": 0.02, "nesterov": False}, ()),
+        ("match_rms_adamw", {"adjust_lr_fn": "match_rms_adamw", "weight_decay": 0.0, "momentum": 0.5}, ()),
+        ("newton_schulz_options", {"ns_steps": 3, "ns_coefficients": (2.0, -1.5, 0.5), "eps": 1e-5}, ()),
+        ("groups", {"lr": 1e-2}, ({"momentum": 0.9}, {"lr": 1e-3, "weight_decay": 0.0})),
+        ("missing_grads", {}, ()),
     ],
     "Adafactor": [
         # matrices and the 3-d parameter keep row_var/col_var, vectors and the 0-d one a full variance
@@ -491,6 +503,12 @@ def _params(fw, count=2, requires_grad=True):
     return [fw.nn.Parameter(fw.ones(3)) for _ in range(count)]
 
 
+def _muon_step(fw, **options):
+    parameter = fw.nn.Parameter(fw.ones(2, 3))
+    parameter.grad = fw.ones(2, 3)
+    fw.optim.Muon([parameter], **options).step()
+
+
 def _non_leaf(fw):
     leaf = fw.ones(3, requires_grad=True)
     return [leaf * 2]
@@ -581,6 +599,13 @@ ERROR_CASES = [
     ("Adafactor", "negative_eps2", lambda fw: fw.optim.Adafactor(_params(fw), eps=(None, -1e-3))),
     ("Adafactor", "negative_eps1", lambda fw: fw.optim.Adafactor(_params(fw), eps=(-1e-30, 1e-3))),
     ("Adafactor", "negative_lr", lambda fw: fw.optim.Adafactor(_params(fw), lr=-1e-2)),
+    ("Muon", "vector_parameter", lambda fw: fw.optim.Muon(_params(fw))),
+    ("Muon", "negative_lr", lambda fw: fw.optim.Muon([fw.nn.Parameter(fw.ones(2, 2))], lr=-1.0)),
+    ("Muon", "negative_momentum", lambda fw: fw.optim.Muon([fw.nn.Parameter(fw.ones(2, 2))], momentum=-0.5)),
+    ("Muon", "negative_weight_decay", lambda fw: fw.optim.Muon([fw.nn.Parameter(fw.ones(2, 2))], weight_decay=-1)),
+    ("Muon", "unknown_adjust_lr_fn", lambda fw: fw.optim.Muon([fw.nn.Parameter(fw.ones(2, 2))], adjust_lr_fn="x")),
+    ("Muon", "too_many_ns_steps", lambda fw: _muon_step(fw, ns_steps=100)),
+    ("Muon", "two_ns_coefficients", lambda fw: _muon_step(fw, ns_coefficients=(1.0, 2.0))),
     ("LBFGS", "negative_lr", lambda fw: fw.optim.LBFGS(_params(fw), lr=-1.0)),
     ("LBFGS", "param_groups", lambda fw: (lambda p: fw.optim.LBFGS([{"params": p[:1]}, {"params": p[1:]}]))(
         _params(fw))),
@@ -670,13 +695,32 @@ ERROR_CASES = [
 ]
 
 
+# Muon's update is a bfloat16 matrix (the Newton-Schulz products are bfloat16 matmuls, float32 accumulation rounded
+# once): about 1 product in 300 rounds to the adjacent bfloat16 value in mtv2 (NumPy's summation order) and in
+# torch (oneDNN's), which moves that step's update by a bfloat16 ulp (2^-7 at unit scale) times the adjusted lr.
+# The momentum buffers depend on the gradients only and stay exact.
+MUON_REASON = ("Muon's orthogonalised update is a bfloat16 result: ~1 in 300 bfloat16 matmuls of the Newton-Schulz "
+               "iteration rounds to the adjacent bfloat16 value (float32 accumulation in another order than "
+               "oneDNN's), a step then moves by 2^-7 x the adjusted lr; the tolerance is two such steps")
+
+
+def _muon_extras(options, groups, dtype):
+    from conformance.compare import default_tolerance
+    largest_lr = max([options.get("lr", 1e-3)] + [group.get("lr", options.get("lr", 1e-3)) for group in groups])
+    largest_adjustment = max(math.sqrt(max(1, rows / columns)) for rows, columns in MATRIX_SHAPES)
+    atol, rtol = default_tolerance(dtype)
+    return {"shapes": MATRIX_SHAPES, "tolerance": (max(atol, 2 * 2 ** -7 * largest_lr * largest_adjustment), rtol),
+            "tolerance_reason": MUON_REASON}
+
+
 def all_optim_cases():
     cases = []
     for optimizer, variants in OPTIMIZER_VARIANTS.items():
         for dtype in DTYPES:
             for variant, options, groups in variants:
                 skip = EVERY_THIRD_STEP_NO_GRAD if variant == "missing_grads" else frozenset()
-                cases.append(OptimCase(optimizer, variant, dtype, options, groups, skip))
+                extras = _muon_extras(options, groups, dtype) if optimizer == "Muon" else {}
+                cases.append(OptimCase(optimizer, variant, dtype, options, groups, skip, **extras))
     for optimizer, variant, options in MIXED_DTYPE_VARIANTS:
         cases.append(OptimCase(optimizer, variant, "float32", options, mixed=True))
     float32_tolerance = {"tolerance": LBFGS_FLOAT32_TOLERANCE, "tolerance_reason": LBFGS_FLOAT32_REASON}

@@ -6,7 +6,7 @@ import numpy as np
 from conformance import frameworks
 from conformance.checks import CheckResult, refusal
 from conformance.compare import Comparison, compare_arrays, default_tolerance
-from conformance.optim_cases import (LR_TOLERANCE, PARAMETER_SHAPES, RESUME_AT, SCHEDULER_RESUME_AT, SCHEDULER_STEPS,
+from conformance.optim_cases import (LR_TOLERANCE, RESUME_AT, SCHEDULER_RESUME_AT, SCHEDULER_STEPS,
                                      STEPS, TWO_GROUPS)
 from conformance.outcome import exception_text, timed
 from conformance.run import mark_expected_failure, rows_from_results
@@ -19,12 +19,12 @@ def _rng(case, purpose):
 
 
 def parameter_dtypes(case):
-    return [("float64" if case.mixed and i % 2 else case.dtype) for i in range(len(PARAMETER_SHAPES))]
+    return [("float64" if case.mixed and i % 2 else case.dtype) for i in range(len(case.shapes))]
 
 
 def initial_values(case):
     rng = _rng(case, "params")
-    return [rng.normal(0, 1, shape).astype(dtype) for shape, dtype in zip(PARAMETER_SHAPES, parameter_dtypes(case))]
+    return [rng.normal(0, 1, shape).astype(dtype) for shape, dtype in zip(case.shapes, parameter_dtypes(case))]
 
 
 def gradient_sequence(case, steps=STEPS):
@@ -32,7 +32,7 @@ def gradient_sequence(case, steps=STEPS):
     rng = _rng(case, "grads")
     sequence = []
     for step in range(steps):
-        row = [rng.normal(0, 1, shape).astype(dtype) for shape, dtype in zip(PARAMETER_SHAPES, parameter_dtypes(case))]
+        row = [rng.normal(0, 1, shape).astype(dtype) for shape, dtype in zip(case.shapes, parameter_dtypes(case))]
         sequence.append([None if (step, i) in case.skip else g for i, g in enumerate(row)])
     return sequence
 
@@ -195,7 +195,7 @@ def objective_weights(case):
     """The closure cases' objective: per parameter, curvatures w in [0.1, 10]."""
     rng = _rng(case, "objective")
     return [np.exp(rng.uniform(np.log(0.1), np.log(10), shape)).astype(dtype)
-            for shape, dtype in zip(PARAMETER_SHAPES, parameter_dtypes(case))]
+            for shape, dtype in zip(case.shapes, parameter_dtypes(case))]
 
 
 def objective(fw, params, weights):
