@@ -19,6 +19,7 @@ TABLES_OF_THEIR_OWN = {
     "nn_attention": "scaled_dot_product_attention and dropout: composites in mtv2/nn",
     "nn_containers": "Sequential, ModuleList, ...: module rows",
     "nn_init": "nn.init: mtv2/nn/init.py",
+    "masked": "torch.masked: composites in mtv2/masked/_ops.py",
     "nn_recurrent": "RNN/LSTM/GRU and their cells: module rows; composites in mtv2/nn/functional_recurrent.py",
 }
 
