@@ -99,6 +99,30 @@ def _input_mask(input, *args, **kwargs):
     return mask.to(dtype=_bool)
 
 
+_REDUCTIONS = {"sum", "prod", "amax", "amin", "argmax", "argmin", "mean", "median", "norm", "var", "std", "logsumexp"}
+_NORMALIZATIONS = {"softmax", "log_softmax", "softmin", "normalize", "cumsum", "cumprod"}
+
+
+def _output_mask(op, input, *args, **kwargs):
+    """Where the result of the masked function `op`, called with these arguments, is defined: for a reduction, the
+    slices with at least one masked-in element (torch's any over the reduced dims); for a normalisation, the input
+    mask itself. torch's OpInfo gradient wrappers zero the rest of the output with it."""
+    if not callable(op):
+        raise ValueError(f"_output_mask expected masked operation (got {type(op).__name__} object)")
+    if op.__name__ in _REDUCTIONS:
+        if op.__name__ == "norm" and args:
+            args = args[1:]   # norm's first positional argument is ord; dim comes after it
+        dim = args[0] if args else kwargs.get("dim")
+        outmask = _input_mask(input, *args, **kwargs)
+        keepdim = builtins.bool(kwargs.get("keepdim", False))
+        for d in reversed(_canonical_dim(dim, input.ndim)):
+            outmask = outmask.any(dim=d, keepdim=keepdim)
+        return outmask
+    if op.__name__ in _NORMALIZATIONS:
+        return _input_mask(input, *args, **kwargs)
+    raise ValueError(f"_output_mask expected masked operation (got callable {op.__module__}.{op.__name__})")
+
+
 def _combine_input_and_mask(op_name, input, mask, *args):
     """input with its masked-out elements replaced by op_name's identity (input itself when there is no mask)."""
     if mask is None:
