@@ -355,6 +355,24 @@ SPECS += [OpSpec("norm", function("norm"), (), ("float32",), variant="numpy_name
                  errors=(ErrorCase("axis_refused", lambda fw, a: a.norm(axis=0), Sample("3x4", (T(3, 4),)),
                                    TypeError),))]
 
+# ---- linalg.vector_norm: ord is a Scalar in torch's parser (a number, a bool, a 0-d tensor), checked first ------
+VECTOR_NORM_SAMPLES = (Sample("default", (T(3, 4),)),
+                       Sample("ord1_dim1", (T(3, 4),), {"ord": 1, "dim": 1}),
+                       Sample("ord_inf_dim0_keepdim", (T(3, 4),), {"ord": math.inf, "dim": 0, "keepdim": True}),
+                       Sample("ord3_dims_0_2", (T(2, 3, 4),), {"ord": 3.0, "dim": (0, 2)}),
+                       Sample("ord_true", (T(3, 4),), {"ord": True}),
+                       Sample("transposed", (T(3, 4, layout="transposed"),), {"dim": 0}))
+VECTOR_NORM_ERRORS = (
+    ErrorCase("ord_none", lambda fw, a: fw.linalg.vector_norm(a, None), Sample("3x4", (T(3, 4),)), TypeError),
+    ErrorCase("ord_str", lambda fw, a: fw.linalg.vector_norm(a, "fro"), Sample("3x4", (T(3, 4),)), TypeError),
+    # the parser's TypeError comes before the integer input's RuntimeError
+    ErrorCase("integer_input_ord_none", lambda fw, a: fw.linalg.vector_norm(a, None), Sample("ints", (T(3),)),
+              TypeError, ("int64",)),
+    ErrorCase("integer_input", lambda fw, a: fw.linalg.vector_norm(a), Sample("ints", (T(3),)), RuntimeError,
+              ("int64",)))
+SPECS += [OpSpec("linalg.vector_norm", lambda fw, a, **kw: fw.linalg.vector_norm(a, **kw), VECTOR_NORM_SAMPLES,
+                 ("float32", "float64"), errors=VECTOR_NORM_ERRORS)]
+
 # ---- dist / cdist / renorm (composites of norms) ------------------------------------------------------------
 FLOATS = ("float32", "float64", "float16", "bfloat16")
 DIST_SAMPLES = (Sample("p2", (T(3, 4), T(3, 4))),

@@ -28,6 +28,9 @@ def scan_errors(name):
             ErrorCase("no_dim", lambda fw, a: getattr(fw, name)(a), Sample("2d", (T(3, 4),)), TypeError),
             ErrorCase("integer_dtype_with_grad", lambda fw, a: getattr(fw, name)(a, 0, dtype=fw.int64),
                       Sample("leaf_requiring_grad", (T(3, requires_grad=True),)), RuntimeError),
+            # no Bool result kernel: dtype=bool is refused (0-d and empty inputs never reach the kernel)
+            ErrorCase("bool_dtype", lambda fw, a: getattr(fw, name)(a, 0, dtype=fw.bool), Sample("1d", (T(3),)),
+                      NotImplementedError),
             # the in-place form runs in self's dtype (int8 wraps in int8): another dtype= is refused
             ErrorCase("inplace_other_dtype", lambda fw, a: getattr(a, name + "_")(0, dtype=fw.float64),
                       Sample("floats", (T(3),)), RuntimeError))
@@ -39,7 +42,9 @@ def scan(name, samples):
                    inplace_samples=IN_PLACE, errors=scan_errors(name)),
             OpSpec(f"Tensor.{name}", lambda fw, a, **kw: getattr(a, name)(**kw), samples[:2], DTYPES),
             OpSpec(name, lambda fw, a, **kw: getattr(fw, name)(a, dtype=fw.float64, **kw), samples[:2], DTYPES,
-                   variant="dtype_float64")]
+                   variant="dtype_float64"),
+            OpSpec(name, lambda fw, a, **kw: getattr(fw, name)(a, dtype=fw.bool, **kw),
+                   tuple(s for s in samples if s.name in ("0d", "size0")), DTYPES, variant="dtype_bool_no_kernel_call")]
 
 
 SPECS = [*scan("cumsum", SCAN_SAMPLES), *scan("cumprod", SCAN_SAMPLES + CUMPROD_ZEROS)]

@@ -575,6 +575,10 @@ def check_norm_dtype(name, input_dtype, dtype):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm."""
+    if not isinstance(ord, (int, float, np.number)) and not (isinstance(ord, Tensor) and ord.ndim == 0):
+        # torch's argument parser, before any check of the input: ord is a Scalar (a number or a 0-d tensor)
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
+    ord = ord.item() if isinstance(ord, Tensor) else ord
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_dtype.scalar_type_name(x.dtype)}")

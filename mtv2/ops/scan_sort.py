@@ -45,6 +45,7 @@ def _(g, dim, reverse):
 @public(method=True)
 def cumsum(input, dim, *, dtype=None):
     check_autograd_dtype(input, dtype)
+    _check_scan_result_dtype(input, dtype, "cumsum")
     return _cumsum(input, dim=_wrap_dim(dim, input.ndim, "cumsum"), dtype=dtype)
 
 
@@ -80,6 +81,7 @@ def _cumprod_backward_with_zeros(g, a, dim):
 @public(method=True)
 def cumprod(input, dim, *, dtype=None):
     check_autograd_dtype(input, dtype)
+    _check_scan_result_dtype(input, dtype, "cumprod")
     return _cumprod(input, dim=_wrap_dim(dim, input.ndim, "cumprod"), dtype=dtype)
 
 
@@ -119,13 +121,19 @@ def logcumsumexp(input, dim, *, out=None):
     return _with_out(_logcumsumexp(input, dim=_wrap_dim(dim, input.ndim, "logcumsumexp")), out)
 
 
+def _check_scan_result_dtype(input, dtype, name):
+    """torch's cumsum/cumprod kernels have no Bool result (a bool input scans in int64; dtype=bool is refused), but
+    0-d and empty inputs never reach the kernel."""
+    if dtype is _dtype.bool and input.ndim and input.numel():
+        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+
+
 def _scan_inplace(input, dim, dtype, name, function):
-    """cumsum_/cumprod_: torch runs the scan in self's dtype (int8 wraps in int8) and has no Bool kernel."""
+    """cumsum_/cumprod_: torch runs the scan in self's dtype (int8 wraps in int8)."""
     if dtype is not None and dtype is not input.dtype:
         raise RuntimeError(f"{name}_: Bad in-place call: input tensor dtype {_dtype.scalar_type_name(input.dtype)} and "
                            f"output tensor dtype {_dtype.scalar_type_name(dtype)} should match")
-    if input.dtype is _dtype.bool and input.ndim and input.numel():  # 0-d and empty never reach the kernel
-        raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+    _check_scan_result_dtype(input, input.dtype, name)
     return apply_inplace(input, function, f"{name}_", dim, dtype=input.dtype)
 
 
