@@ -98,20 +98,27 @@ def _permutation(pivots, m=0, dtype=np.float32):
 _permutation.no_derivative("lu_unpack")   # a function of the integer pivots only: nothing requires its gradient
 
 
-def _getrs(lu, pivots, b, trans):
-    """X with op(A) X = B per broadcast batch element; LU's batch broadcasts against B's."""
-    batch = np.broadcast_shapes(lu.shape[:-2], b.shape[:-2])
-    result = np.empty(batch + b.shape[-2:], lu.dtype)
-    if result.size == 0 or lu.shape[-1] == 0:
+def _solve_factored(factor, pivots, b, routine, **options):
+    """X from a factorisation (LAPACK's getrs on LU, sytrs on LD) per broadcast batch element: the factor's batch
+    broadcasts against B's; an empty batch or matrix gives B back. `pivots` are LAPACK's own (1-based for sytrs,
+    0-based as SciPy's getrs takes them)."""
+    batch = np.broadcast_shapes(factor.shape[:-2], b.shape[:-2])
+    result = np.empty(batch + b.shape[-2:], factor.dtype)
+    if result.size == 0 or factor.shape[-1] == 0:
         result[...] = b
         return result
-    getrs = scipy.linalg.lapack.get_lapack_funcs("getrs", dtype=lu.dtype)
-    lu = np.broadcast_to(lu, batch + lu.shape[-2:])
+    solve = scipy.linalg.lapack.get_lapack_funcs(routine, dtype=factor.dtype)
+    factor = np.broadcast_to(factor, batch + factor.shape[-2:])
     pivots = np.broadcast_to(pivots, batch + pivots.shape[-1:])
     b = np.broadcast_to(b, result.shape)
     for index in np.ndindex(batch):
-        result[index] = getrs(lu[index], pivots[index] - 1, b[index], trans=trans)[0]
+        result[index] = solve(factor[index], pivots[index], b[index], **options)[0]
     return result
+
+
+def _getrs(lu, pivots, b, trans):
+    """X with op(A) X = B per broadcast batch element; LU's batch broadcasts against B's."""
+    return _solve_factored(lu, pivots - 1, b, "getrs", trans=trans)
 
 
 @op("linalg_lu_solve", promotion=RAW, saves=("LU", "pivots", "result", "left", "adjoint"))
@@ -293,18 +300,7 @@ _ldl_factor_ex.no_derivative("aten::linalg_ldl_factor_ex")
 
 @op("linalg_ldl_solve", promotion=RAW)
 def _ldl_solve(LD, pivots, B):
-    batch = np.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
-    result = np.empty(batch + B.shape[-2:], LD.dtype)
-    if result.size == 0 or LD.shape[-1] == 0:
-        result[...] = B
-        return result
-    sytrs = scipy.linalg.lapack.get_lapack_funcs("sytrs", dtype=LD.dtype)
-    LD = np.broadcast_to(LD, batch + LD.shape[-2:])
-    pivots = np.broadcast_to(pivots, batch + pivots.shape[-1:])
-    B = np.broadcast_to(B, result.shape)
-    for index in np.ndindex(batch):
-        result[index] = sytrs(LD[index], pivots[index], B[index], lower=1)[0]
-    return result
+    return _solve_factored(LD, pivots, B, "sytrs", lower=1)
 
 
 _ldl_solve.no_derivative("aten::linalg_ldl_solve")
