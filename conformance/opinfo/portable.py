@@ -137,8 +137,9 @@ class _Snapshot:
             return Marker("layout", str(value).rsplit(".", 1)[-1])
         if isinstance(value, torch.nn.Module):
             return self.module(value)
-        if callable(value) and not isinstance(value, type) and _function_path(torch, value):
-            return Marker("function", _function_path(torch, value))
+        path = _function_path(torch, value) if callable(value) and not isinstance(value, type) else None
+        if path:
+            return Marker("function", path)
         if isinstance(value, (list, tuple)):
             items = [self.value(item) for item in value]
             return type(value)(items) if type(value) in (list, tuple) else tuple(items)

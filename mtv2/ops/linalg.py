@@ -31,6 +31,15 @@ def _refuse_bool(kernel, *tensors, inner, result_numel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+def _check_batches_broadcast(name, first_label, first, second_label, second):
+    """The matrices' batch dimensions (all but the last two) must broadcast, as torch's linalg checks word it."""
+    try:
+        np.broadcast_shapes(first.shape[:-2], second.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"{name}: the batch dimensions of {first_label} {list(first.shape[:-2])} and "
+                           f"{second_label} {list(second.shape[:-2])} cannot be broadcast together") from None
+
+
 def _dims_text(shape):
     return "x".join(str(size) for size in shape)
 
@@ -499,11 +508,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
         equation = "AX = B" if left else "XA = B"
         raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {equation} "
                            f"({_dims_text(A.shape[-2:])} and {_dims_text(B.shape[-2:])})")
-    try:
-        np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"{name}: the batch dimensions of A {list(A.shape[:-2])} and B {list(B.shape[:-2])} "
-                           f"cannot be broadcast together") from None
+    _check_batches_broadcast(name, "A", A, "B", B)
     _refuse_dtype("triangular_solve_cpu", A.dtype)
     return _with_out(_solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular), out)
 
@@ -688,11 +693,7 @@ def _cholesky_shapes(name, b, factor):
     if factor.shape[-1] != factor.shape[-2] or factor.shape[-1] != b.shape[-2]:
         raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is {factor.shape[-2]} by "
                            f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
-    try:
-        np.broadcast_shapes(b.shape[:-2], factor.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"{name}: the batch dimensions of b {list(b.shape[:-2])} and A {list(factor.shape[:-2])} "
-                           f"cannot be broadcast together") from None
+    _check_batches_broadcast(name, "b", b, "A", factor)
 
 
 @public(method=True)

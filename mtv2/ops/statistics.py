@@ -425,6 +425,15 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 
 # ---------------------------------------------------------------- cov / corrcoef (composites, as torch's)
 
+def _check_observation_weights(kind, weights, count):
+    """cov's fweights / aweights: one weight per observation, none negative (after the kind's own dtype check)."""
+    if weights.numel() != count:
+        raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are observations in the input "
+                           f"but got {weights.numel()} != {count}")
+    if count and not bool(weights.min() >= 0):
+        raise RuntimeError(f"cov(): {kind} cannot be negative")
+
+
 @public(method=True)
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """torch's cov step for step: rows are variables, columns observations; the weights' product normalises."""
@@ -444,11 +453,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if weights.dtype.is_floating_point or weights.dtype is _dtype.bool:
             raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
                                f"{_dtype.scalar_type_name(weights.dtype)} dtype")
-        if weights.numel() != count:
-            raise RuntimeError(f"cov(): expected fweights to have the same numel as there are observations in the "
-                               f"input but got {weights.numel()} != {count}")
-        if count and not bool(weights.min() >= 0):
-            raise RuntimeError("cov(): fweights cannot be negative")
+        _check_observation_weights("fweights", weights, count)
     if aweights is not None:
         if aweights.ndim > 1:
             raise RuntimeError(f"cov(): expected aweights to have one or fewer dimensions but got aweights with "
@@ -456,11 +461,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if not aweights.dtype.is_floating_point:
             raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
                                f"{_dtype.scalar_type_name(aweights.dtype)} dtype")
-        if aweights.numel() != count:
-            raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
-                               f"input but got {aweights.numel()} != {count}")
-        if count and not bool(aweights.min() >= 0):
-            raise RuntimeError("cov(): aweights cannot be negative")
+        _check_observation_weights("aweights", aweights, count)
         weights = aweights if weights is None else weights * aweights
     total = weights.sum() if weights is not None else tensor(count, dtype=_dtype.int64)
     if weights is not None and not bool(total != 0):
