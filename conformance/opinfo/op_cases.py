@@ -185,6 +185,14 @@ SEEDED, UNSEEDED = "seeded", "unseeded"
 UNINITIALISED_MEMORY = ("empty", "empty_like", "new_empty", "empty_strided", "new_empty_strided", "empty_permuted")
 
 
+# Ops whose torch output can differ in the last bits between identical calls without being random: asking
+# is_random would answer by chance (the two calls may agree), flipping their rows between compared and skipped.
+NOT_RANDOM = {
+    "linalg.lstsq": "torch's float32 gelsy (MKL) returns another last-bit solution on some calls (measured: 4 "
+                    "distinct solutions in 20 identical calls of OpInfo's sample 4); compared within tolerance",
+}
+
+
 def is_random(variants, samples, torch):
     """Does torch's output depend on the seed? None (no), SEEDED (a random op: it repeats under one seed, and mtv2
     draws torch's streams, so both run after the same manual_seed) or UNSEEDED (it changes under one seed too:
@@ -195,6 +203,8 @@ def is_random(variants, samples, torch):
     mapped = [v for v in variants if v.mtv2_fn is not None]
     if mapped[0].name.rsplit(".", 1)[-1] in UNINITIALISED_MEMORY:
         return UNSEEDED   # by name: two calls can return the same garbage (the allocator reuses a block)
+    if mapped[0].name in NOT_RANDOM:
+        return None
     for variant in mapped:
         for sample in samples[:3]:
             try:
